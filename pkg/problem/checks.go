@@ -1,0 +1,127 @@
+package problem
+
+import (
+	"fmt"
+	"net/netip"
+	"strings"
+
+	"k8s.io/apimachinery/pkg/api/resource"
+	"k8s.io/apimachinery/pkg/util/validation"
+)
+
+// DNSLabel checks that v is an RFC 1123 label (lowercase alphanumerics and
+// "-", at most 63 characters), as Kubernetes names and namespaces must be.
+func (l *List) DNSLabel(path, v string) bool {
+	if v == "" {
+		l.Addf(path, "is empty: set a lowercase name such as %q", "web")
+		return false
+	}
+	if errs := validation.IsDNS1123Label(v); len(errs) > 0 {
+		l.Addf(path, "%q is not a valid name (%s): use at most 63 lowercase letters, digits and '-', starting and ending with a letter or digit", v, strings.Join(errs, "; "))
+		return false
+	}
+	return true
+}
+
+// Port checks 1 ≤ v ≤ 65535.
+func (l *List) Port(path string, v int) bool {
+	if v < 1 || v > 65535 {
+		l.Addf(path, "(%d) is not a valid port: use a port between 1 and 65535", v)
+		return false
+	}
+	return true
+}
+
+// NonNegative checks v ≥ 0.
+func (l *List) NonNegative(path string, v int) bool {
+	if v < 0 {
+		l.Addf(path, "(%d) is negative: use 0 or more", v)
+		return false
+	}
+	return true
+}
+
+// Between checks lo ≤ v ≤ hi.
+func (l *List) Between(path string, v, lo, hi int) bool {
+	if v < lo || v > hi {
+		l.Addf(path, "(%d) is outside %d–%d: use a value between %d and %d", v, lo, hi, lo, hi)
+		return false
+	}
+	return true
+}
+
+// OneOf checks that v is one of allowed.
+func (l *List) OneOf(path, v string, allowed ...string) bool {
+	for _, a := range allowed {
+		if v == a {
+			return true
+		}
+	}
+	l.Addf(path, "%q is not one of %s: use one of them", v, strings.Join(quote(allowed), ", "))
+	return false
+}
+
+// Quantity parses v as a Kubernetes quantity ("250m", "512Mi").
+func (l *List) Quantity(path, v string) (resource.Quantity, bool) {
+	q, err := resource.ParseQuantity(v)
+	if err != nil {
+		l.Addf(path, "%q is not a Kubernetes quantity: use a value such as \"250m\" or \"512Mi\"", v)
+		return q, false
+	}
+	if q.Sign() < 0 {
+		l.Addf(path, "%q is negative: use a positive quantity", v)
+		return q, false
+	}
+	return q, true
+}
+
+// CIDR parses v as an IPv4 or IPv6 prefix in canonical form.
+func (l *List) CIDR(path, v string) (netip.Prefix, bool) {
+	p, err := netip.ParsePrefix(v)
+	if err != nil {
+		l.Addf(path, "%q is not a CIDR block: use a block such as \"10.0.0.0/16\"", v)
+		return p, false
+	}
+	if p.Masked() != p {
+		l.Addf(path, "%q has host bits set: use %q", v, p.Masked().String())
+		return p, false
+	}
+	return p, true
+}
+
+// NotWorldOpen rejects 0.0.0.0/0 and ::/0 in an allow-list of CIDRs.
+func (l *List) NotWorldOpen(path string, cidrs []string, fix string) {
+	for i, c := range cidrs {
+		p, ok := l.CIDR(fmt.Sprintf("%s[%d]", path, i), c)
+		if ok && p.Bits() == 0 {
+			l.Addf(fmt.Sprintf("%s[%d]", path, i), "%q opens access to the whole internet: %s", c, fix)
+		}
+	}
+}
+
+// HTTPPath checks that v is an absolute URL path.
+func (l *List) HTTPPath(path, v string) bool {
+	if !strings.HasPrefix(v, "/") || strings.ContainsAny(v, " \t\n") {
+		l.Addf(path, "%q is not an absolute path: start it with \"/\", e.g. \"/ready\"", v)
+		return false
+	}
+	return true
+}
+
+// EnvName checks that v is a valid environment variable name for a
+// Kubernetes container.
+func (l *List) EnvName(path, v string) bool {
+	if errs := validation.IsEnvVarName(v); len(errs) > 0 {
+		l.Addf(path, "%q is not a valid environment variable name: use letters, digits, '_', '-' or '.', not starting with a digit", v)
+		return false
+	}
+	return true
+}
+
+func quote(ss []string) []string {
+	out := make([]string, len(ss))
+	for i, s := range ss {
+		out[i] = fmt.Sprintf("%q", s)
+	}
+	return out
+}

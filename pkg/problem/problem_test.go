@@ -1,0 +1,55 @@
+package problem
+
+import (
+	"errors"
+	"strings"
+	"testing"
+)
+
+func TestListCollectsEveryProblemWithItsPath(t *testing.T) {
+	l := List{Prefix: `app "web": `}
+	l.Port("port", 70000)
+	l.DNSLabel("name", "Web_1")
+	l.Between("autoscaling.targetCPU", 0, 1, 100)
+	l.HTTPPath("probes.readiness.path", "ready")
+	l.OneOf("strategy.type", "Blue", "Rolling", "BlueGreen", "Canary")
+	l.Quantity("resources.cpuRequest", "lots")
+	l.CIDR("allowFrom[0]", "10.0.0.1/8")
+	l.NotWorldOpen("publicAccessCidrs", []string{"10.0.0.0/8", "0.0.0.0/0"}, "list your office ranges")
+	l.EnvName("env[0].name", "1BAD")
+	l.NonNegative("replicas", -1)
+	err := l.Err()
+	want := []string{"port", "name", "autoscaling.targetCPU", "probes.readiness.path", "strategy.type",
+		"resources.cpuRequest", "allowFrom[0]", "publicAccessCidrs[1]", "env[0].name", "replicas"}
+	got := Paths(err)
+	if strings.Join(got, ",") != strings.Join(want, ",") {
+		t.Fatalf("paths = %v, want %v", got, want)
+	}
+	if !strings.Contains(err.Error(), `app "web": port (70000) is not a valid port`) {
+		t.Fatalf("error text %q lacks the prefixed, parenthesised form", err)
+	}
+	if !strings.Contains(err.Error(), `app "web": allowFrom[0]: "10.0.0.1/8" has host bits set: use "10.0.0.0/8"`) {
+		t.Fatalf("error text %q lacks the colon form with the fix", err)
+	}
+}
+
+func TestEmptyListIsNil(t *testing.T) {
+	var l List
+	l.Port("port", 8080)
+	l.DNSLabel("name", "web")
+	l.Add("x", nil)
+	if err := l.Err(); err != nil {
+		t.Fatalf("valid input produced %v", err)
+	}
+}
+
+func TestMergeRePrefixes(t *testing.T) {
+	inner := List{Prefix: "ignored: "}
+	inner.Port("port", 0)
+	outer := List{Prefix: "plinth:"}
+	outer.Merge("apps[2]", inner.Err())
+	outer.Merge("ecs", errors.New("plain"))
+	if got := outer.Err().Error(); !strings.Contains(got, "plinth:apps[2].port (0)") || !strings.Contains(got, "plinth:ecs plain") {
+		t.Fatalf("merged = %q, want re-prefixed paths", got)
+	}
+}
