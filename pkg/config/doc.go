@@ -1,0 +1,62 @@
+// Package config reads a plinth environment from a stack's Pulumi config:
+// every key lives in the "plinth" namespace ("plinth:tier", "plinth:apps",
+// …), structured values are written as YAML in Pulumi.<stack>.yaml, and
+// secrets are Pulumi secret config values.
+//
+//	config:
+//	  plinth:tier: prod
+//	  plinth:cloud: aws
+//	  plinth:region: eu-west-1
+//	  plinth:cluster:
+//	    adminRoleArns: [arn:aws:iam::123456789012:role/platform-admin]
+//	  plinth:apps:
+//	    - name: web
+//	      image: ghcr.io/acme/web:1.4.2
+//	  plinth:grafanaAdminPassword:
+//	    secure: AAABAG…
+//
+// Load (in a program) and Parse (on a plain map, as tests and tools do)
+// decode strictly (unknown fields are errors, so a typo never silently
+// falls back to a default), fill every unset value from the tier defaults
+// below, and validate. Validation reports every problem at once, each with
+// its config path and the fix:
+//
+//	plinth:apps[1].image: "nginx" has no tag or digest: pin a tag or a digest
+//
+// # Tier defaults
+//
+// Every value a tier supplies when the config leaves it unset. prod is
+// sized for availability (three zones, three replicas, a NAT gateway per
+// zone, long retention, deletion protection); dev is small and cheap.
+// TestTierTableMatchesCode keeps this table and ForTier in step.
+//
+//	| setting                        | local      | dev           | staging       | prod          |
+//	|--------------------------------|------------|---------------|---------------|---------------|
+//	| app replicas (no autoscaling)  | 1          | 1             | 2             | 3             |
+//	| autoscaling min/max            | 1/3        | 1/3           | 2/6           | 3/10          |
+//	| container CPU request/limit    | 50m/500m   | 100m/500m     | 250m/1        | 250m/1        |
+//	| container memory request/limit | 64Mi/256Mi | 128Mi/256Mi   | 256Mi/512Mi   | 256Mi/512Mi   |
+//	| availability zones             | 0          | 2             | 2             | 3             |
+//	| NAT gateways                   | -          | single        | single        | perAz         |
+//	| nodes min/desired/max          | 0/0/0      | 1/2/3         | 2/2/4         | 3/3/10        |
+//	| EKS instance type              | -          | t3.medium     | m6i.large     | m6i.large     |
+//	| GKE machine type               | -          | e2-standard-2 | e2-standard-4 | e2-standard-4 |
+//	| GKE regional control plane     | false      | false         | true          | true          |
+//	| Prometheus retention           | 1d         | 3d            | 7d            | 30d           |
+//	| Prometheus volume              | -          | 10Gi          | 20Gi          | 100Gi         |
+//	| Prometheus replicas            | 1          | 1             | 1             | 2             |
+//	| log retention (days)           | 1          | 30            | 90            | 365           |
+//	| deletion protection            | false      | false         | false         | true          |
+//
+// Defaults that do not depend on the tier are constants in this package
+// (DefaultVPCCIDR, DefaultAppPort, …) and are documented on their fields.
+//
+// # Secrets
+//
+// Secret values (grafanaAdminPassword, alertPagingUrl, alertChatUrl, and any
+// key an application names in secretEnv[].fromConfig) must be stored with
+// `pulumi config set --secret`; Load rejects a plaintext one and returns
+// them as Pulumi secrets, so they stay encrypted in the state.
+//
+// This package imports no cloud SDK.
+package config

@@ -1,0 +1,257 @@
+package config
+
+import "github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+// Namespace is the Pulumi config namespace plinth reads: every key is
+// "plinth:<key>".
+const Namespace = "plinth"
+
+// Environment is one stack's environment, read from the "plinth:*" keys of
+// its Pulumi config. Parse fills every unset field with its tier default,
+// so after a successful Parse or Load every field holds the value in use.
+type Environment struct {
+	// Name is the environment name (plinth:name). Default: - the stack name.
+	Name string `json:"name"`
+	// Tier picks the defaults (plinth:tier): local, dev, staging or prod. Required.
+	Tier Tier `json:"tier"`
+	// Cloud is where the environment runs (plinth:cloud): local, aws or gcp. Required.
+	Cloud Cloud `json:"cloud"`
+	// Region is the AWS or GCP region (plinth:region). Required on aws and gcp.
+	Region string `json:"region,omitempty"`
+	// Project is the GCP project id (plinth:project). Required on gcp.
+	Project string `json:"project,omitempty"`
+	// Owner is the owning team, set as a tag (plinth:owner).
+	Owner string `json:"owner,omitempty"`
+	// CostCenter is the cost allocation key, set as a tag (plinth:costCenter).
+	CostCenter string `json:"costCenter,omitempty"`
+	// Network sizes the VPC (plinth:network).
+	Network Network `json:"network"`
+	// Cluster sizes the Kubernetes cluster (plinth:cluster).
+	Cluster Cluster `json:"cluster"`
+	// Apps are the applications deployed on the cluster (plinth:apps).
+	Apps []App `json:"apps"`
+	// Monitoring configures the monitoring stack (plinth:monitoring).
+	Monitoring Monitoring `json:"monitoring"`
+	// ECS is the Fargate service of an AWS environment (plinth:ecs); nil for none.
+	ECS *ECSService `json:"ecs,omitempty"`
+
+	// Defaults are the tier defaults that were applied.
+	Defaults Defaults `json:"-"`
+	// Secrets are the secret config values the environment uses, by key
+	// (without the "plinth:" prefix), always Pulumi secrets. Filled by Load.
+	Secrets map[string]pulumi.StringOutput `json:"-"`
+}
+
+// Network is the "plinth:network" object.
+type Network struct {
+	// VPCCIDR is the AWS VPC block, private (RFC 1918), /16 to /24. Default: "10.0.0.0/16".
+	VPCCIDR string `json:"vpcCidr,omitempty"`
+	// AZCount is the number of availability zones, at least 2. Default: - by tier (2; prod 3).
+	AZCount int `json:"azCount,omitempty"`
+	// NATGateways is "single" or "perAz". Default: - by tier ("single"; prod "perAz").
+	NATGateways string `json:"natGateways,omitempty"`
+	// SubnetCIDR is the GCP node subnetwork range. Default: "10.10.0.0/20".
+	SubnetCIDR string `json:"subnetCidr,omitempty"`
+	// PodsCIDR is the GCP secondary range for pods. Default: "10.20.0.0/14".
+	PodsCIDR string `json:"podsCidr,omitempty"`
+	// ServicesCIDR is the GCP secondary range for services. Default: "10.24.0.0/20".
+	ServicesCIDR string `json:"servicesCidr,omitempty"`
+}
+
+// Cluster is the "plinth:cluster" object.
+type Cluster struct {
+	// Name is the cluster name. Default: - "<project>-<stack>".
+	Name string `json:"name,omitempty"`
+	// Version is the Kubernetes minor version, e.g. "1.33". Default: "1.33".
+	Version string `json:"version,omitempty"`
+	// PublicAccessCIDRs opens the EKS API endpoint to these blocks; empty
+	// keeps it private. 0.0.0.0/0 is rejected.
+	PublicAccessCIDRs []string `json:"publicAccessCidrs,omitempty"`
+	// AdminRoleARNs get cluster-admin access entries on EKS. Required on aws.
+	AdminRoleARNs []string `json:"adminRoleArns,omitempty"`
+	// AuthorizedNetworks may reach the GKE API endpoint. 0.0.0.0/0 is rejected.
+	AuthorizedNetworks []string `json:"authorizedNetworks,omitempty"`
+	// Regional makes a GKE cluster regional. Default: - by tier (false for dev).
+	Regional *bool `json:"regional,omitempty"`
+	// DeletionProtection protects the cluster. Default: - by tier (prod only).
+	DeletionProtection *bool `json:"deletionProtection,omitempty"`
+	// NodeGroups are the EKS node groups or GKE node pools. Default: - one group "general" sized by tier.
+	NodeGroups []NodeGroup `json:"nodeGroups,omitempty"`
+}
+
+// NodeGroup is one EKS managed node group or GKE node pool.
+type NodeGroup struct {
+	// Name of the group, a DNS-1123 label. Required.
+	Name string `json:"name"`
+	// InstanceTypes are EC2 instance types (aws). Default: - the tier's instance type.
+	InstanceTypes []string `json:"instanceTypes,omitempty"`
+	// MachineType is the GCE machine type (gcp). Default: - the tier's machine type.
+	MachineType string `json:"machineType,omitempty"`
+	// Spot runs the group on spot capacity. Default: false.
+	Spot bool `json:"spot,omitempty"`
+	// Min is the minimum node count. Default: - by tier.
+	Min *int `json:"min,omitempty"`
+	// Max is the maximum node count. Default: - by tier.
+	Max *int `json:"max,omitempty"`
+	// Desired is the initial node count. Default: - by tier.
+	Desired *int `json:"desired,omitempty"`
+	// DiskSizeGB is the root disk size. Default: 50.
+	DiskSizeGB int `json:"diskSizeGb,omitempty"`
+	// Labels are Kubernetes node labels.
+	Labels map[string]string `json:"labels,omitempty"`
+	// Taints are Kubernetes node taints.
+	Taints []Taint `json:"taints,omitempty"`
+}
+
+// Taint is a Kubernetes node taint.
+type Taint struct {
+	// Key of the taint. Required.
+	Key string `json:"key"`
+	// Value of the taint.
+	Value string `json:"value,omitempty"`
+	// Effect is NoSchedule, PreferNoSchedule or NoExecute. Required.
+	Effect string `json:"effect"`
+}
+
+// App is one application in "plinth:apps".
+type App struct {
+	// Name of the application, a DNS-1123 label. Required.
+	Name string `json:"name"`
+	// Namespace the application runs in. Default: - the application name.
+	Namespace string `json:"namespace,omitempty"`
+	// Image is a pinned image reference (a tag other than latest, or a digest). Required.
+	Image string `json:"image"`
+	// AllowMutableTag accepts an unpinned image. Default: false.
+	AllowMutableTag bool `json:"allowMutableTag,omitempty"`
+	// Port is the container port. Default: 8080.
+	Port int `json:"port,omitempty"`
+	// Replicas is the replica count when autoscaling is off. Default: - by tier.
+	Replicas *int `json:"replicas,omitempty"`
+	// Autoscaling configures the HorizontalPodAutoscaler. Default: - on, bounds by tier.
+	Autoscaling Autoscaling `json:"autoscaling"`
+	// Env are plain environment variables.
+	Env map[string]string `json:"env,omitempty"`
+	// SecretEnv are environment variables read from secrets.
+	SecretEnv []SecretEnv `json:"secretEnv,omitempty"`
+	// Resources size the container. Default: - by tier.
+	Resources Resources `json:"resources"`
+	// MetricsPort is the port Prometheus scrapes; 0 turns metrics off. Default: 9090.
+	MetricsPort *int `json:"metricsPort,omitempty"`
+	// Strategy is Rolling, BlueGreen or Canary. Default: "Rolling".
+	Strategy string `json:"strategy,omitempty"`
+	// ActiveColor is the live color of a BlueGreen app: blue or green. Default: "blue".
+	ActiveColor string `json:"activeColor,omitempty"`
+	// GreenImage is the image of the green color (BlueGreen); Image is blue's.
+	GreenImage string `json:"greenImage,omitempty"`
+	// CanaryImage is the image of the canary track (Canary); Image is the stable track's.
+	CanaryImage string `json:"canaryImage,omitempty"`
+	// CanaryPercent is the share of replicas running CanaryImage (Canary), 1–99. Default: 10.
+	CanaryPercent int `json:"canaryPercent,omitempty"`
+	// Host exposes the app through an Ingress on this host; empty for none.
+	Host string `json:"host,omitempty"`
+	// AllowFrom lists namespaces whose pods may reach the app.
+	AllowFrom []string `json:"allowFrom,omitempty"`
+	// CloudIdentity gives the pods a cloud identity (IRSA role or GCP service account). Default: false.
+	CloudIdentity bool `json:"cloudIdentity,omitempty"`
+}
+
+// Autoscaling configures an application's HorizontalPodAutoscaler.
+type Autoscaling struct {
+	// Enabled turns the autoscaler on. Default: true.
+	Enabled *bool `json:"enabled,omitempty"`
+	// Min is the minimum replica count. Default: - by tier.
+	Min int `json:"min,omitempty"`
+	// Max is the maximum replica count. Default: - by tier.
+	Max int `json:"max,omitempty"`
+	// TargetCPU is the average CPU utilisation target in percent, 1–100. Default: 70.
+	TargetCPU int `json:"targetCpu,omitempty"`
+	// TargetMemory is the average memory utilisation target in percent; 0 for none.
+	TargetMemory int `json:"targetMemory,omitempty"`
+}
+
+// SecretEnv is an environment variable read from a secret: either an
+// existing Kubernetes Secret (Secret and Key), or a Pulumi secret config
+// value (FromConfig) that plinth stores in a Kubernetes Secret for you.
+type SecretEnv struct {
+	// Name of the environment variable. Required.
+	Name string `json:"name"`
+	// Secret is the name of an existing Kubernetes Secret.
+	Secret string `json:"secret,omitempty"`
+	// Key in that Secret.
+	Key string `json:"key,omitempty"`
+	// FromConfig is a secret config key ("plinth:<FromConfig>") holding the value.
+	FromConfig string `json:"fromConfig,omitempty"`
+}
+
+// Resources sizes an application container.
+type Resources struct {
+	// CPURequest, e.g. "250m". Default: - by tier.
+	CPURequest string `json:"cpuRequest,omitempty"`
+	// MemoryRequest, e.g. "256Mi". Default: - by tier.
+	MemoryRequest string `json:"memoryRequest,omitempty"`
+	// CPULimit; "none" removes the limit. Default: - by tier.
+	CPULimit string `json:"cpuLimit,omitempty"`
+	// MemoryLimit; "none" removes the limit. Default: - by tier.
+	MemoryLimit string `json:"memoryLimit,omitempty"`
+}
+
+// Monitoring is the "plinth:monitoring" object.
+type Monitoring struct {
+	// Mode is "install" (kube-prometheus-stack), "operator" (the operator is
+	// already there: rules, monitors, dashboards only) or "off".
+	// Default: - "operator" on local, else "install".
+	Mode string `json:"mode,omitempty"`
+	// Namespace of the monitoring stack. Default: "monitoring".
+	Namespace string `json:"namespace,omitempty"`
+	// ChartVersion of kube-prometheus-stack. Default: - the component's pinned version.
+	ChartVersion string `json:"chartVersion,omitempty"`
+	// Repository of the chart (a mirror or an oci:// URL). Default: - the component's.
+	Repository string `json:"repository,omitempty"`
+	// Retention of metrics, a Prometheus duration. Default: - by tier.
+	Retention string `json:"retention,omitempty"`
+	// StorageSize of the Prometheus volume. Default: - by tier.
+	StorageSize string `json:"storageSize,omitempty"`
+	// StorageClass of the Prometheus volume. Default: - the cluster default.
+	StorageClass string `json:"storageClass,omitempty"`
+	// RemoteWriteURL sends metrics to a remote store; empty for none.
+	RemoteWriteURL string `json:"remoteWriteUrl,omitempty"`
+}
+
+// ECSService is the "plinth:ecs" object: one Fargate service behind an ALB.
+type ECSService struct {
+	// Name of the service, a DNS-1123 label. Required.
+	Name string `json:"name"`
+	// Image is a pinned image reference. Required.
+	Image string `json:"image"`
+	// Port is the container port. Default: 8080.
+	Port int `json:"port,omitempty"`
+	// CPU units of the task. Default: 256.
+	CPU int `json:"cpu,omitempty"`
+	// Memory of the task in MiB. Default: 512.
+	Memory int `json:"memory,omitempty"`
+	// MinTasks and MaxTasks bound autoscaling. Default: - by tier replicas.
+	MinTasks int `json:"minTasks,omitempty"`
+	// MaxTasks bounds autoscaling. Default: - by tier.
+	MaxTasks int `json:"maxTasks,omitempty"`
+	// CertificateARN is the ACM certificate of the HTTPS listener.
+	CertificateARN string `json:"certificateArn,omitempty"`
+	// HealthCheckPath of the target group. Default: "/health".
+	HealthCheckPath string `json:"healthCheckPath,omitempty"`
+	// Public makes the ALB internet-facing. Default: false.
+	Public bool `json:"public,omitempty"`
+	// AllowedCIDRs may reach the ALB. Required.
+	AllowedCIDRs []string `json:"allowedCidrs,omitempty"`
+	// SecretARNs maps environment variable names to Secrets Manager or SSM ARNs.
+	SecretARNs map[string]string `json:"secretArns,omitempty"`
+}
+
+// Well-known secret config keys. Each must be set with
+// `pulumi config set --secret plinth:<key>`.
+const (
+	// SecretGrafanaAdminPassword is Grafana's admin password (install mode).
+	SecretGrafanaAdminPassword = "grafanaAdminPassword"
+	// SecretPagingURL is the webhook critical alerts go to.
+	SecretPagingURL = "alertPagingUrl"
+	// SecretChatURL is the webhook warning alerts go to.
+	SecretChatURL = "alertChatUrl"
+)

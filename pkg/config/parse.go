@@ -1,0 +1,170 @@
+package config
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+	"sort"
+	"strings"
+
+	"github.com/plinth-dev/plinth/pkg/problem"
+)
+
+// Keys lists the non-secret config keys plinth reads, without the
+// "plinth:" prefix.
+var Keys = []string{
+	"name", "tier", "cloud", "region", "project", "owner", "costCenter",
+	"network", "cluster", "apps", "monitoring", "ecs",
+}
+
+// SecretKeys lists the well-known secret config keys. Applications may name
+// more through SecretEnv.FromConfig.
+var SecretKeys = []string{SecretGrafanaAdminPassword, SecretPagingURL, SecretChatURL}
+
+// Parse builds an Environment from config values keyed "plinth:<key>" (the
+// form Pulumi passes them to programs; structured values are JSON), fills
+// the tier defaults and validates the result. stack is the stack name, the
+// default environment name. Keys outside the plinth namespace are ignored;
+// unknown plinth keys are rejected, so typos fail instead of silently
+// falling back to a default. Every problem is reported, each with its
+// config path.
+func Parse(values map[string]string, stack string) (*Environment, error) {
+	p := problem.List{Prefix: Namespace + ":"}
+	env := &Environment{}
+
+	str := func(key string, dst *string) {
+		if v, ok := values[Namespace+":"+key]; ok {
+			*dst = v
+		}
+	}
+	str("name", &env.Name)
+	str("tier", (*string)(&env.Tier))
+	str("cloud", (*string)(&env.Cloud))
+	str("region", &env.Region)
+	str("project", &env.Project)
+	str("owner", &env.Owner)
+	str("costCenter", &env.CostCenter)
+	decodeKey(&p, values, "network", &env.Network)
+	decodeKey(&p, values, "cluster", &env.Cluster)
+	decodeKey(&p, values, "monitoring", &env.Monitoring)
+	if _, ok := values[Namespace+":ecs"]; ok {
+		env.ECS = &ECSService{}
+		decodeKey(&p, values, "ecs", env.ECS)
+	}
+	if raw, ok := values[Namespace+":apps"]; ok {
+		var items []json.RawMessage
+		if err := json.Unmarshal([]byte(raw), &items); err != nil {
+			p.Addf("apps", "is not a list of applications (%v): write it as a YAML list of objects", err)
+		}
+		for i, item := range items {
+			var a App
+			decode(&p, fmt.Sprintf("apps[%d]", i), item, &a)
+			env.Apps = append(env.Apps, a)
+		}
+	}
+
+	known := map[string]bool{}
+	for _, k := range append(slices.Clone(Keys), SecretKeys...) {
+		known[k] = true
+	}
+	for _, a := range env.Apps {
+		for _, s := range a.SecretEnv {
+			if s.FromConfig != "" {
+				known[s.FromConfig] = true
+			}
+		}
+	}
+	var unknown []string
+	for k := range values {
+		if key, ok := strings.CutPrefix(k, Namespace+":"); ok && !known[key] {
+			unknown = append(unknown, key)
+		}
+	}
+	sort.Strings(unknown)
+	for _, key := range unknown {
+		p.Addf(key, "is not a plinth setting: check its spelling (settings: %s; secrets: %s, or a key named by apps[].secretEnv[].fromConfig)",
+			strings.Join(Keys, ", "), strings.Join(SecretKeys, ", "))
+	}
+
+	if p.Len() > 0 {
+		return nil, p.Err()
+	}
+	env.applyDefaults(stack)
+	env.validate(&p)
+	env.checkSecretsSet(&p, values)
+	if err := p.Err(); err != nil {
+		return nil, err
+	}
+	return env, nil
+}
+
+// checkSecretsSet reports secrets the environment needs but values lacks.
+func (e *Environment) checkSecretsSet(p *problem.List, values map[string]string) {
+	set := func(k string) bool { _, ok := values[Namespace+":"+k]; return ok }
+	if e.Monitoring.Mode == MonitoringInstall && !set(SecretGrafanaAdminPassword) {
+		p.Addf(SecretGrafanaAdminPassword, "is not set and monitoring.mode is \"install\": run `pulumi config set --secret %s:%s <password>`", Namespace, SecretGrafanaAdminPassword)
+	}
+	for i, a := range e.Apps {
+		for j, s := range a.SecretEnv {
+			if s.FromConfig != "" && !set(s.FromConfig) && !slices.Contains(Keys, s.FromConfig) {
+				p.Addf(fmt.Sprintf("apps[%d].secretEnv[%d].fromConfig", i, j),
+					"names %q, which is not set: run `pulumi config set --secret %s:%s <value>`", s.FromConfig, Namespace, s.FromConfig)
+			}
+		}
+	}
+}
+
+func decodeKey(p *problem.List, values map[string]string, key string, dst any) {
+	raw, ok := values[Namespace+":"+key]
+	if !ok {
+		return
+	}
+	decode(p, key, []byte(raw), dst)
+}
+
+// decode decodes raw strictly into dst and reports errors at their config
+// path.
+func decode(p *problem.List, path string, raw []byte, dst any) {
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.DisallowUnknownFields()
+	err := dec.Decode(dst)
+	if err == nil && dec.More() {
+		err = errors.New("trailing data after the value")
+	}
+	if err == nil {
+		return
+	}
+	var typeErr *json.UnmarshalTypeError
+	var syntaxErr *json.SyntaxError
+	switch {
+	case errors.As(err, &typeErr):
+		field := path
+		if typeErr.Field != "" {
+			field = path + "." + typeErr.Field
+		}
+		p.Addf(field, "is a %s, want %s: fix its type", typeErr.Value, jsonKind(typeErr.Type.String()))
+	case errors.As(err, &syntaxErr):
+		p.Addf(path, "is not valid structured config (%v at offset %d): write it as YAML in the stack file", syntaxErr, syntaxErr.Offset)
+	case strings.HasPrefix(err.Error(), "json: unknown field "):
+		p.Addf(path, "has %s: check its spelling against the documented fields", strings.TrimPrefix(err.Error(), "json: "))
+	default:
+		p.Addf(path, "is not valid structured config (%v): write it as YAML in the stack file", err)
+	}
+}
+
+func jsonKind(goType string) string {
+	switch {
+	case strings.HasPrefix(goType, "[]"):
+		return "a list"
+	case strings.HasPrefix(goType, "map["), strings.HasPrefix(goType, "config."):
+		return "an object"
+	case strings.Contains(goType, "int"):
+		return "a number"
+	case strings.Contains(goType, "bool"):
+		return "true or false"
+	default:
+		return "a string"
+	}
+}
