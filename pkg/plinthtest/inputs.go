@@ -1,0 +1,201 @@
+package plinthtest
+
+import (
+	"encoding/json"
+	"fmt"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
+)
+
+// Lookup returns the input at path, a dotted path with [i] list indexes,
+// e.g. "spec.template.spec.containers[0].image". Secret wrappers on the
+// way are stepped through; secret reports whether any was.
+func (r Resource) Lookup(path string) (v resource.PropertyValue, secret, ok bool) {
+	return lookup(resource.NewObjectProperty(r.Inputs), path)
+}
+
+func lookup(v resource.PropertyValue, path string) (resource.PropertyValue, bool, bool) {
+	secret := false
+	for _, part := range splitPath(path) {
+		for v.IsSecret() {
+			secret = true
+			v = v.SecretValue().Element
+		}
+		if idx, err := strconv.Atoi(part); err == nil && v.IsArray() {
+			arr := v.ArrayValue()
+			if idx < 0 || idx >= len(arr) {
+				return resource.PropertyValue{}, secret, false
+			}
+			v = arr[idx]
+			continue
+		}
+		if !v.IsObject() {
+			return resource.PropertyValue{}, secret, false
+		}
+		next, ok := v.ObjectValue()[resource.PropertyKey(part)]
+		if !ok {
+			return resource.PropertyValue{}, secret, false
+		}
+		v = next
+	}
+	for v.IsSecret() {
+		secret = true
+		v = v.SecretValue().Element
+	}
+	return v, secret, true
+}
+
+// splitPath turns "a.b[0].c" into ["a", "b", "0", "c"]. Keys that contain
+// dots or slashes (label keys) are written in brackets with quotes:
+// `metadata.labels["app.kubernetes.io/name"]`.
+func splitPath(path string) []string {
+	var parts []string
+	for len(path) > 0 {
+		switch {
+		case strings.HasPrefix(path, `["`):
+			end := strings.Index(path, `"]`)
+			parts = append(parts, path[2:end])
+			path = path[end+2:]
+		case path[0] == '[':
+			end := strings.IndexByte(path, ']')
+			parts = append(parts, path[1:end])
+			path = path[end+1:]
+		case path[0] == '.':
+			path = path[1:]
+		default:
+			end := strings.IndexAny(path, ".[")
+			if end < 0 {
+				end = len(path)
+			}
+			parts = append(parts, path[:end])
+			path = path[end:]
+		}
+	}
+	return parts
+}
+
+// Has reports whether an input is set at path.
+func (r Resource) Has(path string) bool {
+	_, _, ok := r.Lookup(path)
+	return ok
+}
+
+// Value returns the plain Go value at path (see Plain), or fails the test.
+func (r Resource) Value(t testing.TB, path string) any {
+	t.Helper()
+	v, _, ok := r.Lookup(path)
+	if !ok {
+		t.Fatalf("%s %q has no input %s; inputs:\n%s", r.Type, r.Name, path, r.JSON())
+	}
+	return Plain(v)
+}
+
+// String returns the string at path, or fails the test.
+func (r Resource) String(t testing.TB, path string) string {
+	t.Helper()
+	v := r.Value(t, path)
+	s, ok := v.(string)
+	if !ok {
+		t.Fatalf("%s %q input %s = %#v, want a string", r.Type, r.Name, path, v)
+	}
+	return s
+}
+
+// Number returns the number at path, or fails the test.
+func (r Resource) Number(t testing.TB, path string) float64 {
+	t.Helper()
+	v := r.Value(t, path)
+	n, ok := v.(float64)
+	if !ok {
+		t.Fatalf("%s %q input %s = %#v, want a number", r.Type, r.Name, path, v)
+	}
+	return n
+}
+
+// Bool returns the boolean at path, or fails the test.
+func (r Resource) Bool(t testing.TB, path string) bool {
+	t.Helper()
+	v := r.Value(t, path)
+	b, ok := v.(bool)
+	if !ok {
+		t.Fatalf("%s %q input %s = %#v, want a boolean", r.Type, r.Name, path, v)
+	}
+	return b
+}
+
+// IsSecret reports whether the input at path is (or sits inside) a secret.
+func (r Resource) IsSecret(path string) bool {
+	_, secret, _ := r.Lookup(path)
+	return secret
+}
+
+// Plain returns the inputs as plain Go values (see Plain).
+func (r Resource) Plain() map[string]any {
+	return Plain(resource.NewObjectProperty(r.Inputs)).(map[string]any)
+}
+
+// JSON returns the inputs as indented JSON, secrets unwrapped; for
+// failure messages and for decoding into API types.
+func (r Resource) JSON() string {
+	b, err := json.MarshalIndent(r.Plain(), "", "  ")
+	if err != nil {
+		return fmt.Sprintf("<inputs not JSON: %v>", err)
+	}
+	return string(b)
+}
+
+// Decode decodes the inputs at path ("" for all) into dst through JSON,
+// e.g. a pod template into a k8s.io/api core/v1 PodTemplateSpec.
+func (r Resource) Decode(t testing.TB, path string, dst any) {
+	t.Helper()
+	var v any = r.Plain()
+	if path != "" {
+		v = r.Value(t, path)
+	}
+	b, err := json.Marshal(v)
+	if err != nil {
+		t.Fatalf("%s %q: %v", r.Type, r.Name, err)
+	}
+	if err := json.Unmarshal(b, dst); err != nil {
+		t.Fatalf("%s %q input %s does not decode into %T: %v", r.Type, r.Name, path, dst, err)
+	}
+}
+
+// Plain converts a property value into plain Go values (map[string]any,
+// []any, string, float64, bool, nil): secrets are unwrapped, unknown values
+// become nil, resource references become their URN.
+func Plain(v resource.PropertyValue) any {
+	switch {
+	case v.IsSecret():
+		return Plain(v.SecretValue().Element)
+	case v.IsComputed():
+		return nil
+	case v.IsOutput():
+		if o := v.OutputValue(); o.Known {
+			return Plain(o.Element)
+		}
+		return nil
+	case v.IsResourceReference():
+		return string(v.ResourceReferenceValue().URN)
+	case v.IsObject():
+		m := map[string]any{}
+		for k, e := range v.ObjectValue() {
+			m[string(k)] = Plain(e)
+		}
+		return m
+	case v.IsArray():
+		arr := v.ArrayValue()
+		out := make([]any, len(arr))
+		for i, e := range arr {
+			out[i] = Plain(e)
+		}
+		return out
+	case v.IsAsset(), v.IsArchive():
+		return fmt.Sprint(v.V)
+	default:
+		return v.V
+	}
+}

@@ -1,0 +1,163 @@
+package plinthtest
+
+import (
+	"strings"
+	"testing"
+
+	corev1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/core/v1"
+	metav1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/meta/v1"
+	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi/config"
+)
+
+type widget struct {
+	pulumi.ResourceState
+	Namespace *corev1.Namespace
+}
+
+// program registers a component with two children, one of which is
+// parented to the other, and a secret built from config.
+func program(w **widget) pulumi.RunFunc {
+	return func(ctx *pulumi.Context) error {
+		c := &widget{}
+		if err := ctx.RegisterComponentResource("plinth:test:Widget", "w", c); err != nil {
+			return err
+		}
+		ns, err := corev1.NewNamespace(ctx, "w-ns", &corev1.NamespaceArgs{
+			Metadata: &metav1.ObjectMetaArgs{
+				Name:   pulumi.String("apps"),
+				Labels: pulumi.StringMap{"app.kubernetes.io/name": pulumi.String("w")},
+			},
+		}, pulumi.Parent(c), pulumi.IgnoreChanges([]string{"metadata.annotations"}))
+		if err != nil {
+			return err
+		}
+		c.Namespace = ns
+		_, err = corev1.NewSecret(ctx, "w-secret", &corev1.SecretArgs{
+			Metadata:   &metav1.ObjectMetaArgs{Namespace: ns.Metadata.Name(), Name: pulumi.String("creds")},
+			StringData: pulumi.StringMap{"password": config.RequireSecret(ctx, "plinth:password")},
+		}, pulumi.Parent(ns))
+		if err != nil {
+			return err
+		}
+		*w = c
+		return ctx.RegisterResourceOutputs(c, pulumi.Map{})
+	}
+}
+
+func TestRecordsComponentChildrenAndParents(t *testing.T) {
+	var w *widget
+	s := Run(t, program(&w), WithSecretConfig(map[string]string{"plinth:password": "hunter2"}))
+
+	comp := s.One(t, "plinth:test:Widget")
+	if comp.Custom || comp.ID != "" {
+		t.Fatalf("component recorded as custom=%v id=%q, want a component without id", comp.Custom, comp.ID)
+	}
+	if !strings.HasSuffix(comp.Parent, "::pulumi:pulumi:Stack::plinth-test") {
+		t.Fatalf("component parent = %q, want the stack", comp.Parent)
+	}
+	ns := s.Get(t, "kubernetes:core/v1:Namespace", "w-ns")
+	if ns.Parent != comp.URN {
+		t.Fatalf("namespace parent = %q, want the component %q", ns.Parent, comp.URN)
+	}
+	if want := "urn:pulumi:test::plinth::plinth:test:Widget$kubernetes:core/v1:Namespace::w-ns"; ns.URN != want {
+		t.Fatalf("namespace URN = %q, want %q", ns.URN, want)
+	}
+	sec := s.Get(t, "kubernetes:core/v1:Secret", "w-secret")
+	if sec.Parent != ns.URN {
+		t.Fatalf("secret parent = %q, want the namespace %q", sec.Parent, ns.URN)
+	}
+	if want := "urn:pulumi:test::plinth::plinth:test:Widget$kubernetes:core/v1:Namespace$kubernetes:core/v1:Secret::w-secret"; sec.URN != want {
+		t.Fatalf("secret URN = %q, want %q", sec.URN, want)
+	}
+	if got := s.Children(comp.URN); len(got) != 1 || got[0].Name != "w-ns" {
+		t.Fatalf("children of the component = %v, want only w-ns", names(got))
+	}
+	if len(ns.IgnoreChanges) != 1 || ns.IgnoreChanges[0] != "metadata.annotations" {
+		t.Fatalf("IgnoreChanges = %v, want [metadata.annotations]", ns.IgnoreChanges)
+	}
+	if got := ns.String(t, `metadata.labels["app.kubernetes.io/name"]`); got != "w" {
+		t.Fatalf("label lookup = %q, want w", got)
+	}
+	if ns.ID != "apps" {
+		t.Fatalf("namespace mock id = %q, want its name", ns.ID)
+	}
+	if got := sec.String(t, "metadata.namespace"); got != "apps" {
+		t.Fatalf("secret namespace = %q, want the namespace output \"apps\"", got)
+	}
+	if !sec.IsSecret("stringData.password") || sec.String(t, "stringData.password") != "hunter2" {
+		t.Fatalf("stringData.password secret=%v value=%q, want a secret hunter2", sec.IsSecret("stringData.password"), sec.String(t, "stringData.password"))
+	}
+	if ns.IsSecret("metadata.name") {
+		t.Fatalf("a plain input reported as secret")
+	}
+
+	got := Await(t, w.Namespace.Metadata.Name())
+	if !got.Known || got.Secret || got.Value != "apps" {
+		t.Fatalf("Await(namespace name) = %+v, want known, not secret, apps", got)
+	}
+	if s.Counts()["kubernetes:core/v1:Namespace"] != 1 || !strings.Contains(s.Inventory(), "kubernetes:core/v1:Secret=1") {
+		t.Fatalf("inventory = %s", s.Inventory())
+	}
+}
+
+func TestAwaitReportsSecrets(t *testing.T) {
+	var got Value
+	Run(t, func(ctx *pulumi.Context) error {
+		got = Await(t, config.RequireSecret(ctx, "plinth:password"))
+		return nil
+	}, WithSecretConfig(map[string]string{"plinth:password": "hunter2"}))
+	if !got.Secret || got.Value != "hunter2" {
+		t.Fatalf("Await = %+v, want secret hunter2", got)
+	}
+}
+
+func TestPreviewLeavesComputedOutputsUnknown(t *testing.T) {
+	var w *widget
+	s := Run(t, program(&w), WithPreview(), WithSecretConfig(map[string]string{"plinth:password": "x"}))
+	if len(s.Resources) != 3 {
+		t.Fatalf("preview registered %d resources, want 3:\n%s", len(s.Resources), s.Inventory())
+	}
+}
+
+func TestRunErrKeepsWhatWasRegistered(t *testing.T) {
+	s, err := RunErr(func(ctx *pulumi.Context) error {
+		_, err := corev1.NewNamespace(ctx, "first", &corev1.NamespaceArgs{})
+		if err != nil {
+			return err
+		}
+		return errString("boom")
+	})
+	if err == nil || !strings.Contains(err.Error(), "boom") {
+		t.Fatalf("RunErr error = %v, want boom", err)
+	}
+	if len(s.ByType("kubernetes:core/v1:Namespace")) != 1 {
+		t.Fatalf("RunErr lost the resources registered before the error")
+	}
+}
+
+func TestOverridesAndCalls(t *testing.T) {
+	s := Run(t, func(ctx *pulumi.Context) error {
+		_, err := corev1.NewNamespace(ctx, "n", &corev1.NamespaceArgs{})
+		return err
+	}, WithOutputs("kubernetes:core/v1:Namespace", func(r Resource, out resource.PropertyMap) resource.PropertyMap {
+		out["status"] = resource.NewPropertyValue(map[string]any{"phase": "Active"})
+		return out
+	}))
+	n := s.One(t, "kubernetes:core/v1:Namespace")
+	if n.Outputs["status"].ObjectValue()["phase"].StringValue() != "Active" {
+		t.Fatalf("override not applied: %v", n.Outputs)
+	}
+}
+
+func TestSplitPath(t *testing.T) {
+	got := strings.Join(splitPath(`spec.template.metadata.labels["app.kubernetes.io/name"].x[2]`), "|")
+	if want := "spec|template|metadata|labels|app.kubernetes.io/name|x|2"; got != want {
+		t.Fatalf("splitPath = %q, want %q", got, want)
+	}
+}
+
+type errString string
+
+func (e errString) Error() string { return string(e) }
