@@ -1,0 +1,99 @@
+# plinth — the entry points. `make help` lists them.
+#
+# Everything this file builds goes to bin/ (tools) or .state/ (the local
+# control plane, the file backend, Pulumi's home); both are gitignored.
+
+SHELL := /usr/bin/env bash
+.SHELLFLAGS := -euo pipefail -c
+.DEFAULT_GOAL := help
+
+GO    ?= go
+ROOT  := $(CURDIR)
+BIN   := $(ROOT)/bin
+STATE := $(ROOT)/.state
+
+# Versions of the tools built from Go modules (see tools/ and DESIGN.md §4).
+PULUMI_VERSION   := v3.274.1
+PROVIDER_VERSION := 4.25.0
+KUBE_VERSION     := v1.34.4
+KUBE_LDFLAGS     := -X k8s.io/component-base/version.gitVersion=$(KUBE_VERSION) \
+                    -X k8s.io/component-base/version.gitMajor=1 \
+                    -X k8s.io/component-base/version.gitMinor=34 \
+                    -X k8s.io/component-base/version.gitTreeState=clean
+
+# The local control plane and the local deployment.
+CONTROL_PLANE := $(BIN)/etcd $(BIN)/kube-apiserver $(BIN)/kube-controller-manager $(BIN)/kube-scheduler $(BIN)/kwok
+DEPLOY_TOOLS  := $(BIN)/pulumi $(BIN)/pulumi-resource-kubernetes
+TOOLS         := $(DEPLOY_TOOLS) $(CONTROL_PLANE)
+
+.PHONY: help
+help: ## list the targets
+	@grep -E '^[a-z][a-z0-9-]*:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 16
+
+# ---------------------------------------------------------------- checks
+
+.PHONY: test
+test: ## vet, then every unit, stack and example test under mocks (no cloud, no cluster)
+	$(GO) vet ./...
+	$(GO) test ./...
+
+.PHONY: lint
+lint: $(BIN)/staticcheck ## gofmt check, go vet, staticcheck
+	@unformatted=$$(gofmt -l $$(git ls-files '*.go')); \
+	  if [ -n "$$unformatted" ]; then echo "gofmt would change:"; echo "$$unformatted"; exit 1; fi
+	$(GO) vet ./...
+	$(BIN)/staticcheck ./...
+
+.PHONY: build
+build: ## compile the library, the stack program and the examples
+	$(GO) build ./...
+
+# ---------------------------------------------------------------- tools
+# Each tool is its own module under tools/ (their dependency graphs
+# differ) and is rebuilt only when its go.mod, go.sum or sources change.
+
+.PHONY: tools
+tools: $(TOOLS) ## build the Pulumi CLI, the kubernetes provider and the local control plane into bin/
+
+$(BIN)/pulumi: tools/pulumi/go.mod tools/pulumi/go.sum
+	cd tools/pulumi && $(GO) build -o $@ \
+	  -ldflags "-X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=$(PULUMI_VERSION)" \
+	  github.com/pulumi/pulumi/pkg/v3/cmd/pulumi
+
+# The provider's own main embeds a schema generated at release time; ours
+# embeds the schema.json and terraform-mapping.json of the module itself.
+$(BIN)/pulumi-resource-kubernetes: tools/kubernetes-provider/go.mod tools/kubernetes-provider/go.sum tools/kubernetes-provider/main.go
+	cd tools/kubernetes-provider && \
+	  dir=$$($(GO) list -m -f '{{.Dir}}' github.com/pulumi/pulumi-kubernetes/provider/v4) && \
+	  install -m 0644 $$dir/cmd/pulumi-resource-kubernetes/schema.json $$dir/cmd/pulumi-resource-kubernetes/terraform-mapping.json . && \
+	  $(GO) build -o $@ .
+
+$(BIN)/kube-apiserver $(BIN)/kube-controller-manager $(BIN)/kube-scheduler: $(BIN)/kube-%: tools/kube/go.mod tools/kube/go.sum
+	cd tools/kube && $(GO) build -o $@ -ldflags "$(KUBE_LDFLAGS)" k8s.io/kubernetes/cmd/kube-$*
+
+$(BIN)/etcd: tools/etcd/go.mod tools/etcd/go.sum tools/etcd/main.go
+	cd tools/etcd && $(GO) build -o $@ .
+
+$(BIN)/kwok: tools/kwok/go.mod tools/kwok/go.sum
+	cd tools/kwok && $(GO) build -o $@ sigs.k8s.io/kwok/cmd/kwok
+
+$(BIN)/staticcheck: tools/lint/go.mod tools/lint/go.sum
+	cd tools/lint && $(GO) build -o $@ honnef.co/go/tools/cmd/staticcheck
+
+# ---------------------------------------------------------------- not landed yet
+# Each of these says which issue brings it and fails, so nobody mistakes a
+# missing feature for a passing one.
+
+.PHONY: local local-down e2e bench preview up
+local: ## deploy the local stack onto a local control plane
+	@echo "make local: the local deployment has not landed yet (issue #9)"; exit 1
+local-down: ## destroy the local stack and stop the local control plane
+	@echo "make local-down: the local deployment has not landed yet (issue #9)"; exit 1
+e2e: ## end-to-end tests on a real local Kubernetes API
+	@echo "make e2e: the end-to-end suite has not landed yet (issue #9)"; exit 1
+bench: ## compile, mock-scale and real-deploy benchmarks
+	@echo "make bench: the benchmarks have not landed yet (issue #12)"; exit 1
+preview: ## pulumi preview STACK=<name> with the official CLI
+	@echo "make preview: the stack programs have not landed yet (issue #8)"; exit 1
+up: ## pulumi up STACK=<name> with the official CLI
+	@echo "make up: the stack programs have not landed yet (issue #8)"; exit 1
