@@ -1,0 +1,389 @@
+package app
+
+import (
+	"github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/apiextensions"
+	appsv1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/apps/v1"
+	autoscalingv2 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/autoscaling/v2"
+	corev1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/core/v1"
+	metav1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/meta/v1"
+	networkingv1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/networking/v1"
+	policyv1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/policy/v1"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/plinth-dev/plinth/pkg/imageref"
+	"github.com/plinth-dev/plinth/pkg/naming"
+)
+
+// TypeToken is the Pulumi type of the component.
+const TypeToken = "plinth:kubernetes:App"
+
+// Labels plinth adds to tell apart the Deployments of one application.
+const (
+	// LabelTrack is "stable" or "canary".
+	LabelTrack = "plinth.dev/track"
+	// LabelColor is "blue" or "green" (BlueGreen only).
+	LabelColor = "plinth.dev/color"
+)
+
+// App is a deployed application. Its outputs are typed fields; the
+// Kubernetes objects it created are exposed too (nil when not created).
+type App struct {
+	pulumi.ResourceState
+
+	// NamespaceName is the namespace the application runs in.
+	NamespaceName pulumi.StringOutput `pulumi:"namespace"`
+	// ServiceName is the name of the Service that carries live traffic.
+	ServiceName pulumi.StringOutput `pulumi:"serviceName"`
+	// DNSName is the Service's in-cluster DNS name.
+	DNSName pulumi.StringOutput `pulumi:"dnsName"`
+	// URL is the Ingress URL when there is one, else the in-cluster URL.
+	URL pulumi.StringOutput `pulumi:"url"`
+	// DeploymentNames are the names of the Deployments (one, or two for
+	// BlueGreen and Canary).
+	DeploymentNames pulumi.StringArrayOutput `pulumi:"deploymentNames"`
+	// HPANames are the names of the HorizontalPodAutoscalers.
+	HPANames pulumi.StringArrayOutput `pulumi:"hpaNames"`
+
+	// Namespace is the Namespace created (nil with CreateNamespace false).
+	Namespace *corev1.Namespace
+	// Deployments are the Deployments, stable (or blue) first.
+	Deployments []*appsv1.Deployment
+	// Service carries live traffic.
+	Service *corev1.Service
+	// PreviewService selects the inactive color (BlueGreen) or the canary
+	// (Canary with an Ingress); nil otherwise.
+	PreviewService *corev1.Service
+	// HPAs are the autoscalers, one per autoscaled Deployment.
+	HPAs []*autoscalingv2.HorizontalPodAutoscaler
+	// PDBs are the disruption budgets, one per Deployment.
+	PDBs []*policyv1.PodDisruptionBudget
+	// ServiceAccount is the service account created (nil when an existing
+	// one is used).
+	ServiceAccount *corev1.ServiceAccount
+	// NetworkPolicy guards the pods (nil when disabled).
+	NetworkPolicy *networkingv1.NetworkPolicy
+	// ServiceMonitor tells Prometheus to scrape the pods (nil without metrics).
+	ServiceMonitor *apiextensions.CustomResource
+	// Ingresses expose the application (the canary's second when used).
+	Ingresses []*networkingv1.Ingress
+	// EnvSecret holds SecretValues (nil without them).
+	EnvSecret *corev1.Secret
+	// ExternalSecret syncs ExternalSecrets (nil without them).
+	ExternalSecret *apiextensions.CustomResource
+}
+
+// track is one Deployment of the application.
+type track struct {
+	name      string            // Kubernetes name and logical-name stem
+	image     string            // container image
+	labels    map[string]string // the labels that tell it apart
+	replicas  int               // replicas when not autoscaled
+	autoscale bool              // owned by an HPA
+	canary    bool              // the fixed-size canary of a Canary app
+}
+
+// builder carries what the parts of New share.
+type builder struct {
+	ctx       *pulumi.Context
+	name      string
+	a         Args
+	app       *App
+	namespace pulumi.StringInput
+	selector  map[string]string // name + instance
+	labels    map[string]string // recommended labels + Args.Labels
+	opts      []pulumi.ResourceOption
+}
+
+// New creates an application called name. Arguments are validated (with
+// defaults applied) before anything is registered; an error lists every
+// problem. Pass the cluster's provider with pulumi.Provider(...).
+func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOption) (*App, error) {
+	if err := args.Validate(name); err != nil {
+		return nil, err
+	}
+	a := args.withDefaults(name)
+	if a.Instance == "" {
+		a.Instance = ctx.Stack()
+	}
+	if a.PartOf == "" {
+		a.PartOf = ctx.Project()
+	}
+
+	app := &App{}
+	if err := ctx.RegisterComponentResource(TypeToken, name, app, opts...); err != nil {
+		return nil, err
+	}
+	ref, _ := imageref.Parse(a.Image)
+	b := &builder{
+		ctx: ctx, name: name, a: a, app: app,
+		namespace: pulumi.String(a.Namespace),
+		selector:  naming.Selector(naming.AppLabels{Name: name, Instance: a.Instance}),
+		labels: naming.Merge(a.Labels, naming.Labels(naming.AppLabels{
+			Name: name, Instance: a.Instance, Version: ref.Version(), Component: "server", PartOf: a.PartOf,
+		})),
+		opts: []pulumi.ResourceOption{pulumi.Parent(app)},
+	}
+	if err := b.build(); err != nil {
+		return nil, err
+	}
+	return app, nil
+}
+
+func (b *builder) build() error {
+	steps := []func() error{
+		b.createNamespace, b.createServiceAccount, b.createSecrets,
+		b.createDeployments, b.createServices, b.createNetworkPolicy,
+		b.createServiceMonitor, b.createIngresses,
+	}
+	for _, step := range steps {
+		if err := step(); err != nil {
+			return err
+		}
+	}
+	app := b.app
+	app.NamespaceName = b.namespace.ToStringOutput()
+	app.ServiceName = app.Service.Metadata.Name().Elem()
+	app.DNSName = pulumi.Sprintf("%s.%s.svc.cluster.local", app.ServiceName, app.NamespaceName)
+	if in := b.a.Ingress; in != nil {
+		scheme := "http"
+		if in.TLSSecret != "" {
+			scheme = "https"
+		}
+		app.URL = pulumi.Sprintf("%s://%s%s", scheme, in.Host, in.Path).ToStringOutput()
+	} else {
+		app.URL = pulumi.Sprintf("http://%s", app.DNSName)
+	}
+	var deps, hpas pulumi.StringArray
+	for _, d := range app.Deployments {
+		deps = append(deps, d.Metadata.Name().Elem())
+	}
+	for _, h := range app.HPAs {
+		hpas = append(hpas, h.Metadata.Name().Elem())
+	}
+	app.DeploymentNames = deps.ToStringArrayOutput()
+	app.HPANames = hpas.ToStringArrayOutput()
+	return b.ctx.RegisterResourceOutputs(app, pulumi.Map{
+		"namespace":       app.NamespaceName,
+		"serviceName":     app.ServiceName,
+		"dnsName":         app.DNSName,
+		"url":             app.URL,
+		"deploymentNames": app.DeploymentNames,
+		"hpaNames":        app.HPANames,
+	})
+}
+
+// child returns the logical name of a child of kind kind.
+func (b *builder) child(kind string) string { return naming.Child(b.name, kind) }
+
+// meta returns object metadata with the application's labels plus extra.
+func (b *builder) meta(name string, extra map[string]string) *metav1.ObjectMetaArgs {
+	return &metav1.ObjectMetaArgs{
+		Name:      pulumi.String(name),
+		Namespace: b.namespace,
+		Labels:    pulumi.ToStringMap(naming.Merge(b.labels, extra)),
+	}
+}
+
+// tracks returns the Deployments the strategy needs.
+func (b *builder) tracks() []track {
+	a := b.a
+	autoscale := !a.Autoscaling.Disabled
+	base := *a.Replicas
+	if autoscale {
+		base = a.Autoscaling.MinReplicas
+	}
+	stable := track{name: b.name, image: a.Image, labels: map[string]string{LabelTrack: "stable"}, replicas: *a.Replicas, autoscale: autoscale}
+	switch a.Strategy.Type {
+	case StrategyBlueGreen:
+		blue := track{name: b.name + "-" + ColorBlue, image: a.Image, labels: map[string]string{LabelColor: ColorBlue}, replicas: *a.Replicas, autoscale: autoscale}
+		green := track{name: b.name + "-" + ColorGreen, image: a.Strategy.GreenImage, labels: map[string]string{LabelColor: ColorGreen}, replicas: *a.Replicas, autoscale: autoscale}
+		return []track{blue, green}
+	case StrategyCanary:
+		n := max(1, (base*a.Strategy.CanaryPercent+99)/100)
+		canary := track{name: b.name + "-canary", image: a.Strategy.CanaryImage, labels: map[string]string{LabelTrack: "canary"}, replicas: n, canary: true}
+		return []track{stable, canary}
+	default:
+		return []track{stable}
+	}
+}
+
+func (b *builder) createNamespace() error {
+	if !*b.a.CreateNamespace {
+		return nil
+	}
+	ns, err := corev1.NewNamespace(b.ctx, b.child("namespace"), &corev1.NamespaceArgs{
+		Metadata: &metav1.ObjectMetaArgs{
+			Name: pulumi.String(b.a.Namespace),
+			Labels: pulumi.ToStringMap(naming.Merge(map[string]string{
+				naming.LabelManagedBy: naming.ManagedBy,
+			}, PodSecurityLabels)),
+		},
+	}, b.opts...)
+	if err != nil {
+		return err
+	}
+	b.app.Namespace = ns
+	b.namespace = ns.Metadata.Name().Elem()
+	return nil
+}
+
+// PodSecurityLabels make a namespace enforce, audit and warn at the Pod
+// Security Standards "restricted" level.
+var PodSecurityLabels = map[string]string{
+	"pod-security.kubernetes.io/enforce":         "restricted",
+	"pod-security.kubernetes.io/enforce-version": "latest",
+	"pod-security.kubernetes.io/audit":           "restricted",
+	"pod-security.kubernetes.io/warn":            "restricted",
+}
+
+func (b *builder) createServiceAccount() error {
+	sa := b.a.ServiceAccount
+	if sa.Name != "" {
+		return nil
+	}
+	annotations := pulumi.StringMap{}
+	for k, v := range sa.Annotations {
+		annotations[k] = pulumi.String(v)
+	}
+	if sa.AWSRoleARN != nil {
+		annotations["eks.amazonaws.com/role-arn"] = sa.AWSRoleARN
+	}
+	if sa.GCPServiceAccount != nil {
+		annotations["iam.gke.io/gcp-service-account"] = sa.GCPServiceAccount
+	}
+	md := b.meta(b.name, nil)
+	if len(annotations) > 0 {
+		md.Annotations = annotations
+	}
+	acct, err := corev1.NewServiceAccount(b.ctx, b.child("serviceaccount"), &corev1.ServiceAccountArgs{
+		Metadata:                     md,
+		AutomountServiceAccountToken: pulumi.Bool(sa.AutomountToken),
+	}, b.opts...)
+	if err != nil {
+		return err
+	}
+	b.app.ServiceAccount = acct
+	return nil
+}
+
+// serviceAccountName is the account the pods run as.
+func (b *builder) serviceAccountName() pulumi.StringInput {
+	if b.app.ServiceAccount != nil {
+		return b.app.ServiceAccount.Metadata.Name().Elem()
+	}
+	return pulumi.String(b.a.ServiceAccount.Name)
+}
+
+func (b *builder) createDeployments() error {
+	var dependsOn []pulumi.Resource
+	if b.app.EnvSecret != nil {
+		dependsOn = append(dependsOn, b.app.EnvSecret)
+	}
+	if b.app.ExternalSecret != nil {
+		dependsOn = append(dependsOn, b.app.ExternalSecret)
+	}
+	for _, t := range b.tracks() {
+		spec := &appsv1.DeploymentSpecArgs{
+			Selector: &metav1.LabelSelectorArgs{MatchLabels: pulumi.ToStringMap(naming.Merge(b.selector, t.labels))},
+			Strategy: &appsv1.DeploymentStrategyArgs{
+				Type: pulumi.String("RollingUpdate"),
+				RollingUpdate: &appsv1.RollingUpdateDeploymentArgs{
+					MaxSurge:       pulumi.Int(1),
+					MaxUnavailable: pulumi.Int(0),
+				},
+			},
+			RevisionHistoryLimit:    pulumi.Int(*b.a.RevisionHistoryLimit),
+			ProgressDeadlineSeconds: pulumi.Int(b.a.ProgressDeadlineSeconds),
+			Template:                b.podTemplate(t),
+		}
+		// An autoscaled Deployment leaves spec.replicas to its HPA: with
+		// server-side apply, a field plinth never sets is never reset by a
+		// later update (see "Autoscaling and replicas" in the package doc).
+		if !t.autoscale {
+			spec.Replicas = pulumi.Int(t.replicas)
+		}
+		dep, err := appsv1.NewDeployment(b.ctx, naming.Child(t.name, "deployment"), &appsv1.DeploymentArgs{
+			Metadata: b.meta(t.name, t.labels),
+			Spec:     spec,
+		}, append(b.opts, pulumi.DependsOn(dependsOn))...)
+		if err != nil {
+			return err
+		}
+		b.app.Deployments = append(b.app.Deployments, dep)
+		if err := b.createScaling(t, dep); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// serviceSelector is what the live Service selects.
+func (b *builder) serviceSelector() map[string]string {
+	st := b.a.Strategy
+	switch {
+	case st.Type == StrategyBlueGreen:
+		return naming.Merge(b.selector, map[string]string{LabelColor: st.ActiveColor})
+	case st.Type == StrategyCanary && b.a.Ingress != nil:
+		return naming.Merge(b.selector, map[string]string{LabelTrack: "stable"})
+	default:
+		return b.selector
+	}
+}
+
+// previewSelector is what the preview Service selects, or nil for none.
+func (b *builder) previewSelector() (map[string]string, string) {
+	st := b.a.Strategy
+	switch {
+	case st.Type == StrategyBlueGreen:
+		inactive := ColorGreen
+		if st.ActiveColor == ColorGreen {
+			inactive = ColorBlue
+		}
+		return naming.Merge(b.selector, map[string]string{LabelColor: inactive}), b.name + "-preview"
+	case st.Type == StrategyCanary && b.a.Ingress != nil:
+		return naming.Merge(b.selector, map[string]string{LabelTrack: "canary"}), b.name + "-canary"
+	}
+	return nil, ""
+}
+
+func (b *builder) createServices() error {
+	ports := corev1.ServicePortArray{&corev1.ServicePortArgs{
+		Name: pulumi.String("http"), Port: pulumi.Int(80), TargetPort: pulumi.String("http"), Protocol: pulumi.String("TCP"),
+	}}
+	if mp := *b.a.Metrics.Port; mp != 0 {
+		ports = append(ports, &corev1.ServicePortArgs{
+			Name: pulumi.String("metrics"), Port: pulumi.Int(mp), TargetPort: pulumi.String("metrics"), Protocol: pulumi.String("TCP"),
+		})
+	}
+	svc := func(logical, name string, selector map[string]string) (*corev1.Service, error) {
+		return corev1.NewService(b.ctx, logical, &corev1.ServiceArgs{
+			Metadata: b.meta(name, nil),
+			Spec: &corev1.ServiceSpecArgs{
+				Type:     pulumi.String("ClusterIP"),
+				Selector: pulumi.ToStringMap(selector),
+				Ports:    ports,
+			},
+		}, append(b.opts, pulumi.DependsOn(deploymentResources(b.app.Deployments)))...)
+	}
+	live, err := svc(b.child("service"), b.name, b.serviceSelector())
+	if err != nil {
+		return err
+	}
+	b.app.Service = live
+	if sel, name := b.previewSelector(); sel != nil {
+		preview, err := svc(naming.Child(name, "service"), name, sel)
+		if err != nil {
+			return err
+		}
+		b.app.PreviewService = preview
+	}
+	return nil
+}
+
+func deploymentResources(ds []*appsv1.Deployment) []pulumi.Resource {
+	out := make([]pulumi.Resource, len(ds))
+	for i, d := range ds {
+		out[i] = d
+	}
+	return out
+}

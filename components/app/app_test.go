@@ -1,0 +1,561 @@
+package app_test
+
+import (
+	"encoding/json"
+	"fmt"
+	"reflect"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/plinth-dev/plinth/components/app"
+	"github.com/plinth-dev/plinth/pkg/plinthtest"
+	"github.com/plinth-dev/plinth/pkg/podsecurity"
+)
+
+const (
+	image      = "ghcr.io/acme/web:1.4.2"
+	nextImage  = "ghcr.io/acme/web:1.5.0"
+	deployment = "kubernetes:apps/v1:Deployment"
+	service    = "kubernetes:core/v1:Service"
+	hpaType    = "kubernetes:autoscaling/v2:HorizontalPodAutoscaler"
+	pdbType    = "kubernetes:policy/v1:PodDisruptionBudget"
+	npType     = "kubernetes:networking.k8s.io/v1:NetworkPolicy"
+	smType     = "kubernetes:monitoring.coreos.com/v1:ServiceMonitor"
+	saType     = "kubernetes:core/v1:ServiceAccount"
+	nsType     = "kubernetes:core/v1:Namespace"
+	secretType = "kubernetes:core/v1:Secret"
+	ingType    = "kubernetes:networking.k8s.io/v1:Ingress"
+)
+
+// deploy runs app.New("web", args) under mocks and returns what it
+// registered and the component.
+func deploy(t *testing.T, args app.Args, opts ...pulumi.ResourceOption) (*plinthtest.Stack, *app.App) {
+	t.Helper()
+	var web *app.App
+	s := plinthtest.Run(t, func(ctx *pulumi.Context) error {
+		var err error
+		web, err = app.New(ctx, "web", args, opts...)
+		return err
+	}, plinthtest.WithStack("prod"))
+	return s, web
+}
+
+func TestProdRollingDefaults(t *testing.T) {
+	s, web := deploy(t, app.Args{Image: image, Tier: "prod"})
+
+	comp := s.One(t, app.TypeToken)
+	for _, r := range s.Resources {
+		if r.Type != app.TypeToken && r.Parent != comp.URN {
+			t.Errorf("%s %q is parented to %q, want the component", r.Type, r.Name, r.Parent)
+		}
+	}
+	wantCounts := map[string]int{
+		app.TypeToken: 1, nsType: 1, saType: 1, deployment: 1, service: 1, hpaType: 1, pdbType: 1, npType: 1, smType: 1,
+	}
+	if got := s.Counts(); !reflect.DeepEqual(got, wantCounts) {
+		t.Fatalf("inventory:\n%s want %v", s.Inventory(), wantCounts)
+	}
+
+	ns := s.Get(t, nsType, "web-namespace")
+	for k, v := range map[string]string{"pod-security.kubernetes.io/enforce": "restricted", "pod-security.kubernetes.io/enforce-version": "latest"} {
+		if got := ns.String(t, fmt.Sprintf("metadata.labels[%q]", k)); got != v {
+			t.Errorf("namespace label %s = %q, want %q", k, got, v)
+		}
+	}
+
+	d := s.Get(t, deployment, "web-deployment")
+	if d.Has("spec.replicas") {
+		t.Errorf("an autoscaled Deployment sets spec.replicas (%v): the HPA must own it", d.Value(t, "spec.replicas"))
+	}
+	checks := map[string]any{
+		"metadata.name":                                                     "web",
+		"metadata.namespace":                                                "web",
+		"spec.strategy.type":                                                "RollingUpdate",
+		"spec.strategy.rollingUpdate.maxSurge":                              1.0,
+		"spec.strategy.rollingUpdate.maxUnavailable":                        0.0,
+		"spec.revisionHistoryLimit":                                         5.0,
+		"spec.progressDeadlineSeconds":                                      600.0,
+		`spec.selector.matchLabels["app.kubernetes.io/name"]`:               "web",
+		`spec.selector.matchLabels["app.kubernetes.io/instance"]`:           "prod",
+		`spec.selector.matchLabels["plinth.dev/track"]`:                     "stable",
+		`spec.template.metadata.labels["app.kubernetes.io/version"]`:        "1.4.2",
+		"spec.template.spec.serviceAccountName":                             "web",
+		"spec.template.spec.automountServiceAccountToken":                   false,
+		"spec.template.spec.terminationGracePeriodSeconds":                  30.0,
+		"spec.template.spec.securityContext.runAsNonRoot":                   true,
+		"spec.template.spec.securityContext.runAsUser":                      1001.0,
+		"spec.template.spec.securityContext.fsGroup":                        1001.0,
+		"spec.template.spec.securityContext.seccompProfile.type":            "RuntimeDefault",
+		"spec.template.spec.topologySpreadConstraints[0].topologyKey":       "topology.kubernetes.io/zone",
+		"spec.template.spec.topologySpreadConstraints[1].topologyKey":       "kubernetes.io/hostname",
+		"spec.template.spec.topologySpreadConstraints[0].whenUnsatisfiable": "ScheduleAnyway",
+		"spec.template.spec.volumes[0].name":                                "tmp",
+		"spec.template.spec.volumes[0].emptyDir.sizeLimit":                  "256Mi",
+	}
+	c := "spec.template.spec.containers[0]."
+	for k, v := range map[string]any{
+		"image":                                    image,
+		"imagePullPolicy":                          "IfNotPresent",
+		"ports[0].containerPort":                   8080.0,
+		"ports[0].name":                            "http",
+		"ports[1].name":                            "metrics",
+		"ports[1].containerPort":                   9090.0,
+		"readinessProbe.httpGet.path":              "/ready",
+		"readinessProbe.httpGet.port":              8080.0,
+		"livenessProbe.httpGet.path":               "/health",
+		"startupProbe.httpGet.path":                "/health",
+		"startupProbe.failureThreshold":            30.0,
+		"resources.requests.cpu":                   "250m",
+		"resources.requests.memory":                "256Mi",
+		"resources.limits.cpu":                     "1",
+		"resources.limits.memory":                  "512Mi",
+		"securityContext.allowPrivilegeEscalation": false,
+		"securityContext.readOnlyRootFilesystem":   true,
+		"securityContext.runAsNonRoot":             true,
+		"securityContext.capabilities.drop[0]":     "ALL",
+		"securityContext.seccompProfile.type":      "RuntimeDefault",
+		"lifecycle.preStop.sleep.seconds":          5.0,
+		"volumeMounts[0].mountPath":                "/tmp",
+	} {
+		checks[c+k] = v
+	}
+	for path, want := range checks {
+		if got := d.Value(t, path); got != want {
+			t.Errorf("Deployment %s = %#v, want %#v", path, got, want)
+		}
+	}
+
+	svc := s.Get(t, service, "web-service")
+	for path, want := range map[string]any{
+		"spec.type": "ClusterIP", "spec.ports[0].port": 80.0, "spec.ports[0].targetPort": "http",
+		"spec.ports[1].name": "metrics", `spec.selector["app.kubernetes.io/name"]`: "web",
+	} {
+		if got := svc.Value(t, path); got != want {
+			t.Errorf("Service %s = %#v, want %#v", path, got, want)
+		}
+	}
+	if svc.Has(`spec.selector["plinth.dev/track"]`) {
+		t.Errorf("the Service of a rolling app selects one track only")
+	}
+
+	hpa := s.Get(t, hpaType, "web-hpa")
+	for path, want := range map[string]any{
+		"spec.minReplicas": 3.0, "spec.maxReplicas": 10.0,
+		"spec.scaleTargetRef.kind": "Deployment", "spec.scaleTargetRef.name": "web",
+		"spec.metrics[0].resource.name":                      "cpu",
+		"spec.metrics[0].resource.target.averageUtilization": 70.0,
+		"spec.behavior.scaleDown.stabilizationWindowSeconds": 300.0,
+	} {
+		if got := hpa.Value(t, path); got != want {
+			t.Errorf("HPA %s = %#v, want %#v", path, got, want)
+		}
+	}
+	if hpa.Has("spec.metrics[1]") {
+		t.Errorf("HPA has a memory metric without TargetMemoryPercent")
+	}
+
+	pdb := s.Get(t, pdbType, "web-pdb")
+	if pdb.Number(t, "spec.maxUnavailable") != 1 || pdb.Has("spec.minAvailable") || pdb.String(t, "spec.unhealthyPodEvictionPolicy") != "AlwaysAllow" {
+		t.Errorf("PDB spec = %v, want maxUnavailable 1 and AlwaysAllow", pdb.Value(t, "spec"))
+	}
+
+	np := s.Get(t, npType, "web-networkpolicy")
+	if got := np.Value(t, "spec.policyTypes"); !reflect.DeepEqual(got, []any{"Ingress"}) {
+		t.Errorf("NetworkPolicy policyTypes = %v, want [Ingress]", got)
+	}
+	if rules := np.Value(t, "spec.ingress").([]any); len(rules) != 1 {
+		t.Errorf("NetworkPolicy has %d ingress rules, want only the monitoring one: %v", len(rules), rules)
+	}
+	if got := np.String(t, `spec.ingress[0].from[0].namespaceSelector.matchLabels["kubernetes.io/metadata.name"]`); got != "monitoring" {
+		t.Errorf("metrics rule allows namespace %q, want monitoring", got)
+	}
+	if got := np.String(t, "spec.ingress[0].ports[0].port"); got != "metrics" {
+		t.Errorf("metrics rule port = %q, want metrics", got)
+	}
+
+	sm := s.Get(t, smType, "web-servicemonitor")
+	if sm.String(t, "spec.endpoints[0].port") != "metrics" || sm.String(t, "spec.endpoints[0].path") != "/metrics" || sm.String(t, "spec.endpoints[0].interval") != "30s" {
+		t.Errorf("ServiceMonitor endpoints = %v", sm.Value(t, "spec.endpoints"))
+	}
+	if sm.String(t, `spec.selector.matchLabels["app.kubernetes.io/name"]`) != "web" {
+		t.Errorf("ServiceMonitor selector = %v", sm.Value(t, "spec.selector"))
+	}
+	if sm.Has(`metadata.labels["release"]`) {
+		t.Errorf("ServiceMonitor carries a release label; plinth's Prometheus selects all monitors")
+	}
+
+	sa := s.Get(t, saType, "web-serviceaccount")
+	if sa.Bool(t, "automountServiceAccountToken") {
+		t.Errorf("ServiceAccount automounts its token")
+	}
+
+	for out, want := range map[pulumi.Output]any{
+		web.NamespaceName:   "web",
+		web.ServiceName:     "web",
+		web.DNSName:         "web.web.svc.cluster.local",
+		web.URL:             "http://web.web.svc.cluster.local",
+		web.DeploymentNames: []string{"web"},
+		web.HPANames:        []string{"web"},
+	} {
+		if got := plinthtest.Await(t, out); !reflect.DeepEqual(got.Value, want) || got.Secret {
+			t.Errorf("output = %#v (secret %v), want %#v", got.Value, got.Secret, want)
+		}
+	}
+}
+
+func TestDevDefaultsAreSmall(t *testing.T) {
+	s, _ := deploy(t, app.Args{Image: image})
+	hpa := s.Get(t, hpaType, "web-hpa")
+	if hpa.Number(t, "spec.minReplicas") != 1 || hpa.Number(t, "spec.maxReplicas") != 3 {
+		t.Fatalf("dev HPA = %v, want 1–3", hpa.Value(t, "spec"))
+	}
+	d := s.Get(t, deployment, "web-deployment")
+	if got := d.String(t, "spec.template.spec.containers[0].resources.requests.cpu"); got != "100m" {
+		t.Fatalf("dev CPU request = %q, want 100m", got)
+	}
+}
+
+// TestAutoscalingOwnsReplicas records the replicas decision: with an HPA
+// the Deployment never sets spec.replicas (so `pulumi up` cannot reset the
+// HPA's count); without one it does and no HPA exists.
+func TestAutoscalingOwnsReplicas(t *testing.T) {
+	s, _ := deploy(t, app.Args{Image: image, Tier: "prod"})
+	d := s.Get(t, deployment, "web-deployment")
+	if d.Has("spec.replicas") || len(d.IgnoreChanges) != 0 {
+		t.Fatalf("autoscaled Deployment: replicas set=%v ignoreChanges=%v, want neither", d.Has("spec.replicas"), d.IgnoreChanges)
+	}
+
+	s, _ = deploy(t, app.Args{Image: image, Tier: "prod", Autoscaling: app.AutoscalingArgs{Disabled: true}})
+	d = s.Get(t, deployment, "web-deployment")
+	if d.Number(t, "spec.replicas") != 3 {
+		t.Fatalf("fixed prod Deployment replicas = %v, want 3", d.Value(t, "spec.replicas"))
+	}
+	if n := len(s.ByType(hpaType)); n != 0 {
+		t.Fatalf("%d HPAs with autoscaling disabled", n)
+	}
+	two := 2
+	s, _ = deploy(t, app.Args{Image: image, Replicas: &two, Autoscaling: app.AutoscalingArgs{Disabled: true}})
+	if d := s.Get(t, deployment, "web-deployment"); d.Number(t, "spec.replicas") != 2 {
+		t.Fatalf("replicas = %v, want 2", d.Value(t, "spec.replicas"))
+	}
+}
+
+// restricted evaluates every pod template registered with the upstream
+// Pod Security evaluator at level restricted.
+func restricted(t *testing.T, s *plinthtest.Stack) {
+	t.Helper()
+	deps := s.ByType(deployment)
+	if len(deps) == 0 {
+		t.Fatalf("no Deployment registered")
+	}
+	for _, d := range deps {
+		res, err := podsecurity.EvaluateJSON(podsecurity.Restricted, d.Value(t, "spec.template"))
+		if err != nil {
+			t.Fatalf("Deployment %q: %v", d.Name, err)
+		}
+		if !res.Allowed {
+			t.Errorf("Deployment %q pod template is not allowed at restricted: %s", d.Name, res)
+		}
+	}
+}
+
+func TestEveryPodTemplateIsRestricted(t *testing.T) {
+	cases := map[string]app.Args{
+		"rolling":                            {Image: image, Tier: "prod"},
+		"bluegreen":                          {Image: image, Strategy: app.StrategyArgs{Type: app.StrategyBlueGreen, GreenImage: nextImage}},
+		"canary":                             {Image: image, Strategy: app.StrategyArgs{Type: app.StrategyCanary, CanaryImage: nextImage}},
+		"net-bind-service and writable root": {Image: image, Security: app.SecurityArgs{AddNetBindService: true, WritableRootFilesystem: true}},
+		"env from everywhere": {Image: image, SecretEnv: []app.SecretKeyRef{{Name: "A", Secret: "s", Key: "k"}},
+			EnvFromSecrets: []string{"more"}, SecretValues: map[string]pulumi.StringInput{"B": pulumi.String("x")}},
+	}
+	for name, args := range cases {
+		t.Run(name, func(t *testing.T) {
+			s, _ := deploy(t, args)
+			restricted(t, s)
+		})
+	}
+}
+
+// TestRestrictedCheckCanFail makes sure the evaluator used above rejects a
+// template when the component's hardening is removed.
+func TestRestrictedCheckCanFail(t *testing.T) {
+	s, _ := deploy(t, app.Args{Image: image})
+	tmpl := s.Get(t, deployment, "web-deployment").Value(t, "spec.template").(map[string]any)
+	c := tmpl["spec"].(map[string]any)["containers"].([]any)[0].(map[string]any)
+	delete(c["securityContext"].(map[string]any), "allowPrivilegeEscalation")
+	res, err := podsecurity.EvaluateJSON(podsecurity.Restricted, tmpl)
+	if err != nil || res.Allowed || !strings.Contains(res.String(), "allowPrivilegeEscalation") {
+		t.Fatalf("tampered template: %v %v, want forbidden for allowPrivilegeEscalation", res, err)
+	}
+}
+
+func TestBlueGreen(t *testing.T) {
+	args := app.Args{Image: image, Tier: "prod", Strategy: app.StrategyArgs{Type: app.StrategyBlueGreen, GreenImage: nextImage}}
+	s, web := deploy(t, args)
+	blue := s.Get(t, deployment, "web-blue-deployment")
+	green := s.Get(t, deployment, "web-green-deployment")
+	if blue.String(t, "spec.template.spec.containers[0].image") != image || green.String(t, "spec.template.spec.containers[0].image") != nextImage {
+		t.Fatalf("blue/green images wrong")
+	}
+	for _, d := range []plinthtest.Resource{blue, green} {
+		color := strings.TrimSuffix(strings.TrimPrefix(d.Name, "web-"), "-deployment")
+		if got := d.String(t, `spec.selector.matchLabels["plinth.dev/color"]`); got != color {
+			t.Errorf("%s selector color = %q", d.Name, got)
+		}
+	}
+	live := s.Get(t, service, "web-service")
+	preview := s.Get(t, service, "web-preview-service")
+	if live.String(t, `spec.selector["plinth.dev/color"]`) != "blue" || preview.String(t, `spec.selector["plinth.dev/color"]`) != "green" {
+		t.Fatalf("selectors live=%v preview=%v, want blue live and green preview", live.Value(t, "spec.selector"), preview.Value(t, "spec.selector"))
+	}
+	if n := len(s.ByType(hpaType)); n != 2 {
+		t.Fatalf("%d HPAs, want one per color", n)
+	}
+	if n := len(s.ByType(pdbType)); n != 2 {
+		t.Fatalf("%d PDBs, want one per color", n)
+	}
+	if got := plinthtest.Await(t, web.DeploymentNames).Value; !reflect.DeepEqual(got, []string{"web-blue", "web-green"}) {
+		t.Fatalf("DeploymentNames = %v", got)
+	}
+
+	// Promotion flips only the Service selectors; the Deployments are
+	// unchanged, so the previous color stays up for an instant rollback.
+	args.Strategy.ActiveColor = app.ColorGreen
+	flipped, _ := deploy(t, args)
+	if got := flipped.Get(t, service, "web-service").String(t, `spec.selector["plinth.dev/color"]`); got != "green" {
+		t.Fatalf("after promotion the live Service selects %q, want green", got)
+	}
+	if got := flipped.Get(t, service, "web-preview-service").String(t, `spec.selector["plinth.dev/color"]`); got != "blue" {
+		t.Fatalf("after promotion the preview Service selects %q, want blue", got)
+	}
+	for _, name := range []string{"web-blue-deployment", "web-green-deployment"} {
+		before, after := s.Get(t, deployment, name).JSON(), flipped.Get(t, deployment, name).JSON()
+		if before != after {
+			t.Fatalf("promotion changed Deployment %s:\nbefore %s\nafter %s", name, before, after)
+		}
+	}
+	restricted(t, flipped)
+}
+
+func TestCanary(t *testing.T) {
+	s, _ := deploy(t, app.Args{Image: image, Tier: "prod", Strategy: app.StrategyArgs{Type: app.StrategyCanary, CanaryImage: nextImage, CanaryPercent: 20}})
+	stable := s.Get(t, deployment, "web-deployment")
+	canary := s.Get(t, deployment, "web-canary-deployment")
+	if canary.String(t, "spec.template.spec.containers[0].image") != nextImage || stable.String(t, "spec.template.spec.containers[0].image") != image {
+		t.Fatalf("canary/stable images wrong")
+	}
+	// 20 % of the prod minimum of 3 replicas, rounded up: 1 canary pod.
+	if canary.Number(t, "spec.replicas") != 1 || stable.Has("spec.replicas") {
+		t.Fatalf("canary replicas = %v, stable replicas set = %v; want 1 and unset (HPA)", canary.Value(t, "spec.replicas"), stable.Has("spec.replicas"))
+	}
+	if canary.String(t, `spec.selector.matchLabels["plinth.dev/track"]`) != "canary" || stable.String(t, `spec.selector.matchLabels["plinth.dev/track"]`) != "stable" {
+		t.Fatalf("track selectors overlap")
+	}
+	svc := s.Get(t, service, "web-service")
+	if svc.Has(`spec.selector["plinth.dev/track"]`) {
+		t.Fatalf("without an Ingress the Service must select both tracks (traffic by replica ratio)")
+	}
+	if n := len(s.ByType(hpaType)); n != 1 {
+		t.Fatalf("%d HPAs, want one for the stable track only", n)
+	}
+
+	s, _ = deploy(t, app.Args{Image: image, Strategy: app.StrategyArgs{Type: app.StrategyCanary, CanaryImage: nextImage, CanaryPercent: 25},
+		Ingress: &app.IngressArgs{Host: "web.example.com"}})
+	if got := s.Get(t, service, "web-service").String(t, `spec.selector["plinth.dev/track"]`); got != "stable" {
+		t.Fatalf("with an Ingress the live Service selects track %q, want stable", got)
+	}
+	if got := s.Get(t, service, "web-canary-service").String(t, `spec.selector["plinth.dev/track"]`); got != "canary" {
+		t.Fatalf("canary Service selects track %q", got)
+	}
+	ci := s.Get(t, ingType, "web-canary-ingress")
+	if ci.String(t, `metadata.annotations["nginx.ingress.kubernetes.io/canary"]`) != "true" ||
+		ci.String(t, `metadata.annotations["nginx.ingress.kubernetes.io/canary-weight"]`) != "25" {
+		t.Fatalf("canary Ingress annotations = %v", ci.Value(t, "metadata.annotations"))
+	}
+	if ci.String(t, "spec.rules[0].http.paths[0].backend.service.name") != "web-canary" {
+		t.Fatalf("canary Ingress backend = %v", ci.Value(t, "spec.rules[0].http.paths[0].backend"))
+	}
+}
+
+func TestSecretValuesStaySecret(t *testing.T) {
+	const password = "hunter2-not-in-state"
+	s, _ := deploy(t, app.Args{Image: image, SecretValues: map[string]pulumi.StringInput{
+		"DB_PASSWORD": pulumi.String(password), // even a plain string is stored as a secret
+	}})
+	sec := s.Get(t, secretType, "web-env")
+	if !sec.IsSecret("stringData.DB_PASSWORD") || sec.String(t, "stringData.DB_PASSWORD") != password {
+		t.Fatalf("the env Secret does not hold the value as a Pulumi secret")
+	}
+	d := s.Get(t, deployment, "web-deployment")
+	env := d.Value(t, "spec.template.spec.containers[0].env").([]any)
+	last := env[len(env)-1].(map[string]any)
+	if last["name"] != "DB_PASSWORD" || last["valueFrom"].(map[string]any)["secretKeyRef"].(map[string]any)["name"] != "web-env" {
+		t.Fatalf("DB_PASSWORD env = %v, want a secretKeyRef to web-env", last)
+	}
+	for _, r := range s.Resources {
+		if r.Name != "web-env" && strings.Contains(r.JSON(), password) {
+			t.Fatalf("%s %q holds the secret value in its inputs", r.Type, r.Name)
+		}
+	}
+}
+
+func TestEnvOrderAndSources(t *testing.T) {
+	s, _ := deploy(t, app.Args{Image: image,
+		Env:            map[string]string{"B": "2", "A": "1"},
+		SecretEnv:      []app.SecretKeyRef{{Name: "TOKEN", Secret: "api", Key: "token"}},
+		ConfigMapEnv:   []app.ConfigMapKeyRef{{Name: "MODE", ConfigMap: "settings", Key: "mode"}},
+		EnvFromSecrets: []string{"bulk"},
+	})
+	d := s.Get(t, deployment, "web-deployment")
+	env := d.Value(t, "spec.template.spec.containers[0].env").([]any)
+	var names []string
+	for _, e := range env {
+		names = append(names, e.(map[string]any)["name"].(string))
+	}
+	if !slices.Equal(names, []string{"A", "B", "TOKEN", "MODE"}) {
+		t.Fatalf("env order = %v, want A B TOKEN MODE", names)
+	}
+	if got := d.String(t, "spec.template.spec.containers[0].env[3].valueFrom.configMapKeyRef.name"); got != "settings" {
+		t.Fatalf("MODE configMapKeyRef = %q", got)
+	}
+	if got := d.String(t, "spec.template.spec.containers[0].envFrom[0].secretRef.name"); got != "bulk" {
+		t.Fatalf("envFrom = %q", got)
+	}
+}
+
+func TestExternalSecret(t *testing.T) {
+	s, _ := deploy(t, app.Args{Image: image, ExternalSecrets: &app.ExternalSecretArgs{
+		Store: "aws-secrets", Data: []app.ExternalSecretData{{Name: "DB_URL", RemoteKey: "prod/db", Property: "url"}},
+	}})
+	es := s.Get(t, "kubernetes:external-secrets.io/v1beta1:ExternalSecret", "web-externalsecret")
+	for path, want := range map[string]any{
+		"spec.secretStoreRef.name": "aws-secrets", "spec.secretStoreRef.kind": "ClusterSecretStore",
+		"spec.target.name": "web-external", "spec.refreshInterval": "1h",
+		"spec.data[0].secretKey": "DB_URL", "spec.data[0].remoteRef.key": "prod/db", "spec.data[0].remoteRef.property": "url",
+	} {
+		if got := es.Value(t, path); got != want {
+			t.Errorf("ExternalSecret %s = %v, want %v", path, got, want)
+		}
+	}
+	d := s.Get(t, deployment, "web-deployment")
+	if got := d.String(t, "spec.template.spec.containers[0].envFrom[0].secretRef.name"); got != "web-external" {
+		t.Fatalf("envFrom = %q, want the synced Secret", got)
+	}
+	if !slices.Contains(d.Dependencies, es.URN) {
+		t.Fatalf("the Deployment does not depend on the ExternalSecret")
+	}
+}
+
+func TestCloudIdentity(t *testing.T) {
+	const role = "arn:aws:iam::123456789012:role/web"
+	s, _ := deploy(t, app.Args{Image: image, ServiceAccount: app.ServiceAccountArgs{AWSRoleARN: pulumi.String(role)}})
+	if got := s.Get(t, saType, "web-serviceaccount").String(t, `metadata.annotations["eks.amazonaws.com/role-arn"]`); got != role {
+		t.Fatalf("IRSA annotation = %q", got)
+	}
+	const gsa = "web-sa@acme-platform.iam.gserviceaccount.com"
+	s, _ = deploy(t, app.Args{Image: image, ServiceAccount: app.ServiceAccountArgs{GCPServiceAccount: pulumi.String(gsa)}})
+	if got := s.Get(t, saType, "web-serviceaccount").String(t, `metadata.annotations["iam.gke.io/gcp-service-account"]`); got != gsa {
+		t.Fatalf("Workload Identity annotation = %q", got)
+	}
+}
+
+func TestExistingNamespaceAndServiceAccount(t *testing.T) {
+	no := false
+	s, web := deploy(t, app.Args{Image: image, Namespace: "shop", CreateNamespace: &no, ServiceAccount: app.ServiceAccountArgs{Name: "shop-web"}})
+	if len(s.ByType(nsType)) != 0 || len(s.ByType(saType)) != 0 {
+		t.Fatalf("created a namespace or service account although given existing ones:\n%s", s.Inventory())
+	}
+	d := s.Get(t, deployment, "web-deployment")
+	if d.String(t, "metadata.namespace") != "shop" || d.String(t, "spec.template.spec.serviceAccountName") != "shop-web" {
+		t.Fatalf("Deployment namespace/serviceAccount = %v/%v", d.Value(t, "metadata.namespace"), d.Value(t, "spec.template.spec.serviceAccountName"))
+	}
+	if web.Namespace != nil || web.ServiceAccount != nil {
+		t.Fatalf("component exposes objects it did not create")
+	}
+}
+
+func TestNetworkPolicySources(t *testing.T) {
+	s, _ := deploy(t, app.Args{Image: image,
+		NetworkPolicy: app.NetworkPolicyArgs{
+			AllowFromNamespaces: []string{"frontend"},
+			AllowFromPods:       map[string]string{"role": "worker"},
+			Egress:              []app.EgressRule{{CIDR: "10.0.0.0/8", Ports: []int{5432}}},
+		},
+		Ingress: &app.IngressArgs{Host: "web.example.com", TLSSecret: "web-tls"},
+	})
+	np := s.Get(t, npType, "web-networkpolicy")
+	var spec struct {
+		PolicyTypes []string `json:"policyTypes"`
+		Ingress     []struct {
+			From []map[string]map[string]map[string]string `json:"from"`
+			Port []map[string]any                          `json:"ports"`
+		} `json:"ingress"`
+		Egress []json.RawMessage `json:"egress"`
+	}
+	np.Decode(t, "spec", &spec)
+	if !slices.Equal(spec.PolicyTypes, []string{"Ingress", "Egress"}) {
+		t.Fatalf("policyTypes = %v", spec.PolicyTypes)
+	}
+	from := spec.Ingress[0].From
+	if len(from) != 3 || from[0]["namespaceSelector"]["matchLabels"]["kubernetes.io/metadata.name"] != "frontend" ||
+		from[1]["podSelector"]["matchLabels"]["role"] != "worker" ||
+		from[2]["namespaceSelector"]["matchLabels"]["kubernetes.io/metadata.name"] != "ingress-nginx" {
+		t.Fatalf("app-port sources = %v, want frontend, role=worker, ingress-nginx", from)
+	}
+	if len(spec.Egress) != 2 || !strings.Contains(string(spec.Egress[0]), `"port":53`) || !strings.Contains(string(spec.Egress[1]), `"cidr":"10.0.0.0/8"`) {
+		t.Fatalf("egress = %s, want DNS then 10.0.0.0/8", spec.Egress)
+	}
+}
+
+func TestIngress(t *testing.T) {
+	s, web := deploy(t, app.Args{Image: image, Ingress: &app.IngressArgs{Host: "web.example.com", TLSSecret: "web-tls"}})
+	ing := s.Get(t, ingType, "web-ingress")
+	for path, want := range map[string]any{
+		"spec.ingressClassName": "nginx", "spec.rules[0].host": "web.example.com",
+		"spec.rules[0].http.paths[0].path": "/", "spec.rules[0].http.paths[0].backend.service.name": "web",
+		"spec.tls[0].secretName": "web-tls",
+	} {
+		if got := ing.Value(t, path); got != want {
+			t.Errorf("Ingress %s = %v, want %v", path, got, want)
+		}
+	}
+	if got := plinthtest.Await(t, web.URL).Value; got != "https://web.example.com/" {
+		t.Fatalf("URL = %v", got)
+	}
+}
+
+func TestProviderReachesEveryChild(t *testing.T) {
+	var web *app.App
+	s := plinthtest.Run(t, func(ctx *pulumi.Context) error {
+		p, err := kubernetes.NewProvider(ctx, "cluster", &kubernetes.ProviderArgs{})
+		if err != nil {
+			return err
+		}
+		web, err = app.New(ctx, "web", app.Args{Image: image}, pulumi.Provider(p))
+		return err
+	})
+	p := s.One(t, "pulumi:providers:kubernetes")
+	for _, r := range s.Resources {
+		if strings.HasPrefix(r.Type, "kubernetes:") && !strings.HasPrefix(r.Provider, p.URN+"::") {
+			t.Errorf("%s %q uses provider %q, want %s", r.Type, r.Name, r.Provider, p.URN)
+		}
+	}
+	_ = web
+}
+
+func TestNothingRegisteredOnBadInput(t *testing.T) {
+	s, err := plinthtest.RunErr(func(ctx *pulumi.Context) error {
+		_, err := app.New(ctx, "web", app.Args{Image: "nginx"})
+		return err
+	})
+	if err == nil || !strings.Contains(err.Error(), `app "web": image: "nginx" has no tag or digest: pin a tag or a digest`) {
+		t.Fatalf("err = %v", err)
+	}
+	if len(s.Resources) != 0 {
+		t.Fatalf("registered %d resources before failing:\n%s", len(s.Resources), s.Inventory())
+	}
+}

@@ -1,0 +1,385 @@
+package app
+
+import (
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/plinth-dev/plinth/pkg/config"
+)
+
+// Deployment strategies.
+const (
+	// StrategyRolling replaces pods in place, one extra pod at a time.
+	StrategyRolling = "Rolling"
+	// StrategyBlueGreen runs two full Deployments and flips the Service.
+	StrategyBlueGreen = "BlueGreen"
+	// StrategyCanary runs a small canary Deployment beside the stable one.
+	StrategyCanary = "Canary"
+)
+
+// Blue-green colors.
+const (
+	ColorBlue  = "blue"
+	ColorGreen = "green"
+)
+
+// LimitNone removes a resource limit when given as its value.
+const LimitNone = "none"
+
+// Args configures an application. Only Image is required; every other field
+// has a documented default, several of them by Tier (see the package doc).
+type Args struct {
+	// Image is the container image, pinned by a tag other than latest or by
+	// a digest, e.g. "ghcr.io/acme/web:1.4.2". Required. Changing it rolls
+	// the pods out (it never replaces the Deployment).
+	Image string
+	// AllowMutableTag accepts an unpinned image (no tag, or latest).
+	// Default: false.
+	AllowMutableTag bool
+	// ImagePullPolicy is Always, IfNotPresent or Never. Default: "IfNotPresent".
+	ImagePullPolicy string
+	// Tier picks the replica, autoscaling and resource defaults.
+	// Default: "dev".
+	Tier config.Tier
+	// Namespace the application runs in. Changing it replaces every object.
+	// Default: - the application name.
+	Namespace string
+	// CreateNamespace creates Namespace with Pod Security "restricted"
+	// enforced; set false when the namespace exists already. Default: true.
+	CreateNamespace *bool
+	// Instance is the app.kubernetes.io/instance label, which tells two
+	// installs of one application apart. Default: - the stack name.
+	Instance string
+	// PartOf is the app.kubernetes.io/part-of label. Default: - the project name.
+	PartOf string
+	// Port is the container port the application serves HTTP on.
+	// Default: 8080.
+	Port int
+	// Command overrides the image's entrypoint.
+	Command []string
+	// Args overrides the image's command arguments.
+	Args []string
+	// Env are plain environment variables.
+	Env map[string]string
+	// SecretEnv are environment variables read from keys of existing Secrets.
+	SecretEnv []SecretKeyRef
+	// ConfigMapEnv are environment variables read from keys of ConfigMaps.
+	ConfigMapEnv []ConfigMapKeyRef
+	// EnvFromSecrets are Secrets whose every key becomes an environment variable.
+	EnvFromSecrets []string
+	// SecretValues are environment variables whose values are Pulumi
+	// secrets (e.g. from `pulumi config set --secret`); the component
+	// stores them in a Secret named "<name>-env", so they stay encrypted in
+	// the state and never appear in the pod spec.
+	SecretValues map[string]pulumi.StringInput
+	// ExternalSecrets are environment variables fetched from an external
+	// secret manager (AWS Secrets Manager, GCP Secret Manager, Vault)
+	// through the External Secrets Operator.
+	ExternalSecrets *ExternalSecretArgs
+	// Replicas is the replica count when autoscaling is disabled.
+	// Default: - by tier (1; staging 2; prod 3).
+	Replicas *int
+	// Autoscaling configures the HorizontalPodAutoscaler.
+	// Default: - enabled, bounds by tier.
+	Autoscaling AutoscalingArgs
+	// Resources sizes the container. Default: - by tier.
+	Resources ResourcesArgs
+	// Probes configures readiness, liveness and startup probes.
+	// Default: - HTTP GET /ready, /health and /health on the app port.
+	Probes ProbesArgs
+	// ProgressDeadlineSeconds is how long a rollout may make no progress
+	// before it is reported failed. Default: 600.
+	ProgressDeadlineSeconds int
+	// RevisionHistoryLimit is the number of old ReplicaSets kept for
+	// rollback. Default: 5.
+	RevisionHistoryLimit *int
+	// TerminationGracePeriodSeconds is how long a pod may take to stop.
+	// Default: 30.
+	TerminationGracePeriodSeconds int
+	// PreStopSleepSeconds delays SIGTERM so endpoints are removed before the
+	// application stops accepting connections; 0 turns it off. Default: 5.
+	PreStopSleepSeconds *int
+	// SpreadPolicy is what the topology spread constraints over zones and
+	// nodes do when they cannot be met: ScheduleAnyway or DoNotSchedule.
+	// Default: "ScheduleAnyway".
+	SpreadPolicy string
+	// PriorityClassName is the pod priority class; "" for the cluster default.
+	PriorityClassName string
+	// NodeSelector constrains the pods to nodes with these labels.
+	NodeSelector map[string]string
+	// Security configures the pod and container security contexts.
+	// Default: - Pod Security Standards "restricted".
+	Security SecurityArgs
+	// ServiceAccount configures the pods' service account.
+	ServiceAccount ServiceAccountArgs
+	// Metrics configures the metrics port and the ServiceMonitor.
+	Metrics MetricsArgs
+	// NetworkPolicy configures who may reach the pods.
+	// Default: - deny all ingress except the listed sources and monitoring.
+	NetworkPolicy NetworkPolicyArgs
+	// PDB configures the PodDisruptionBudget. Default: - at most one pod
+	// disrupted at a time.
+	PDB PDBArgs
+	// Ingress exposes the Service through an Ingress; nil for none.
+	Ingress *IngressArgs
+	// Strategy chooses rolling, blue-green or canary deployment.
+	// Default: - Rolling.
+	Strategy StrategyArgs
+	// Labels are added to every object the component creates.
+	Labels map[string]string
+	// PodAnnotations are added to the pod template.
+	PodAnnotations map[string]string
+}
+
+// SecretKeyRef is an environment variable read from a key of a Secret.
+type SecretKeyRef struct {
+	// Name of the environment variable. Required.
+	Name string
+	// Secret is the name of the Secret. Required.
+	Secret string
+	// Key in the Secret. Required.
+	Key string
+	// Optional lets the pod start when the Secret or key is missing.
+	// Default: false.
+	Optional bool
+}
+
+// ConfigMapKeyRef is an environment variable read from a key of a ConfigMap.
+type ConfigMapKeyRef struct {
+	// Name of the environment variable. Required.
+	Name string
+	// ConfigMap is the name of the ConfigMap. Required.
+	ConfigMap string
+	// Key in the ConfigMap. Required.
+	Key string
+}
+
+// ExternalSecretArgs syncs keys of an external secret manager into a Secret
+// named "<name>-external" through an ExternalSecret
+// (external-secrets.io/v1beta1); every key becomes an environment variable.
+type ExternalSecretArgs struct {
+	// Store is the SecretStore or ClusterSecretStore to read from. Required.
+	Store string
+	// StoreKind is SecretStore or ClusterSecretStore.
+	// Default: "ClusterSecretStore".
+	StoreKind string
+	// RefreshInterval is how often the operator re-reads the values.
+	// Default: "1h".
+	RefreshInterval string
+	// Data maps environment variable names to remote keys. Required.
+	Data []ExternalSecretData
+}
+
+// ExternalSecretData is one value fetched from the external manager.
+type ExternalSecretData struct {
+	// Name of the environment variable (and key in the synced Secret). Required.
+	Name string
+	// RemoteKey is the secret's name or path in the manager. Required.
+	RemoteKey string
+	// Property selects one field of a JSON secret; "" for the whole value.
+	Property string
+}
+
+// AutoscalingArgs configures the autoscaling/v2 HorizontalPodAutoscaler.
+//
+// While the autoscaler is on, the Deployment is registered without
+// spec.replicas, so the autoscaler owns the replica count and a later
+// `pulumi up` never resets it (see the package doc).
+type AutoscalingArgs struct {
+	// Disabled turns the autoscaler off; Replicas then sets the count.
+	// Default: false.
+	Disabled bool
+	// MinReplicas is the lower bound. Default: - by tier (1; staging 2; prod 3).
+	MinReplicas int
+	// MaxReplicas is the upper bound. Default: - by tier (3; staging 6; prod 10).
+	MaxReplicas int
+	// TargetCPUPercent is the average CPU utilisation target, 1–100.
+	// Default: 70.
+	TargetCPUPercent int
+	// TargetMemoryPercent is the average memory utilisation target, 1–100;
+	// 0 for no memory metric.
+	TargetMemoryPercent int
+	// ScaleDownStabilizationSeconds is how long the autoscaler waits
+	// before removing pods, so load spikes do not flap replicas.
+	// Default: 300.
+	ScaleDownStabilizationSeconds *int
+	// ScaleUpStabilizationSeconds is how long it waits before adding pods.
+	// Default: 0.
+	ScaleUpStabilizationSeconds *int
+}
+
+// ResourcesArgs sizes the application container. Requests are always set;
+// a limit can be removed with LimitNone.
+type ResourcesArgs struct {
+	// CPURequest, e.g. "250m". Default: - by tier.
+	CPURequest string
+	// MemoryRequest, e.g. "256Mi". Default: - by tier.
+	MemoryRequest string
+	// CPULimit, or LimitNone for no limit. Default: - by tier.
+	CPULimit string
+	// MemoryLimit, or LimitNone for no limit. Default: - by tier.
+	MemoryLimit string
+	// EphemeralStorageRequest bounds the scratch space (/tmp).
+	// Default: "64Mi".
+	EphemeralStorageRequest string
+	// EphemeralStorageLimit bounds the scratch space (/tmp).
+	// Default: "256Mi".
+	EphemeralStorageLimit string
+}
+
+// ProbesArgs configures the three probes.
+type ProbesArgs struct {
+	// Readiness gates traffic. Default: - GET /ready every 10 s.
+	Readiness ProbeArgs
+	// Liveness restarts a stuck container. Default: - GET /health every 10 s.
+	Liveness ProbeArgs
+	// Startup holds the other probes until the application has started.
+	// Default: - GET /health every 5 s, up to 30 failures (150 s).
+	Startup ProbeArgs
+}
+
+// ProbeArgs configures one HTTP GET probe.
+type ProbeArgs struct {
+	// Disabled removes the probe. Default: false.
+	Disabled bool
+	// Path is the HTTP path, starting with "/". Default: - /ready for
+	// readiness, /health for liveness and startup.
+	Path string
+	// Port is the port probed. Default: - the application port.
+	Port int
+	// InitialDelaySeconds before the first probe. Default: 0.
+	InitialDelaySeconds int
+	// PeriodSeconds between probes. Default: - 10 (startup 5).
+	PeriodSeconds int
+	// TimeoutSeconds of one probe. Default: 2.
+	TimeoutSeconds int
+	// FailureThreshold is the number of failures that count.
+	// Default: - 3 (startup 30).
+	FailureThreshold int
+}
+
+// SecurityArgs configures the security contexts. The defaults meet the Pod
+// Security Standards "restricted" level.
+type SecurityArgs struct {
+	// RunAsUser is the UID of every container; 0 is rejected. Default: 1001.
+	RunAsUser int
+	// RunAsGroup is the primary GID. Default: 1001.
+	RunAsGroup int
+	// FSGroup owns mounted volumes. Default: 1001.
+	FSGroup int
+	// WritableRootFilesystem lets the container write to its root
+	// filesystem; by default it is read-only with an emptyDir at /tmp.
+	// Default: false.
+	WritableRootFilesystem bool
+	// AddNetBindService adds NET_BIND_SERVICE (to bind ports below 1024),
+	// the only capability "restricted" allows. Default: false.
+	AddNetBindService bool
+	// TmpSizeLimit bounds the /tmp emptyDir. Default: "256Mi".
+	TmpSizeLimit string
+}
+
+// ServiceAccountArgs configures the service account of the pods.
+type ServiceAccountArgs struct {
+	// Name of an existing service account to use instead of creating one.
+	// Default: - "<name>", created.
+	Name string
+	// AutomountToken mounts the API token into the pods; only
+	// applications that call the Kubernetes API need it. Default: false.
+	AutomountToken bool
+	// AWSRoleARN gives the pods an IAM role through EKS IRSA
+	// (eks.amazonaws.com/role-arn).
+	AWSRoleARN pulumi.StringInput
+	// GCPServiceAccount gives the pods a Google service account through
+	// GKE Workload Identity (iam.gke.io/gcp-service-account).
+	GCPServiceAccount pulumi.StringInput
+	// Annotations are added to the service account.
+	Annotations map[string]string
+}
+
+// MetricsArgs configures Prometheus scraping.
+type MetricsArgs struct {
+	// Port serves the metrics, named "metrics" on the pod and the Service;
+	// it must differ from the application port. 0 turns metrics off.
+	// Default: 9090.
+	Port *int
+	// Path of the metrics endpoint. Default: "/metrics".
+	Path string
+	// Interval between scrapes. Default: "30s".
+	Interval string
+	// DisableServiceMonitor skips the ServiceMonitor (e.g. where the
+	// Prometheus Operator is not installed). Default: false.
+	DisableServiceMonitor bool
+}
+
+// NetworkPolicyArgs configures the NetworkPolicy of the pods: ingress is
+// denied except from the sources below.
+type NetworkPolicyArgs struct {
+	// Disabled creates no NetworkPolicy. Default: false.
+	Disabled bool
+	// AllowFromNamespaces may reach the application port.
+	AllowFromNamespaces []string
+	// AllowFromPods are pod labels (in the application's namespace) that
+	// may reach the application port.
+	AllowFromPods map[string]string
+	// MonitoringNamespace may reach the metrics port. Default: "monitoring".
+	MonitoringNamespace string
+	// IngressNamespace is where the ingress controller runs; it may reach
+	// the application port when Ingress is set. Default: "ingress-nginx".
+	IngressNamespace string
+	// Egress, when non-nil, restricts egress to DNS plus these
+	// destinations; nil leaves egress open.
+	Egress []EgressRule
+}
+
+// EgressRule allows egress to a block on some ports.
+type EgressRule struct {
+	// CIDR is the destination block. Required.
+	CIDR string
+	// Ports are TCP ports; empty for all.
+	Ports []int
+}
+
+// PDBArgs configures the PodDisruptionBudget. At most one of MinAvailable
+// and MaxUnavailable may be set; the budget never blocks every eviction.
+type PDBArgs struct {
+	// MinAvailable is the number of pods kept during voluntary disruptions;
+	// it must be below the minimum replica count.
+	MinAvailable int
+	// MaxUnavailable is the number of pods that may be disrupted at once.
+	// Default: - 1 when MinAvailable is unset.
+	MaxUnavailable int
+}
+
+// IngressArgs exposes the application through an Ingress.
+type IngressArgs struct {
+	// Host is the DNS name served. Required.
+	Host string
+	// Path served. Default: "/".
+	Path string
+	// ClassName is the ingress class. Default: "nginx".
+	ClassName string
+	// TLSSecret is a Secret holding the certificate for Host; "" serves
+	// plain HTTP.
+	TLSSecret string
+	// Annotations are added to the Ingress.
+	Annotations map[string]string
+}
+
+// StrategyArgs chooses how new versions are deployed (see the package doc
+// for the promotion and rollback procedures).
+type StrategyArgs struct {
+	// Type is Rolling, BlueGreen or Canary. Switching between Rolling and
+	// BlueGreen replaces the Deployments; Canary keeps the stable one.
+	// Default: "Rolling".
+	Type string
+	// ActiveColor is the color the Service sends traffic to (BlueGreen).
+	// Default: "blue".
+	ActiveColor string
+	// GreenImage is the green color's image (BlueGreen); Image is blue's.
+	GreenImage string
+	// CanaryImage is the canary's image (Canary); Image is the stable one's.
+	CanaryImage string
+	// CanaryPercent is the canary's share of the traffic, 1–99: of the
+	// replicas without an Ingress, of the requests with one.
+	// Default: 10.
+	CanaryPercent int
+}

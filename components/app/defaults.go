@@ -1,0 +1,186 @@
+package app
+
+import (
+	"maps"
+	"slices"
+
+	"github.com/plinth-dev/plinth/pkg/config"
+)
+
+// Defaults that do not depend on the tier; each is also written on its
+// field in args.go (a test checks the two agree).
+const (
+	defaultPort            = 8080
+	defaultMetricsPort     = 9090
+	defaultMetricsPath     = "/metrics"
+	defaultMetricsInterval = "30s"
+	defaultTargetCPU       = 70
+	defaultScaleDownWindow = 300
+	defaultProgress        = 600
+	defaultHistory         = 5
+	defaultGrace           = 30
+	defaultPreStop         = 5
+	defaultUID             = 1001
+	defaultTmpSize         = "256Mi"
+	defaultEphemeralReq    = "64Mi"
+	defaultEphemeralLim    = "256Mi"
+	defaultMonitoringNS    = "monitoring"
+	defaultIngressNS       = "ingress-nginx"
+	defaultIngressClass    = "nginx"
+	defaultCanaryPercent   = 10
+	defaultStoreKind       = "ClusterSecretStore"
+	defaultRefresh         = "1h"
+)
+
+func ptr[T any](v T) *T { return &v }
+
+// withDefaults returns a copy of a with every unset field set to its
+// default; name is the application name (the default namespace).
+// Instance and PartOf depend on the stack and are filled in by New.
+func (a Args) withDefaults(name string) Args {
+	a = a.clone()
+	if a.Tier == "" {
+		a.Tier = config.TierDev
+	}
+	d := config.ForTier(a.Tier)
+	if a.ImagePullPolicy == "" {
+		a.ImagePullPolicy = "IfNotPresent"
+	}
+	if a.Namespace == "" {
+		a.Namespace = name
+	}
+	if a.CreateNamespace == nil {
+		a.CreateNamespace = ptr(true)
+	}
+	if a.Port == 0 {
+		a.Port = defaultPort
+	}
+	if a.Replicas == nil {
+		a.Replicas = ptr(d.Replicas)
+	}
+
+	as := &a.Autoscaling
+	if as.MinReplicas == 0 {
+		as.MinReplicas = d.MinReplicas
+	}
+	if as.MaxReplicas == 0 {
+		as.MaxReplicas = max(d.MaxReplicas, as.MinReplicas)
+	}
+	if as.TargetCPUPercent == 0 {
+		as.TargetCPUPercent = defaultTargetCPU
+	}
+	if as.ScaleDownStabilizationSeconds == nil {
+		as.ScaleDownStabilizationSeconds = ptr(defaultScaleDownWindow)
+	}
+	if as.ScaleUpStabilizationSeconds == nil {
+		as.ScaleUpStabilizationSeconds = ptr(0)
+	}
+
+	r := &a.Resources
+	r.CPURequest = or(r.CPURequest, d.CPURequest)
+	r.MemoryRequest = or(r.MemoryRequest, d.MemoryRequest)
+	r.CPULimit = or(r.CPULimit, d.CPULimit)
+	r.MemoryLimit = or(r.MemoryLimit, d.MemoryLimit)
+	r.EphemeralStorageRequest = or(r.EphemeralStorageRequest, defaultEphemeralReq)
+	r.EphemeralStorageLimit = or(r.EphemeralStorageLimit, defaultEphemeralLim)
+
+	probe := func(p *ProbeArgs, path string, period, failures int) {
+		p.Path = or(p.Path, path)
+		if p.Port == 0 {
+			p.Port = a.Port
+		}
+		if p.PeriodSeconds == 0 {
+			p.PeriodSeconds = period
+		}
+		if p.TimeoutSeconds == 0 {
+			p.TimeoutSeconds = 2
+		}
+		if p.FailureThreshold == 0 {
+			p.FailureThreshold = failures
+		}
+	}
+	probe(&a.Probes.Readiness, "/ready", 10, 3)
+	probe(&a.Probes.Liveness, "/health", 10, 3)
+	probe(&a.Probes.Startup, "/health", 5, 30)
+
+	if a.ProgressDeadlineSeconds == 0 {
+		a.ProgressDeadlineSeconds = defaultProgress
+	}
+	if a.RevisionHistoryLimit == nil {
+		a.RevisionHistoryLimit = ptr(defaultHistory)
+	}
+	if a.TerminationGracePeriodSeconds == 0 {
+		a.TerminationGracePeriodSeconds = defaultGrace
+	}
+	if a.PreStopSleepSeconds == nil {
+		a.PreStopSleepSeconds = ptr(defaultPreStop)
+	}
+	a.SpreadPolicy = or(a.SpreadPolicy, "ScheduleAnyway")
+
+	s := &a.Security
+	if s.RunAsUser == 0 {
+		s.RunAsUser = defaultUID
+	}
+	if s.RunAsGroup == 0 {
+		s.RunAsGroup = defaultUID
+	}
+	if s.FSGroup == 0 {
+		s.FSGroup = defaultUID
+	}
+	s.TmpSizeLimit = or(s.TmpSizeLimit, defaultTmpSize)
+
+	m := &a.Metrics
+	if m.Port == nil {
+		m.Port = ptr(defaultMetricsPort)
+	}
+	m.Path = or(m.Path, defaultMetricsPath)
+	m.Interval = or(m.Interval, defaultMetricsInterval)
+
+	np := &a.NetworkPolicy
+	np.MonitoringNamespace = or(np.MonitoringNamespace, defaultMonitoringNS)
+	np.IngressNamespace = or(np.IngressNamespace, defaultIngressNS)
+
+	if a.PDB.MinAvailable == 0 && a.PDB.MaxUnavailable == 0 {
+		a.PDB.MaxUnavailable = 1
+	}
+	if a.Ingress != nil {
+		a.Ingress.Path = or(a.Ingress.Path, "/")
+		a.Ingress.ClassName = or(a.Ingress.ClassName, defaultIngressClass)
+	}
+	if e := a.ExternalSecrets; e != nil {
+		e.StoreKind = or(e.StoreKind, defaultStoreKind)
+		e.RefreshInterval = or(e.RefreshInterval, defaultRefresh)
+	}
+
+	st := &a.Strategy
+	st.Type = or(st.Type, StrategyRolling)
+	st.ActiveColor = or(st.ActiveColor, ColorBlue)
+	if st.CanaryPercent == 0 {
+		st.CanaryPercent = defaultCanaryPercent
+	}
+	return a
+}
+
+// clone copies the maps, slices and pointers of a that withDefaults
+// writes to, so defaulting never changes the caller's Args.
+func (a Args) clone() Args {
+	a.Env = maps.Clone(a.Env)
+	a.SecretEnv = slices.Clone(a.SecretEnv)
+	if a.Ingress != nil {
+		in := *a.Ingress
+		a.Ingress = &in
+	}
+	if a.ExternalSecrets != nil {
+		e := *a.ExternalSecrets
+		e.Data = slices.Clone(e.Data)
+		a.ExternalSecrets = &e
+	}
+	return a
+}
+
+func or(v, def string) string {
+	if v == "" {
+		return def
+	}
+	return v
+}

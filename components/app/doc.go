@@ -1,0 +1,97 @@
+// Package app deploys a Kubernetes application the way production wants
+// it, in one call:
+//
+//	web, err := app.New(ctx, "web", app.Args{
+//		Image: "ghcr.io/acme/web:1.4.2",
+//		Tier:  config.TierProd,
+//	}, pulumi.Provider(cluster.Provider))
+//
+// It registers a component of type plinth:kubernetes:App with these
+// children (logical names in brackets):
+//
+//   - Namespace [<name>-namespace] enforcing Pod Security "restricted" (unless CreateNamespace is false)
+//   - ServiceAccount [<name>-serviceaccount] without an automounted token, with an optional IRSA or Workload Identity annotation
+//   - Deployment [<name>-deployment] (two for BlueGreen and Canary)
+//   - HorizontalPodAutoscaler [<name>-hpa] (autoscaling/v2) and PodDisruptionBudget [<name>-pdb] per Deployment
+//   - Service [<name>-service], ClusterIP, port 80 to the "http" container port, plus "metrics"
+//   - NetworkPolicy [<name>-networkpolicy] denying ingress except from the listed sources
+//   - ServiceMonitor [<name>-servicemonitor] (monitoring.coreos.com/v1) when metrics are on
+//   - optional Ingress [<name>-ingress], Secret [<name>-env] for SecretValues, ExternalSecret [<name>-externalsecret]
+//
+// Logical names are part of the API: renaming one would replace the
+// object, so plinth never does without an alias.
+//
+// # Secure by default
+//
+// Every pod template meets the Pod Security Standards "restricted" level
+// (the tests run the upstream evaluator on each template the component
+// registers): runAsNonRoot with UID/GID/fsGroup 1001, a read-only root
+// filesystem with an emptyDir at /tmp, allowPrivilegeEscalation false,
+// every capability dropped, seccomp RuntimeDefault, and no service account
+// token unless ServiceAccount.AutomountToken is set. Images must be pinned.
+//
+// # Defaults
+//
+//	| setting                          | default                                                    |
+//	|----------------------------------|------------------------------------------------------------|
+//	| replicas (autoscaling disabled)  | by tier: 1, staging 2, prod 3                              |
+//	| autoscaling                      | on; min/max by tier: 1/3, staging 2/6, prod 3/10; CPU 70 % |
+//	| scale-down / scale-up windows    | 300 s / 0 s                                                |
+//	| CPU request/limit                | by tier: local 50m/500m, dev 100m/500m, staging+prod 250m/1 |
+//	| memory request/limit             | by tier: local 64Mi/256Mi, dev 128Mi/256Mi, staging+prod 256Mi/512Mi |
+//	| ephemeral storage request/limit  | 64Mi/256Mi                                                 |
+//	| container port                   | 8080 (named http)                                          |
+//	| metrics                          | port 9090 (named metrics), /metrics every 30s              |
+//	| readiness / liveness / startup   | GET /ready, /health, /health; 10 s, 10 s, 5 s × 30         |
+//	| rollout                          | RollingUpdate maxSurge 1, maxUnavailable 0                 |
+//	| revision history / progress      | 5 ReplicaSets / 600 s                                      |
+//	| graceful shutdown                | preStop sleep 5 s, termination grace 30 s                  |
+//	| topology spread                  | zones and nodes, maxSkew 1, ScheduleAnyway                 |
+//	| PodDisruptionBudget              | maxUnavailable 1, unhealthy pods always evictable          |
+//	| NetworkPolicy                    | deny all ingress; monitoring namespace to metrics          |
+//	| Service                          | ClusterIP, 80 to http                                      |
+//	| Ingress (when set)               | class nginx, path /                                        |
+//	| image pull policy                | IfNotPresent                                               |
+//
+// Each default is also written on its field in Args, where a test checks
+// it against the code.
+//
+// # Autoscaling and replicas
+//
+// While an HPA owns a Deployment, the Deployment is registered without
+// spec.replicas. The kubernetes provider applies objects server-side, so
+// a field plinth never sets belongs to whoever sets it (the HPA), and a
+// later `pulumi up` — a new image, say — leaves the running count alone.
+// (Setting replicas and ignoring changes to it is not enough: the ignored
+// old value is sent again on the next update and resets the count.)
+// A new Deployment starts with one pod and the HPA raises it to
+// MinReplicas within its sync period. Turning autoscaling on for an
+// existing fixed-size app drops spec.replicas from plinth's apply, which
+// resets the Deployment to one pod until the HPA scales it back up; do it
+// outside peak hours.
+//
+// # Deployment strategies
+//
+// Rolling (the default) replaces pods one at a time, never dropping below
+// the desired count.
+//
+// BlueGreen runs two full Deployments, <name>-blue (Image) and
+// <name>-green (Strategy.GreenImage). The Service <name> selects the
+// active color; <name>-preview selects the other one, for smoke tests.
+// To release: set the inactive color's image to the new version, `pulumi
+// up`, test through <name>-preview, then set ActiveColor to that color and
+// `pulumi up` again — only the Service selectors change, so the flip is
+// instant. To roll back, set ActiveColor back: the previous color is still
+// running.
+//
+// Canary runs the stable Deployment <name> (Image) and <name>-canary
+// (Strategy.CanaryImage). Without an Ingress the Service selects both and
+// traffic follows the replica ratio: the canary gets CanaryPercent of the
+// stable minimum, rounded up (at least one pod). With an Ingress, the
+// Service selects stable only and a second Ingress with ingress-nginx
+// canary annotations sends CanaryPercent of the requests to
+// <name>-canary. To promote, set Image to the canary's image and the
+// strategy back to Rolling; to abort, set the strategy back to Rolling
+// and keep Image. The stable Deployment is the same object in Rolling and
+// Canary, so neither step replaces it.
+package app

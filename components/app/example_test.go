@@ -1,0 +1,54 @@
+package app_test
+
+import (
+	"fmt"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/plinth-dev/plinth/components/app"
+	"github.com/plinth-dev/plinth/pkg/plinthtest"
+)
+
+// A production application: three to ten replicas, spread over zones,
+// restricted pod security, a disruption budget, a network policy and a
+// ServiceMonitor. The example runs under Pulumi mocks and prints what the
+// component registered.
+func Example() {
+	stack, err := plinthtest.RunErr(func(ctx *pulumi.Context) error {
+		web, err := app.New(ctx, "web", app.Args{
+			Image: "ghcr.io/acme/web:1.4.2",
+			Tier:  "prod",
+			Env:   map[string]string{"LOG_LEVEL": "info"},
+		})
+		if err != nil {
+			return err
+		}
+		ctx.Export("url", web.URL)
+		return nil
+	})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Print(stack.Inventory())
+	// Output:
+	// kubernetes:apps/v1:Deployment=1
+	// kubernetes:autoscaling/v2:HorizontalPodAutoscaler=1
+	// kubernetes:core/v1:Namespace=1
+	// kubernetes:core/v1:Service=1
+	// kubernetes:core/v1:ServiceAccount=1
+	// kubernetes:monitoring.coreos.com/v1:ServiceMonitor=1
+	// kubernetes:networking.k8s.io/v1:NetworkPolicy=1
+	// kubernetes:policy/v1:PodDisruptionBudget=1
+	// plinth:kubernetes:App=1
+}
+
+// Bad arguments fail before anything is registered, with every problem
+// named by its field.
+func ExampleArgs_Validate() {
+	err := app.Args{Image: "nginx", Autoscaling: app.AutoscalingArgs{MinReplicas: 5, MaxReplicas: 3}}.Validate("web")
+	fmt.Println(err)
+	// Output:
+	// app "web": image: "nginx" has no tag or digest: pin a tag or a digest
+	// app "web": autoscaling.minReplicas (5) is greater than maxReplicas (3): make minReplicas ≤ maxReplicas
+}

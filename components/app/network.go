@@ -1,0 +1,154 @@
+package app
+
+import (
+	corev1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/core/v1"
+	metav1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/meta/v1"
+	networkingv1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/networking/v1"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/plinth-dev/plinth/pkg/naming"
+)
+
+// namespaceNameLabel is set by Kubernetes on every namespace.
+const namespaceNameLabel = "kubernetes.io/metadata.name"
+
+// createNetworkPolicy denies all ingress to the application's pods except
+// from the listed namespaces and pods (to the app port), the monitoring
+// namespace (to the metrics port) and, with an Ingress, the ingress
+// controller; with an egress allow-list it also restricts egress.
+func (b *builder) createNetworkPolicy() error {
+	np := b.a.NetworkPolicy
+	if np.Disabled {
+		return nil
+	}
+	tcp := func(port pulumi.Input) networkingv1.NetworkPolicyPortArray {
+		return networkingv1.NetworkPolicyPortArray{&networkingv1.NetworkPolicyPortArgs{
+			Protocol: pulumi.String("TCP"), Port: port,
+		}}
+	}
+	fromNamespace := func(ns string) networkingv1.NetworkPolicyPeerInput {
+		return &networkingv1.NetworkPolicyPeerArgs{NamespaceSelector: &metav1.LabelSelectorArgs{
+			MatchLabels: pulumi.StringMap{namespaceNameLabel: pulumi.String(ns)},
+		}}
+	}
+	var appPeers networkingv1.NetworkPolicyPeerArray
+	for _, ns := range np.AllowFromNamespaces {
+		appPeers = append(appPeers, fromNamespace(ns))
+	}
+	if len(np.AllowFromPods) > 0 {
+		appPeers = append(appPeers, &networkingv1.NetworkPolicyPeerArgs{
+			PodSelector: &metav1.LabelSelectorArgs{MatchLabels: pulumi.ToStringMap(np.AllowFromPods)},
+		})
+	}
+	if b.a.Ingress != nil {
+		appPeers = append(appPeers, fromNamespace(np.IngressNamespace))
+	}
+	var ingress networkingv1.NetworkPolicyIngressRuleArray
+	if len(appPeers) > 0 {
+		ingress = append(ingress, &networkingv1.NetworkPolicyIngressRuleArgs{From: appPeers, Ports: tcp(pulumi.String("http"))})
+	}
+	if *b.a.Metrics.Port != 0 {
+		ingress = append(ingress, &networkingv1.NetworkPolicyIngressRuleArgs{
+			From:  networkingv1.NetworkPolicyPeerArray{fromNamespace(np.MonitoringNamespace)},
+			Ports: tcp(pulumi.String("metrics")),
+		})
+	}
+	spec := &networkingv1.NetworkPolicySpecArgs{
+		PodSelector: &metav1.LabelSelectorArgs{MatchLabels: pulumi.ToStringMap(b.selector)},
+		PolicyTypes: pulumi.StringArray{pulumi.String("Ingress")},
+		// An empty list denies all ingress; set explicitly so the intent
+		// is visible in the object.
+		Ingress: ingress,
+	}
+	if ingress == nil {
+		spec.Ingress = networkingv1.NetworkPolicyIngressRuleArray{}
+	}
+	if np.Egress != nil {
+		dns := &networkingv1.NetworkPolicyEgressRuleArgs{
+			To: networkingv1.NetworkPolicyPeerArray{&networkingv1.NetworkPolicyPeerArgs{
+				NamespaceSelector: &metav1.LabelSelectorArgs{MatchLabels: pulumi.StringMap{namespaceNameLabel: pulumi.String("kube-system")}},
+			}},
+			Ports: networkingv1.NetworkPolicyPortArray{
+				&networkingv1.NetworkPolicyPortArgs{Protocol: pulumi.String("UDP"), Port: pulumi.Int(53)},
+				&networkingv1.NetworkPolicyPortArgs{Protocol: pulumi.String("TCP"), Port: pulumi.Int(53)},
+			},
+		}
+		egress := networkingv1.NetworkPolicyEgressRuleArray{dns}
+		for _, e := range np.Egress {
+			var ports networkingv1.NetworkPolicyPortArray
+			for _, p := range e.Ports {
+				ports = append(ports, &networkingv1.NetworkPolicyPortArgs{Protocol: pulumi.String("TCP"), Port: pulumi.Int(p)})
+			}
+			egress = append(egress, &networkingv1.NetworkPolicyEgressRuleArgs{
+				To: networkingv1.NetworkPolicyPeerArray{&networkingv1.NetworkPolicyPeerArgs{
+					IpBlock: &networkingv1.IPBlockArgs{Cidr: pulumi.String(e.CIDR)},
+				}},
+				Ports: ports,
+			})
+		}
+		spec.PolicyTypes = pulumi.StringArray{pulumi.String("Ingress"), pulumi.String("Egress")}
+		spec.Egress = egress
+	}
+	pol, err := networkingv1.NewNetworkPolicy(b.ctx, b.child("networkpolicy"), &networkingv1.NetworkPolicyArgs{
+		Metadata: b.meta(b.name, nil),
+		Spec:     spec,
+	}, b.opts...)
+	if err != nil {
+		return err
+	}
+	b.app.NetworkPolicy = pol
+	return nil
+}
+
+// createIngresses exposes the live Service, and for a Canary app a second,
+// canary Ingress that sends CanaryPercent of the requests to the canary
+// Service (ingress-nginx canary annotations).
+func (b *builder) createIngresses() error {
+	in := b.a.Ingress
+	if in == nil {
+		return nil
+	}
+	ingress := func(logical, name string, svc *corev1.Service, extra map[string]string) error {
+		spec := &networkingv1.IngressSpecArgs{
+			IngressClassName: pulumi.String(in.ClassName),
+			Rules: networkingv1.IngressRuleArray{&networkingv1.IngressRuleArgs{
+				Host: pulumi.String(in.Host),
+				Http: &networkingv1.HTTPIngressRuleValueArgs{Paths: networkingv1.HTTPIngressPathArray{
+					&networkingv1.HTTPIngressPathArgs{
+						Path:     pulumi.String(in.Path),
+						PathType: pulumi.String("Prefix"),
+						Backend: &networkingv1.IngressBackendArgs{Service: &networkingv1.IngressServiceBackendArgs{
+							Name: svc.Metadata.Name().Elem(),
+							Port: &networkingv1.ServiceBackendPortArgs{Name: pulumi.String("http")},
+						}},
+					},
+				}},
+			}},
+		}
+		if in.TLSSecret != "" {
+			spec.Tls = networkingv1.IngressTLSArray{&networkingv1.IngressTLSArgs{
+				Hosts: pulumi.StringArray{pulumi.String(in.Host)}, SecretName: pulumi.String(in.TLSSecret),
+			}}
+		}
+		md := b.meta(name, nil)
+		if annotations := naming.Merge(in.Annotations, extra); len(annotations) > 0 {
+			md.Annotations = pulumi.ToStringMap(annotations)
+		}
+		ing, err := networkingv1.NewIngress(b.ctx, logical, &networkingv1.IngressArgs{Metadata: md, Spec: spec}, b.opts...)
+		if err != nil {
+			return err
+		}
+		b.app.Ingresses = append(b.app.Ingresses, ing)
+		return nil
+	}
+	if err := ingress(b.child("ingress"), b.name, b.app.Service, nil); err != nil {
+		return err
+	}
+	if b.a.Strategy.Type == StrategyCanary {
+		return ingress(b.child("canary-ingress"), b.name+"-canary", b.app.PreviewService, map[string]string{
+			"nginx.ingress.kubernetes.io/canary":        "true",
+			"nginx.ingress.kubernetes.io/canary-weight": itoa(b.a.Strategy.CanaryPercent),
+		})
+	}
+	return nil
+}

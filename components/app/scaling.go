@@ -1,0 +1,94 @@
+package app
+
+import (
+	appsv1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/apps/v1"
+	autoscalingv2 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/autoscaling/v2"
+	metav1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/meta/v1"
+	policyv1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/policy/v1"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/plinth-dev/plinth/pkg/naming"
+)
+
+// createScaling creates the PodDisruptionBudget of a track's Deployment
+// and, when it is autoscaled, its HorizontalPodAutoscaler.
+func (b *builder) createScaling(t track, dep *appsv1.Deployment) error {
+	a := b.a
+	pdbSpec := &policyv1.PodDisruptionBudgetSpecArgs{
+		Selector: &metav1.LabelSelectorArgs{MatchLabels: pulumi.ToStringMap(naming.Merge(b.selector, t.labels))},
+		// Pods that are not ready yet are not protected: a budget must
+		// never stop a drain because of pods that serve nothing.
+		UnhealthyPodEvictionPolicy: pulumi.String("AlwaysAllow"),
+	}
+	if a.PDB.MinAvailable > 0 && !t.canary {
+		pdbSpec.MinAvailable = pulumi.Int(a.PDB.MinAvailable)
+	} else {
+		// A fixed-size track (a canary) keeps the default budget: one pod
+		// at a time, which never blocks every eviction.
+		pdbSpec.MaxUnavailable = pulumi.Int(max(a.PDB.MaxUnavailable, 1))
+	}
+	pdb, err := policyv1.NewPodDisruptionBudget(b.ctx, naming.Child(t.name, "pdb"), &policyv1.PodDisruptionBudgetArgs{
+		Metadata: b.meta(t.name, t.labels),
+		Spec:     pdbSpec,
+	}, b.opts...)
+	if err != nil {
+		return err
+	}
+	b.app.PDBs = append(b.app.PDBs, pdb)
+	if !t.autoscale {
+		return nil
+	}
+
+	as := a.Autoscaling
+	metric := func(resource string, target int) autoscalingv2.MetricSpecInput {
+		return &autoscalingv2.MetricSpecArgs{
+			Type: pulumi.String("Resource"),
+			Resource: &autoscalingv2.ResourceMetricSourceArgs{
+				Name: pulumi.String(resource),
+				Target: &autoscalingv2.MetricTargetArgs{
+					Type:               pulumi.String("Utilization"),
+					AverageUtilization: pulumi.Int(target),
+				},
+			},
+		}
+	}
+	metrics := autoscalingv2.MetricSpecArray{metric("cpu", as.TargetCPUPercent)}
+	if as.TargetMemoryPercent > 0 {
+		metrics = append(metrics, metric("memory", as.TargetMemoryPercent))
+	}
+	hpa, err := autoscalingv2.NewHorizontalPodAutoscaler(b.ctx, naming.Child(t.name, "hpa"), &autoscalingv2.HorizontalPodAutoscalerArgs{
+		Metadata: b.meta(t.name, t.labels),
+		Spec: &autoscalingv2.HorizontalPodAutoscalerSpecArgs{
+			ScaleTargetRef: &autoscalingv2.CrossVersionObjectReferenceArgs{
+				ApiVersion: pulumi.String("apps/v1"),
+				Kind:       pulumi.String("Deployment"),
+				Name:       dep.Metadata.Name().Elem(),
+			},
+			MinReplicas: pulumi.Int(as.MinReplicas),
+			MaxReplicas: pulumi.Int(as.MaxReplicas),
+			Metrics:     metrics,
+			Behavior: &autoscalingv2.HorizontalPodAutoscalerBehaviorArgs{
+				ScaleUp: &autoscalingv2.HPAScalingRulesArgs{
+					StabilizationWindowSeconds: pulumi.Int(*as.ScaleUpStabilizationSeconds),
+					SelectPolicy:               pulumi.String("Max"),
+					Policies: autoscalingv2.HPAScalingPolicyArray{
+						&autoscalingv2.HPAScalingPolicyArgs{Type: pulumi.String("Percent"), Value: pulumi.Int(100), PeriodSeconds: pulumi.Int(60)},
+						&autoscalingv2.HPAScalingPolicyArgs{Type: pulumi.String("Pods"), Value: pulumi.Int(4), PeriodSeconds: pulumi.Int(60)},
+					},
+				},
+				ScaleDown: &autoscalingv2.HPAScalingRulesArgs{
+					StabilizationWindowSeconds: pulumi.Int(*as.ScaleDownStabilizationSeconds),
+					SelectPolicy:               pulumi.String("Max"),
+					Policies: autoscalingv2.HPAScalingPolicyArray{
+						&autoscalingv2.HPAScalingPolicyArgs{Type: pulumi.String("Percent"), Value: pulumi.Int(50), PeriodSeconds: pulumi.Int(60)},
+					},
+				},
+			},
+		},
+	}, b.opts...)
+	if err != nil {
+		return err
+	}
+	b.app.HPAs = append(b.app.HPAs, hpa)
+	return nil
+}

@@ -1,0 +1,330 @@
+package app
+
+import (
+	"fmt"
+	"regexp"
+	"slices"
+	"strings"
+
+	"github.com/prometheus/common/model"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+	"k8s.io/apimachinery/pkg/util/validation"
+
+	"github.com/plinth-dev/plinth/pkg/config"
+	"github.com/plinth-dev/plinth/pkg/imageref"
+	"github.com/plinth-dev/plinth/pkg/problem"
+)
+
+// maxNameLen leaves room for the longest suffix plinth adds to a Service
+// name ("-preview"), which must stay a 63-character DNS label.
+const maxNameLen = 63 - len("-preview")
+
+var (
+	iamRoleARN = regexp.MustCompile(`^arn:aws[a-z-]*:iam::[0-9]{12}:role/[A-Za-z0-9+=,.@_/-]+$`)
+	gcpSAEmail = regexp.MustCompile(`^[a-z][a-z0-9-]{4,28}[a-z0-9]@[a-z][a-z0-9-]{4,28}[a-z0-9]\.iam\.gserviceaccount\.com$`)
+	goDuration = regexp.MustCompile(`^([0-9]+(ns|us|µs|ms|s|m|h))+$`)
+)
+
+// Validate checks the arguments of an application called name, with
+// defaults applied, and returns every problem, each naming its field and
+// the fix. New calls it before registering anything.
+func (a Args) Validate(name string) error {
+	p := problem.List{Prefix: fmt.Sprintf("app %q: ", name)}
+	if p.DNSLabel("name", name) && len(name) > maxNameLen {
+		p.Addf("name", "%q is %d characters: use at most %d, so derived names such as %q stay DNS labels", name, len(name), maxNameLen, name+"-preview")
+	}
+	a = a.withDefaults(name)
+	if !slices.Contains(config.Tiers, a.Tier) {
+		p.Addf("tier", "%q is not a tier: use local, dev, staging or prod", a.Tier)
+	}
+	if p.DNSLabel("namespace", a.Namespace) && (a.Namespace == "default" || strings.HasPrefix(a.Namespace, "kube-")) {
+		p.Addf("namespace", "%q is a system namespace: run applications in their own namespace", a.Namespace)
+	}
+	p.Add("image", imageref.Check(a.Image, a.AllowMutableTag))
+	p.OneOf("imagePullPolicy", a.ImagePullPolicy, "Always", "IfNotPresent", "Never")
+	p.Port("port", a.Port)
+	a.validateEnv(&p)
+	a.validateScaling(&p)
+	a.validateResources(&p)
+	a.validateProbes(&p)
+	a.validatePod(&p)
+	a.validateNetwork(&p)
+	a.validateStrategy(&p)
+	return p.Err()
+}
+
+func (a Args) validateEnv(p *problem.List) {
+	seen := map[string]bool{}
+	name := func(path, n string) {
+		if p.EnvName(path, n) && seen[n] {
+			p.Addf(path, "%q is set twice: set each environment variable once", n)
+		}
+		seen[n] = true
+	}
+	for _, k := range sortedKeys(a.Env) {
+		name("env."+k, k)
+	}
+	for i, s := range a.SecretEnv {
+		path := fmt.Sprintf("secretEnv[%d]", i)
+		name(path+".name", s.Name)
+		p.DNSLabel(path+".secret", s.Secret)
+		if s.Key == "" {
+			p.Addf(path+".key", "is empty: name the key in Secret %q", s.Secret)
+		}
+	}
+	for i, c := range a.ConfigMapEnv {
+		path := fmt.Sprintf("configMapEnv[%d]", i)
+		name(path+".name", c.Name)
+		p.DNSLabel(path+".configMap", c.ConfigMap)
+		if c.Key == "" {
+			p.Addf(path+".key", "is empty: name the key in ConfigMap %q", c.ConfigMap)
+		}
+	}
+	for i, s := range a.EnvFromSecrets {
+		p.DNSLabel(fmt.Sprintf("envFromSecrets[%d]", i), s)
+	}
+	for _, k := range sortedKeys(a.SecretValues) {
+		name("secretValues."+k, k)
+		if a.SecretValues[k] == nil {
+			p.Addf("secretValues."+k, "is nil: pass a Pulumi secret, e.g. config.RequireSecret(ctx, \"plinth:%s\")", k)
+		}
+	}
+	if e := a.ExternalSecrets; e != nil {
+		if e.Store == "" {
+			p.Addf("externalSecrets.store", "is empty: name the SecretStore or ClusterSecretStore to read from")
+		} else {
+			p.DNSLabel("externalSecrets.store", e.Store)
+		}
+		p.OneOf("externalSecrets.storeKind", e.StoreKind, "SecretStore", "ClusterSecretStore")
+		if !goDuration.MatchString(e.RefreshInterval) {
+			p.Addf("externalSecrets.refreshInterval", "%q is not a duration: use a value such as \"1h\" or \"15m\"", e.RefreshInterval)
+		}
+		if len(e.Data) == 0 {
+			p.Addf("externalSecrets.data", "is empty: list the values to fetch, or remove externalSecrets")
+		}
+		for i, d := range e.Data {
+			path := fmt.Sprintf("externalSecrets.data[%d]", i)
+			name(path+".name", d.Name)
+			if d.RemoteKey == "" {
+				p.Addf(path+".remoteKey", "is empty: name the secret in the external manager")
+			}
+		}
+	}
+}
+
+func (a Args) validateScaling(p *problem.List) {
+	as := a.Autoscaling
+	minReplicas := *a.Replicas
+	if as.Disabled {
+		p.NonNegative("replicas", *a.Replicas)
+	} else {
+		minReplicas = as.MinReplicas
+		if as.MinReplicas < 1 {
+			p.Addf("autoscaling.minReplicas", "(%d) is below 1: keep at least one replica", as.MinReplicas)
+		}
+		if as.MinReplicas > as.MaxReplicas {
+			p.Addf("autoscaling.minReplicas", "(%d) is greater than maxReplicas (%d): make minReplicas ≤ maxReplicas", as.MinReplicas, as.MaxReplicas)
+		}
+		p.Between("autoscaling.targetCPUPercent", as.TargetCPUPercent, 1, 100)
+		if as.TargetMemoryPercent != 0 {
+			p.Between("autoscaling.targetMemoryPercent", as.TargetMemoryPercent, 1, 100)
+		}
+		p.Between("autoscaling.scaleDownStabilizationSeconds", *as.ScaleDownStabilizationSeconds, 0, 3600)
+		p.Between("autoscaling.scaleUpStabilizationSeconds", *as.ScaleUpStabilizationSeconds, 0, 3600)
+	}
+	pdb := a.PDB
+	switch {
+	case pdb.MinAvailable != 0 && pdb.MaxUnavailable != 0:
+		p.Addf("pdb", "sets both minAvailable and maxUnavailable: set one of them")
+	case pdb.MinAvailable < 0 || pdb.MaxUnavailable < 0:
+		p.Addf("pdb", "has a negative value: use a positive number of pods")
+	case pdb.MinAvailable > 0 && pdb.MinAvailable >= minReplicas:
+		p.Addf("pdb.minAvailable", "(%d) is not below the minimum replica count (%d): it would block every eviction (node drains and upgrades hang), so use at most %d", pdb.MinAvailable, minReplicas, minReplicas-1)
+	}
+}
+
+func (a Args) validateResources(p *problem.List) {
+	r := a.Resources
+	pairs := []struct{ name, req, lim string }{
+		{"cpu", r.CPURequest, r.CPULimit},
+		{"memory", r.MemoryRequest, r.MemoryLimit},
+		{"ephemeralStorage", r.EphemeralStorageRequest, r.EphemeralStorageLimit},
+	}
+	for _, pr := range pairs {
+		req, okReq := p.Quantity("resources."+pr.name+"Request", pr.req)
+		if okReq && req.IsZero() {
+			p.Addf("resources."+pr.name+"Request", "is zero: request what the container needs so the scheduler can place it")
+		}
+		if pr.lim == LimitNone {
+			continue
+		}
+		lim, okLim := p.Quantity("resources."+pr.name+"Limit", pr.lim)
+		if okReq && okLim && lim.Cmp(req) < 0 {
+			p.Addf("resources."+pr.name+"Limit", "(%s) is below %sRequest (%s): raise the limit, or use %q to remove it", pr.lim, pr.name, pr.req, LimitNone)
+		}
+	}
+}
+
+func (a Args) validateProbes(p *problem.List) {
+	for _, pr := range []struct {
+		name string
+		p    ProbeArgs
+	}{{"readiness", a.Probes.Readiness}, {"liveness", a.Probes.Liveness}, {"startup", a.Probes.Startup}} {
+		if pr.p.Disabled {
+			continue
+		}
+		path := "probes." + pr.name
+		p.HTTPPath(path+".path", pr.p.Path)
+		p.Port(path+".port", pr.p.Port)
+		p.NonNegative(path+".initialDelaySeconds", pr.p.InitialDelaySeconds)
+		if pr.p.PeriodSeconds < 1 {
+			p.Addf(path+".periodSeconds", "(%d) is below 1: probe at least every few seconds, e.g. 10", pr.p.PeriodSeconds)
+		}
+		if pr.p.TimeoutSeconds < 1 {
+			p.Addf(path+".timeoutSeconds", "(%d) is below 1: use a timeout of at least 1 second", pr.p.TimeoutSeconds)
+		}
+		if pr.p.FailureThreshold < 1 {
+			p.Addf(path+".failureThreshold", "(%d) is below 1: use at least 1", pr.p.FailureThreshold)
+		}
+	}
+	r, l := a.Probes.Readiness, a.Probes.Liveness
+	if !r.Disabled && !l.Disabled && r.Path == l.Path && r.Port == l.Port {
+		p.Addf("probes.liveness.path", "%q is also the readiness path: a liveness probe that fails with readiness restarts pods that are only busy, so serve liveness on its own path", l.Path)
+	}
+}
+
+func (a Args) validatePod(p *problem.List) {
+	if a.ProgressDeadlineSeconds < 1 {
+		p.Addf("progressDeadlineSeconds", "(%d) is below 1: give rollouts time, e.g. 600", a.ProgressDeadlineSeconds)
+	}
+	p.NonNegative("revisionHistoryLimit", *a.RevisionHistoryLimit)
+	if a.TerminationGracePeriodSeconds < 0 {
+		p.Addf("terminationGracePeriodSeconds", "(%d) is negative: use 0 or more seconds", a.TerminationGracePeriodSeconds)
+	}
+	if p.NonNegative("preStopSleepSeconds", *a.PreStopSleepSeconds) && *a.PreStopSleepSeconds >= a.TerminationGracePeriodSeconds && *a.PreStopSleepSeconds > 0 {
+		p.Addf("preStopSleepSeconds", "(%d) is not below terminationGracePeriodSeconds (%d): leave the application time to stop after the delay", *a.PreStopSleepSeconds, a.TerminationGracePeriodSeconds)
+	}
+	p.OneOf("spreadPolicy", a.SpreadPolicy, "ScheduleAnyway", "DoNotSchedule")
+	s := a.Security
+	if s.RunAsUser < 1 {
+		p.Addf("security.runAsUser", "(%d) is root or invalid: run as a non-root UID such as 1001", s.RunAsUser)
+	}
+	if s.RunAsGroup < 1 {
+		p.Addf("security.runAsGroup", "(%d) is root or invalid: use a non-root GID such as 1001", s.RunAsGroup)
+	}
+	if s.FSGroup < 1 {
+		p.Addf("security.fsGroup", "(%d) is root or invalid: use a non-root GID such as 1001", s.FSGroup)
+	}
+	p.Quantity("security.tmpSizeLimit", s.TmpSizeLimit)
+	for k, v := range a.NodeSelector {
+		if errs := validation.IsQualifiedName(k); len(errs) > 0 {
+			p.Addf("nodeSelector", "key %q is not a label key: %s", k, strings.Join(errs, "; "))
+		}
+		if errs := validation.IsValidLabelValue(v); len(errs) > 0 {
+			p.Addf("nodeSelector."+k, "%q is not a label value: %s", v, strings.Join(errs, "; "))
+		}
+	}
+	for k := range a.Labels {
+		if errs := validation.IsQualifiedName(k); len(errs) > 0 {
+			p.Addf("labels", "key %q is not a label key: %s", k, strings.Join(errs, "; "))
+		}
+	}
+	sa := a.ServiceAccount
+	if sa.Name != "" {
+		p.DNSLabel("serviceAccount.name", sa.Name)
+		if sa.AWSRoleARN != nil || sa.GCPServiceAccount != nil || len(sa.Annotations) > 0 {
+			p.Addf("serviceAccount", "sets a cloud identity or annotations on an existing service account (%q): annotate that account where it is created, or leave name empty", sa.Name)
+		}
+	}
+	if sa.AWSRoleARN != nil && sa.GCPServiceAccount != nil {
+		p.Addf("serviceAccount", "sets both awsRoleArn and gcpServiceAccount: a cluster runs on one cloud, set the one it needs")
+	}
+	// Literal identities are checked here; outputs of other resources (an
+	// IRSA role created in the same program) are known only later.
+	if s, ok := sa.AWSRoleARN.(pulumi.String); ok && !iamRoleARN.MatchString(string(s)) {
+		p.Addf("serviceAccount.awsRoleArn", "%q is not an IAM role ARN: use arn:aws:iam::<account>:role/<name>", string(s))
+	}
+	if s, ok := sa.GCPServiceAccount.(pulumi.String); ok && !gcpSAEmail.MatchString(string(s)) {
+		p.Addf("serviceAccount.gcpServiceAccount", "%q is not a service account email: use <id>@<project>.iam.gserviceaccount.com", string(s))
+	}
+	if mp := *a.Metrics.Port; mp != 0 {
+		if p.Port("metrics.port", mp) && mp == a.Port {
+			p.Addf("metrics.port", "(%d) is the application port: serve metrics on their own port, or set 0 to turn metrics off", mp)
+		}
+		p.HTTPPath("metrics.path", a.Metrics.Path)
+		if d, err := model.ParseDuration(a.Metrics.Interval); err != nil || d <= 0 {
+			p.Addf("metrics.interval", "%q is not a Prometheus duration: use a value such as \"30s\"", a.Metrics.Interval)
+		}
+	}
+}
+
+func (a Args) validateNetwork(p *problem.List) {
+	np := a.NetworkPolicy
+	for i, ns := range np.AllowFromNamespaces {
+		p.DNSLabel(fmt.Sprintf("networkPolicy.allowFromNamespaces[%d]", i), ns)
+	}
+	for k, v := range np.AllowFromPods {
+		if errs := validation.IsQualifiedName(k); len(errs) > 0 {
+			p.Addf("networkPolicy.allowFromPods", "key %q is not a label key: %s", k, strings.Join(errs, "; "))
+		}
+		if errs := validation.IsValidLabelValue(v); len(errs) > 0 {
+			p.Addf("networkPolicy.allowFromPods."+k, "%q is not a label value: %s", v, strings.Join(errs, "; "))
+		}
+	}
+	p.DNSLabel("networkPolicy.monitoringNamespace", np.MonitoringNamespace)
+	p.DNSLabel("networkPolicy.ingressNamespace", np.IngressNamespace)
+	for i, e := range np.Egress {
+		path := fmt.Sprintf("networkPolicy.egress[%d]", i)
+		p.CIDR(path+".cidr", e.CIDR)
+		for j, port := range e.Ports {
+			p.Port(fmt.Sprintf("%s.ports[%d]", path, j), port)
+		}
+	}
+	if in := a.Ingress; in != nil {
+		if in.Host == "" {
+			p.Addf("ingress.host", "is empty: set the DNS name to serve, e.g. \"web.example.com\"")
+		} else if errs := validation.IsDNS1123Subdomain(in.Host); len(errs) > 0 {
+			p.Addf("ingress.host", "%q is not a DNS name: use lowercase labels separated by dots, e.g. \"web.example.com\"", in.Host)
+		}
+		p.HTTPPath("ingress.path", in.Path)
+		p.DNSLabel("ingress.className", in.ClassName)
+		if in.TLSSecret != "" {
+			p.DNSLabel("ingress.tlsSecret", in.TLSSecret)
+		}
+	}
+}
+
+func (a Args) validateStrategy(p *problem.List) {
+	st := a.Strategy
+	switch st.Type {
+	case StrategyRolling:
+		if st.GreenImage != "" || st.CanaryImage != "" {
+			p.Addf("strategy", "sets greenImage or canaryImage with type Rolling: set type BlueGreen or Canary, or remove them")
+		}
+	case StrategyBlueGreen:
+		p.OneOf("strategy.activeColor", st.ActiveColor, ColorBlue, ColorGreen)
+		if st.GreenImage == "" {
+			p.Addf("strategy.greenImage", "is empty: blue-green needs the green color's image (Image is blue's); set it to the version to deploy next")
+		} else {
+			p.Add("strategy.greenImage", imageref.Check(st.GreenImage, a.AllowMutableTag))
+		}
+	case StrategyCanary:
+		if st.CanaryImage == "" {
+			p.Addf("strategy.canaryImage", "is empty: a canary needs the image to try; set it, or use type Rolling")
+		} else {
+			p.Add("strategy.canaryImage", imageref.Check(st.CanaryImage, a.AllowMutableTag))
+		}
+		p.Between("strategy.canaryPercent", st.CanaryPercent, 1, 99)
+	default:
+		p.OneOf("strategy.type", st.Type, StrategyRolling, StrategyBlueGreen, StrategyCanary)
+	}
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
+}
