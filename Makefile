@@ -77,6 +77,19 @@ $(BIN)/etcd: tools/etcd/go.mod tools/etcd/go.sum tools/etcd/main.go
 $(BIN)/kwok: tools/kwok/go.mod tools/kwok/go.sum
 	cd tools/kwok && $(GO) build -o $@ sigs.k8s.io/kwok/cmd/kwok
 
+# The Prometheus Operator CRDs that plinth's objects use, generated from the
+# upstream API types (the version pinned in tools/crdgen/go.mod).
+CRD_DIR   := components/monitoring/crds
+CRD_KINDS := servicemonitors podmonitors prometheusrules
+
+.PHONY: crds
+crds: ## regenerate the Prometheus Operator CRDs from the upstream API types (controller-gen)
+	rm -rf $(STATE)/crdgen && mkdir -p $(STATE)/crdgen $(CRD_DIR)
+	cd tools/crdgen && $(GO) tool controller-gen crd:crdVersions=v1 \
+	  paths=github.com/prometheus-operator/prometheus-operator/pkg/apis/monitoring/v1 \
+	  output:crd:dir=$(STATE)/crdgen
+	for kind in $(CRD_KINDS); do cp $(STATE)/crdgen/monitoring.coreos.com_$$kind.yaml $(CRD_DIR)/; done
+
 $(BIN)/staticcheck: tools/lint/go.mod tools/lint/go.sum
 	cd tools/lint && $(GO) build -o $@ honnef.co/go/tools/cmd/staticcheck
 

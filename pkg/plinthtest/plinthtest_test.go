@@ -161,3 +161,14 @@ func TestSplitPath(t *testing.T) {
 type errString string
 
 func (e errString) Error() string { return string(e) }
+
+func TestPlaintextFindsValuesOutsideSecrets(t *testing.T) {
+	var w *widget
+	s := Run(t, program(&w), WithSecretConfig(map[string]string{"plinth:password": "hunter2"}))
+	if got := s.Plaintext("hunter2"); len(got) != 0 {
+		t.Fatalf("a secret input reported as plaintext: %v", got)
+	}
+	if got := s.Plaintext("apps"); len(got) == 0 || got[0] != "kubernetes:core/v1:Namespace w-ns metadata.name" {
+		t.Fatalf("Plaintext(apps) = %v, want the namespace name first", got)
+	}
+}

@@ -1,0 +1,83 @@
+package monitoring
+
+import (
+	"maps"
+	"slices"
+
+	"github.com/plinth-dev/plinth/pkg/config"
+)
+
+// Defaults that do not depend on the tier; each is also written on its
+// field in args.go (a test checks the two agree).
+const (
+	// DefaultChartVersion is the pinned kube-prometheus-stack version. Its
+	// Prometheus Operator (v0.86) matches the CRDs in crds/.
+	DefaultChartVersion   = "79.5.0"
+	DefaultRunbookBaseURL = "https://github.com/plinth-dev/plinth/blob/main/docs/runbooks"
+	defaultNamespace      = "monitoring"
+	defaultInterval       = "30s"
+	defaultCPURequest     = "250m"
+	defaultMemoryRequest  = "1Gi"
+	defaultMemoryLimit    = "4Gi"
+	defaultGrafanaUser    = "admin"
+	defaultGrafanaStorage = "10Gi"
+	defaultChatChannel    = "#alerts"
+	defaultRepeat         = "4h"
+	defaultRequests       = "http_requests_total"
+	defaultDuration       = "http_request_duration_seconds"
+	defaultStatusLabel    = "status"
+)
+
+func (a Args) withDefaults() Args {
+	a.Labels = maps.Clone(a.Labels)
+	a.Rules = slices.Clone(a.Rules)
+	a.Mode = or(a.Mode, ModeInstall)
+	if a.Tier == "" {
+		a.Tier = config.TierDev
+	}
+	d := config.ForTier(a.Tier)
+	a.Namespace = or(a.Namespace, defaultNamespace)
+	if a.CreateNamespace == nil {
+		yes := true
+		a.CreateNamespace = &yes
+	}
+	a.Chart.Version = or(a.Chart.Version, DefaultChartVersion)
+	p := &a.Prometheus
+	p.Retention = or(p.Retention, d.Retention)
+	p.StorageSize = or(p.StorageSize, d.StorageSize)
+	if p.Replicas == 0 {
+		p.Replicas = d.PrometheusReplicas
+	}
+	p.ScrapeInterval = or(p.ScrapeInterval, defaultInterval)
+	p.EvaluationInterval = or(p.EvaluationInterval, defaultInterval)
+	p.CPURequest = or(p.CPURequest, defaultCPURequest)
+	p.MemoryRequest = or(p.MemoryRequest, defaultMemoryRequest)
+	p.MemoryLimit = or(p.MemoryLimit, defaultMemoryLimit)
+	a.Grafana.AdminUser = or(a.Grafana.AdminUser, defaultGrafanaUser)
+	a.Grafana.StorageSize = or(a.Grafana.StorageSize, defaultGrafanaStorage)
+	a.Alerting.ChatChannel = or(a.Alerting.ChatChannel, defaultChatChannel)
+	a.Alerting.RepeatInterval = or(a.Alerting.RepeatInterval, defaultRepeat)
+	m := &a.Metrics
+	m.Requests = or(m.Requests, defaultRequests)
+	m.Duration = or(m.Duration, defaultDuration)
+	m.StatusLabel = or(m.StatusLabel, defaultStatusLabel)
+	a.RunbookBaseURL = or(a.RunbookBaseURL, DefaultRunbookBaseURL)
+	return a
+}
+
+// rules returns every rule the component creates: plinth's defaults
+// (unless disabled), then the caller's.
+func (a Args) rules() []Rule {
+	var out []Rule
+	if !a.DisableDefaultRules {
+		out = append(out, DefaultRules(a.Metrics)...)
+	}
+	return append(out, a.Rules...)
+}
+
+func or(v, def string) string {
+	if v == "" {
+		return def
+	}
+	return v
+}

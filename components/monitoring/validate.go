@@ -1,0 +1,131 @@
+package monitoring
+
+import (
+	"fmt"
+	"net/url"
+	"slices"
+	"strings"
+
+	"github.com/prometheus/common/model"
+	"golang.org/x/mod/semver"
+	"k8s.io/apimachinery/pkg/util/validation"
+
+	"github.com/plinth-dev/plinth/pkg/config"
+	"github.com/plinth-dev/plinth/pkg/problem"
+)
+
+// Validate checks the arguments of a monitoring stack called name, with
+// defaults applied, and returns every problem, each naming its field and
+// the fix. New calls it before registering anything.
+func (a Args) Validate(name string) error {
+	p := problem.List{Prefix: fmt.Sprintf("monitoring %q: ", name)}
+	p.DNSLabel("name", name)
+	a = a.withDefaults()
+	p.OneOf("mode", a.Mode, ModeInstall, ModeOperator)
+	if !slices.Contains(config.Tiers, a.Tier) {
+		p.Addf("tier", "%q is not a tier: use local, dev, staging or prod", a.Tier)
+	}
+	p.DNSLabel("namespace", a.Namespace)
+	for k, v := range a.Labels {
+		if errs := validation.IsQualifiedName(k); len(errs) > 0 {
+			p.Addf("labels", "key %q is not a label key: %s", k, strings.Join(errs, "; "))
+		}
+		if errs := validation.IsValidLabelValue(v); len(errs) > 0 {
+			p.Addf("labels."+k, "%q is not a label value: %s", v, strings.Join(errs, "; "))
+		}
+	}
+	seen := map[string]string{}
+	check := func(path string, r Rule) {
+		r.validate(&p, path)
+		if other, dup := seen[r.Alert]; dup && r.Alert != "" {
+			p.Addf(path+".alert", "%q is also %s: give every alert its own name", r.Alert, other)
+		}
+		seen[r.Alert] = path
+	}
+	if !a.DisableDefaultRules {
+		for _, r := range DefaultRules(a.Metrics) {
+			check("defaultRules."+r.Alert, r)
+		}
+	}
+	for i, r := range a.Rules {
+		check(fmt.Sprintf("rules[%d]", i), r)
+	}
+	for _, name := range []struct{ path, v string }{
+		{"metrics.requests", a.Metrics.Requests}, {"metrics.duration", a.Metrics.Duration}, {"metrics.statusLabel", a.Metrics.StatusLabel},
+	} {
+		if !model.LegacyValidation.IsValidMetricName(name.v) {
+			p.Addf(name.path, "%q is not a Prometheus metric or label name: use letters, digits and '_'", name.v)
+		}
+	}
+	if u, err := url.Parse(a.RunbookBaseURL); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+		p.Addf("runbookBaseUrl", "%q is not an http(s) URL: point it at where your runbooks live", a.RunbookBaseURL)
+	}
+	if a.Mode == ModeInstall {
+		a.validateInstall(&p)
+	}
+	return p.Err()
+}
+
+func (a Args) validateInstall(p *problem.List) {
+	if a.Chart.Repository == "" {
+		p.Addf("chart.repository", "is empty: set the chart repository URL (the prometheus-community Helm repository or your mirror) or an oci:// URL of the chart")
+	} else if u, err := url.Parse(a.Chart.Repository); err != nil || u.Host == "" || (u.Scheme != "https" && u.Scheme != "oci") {
+		p.Addf("chart.repository", "%q is not an https:// or oci:// URL: charts are fetched over TLS", a.Chart.Repository)
+	}
+	if v := "v" + a.Chart.Version; !semver.IsValid(v) || semver.Canonical(v) != v {
+		p.Addf("chart.version", "%q is not a chart version: pin an exact version such as %q", a.Chart.Version, DefaultChartVersion)
+	}
+	pr := a.Prometheus
+	if d, err := model.ParseDuration(pr.Retention); err != nil || d <= 0 {
+		p.Addf("prometheus.retention", "%q is not a positive Prometheus duration: use a value such as \"15d\"", pr.Retention)
+	}
+	if pr.StorageSize != "" {
+		if q, ok := p.Quantity("prometheus.storageSize", pr.StorageSize); ok && q.IsZero() {
+			p.Addf("prometheus.storageSize", "is zero: use a size such as \"50Gi\", or \"\" for no volume")
+		}
+	}
+	if pr.StorageClass != "" {
+		p.DNSLabel("prometheus.storageClass", pr.StorageClass)
+	}
+	if pr.Replicas < 1 {
+		p.Addf("prometheus.replicas", "(%d) is below 1: run at least one Prometheus", pr.Replicas)
+	}
+	for _, d := range []struct{ path, v string }{{"prometheus.scrapeInterval", pr.ScrapeInterval}, {"prometheus.evaluationInterval", pr.EvaluationInterval}} {
+		if v, err := model.ParseDuration(d.v); err != nil || v <= 0 {
+			p.Addf(d.path, "%q is not a positive Prometheus duration: use a value such as \"30s\"", d.v)
+		}
+	}
+	p.Quantity("prometheus.cpuRequest", pr.CPURequest)
+	req, okReq := p.Quantity("prometheus.memoryRequest", pr.MemoryRequest)
+	lim, okLim := p.Quantity("prometheus.memoryLimit", pr.MemoryLimit)
+	if okReq && okLim && lim.Cmp(req) < 0 {
+		p.Addf("prometheus.memoryLimit", "(%s) is below memoryRequest (%s): raise the limit", pr.MemoryLimit, pr.MemoryRequest)
+	}
+	if pr.RemoteWriteURL != "" {
+		if u, err := url.Parse(pr.RemoteWriteURL); err != nil || u.Scheme != "https" || u.Host == "" {
+			p.Addf("prometheus.remoteWriteUrl", "%q is not an https URL: send metrics over TLS", pr.RemoteWriteURL)
+		}
+	}
+	if a.Grafana.AdminPassword == nil {
+		p.Addf("grafana.adminPassword", "is not set: pass a Pulumi secret, e.g. config.RequireSecret(ctx, \"plinth:grafanaAdminPassword\")")
+	}
+	if a.Grafana.StorageSize != "" {
+		p.Quantity("grafana.storageSize", a.Grafana.StorageSize)
+	}
+	if d, err := model.ParseDuration(a.Alerting.RepeatInterval); err != nil || d <= 0 {
+		p.Addf("alerting.repeatInterval", "%q is not a positive duration: use a value such as \"4h\"", a.Alerting.RepeatInterval)
+	}
+	if !strings.HasPrefix(a.Alerting.ChatChannel, "#") && !strings.HasPrefix(a.Alerting.ChatChannel, "@") {
+		p.Addf("alerting.chatChannel", "%q is not a channel: start it with '#'", a.Alerting.ChatChannel)
+	}
+	for _, key := range []string{"grafana", "alertmanager"} {
+		if sub, ok := a.ExtraValues[key].(map[string]any); ok {
+			if _, bad := sub["adminPassword"]; bad {
+				p.Addf("extraValues."+key+".adminPassword", "would put a secret in the chart values (stored in the state): use grafana.adminPassword")
+			}
+			if _, bad := sub["config"]; bad {
+				p.Addf("extraValues."+key+".config", "would put receiver secrets in the chart values: use alerting")
+			}
+		}
+	}
+}
