@@ -216,19 +216,8 @@ func (a Args) validatePod(p *problem.List) {
 		p.Addf("security.fsGroup", "(%d) is root or invalid: use a non-root GID such as 1001", s.FSGroup)
 	}
 	p.Quantity("security.tmpSizeLimit", s.TmpSizeLimit)
-	for k, v := range a.NodeSelector {
-		if errs := validation.IsQualifiedName(k); len(errs) > 0 {
-			p.Addf("nodeSelector", "key %q is not a label key: %s", k, strings.Join(errs, "; "))
-		}
-		if errs := validation.IsValidLabelValue(v); len(errs) > 0 {
-			p.Addf("nodeSelector."+k, "%q is not a label value: %s", v, strings.Join(errs, "; "))
-		}
-	}
-	for k := range a.Labels {
-		if errs := validation.IsQualifiedName(k); len(errs) > 0 {
-			p.Addf("labels", "key %q is not a label key: %s", k, strings.Join(errs, "; "))
-		}
-	}
+	p.Labels("nodeSelector", a.NodeSelector)
+	p.Labels("labels", a.Labels)
 	sa := a.ServiceAccount
 	if sa.Name != "" {
 		p.DNSLabel("serviceAccount.name", sa.Name)
@@ -263,14 +252,7 @@ func (a Args) validateNetwork(p *problem.List) {
 	for i, ns := range np.AllowFromNamespaces {
 		p.DNSLabel(fmt.Sprintf("networkPolicy.allowFromNamespaces[%d]", i), ns)
 	}
-	for k, v := range np.AllowFromPods {
-		if errs := validation.IsQualifiedName(k); len(errs) > 0 {
-			p.Addf("networkPolicy.allowFromPods", "key %q is not a label key: %s", k, strings.Join(errs, "; "))
-		}
-		if errs := validation.IsValidLabelValue(v); len(errs) > 0 {
-			p.Addf("networkPolicy.allowFromPods."+k, "%q is not a label value: %s", v, strings.Join(errs, "; "))
-		}
-	}
+	p.Labels("networkPolicy.allowFromPods", np.AllowFromPods)
 	p.DNSLabel("networkPolicy.monitoringNamespace", np.MonitoringNamespace)
 	p.DNSLabel("networkPolicy.ingressNamespace", np.IngressNamespace)
 	for i, e := range np.Egress {

@@ -103,17 +103,7 @@ func TestBadInputIsRejectedBeforeAnythingRegisters(t *testing.T) {
 			if len(s.Resources) != 0 {
 				t.Fatalf("registered %d resources before failing:\n%s", len(s.Resources), s.Inventory())
 			}
-			verr := tt.args.Validate(tt.appName)
-			if !slices.Contains(problem.Paths(verr), tt.wantPath) {
-				t.Fatalf("paths = %v, want %q; error:\n%v", problem.Paths(verr), tt.wantPath, verr)
-			}
-			prefix := `app "` + tt.appName + `": ` + tt.wantPath
-			for _, line := range strings.Split(verr.Error(), "\n") {
-				if strings.HasPrefix(line, prefix) && strings.Contains(line, tt.wantText) {
-					return
-				}
-			}
-			t.Fatalf("no error line starts with %q and contains %q:\n%v", prefix, tt.wantText, verr)
+			plinthtest.RequireProblem(t, tt.args.Validate(tt.appName), `app "`+tt.appName+`": `, tt.wantPath, tt.wantText)
 		})
 	}
 }

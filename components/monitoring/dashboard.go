@@ -62,7 +62,7 @@ func ServiceDashboard(m MetricNames) ([]byte, error) {
 			"datasource": map[string]any{"type": "prometheus", "uid": "${datasource}"},
 			"query":      map[string]any{"query": query, "refId": name},
 			"refresh":    2, "includeAll": true, "multi": true,
-			"current":    map[string]any{"text": "All", "value": "$__all"},
+			"current": map[string]any{"text": "All", "value": "$__all"},
 		}
 	}
 	dash := map[string]any{

@@ -71,22 +71,22 @@ func TestInstallModeChartAndTypedValues(t *testing.T) {
 	}
 	spec := "values.prometheus.prometheusSpec."
 	for path, want := range map[string]any{
-		spec + "retention":                               "30d",
-		spec + "replicas":                                2.0,
-		spec + "scrapeInterval":                          "30s",
-		spec + "externalLabels.cluster":                  "prod",
-		spec + "externalLabels.environment":              "prod",
-		spec + "serviceMonitorSelectorNilUsesHelmValues": false,
-		spec + "ruleSelectorNilUsesHelmValues":           false,
-		spec + "podMonitorSelectorNilUsesHelmValues":     false,
+		spec + "retention":                                                       "30d",
+		spec + "replicas":                                                        2.0,
+		spec + "scrapeInterval":                                                  "30s",
+		spec + "externalLabels.cluster":                                          "prod",
+		spec + "externalLabels.environment":                                      "prod",
+		spec + "serviceMonitorSelectorNilUsesHelmValues":                         false,
+		spec + "ruleSelectorNilUsesHelmValues":                                   false,
+		spec + "podMonitorSelectorNilUsesHelmValues":                             false,
 		spec + "storageSpec.volumeClaimTemplate.spec.resources.requests.storage": "100Gi",
-		spec + "resources.requests.memory":                                     "1Gi",
-		"values.grafana.admin.existingSecret":                                  "monitoring-grafana-admin",
-		"values.grafana.persistence.size":                                      "10Gi",
-		`values.grafana.sidecar.dashboards.label`:                              "grafana_dashboard",
-		"values.alertmanager.alertmanagerSpec.configSecret":                    "monitoring-alertmanager-config",
-		"values.alertmanager.alertmanagerSpec.replicas":                        2.0,
-		"values.crds.enabled":                                                  true,
+		spec + "resources.requests.memory":                                       "1Gi",
+		"values.grafana.admin.existingSecret":                                    "monitoring-grafana-admin",
+		"values.grafana.persistence.size":                                        "10Gi",
+		`values.grafana.sidecar.dashboards.label`:                                "grafana_dashboard",
+		"values.alertmanager.alertmanagerSpec.configSecret":                      "monitoring-alertmanager-config",
+		"values.alertmanager.alertmanagerSpec.replicas":                          2.0,
+		"values.crds.enabled":                                                    true,
 	} {
 		if got := chart.Value(t, path); got != want {
 			t.Errorf("chart %s = %#v, want %#v", path, got, want)
@@ -277,7 +277,7 @@ func TestOCIRepositoryAndExtraValues(t *testing.T) {
 	args.Chart.Repository = "oci://charts.example.com/mirror"
 	args.Chart.Version = "80.0.1"
 	args.ExtraValues = map[string]any{
-		"prometheus": map[string]any{"prometheusSpec": map[string]any{"retention": "45d", "walCompression": true}},
+		"prometheus":   map[string]any{"prometheusSpec": map[string]any{"retention": "45d", "walCompression": true}},
 		"nodeExporter": map[string]any{"enabled": false},
 	}
 	s, _ := deploy(t, args)

@@ -183,9 +183,9 @@ func DefaultRules(m MetricNames) []Rule {
 			Description: "The 95th percentile latency of {{ $labels.service }} has been {{ $value | humanizeDuration }} for 5 minutes.",
 		},
 		{
-			Alert:    "PodCrashLooping",
-			Expr:     `rate(kube_pod_container_status_restarts_total[5m]) > 0`,
-			For:      "15m", Severity: SeverityCritical, Sev: SEV2,
+			Alert: "PodCrashLooping",
+			Expr:  `rate(kube_pod_container_status_restarts_total[5m]) > 0`,
+			For:   "15m", Severity: SeverityCritical, Sev: SEV2,
 			Summary:     "{{ $labels.namespace }}/{{ $labels.pod }} ({{ $labels.container }}) keeps restarting",
 			Description: "Container {{ $labels.container }} of pod {{ $labels.pod }} has restarted continuously for 15 minutes.",
 		},

@@ -8,7 +8,6 @@ import (
 
 	"github.com/prometheus/common/model"
 	"golang.org/x/mod/semver"
-	"k8s.io/apimachinery/pkg/util/validation"
 
 	"github.com/plinth-dev/plinth/pkg/config"
 	"github.com/plinth-dev/plinth/pkg/problem"
@@ -26,14 +25,7 @@ func (a Args) Validate(name string) error {
 		p.Addf("tier", "%q is not a tier: use local, dev, staging or prod", a.Tier)
 	}
 	p.DNSLabel("namespace", a.Namespace)
-	for k, v := range a.Labels {
-		if errs := validation.IsQualifiedName(k); len(errs) > 0 {
-			p.Addf("labels", "key %q is not a label key: %s", k, strings.Join(errs, "; "))
-		}
-		if errs := validation.IsValidLabelValue(v); len(errs) > 0 {
-			p.Addf("labels."+k, "%q is not a label value: %s", v, strings.Join(errs, "; "))
-		}
-	}
+	p.Labels("labels", a.Labels)
 	seen := map[string]string{}
 	check := func(path string, r Rule) {
 		r.validate(&p, path)

@@ -3,9 +3,9 @@ package config
 import (
 	"maps"
 	"slices"
-	"strings"
 	"testing"
 
+	"github.com/plinth-dev/plinth/pkg/plinthtest"
 	"github.com/plinth-dev/plinth/pkg/problem"
 )
 
@@ -171,16 +171,7 @@ func TestParseRejectsBadConfig(t *testing.T) {
 			if env != nil {
 				t.Fatalf("Parse returned an environment with an error")
 			}
-			if !slices.Contains(problem.Paths(err), tt.wantPath) {
-				t.Fatalf("error paths = %v, want %q; error:\n%v", problem.Paths(err), tt.wantPath, err)
-			}
-			want := "plinth:" + tt.wantPath
-			for _, line := range strings.Split(err.Error(), "\n") {
-				if strings.HasPrefix(line, want) && strings.Contains(line, tt.wantText) {
-					return
-				}
-			}
-			t.Fatalf("no error line starts with %q and contains %q; error:\n%v", want, tt.wantText, err)
+			plinthtest.RequireProblem(t, err, "plinth:", tt.wantPath, tt.wantText)
 		})
 	}
 }

@@ -174,14 +174,7 @@ func (e *Environment) validateCluster(p *problem.List) {
 			p.Addf(path+".desired", "(%d) is outside min–max (%d–%d): choose a desired size between them", want, lo, hi)
 		}
 		p.Between(path+".diskSizeGb", g.DiskSizeGB, 20, 16384)
-		for k, v := range g.Labels {
-			if errs := validation.IsQualifiedName(k); len(errs) > 0 {
-				p.Addf(path+".labels", "key %q is not a valid label key: %s", k, strings.Join(errs, "; "))
-			}
-			if errs := validation.IsValidLabelValue(v); len(errs) > 0 {
-				p.Addf(path+".labels."+k, "%q is not a valid label value: %s", v, strings.Join(errs, "; "))
-			}
-		}
+		p.Labels(path+".labels", g.Labels)
 		for j, t := range g.Taints {
 			tp := fmt.Sprintf("%s.taints[%d]", path, j)
 			if errs := validation.IsQualifiedName(t.Key); len(errs) > 0 {

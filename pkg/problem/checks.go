@@ -3,6 +3,7 @@ package problem
 import (
 	"fmt"
 	"net/netip"
+	"sort"
 	"strings"
 
 	"k8s.io/apimachinery/pkg/api/resource"
@@ -124,4 +125,22 @@ func quote(ss []string) []string {
 		out[i] = fmt.Sprintf("%q", s)
 	}
 	return out
+}
+
+// Labels checks that every key of m is a qualified label key and every
+// value a valid label value, in key order.
+func (l *List) Labels(path string, m map[string]string) {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		if errs := validation.IsQualifiedName(k); len(errs) > 0 {
+			l.Addf(path, "key %q is not a label key (%s): use a name such as \"app.example.com/role\"", k, strings.Join(errs, "; "))
+		}
+		if errs := validation.IsValidLabelValue(m[k]); len(errs) > 0 {
+			l.Addf(path+"."+k, "%q is not a label value (%s): use at most 63 letters, digits, '-', '_' or '.'", m[k], strings.Join(errs, "; "))
+		}
+	}
 }
