@@ -113,13 +113,14 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 	if err := ctx.RegisterComponentResource(TypeToken, name, app, opts...); err != nil {
 		return nil, err
 	}
-	ref, _ := imageref.Parse(a.Image)
 	b := &builder{
 		ctx: ctx, name: name, a: a, app: app,
 		namespace: pulumi.String(a.Namespace),
 		selector:  naming.Selector(naming.AppLabels{Name: name, Instance: a.Instance}),
+		// The version label goes on Deployments and pods only: an image
+		// change must not touch every other object.
 		labels: naming.Merge(a.Labels, naming.Labels(naming.AppLabels{
-			Name: name, Instance: a.Instance, Version: ref.Version(), Component: "server", PartOf: a.PartOf,
+			Name: name, Instance: a.Instance, Component: "server", PartOf: a.PartOf,
 		})),
 		opts: []pulumi.ResourceOption{pulumi.Parent(app)},
 	}
@@ -302,8 +303,9 @@ func (b *builder) createDeployments() error {
 		if !t.autoscale {
 			spec.Replicas = pulumi.Int(t.replicas)
 		}
+		ref, _ := imageref.Parse(t.image)
 		dep, err := appsv1.NewDeployment(b.ctx, naming.Child(t.name, "deployment"), &appsv1.DeploymentArgs{
-			Metadata: b.meta(t.name, t.labels),
+			Metadata: b.meta(t.name, naming.Merge(t.labels, map[string]string{naming.LabelVersion: naming.LabelValue(ref.Version())})),
 			Spec:     spec,
 		}, append(b.opts, pulumi.DependsOn(dependsOn))...)
 		if err != nil {
@@ -356,8 +358,15 @@ func (b *builder) createServices() error {
 		})
 	}
 	svc := func(logical, name string, selector map[string]string) (*corev1.Service, error) {
+		md := b.meta(name, nil)
+		// The provider's Service await waits for endpoints and then a fixed
+		// 10 s "settle" after every endpoint change; the Deployment await
+		// has already proved the selected pods ready, so it only adds time
+		// (and, when a selector flips, can wait for an event that already
+		// happened). A ClusterIP Service is usable as soon as it exists.
+		md.Annotations = pulumi.StringMap{"pulumi.com/skipAwait": pulumi.String("true")}
 		return corev1.NewService(b.ctx, logical, &corev1.ServiceArgs{
-			Metadata: b.meta(name, nil),
+			Metadata: md,
 			Spec: &corev1.ServiceSpecArgs{
 				Type:     pulumi.String("ClusterIP"),
 				Selector: pulumi.ToStringMap(selector),

@@ -138,6 +138,12 @@ func TestProdRollingDefaults(t *testing.T) {
 			t.Errorf("Service %s = %#v, want %#v", path, got, want)
 		}
 	}
+	if svc.String(t, `metadata.annotations["pulumi.com/skipAwait"]`) != "true" {
+		t.Errorf("the Service is awaited; the Deployment await already proves its pods ready")
+	}
+	if svc.Has(`metadata.labels["app.kubernetes.io/version"]`) || !d.Has(`metadata.labels["app.kubernetes.io/version"]`) {
+		t.Errorf("the version label belongs on the Deployment and its pods only")
+	}
 	if svc.Has(`spec.selector["plinth.dev/track"]`) {
 		t.Errorf("the Service of a rolling app selects one track only")
 	}

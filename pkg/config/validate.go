@@ -190,11 +190,11 @@ func (e *Environment) validateApps(p *problem.List) {
 	for i, a := range e.Apps {
 		path := fmt.Sprintf("apps[%d]", i)
 		if p.DNSLabel(path+".name", a.Name) {
-			key := a.Namespace + "/" + a.Name
-			if j, dup := seen[key]; dup {
-				p.Addf(path+".name", "%q is also apps[%d] in namespace %q: give every application its own name", a.Name, j, a.Namespace)
+			// Names are the components' logical names, unique per stack.
+			if j, dup := seen[a.Name]; dup {
+				p.Addf(path+".name", "%q is also apps[%d]: give every application its own name", a.Name, j)
 			}
-			seen[key] = i
+			seen[a.Name] = i
 		}
 		if p.DNSLabel(path+".namespace", a.Namespace) && (a.Namespace == "default" || strings.HasPrefix(a.Namespace, "kube-")) {
 			p.Addf(path+".namespace", "%q is a system namespace: run applications in their own namespace", a.Namespace)
