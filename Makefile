@@ -93,20 +93,39 @@ crds: ## regenerate the Prometheus Operator CRDs from the upstream API types (co
 $(BIN)/staticcheck: tools/lint/go.mod tools/lint/go.sum
 	cd tools/lint && $(GO) build -o $@ honnef.co/go/tools/cmd/staticcheck
 
+# ---------------------------------------------------------------- local deployment
+
+LOCAL_STATE := $(STATE)/cluster
+
+.PHONY: local
+local: $(TOOLS) ## build the tools if needed, start (or reuse) the local control plane, deploy the local stack
+	$(GO) run ./cmd/localcluster up -state $(LOCAL_STATE)
+	@# --refresh: a control plane started afresh has none of the objects the state remembers.
+	$(GO) run ./stacks up --stack local --refresh
+	@echo
+	@echo "Point kubectl at the local cluster:"
+	@echo "  export KUBECONFIG=$(LOCAL_STATE)/admin.kubeconfig"
+	@echo "  kubectl get deploy,hpa,pdb,svc -A"
+
+.PHONY: local-down
+local-down: ## destroy the local stack and stop the local control plane
+	@if $(GO) run ./cmd/localcluster status -state $(LOCAL_STATE); then \
+	  $(GO) run ./stacks destroy --stack local; \
+	else echo "the local control plane is not running: nothing to destroy"; fi
+	$(GO) run ./cmd/localcluster down -state $(LOCAL_STATE)
+
+.PHONY: e2e
+e2e: $(TOOLS) ## end-to-end tests: the local stack on a real local Kubernetes API
+	$(GO) test -tags e2e -count=1 -timeout 30m -v -run 'E2E' ./stacks/
+
 # ---------------------------------------------------------------- not landed yet
 # Each of these says which issue brings it and fails, so nobody mistakes a
 # missing feature for a passing one.
 
-.PHONY: local local-down e2e bench preview up
-local: ## deploy the local stack onto a local control plane
-	@echo "make local: the local deployment has not landed yet (issue #9)"; exit 1
-local-down: ## destroy the local stack and stop the local control plane
-	@echo "make local-down: the local deployment has not landed yet (issue #9)"; exit 1
-e2e: ## end-to-end tests on a real local Kubernetes API
-	@echo "make e2e: the end-to-end suite has not landed yet (issue #9)"; exit 1
+.PHONY: bench preview up
 bench: ## compile, mock-scale and real-deploy benchmarks
 	@echo "make bench: the benchmarks have not landed yet (issue #12)"; exit 1
 preview: ## pulumi preview STACK=<name> with the official CLI
-	@echo "make preview: the stack programs have not landed yet (issue #8)"; exit 1
+	@echo "make preview: the cloud stacks have not landed yet (issue #8)"; exit 1
 up: ## pulumi up STACK=<name> with the official CLI
-	@echo "make up: the stack programs have not landed yet (issue #8)"; exit 1
+	@echo "make up: the cloud stacks have not landed yet (issue #8)"; exit 1

@@ -1,0 +1,289 @@
+// Package localcluster runs a real Kubernetes control plane on loopback
+// for the local stack and the end-to-end tests: etcd, kube-apiserver
+// (RBAC authorization, PodSecurity admission), kube-controller-manager,
+// kube-scheduler, and kwok, which plays the kubelets of fake nodes in
+// three zones so that pods are scheduled, become Running and Ready, and
+// Deployments become Available. No container runs; every API object is
+// real.
+//
+// The binaries come from bin/ (built by `make tools`). Everything the
+// cluster writes (data, certificates, kubeconfigs, logs, pid files) is
+// under one state directory; Stop kills only the processes recorded
+// there, and only if they still run from that directory.
+//
+//	c, err := localcluster.Up(ctx, localcluster.Options{StateDir: ".state/cluster"})
+//	// KUBECONFIG=c.KubeconfigPath kubectl get nodes
+//	err = c.Stop()
+//
+// In tests, Start(t) starts a cluster in a temporary directory and stops
+// it when the test ends.
+package localcluster
+
+import (
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"k8s.io/client-go/kubernetes"
+	"k8s.io/client-go/rest"
+	"k8s.io/client-go/tools/clientcmd"
+)
+
+// Options configure a local cluster.
+type Options struct {
+	// StateDir holds everything the cluster writes. Required for Up;
+	// Start(t) uses a temporary directory.
+	StateDir string
+	// BinDir holds etcd, kube-apiserver, kube-controller-manager,
+	// kube-scheduler and kwok. Default: - $PLINTH_BIN, else bin/ at the
+	// module root.
+	BinDir string
+	// Zones are the topology.kubernetes.io/zone values of the fake nodes.
+	// Default: - local-a, local-b, local-c.
+	Zones []string
+	// NodesPerZone is the number of fake nodes in each zone. Default: 1.
+	NodesPerZone int
+	// StartTimeout bounds how long the control plane may take to become
+	// ready. Default: - 90 s.
+	StartTimeout time.Duration
+}
+
+// Cluster is a running local control plane.
+type Cluster struct {
+	// StateDir is where the cluster keeps its files.
+	StateDir string
+	// KubeconfigPath is an admin kubeconfig (cluster-admin via the
+	// system:masters group).
+	KubeconfigPath string
+	// Server is the API server URL (https://127.0.0.1:<port>).
+	Server string
+	// Client is a client for the admin kubeconfig.
+	Client kubernetes.Interface
+}
+
+// DefaultZones are the zones of the fake nodes.
+var DefaultZones = []string{"local-a", "local-b", "local-c"}
+
+// Start starts a cluster for a test in a temporary directory and stops it
+// when the test ends. It fails the test if the binaries are missing (run
+// `make tools`) or the cluster does not become ready.
+func Start(t testing.TB, opts ...func(*Options)) *Cluster {
+	t.Helper()
+	o := Options{StateDir: t.TempDir()}
+	for _, f := range opts {
+		f(&o)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+	c, err := Up(ctx, o)
+	if err != nil {
+		t.Fatalf("local cluster: %v", err)
+	}
+	t.Cleanup(func() {
+		if err := c.Stop(); err != nil {
+			t.Errorf("stopping the local cluster: %v", err)
+		}
+	})
+	return c
+}
+
+// Up starts a cluster in o.StateDir, or reuses the one already running
+// there, and returns when the API server is ready and the nodes are Ready.
+func Up(ctx context.Context, o Options) (*Cluster, error) {
+	o, err := o.withDefaults()
+	if err != nil {
+		return nil, err
+	}
+	if c, err := attach(ctx, o.StateDir); err == nil {
+		return c, nil
+	}
+	// A stale cluster (crashed, or half-started): stop what is left and
+	// start afresh, keeping nothing from it.
+	_ = (&Cluster{StateDir: o.StateDir}).Stop()
+	if err := os.RemoveAll(o.StateDir); err != nil {
+		return nil, err
+	}
+	ctx, cancel := context.WithTimeout(ctx, o.StartTimeout)
+	defer cancel()
+	c, err := start(ctx, o)
+	if err != nil {
+		_ = (&Cluster{StateDir: o.StateDir}).Stop()
+		return nil, err
+	}
+	return c, nil
+}
+
+func (o Options) withDefaults() (Options, error) {
+	if o.StateDir == "" {
+		return o, errors.New("localcluster: Options.StateDir is empty: set the directory the cluster keeps its files in")
+	}
+	dir, err := filepath.Abs(o.StateDir)
+	if err != nil {
+		return o, err
+	}
+	o.StateDir = dir
+	if o.BinDir == "" {
+		o.BinDir, err = defaultBinDir()
+		if err != nil {
+			return o, err
+		}
+	}
+	for _, b := range binaries {
+		if _, err := os.Stat(filepath.Join(o.BinDir, b)); err != nil {
+			return o, fmt.Errorf("localcluster: %s is missing from %s: run `make tools` to build the control plane", b, o.BinDir)
+		}
+	}
+	if len(o.Zones) == 0 {
+		o.Zones = DefaultZones
+	}
+	if o.NodesPerZone == 0 {
+		o.NodesPerZone = 1
+	}
+	if o.StartTimeout == 0 {
+		o.StartTimeout = 90 * time.Second
+	}
+	return o, nil
+}
+
+// binaries the cluster runs, in start order.
+var binaries = []string{"etcd", "kube-apiserver", "kube-controller-manager", "kube-scheduler", "kwok"}
+
+// defaultBinDir is $PLINTH_BIN, or bin/ in the nearest parent directory
+// holding plinth's go.mod.
+func defaultBinDir() (string, error) {
+	if b := os.Getenv("PLINTH_BIN"); b != "" {
+		return filepath.Abs(b)
+	}
+	dir, err := os.Getwd()
+	if err != nil {
+		return "", err
+	}
+	for {
+		mod, err := os.ReadFile(filepath.Join(dir, "go.mod"))
+		if err == nil && strings.HasPrefix(string(mod), "module github.com/plinth-dev/plinth\n") {
+			return filepath.Join(dir, "bin"), nil
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return "", errors.New("localcluster: cannot find plinth's bin/ directory: set PLINTH_BIN or Options.BinDir")
+		}
+		dir = parent
+	}
+}
+
+// attach returns the cluster running in dir, if its API server answers.
+func attach(ctx context.Context, dir string) (*Cluster, error) {
+	kc := filepath.Join(dir, "admin.kubeconfig")
+	if _, err := os.Stat(kc); err != nil {
+		return nil, err
+	}
+	for _, b := range binaries {
+		if !(&Cluster{StateDir: dir}).running(b) {
+			return nil, fmt.Errorf("%s is not running", b)
+		}
+	}
+	c, err := newCluster(dir)
+	if err != nil {
+		return nil, err
+	}
+	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	if err := c.waitReady(ctx); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+func newCluster(dir string) (*Cluster, error) {
+	c := &Cluster{StateDir: dir, KubeconfigPath: filepath.Join(dir, "admin.kubeconfig")}
+	cfg, err := c.restConfig()
+	if err != nil {
+		return nil, err
+	}
+	c.Server = cfg.Host
+	c.Client, err = kubernetes.NewForConfig(cfg)
+	if err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// restConfig is the admin client configuration.
+func (c *Cluster) restConfig() (*rest.Config, error) {
+	cfg, err := clientcmd.BuildConfigFromFlags("", c.KubeconfigPath)
+	if err != nil {
+		return nil, err
+	}
+	cfg.QPS, cfg.Burst = 50, 100
+	return cfg, nil
+}
+
+// RESTConfig returns the admin client configuration, for tests that need
+// clients other than Client.
+func (c *Cluster) RESTConfig() (*rest.Config, error) { return c.restConfig() }
+
+// waitReady polls /readyz until it answers ok.
+func (c *Cluster) waitReady(ctx context.Context) error {
+	hc, err := c.httpClient()
+	if err != nil {
+		return err
+	}
+	var last error
+	for {
+		req, _ := http.NewRequestWithContext(ctx, http.MethodGet, c.Server+"/readyz", nil)
+		resp, err := hc.Do(req)
+		if err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == http.StatusOK {
+				return nil
+			}
+			err = fmt.Errorf("/readyz answered %s", resp.Status)
+		}
+		last = err
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("API server not ready: %v", last)
+		case <-time.After(200 * time.Millisecond):
+		}
+	}
+}
+
+// httpClient authenticates with the admin client certificate.
+func (c *Cluster) httpClient() (*http.Client, error) {
+	p := &pki{dir: filepath.Join(c.StateDir, "pki")}
+	ca, err := p.read("ca.crt")
+	if err != nil {
+		return nil, err
+	}
+	pool := x509.NewCertPool()
+	pool.AppendCertsFromPEM(ca)
+	cert, err := tls.LoadX509KeyPair(p.path("admin.crt"), p.path("admin.key"))
+	if err != nil {
+		return nil, err
+	}
+	return &http.Client{
+		Timeout: 2 * time.Second,
+		Transport: &http.Transport{TLSClientConfig: &tls.Config{
+			RootCAs: pool, Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12,
+		}},
+	}, nil
+}
+
+// freePort returns a free TCP port on loopback.
+func freePort() (int, error) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return 0, err
+	}
+	defer l.Close()
+	return l.Addr().(*net.TCPAddr).Port, nil
+}

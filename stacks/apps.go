@@ -1,0 +1,94 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/plinth-dev/plinth/components/app"
+	"github.com/plinth-dev/plinth/pkg/config"
+)
+
+// appArgs maps an application of the config onto the app component's
+// arguments. Namespaces are created by the stack (apps may share one), so
+// the component does not create them.
+func appArgs(env *config.Environment, a config.App) app.Args {
+	no := false
+	args := app.Args{
+		Image:           a.Image,
+		AllowMutableTag: a.AllowMutableTag,
+		Tier:            env.Tier,
+		Namespace:       a.Namespace,
+		CreateNamespace: &no,
+		Port:            a.Port,
+		Replicas:        a.Replicas,
+		Env:             a.Env,
+		Autoscaling: app.AutoscalingArgs{
+			Disabled:            !*a.Autoscaling.Enabled,
+			MinReplicas:         a.Autoscaling.Min,
+			MaxReplicas:         a.Autoscaling.Max,
+			TargetCPUPercent:    a.Autoscaling.TargetCPU,
+			TargetMemoryPercent: a.Autoscaling.TargetMemory,
+		},
+		Resources: app.ResourcesArgs{
+			CPURequest: a.Resources.CPURequest, MemoryRequest: a.Resources.MemoryRequest,
+			CPULimit: a.Resources.CPULimit, MemoryLimit: a.Resources.MemoryLimit,
+		},
+		Metrics: app.MetricsArgs{
+			Port:                  a.MetricsPort,
+			DisableServiceMonitor: env.Monitoring.Mode == config.MonitoringOff,
+		},
+		NetworkPolicy: app.NetworkPolicyArgs{
+			AllowFromNamespaces: a.AllowFrom,
+			MonitoringNamespace: env.Monitoring.Namespace,
+		},
+		Strategy: app.StrategyArgs{
+			Type:          a.Strategy,
+			ActiveColor:   a.ActiveColor,
+			GreenImage:    a.GreenImage,
+			CanaryImage:   a.CanaryImage,
+			CanaryPercent: a.CanaryPercent,
+		},
+	}
+	for _, s := range a.SecretEnv {
+		if s.FromConfig != "" {
+			if args.SecretValues == nil {
+				args.SecretValues = map[string]pulumi.StringInput{}
+			}
+			args.SecretValues[s.Name] = env.Secrets[s.FromConfig]
+			continue
+		}
+		args.SecretEnv = append(args.SecretEnv, app.SecretKeyRef{Name: s.Name, Secret: s.Secret, Key: s.Key})
+	}
+	if a.Host != "" {
+		args.Ingress = &app.IngressArgs{Host: a.Host, TLSSecret: a.Name + "-tls"}
+	}
+	return args
+}
+
+// validateApps validates every application's arguments and joins the
+// problems.
+func validateApps(env *config.Environment, args map[string]app.Args) error {
+	var errs []error
+	for _, a := range env.Apps {
+		if err := args[a.Name].Validate(a.Name); err != nil {
+			errs = append(errs, fmt.Errorf("plinth:apps %q: %w", a.Name, err))
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// namespaces returns the distinct namespaces of the applications, in
+// config order.
+func namespaces(env *config.Environment) []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, a := range env.Apps {
+		if !seen[a.Namespace] {
+			seen[a.Namespace] = true
+			out = append(out, a.Namespace)
+		}
+	}
+	return out
+}

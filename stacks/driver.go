@@ -1,0 +1,286 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"os/signal"
+	"path/filepath"
+	"sort"
+	"strings"
+	"syscall"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/auto"
+	"github.com/pulumi/pulumi/sdk/v3/go/auto/optdestroy"
+	"github.com/pulumi/pulumi/sdk/v3/go/auto/optpreview"
+	"github.com/pulumi/pulumi/sdk/v3/go/auto/optrefresh"
+	"github.com/pulumi/pulumi/sdk/v3/go/auto/optup"
+)
+
+// Versions of the tools the driver uses from bin/ (see the Makefile).
+const (
+	kubernetesPluginVersion = "v4.25.0"
+	projectName             = "plinth"
+)
+
+// LocalPassphrase encrypts the local stack's secrets. It is public on
+// purpose: the local stack holds only throwaway values for a cluster on
+// loopback. Every other stack must set PULUMI_CONFIG_PASSPHRASE (or use a
+// KMS secrets provider).
+const LocalPassphrase = "plinth-local-only"
+
+// Driver runs the stack program through the Automation API with Program as
+// an inline source.
+type Driver struct {
+	// Root is the repository root: Pulumi.yaml, bin/ and .state/.
+	Root string
+	// WorkDir holds Pulumi.yaml and Pulumi.<stack>.yaml. Default: Root.
+	WorkDir string
+	// Stack is the stack (environment) name.
+	Stack string
+	// Out and Err receive progress and errors.
+	Out, Err io.Writer
+}
+
+// drive is the command line: `stacks <command> [--stack name] …`.
+func drive(args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		fmt.Fprintln(stderr, "usage: stacks up|preview|destroy|refresh|outputs|cancel [--stack NAME] [--refresh] [--show-secrets]")
+		return 2
+	}
+	cmd := args[0]
+	fl := flag.NewFlagSet(cmd, flag.ContinueOnError)
+	fl.SetOutput(stderr)
+	stack := fl.String("stack", "local", "stack (environment) to operate on")
+	showSecrets := fl.Bool("show-secrets", false, "print secret outputs in plaintext")
+	refresh := fl.Bool("refresh", false, "up: refresh the state from the cluster first (after the cluster was recreated)")
+	if err := fl.Parse(args[1:]); err != nil {
+		return 2
+	}
+	root, err := findRoot()
+	if err != nil {
+		fmt.Fprintln(stderr, err)
+		return 1
+	}
+	d := &Driver{Root: root, Stack: *stack, Out: stdout, Err: stderr}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+
+	switch cmd {
+	case "up":
+		var res auto.UpResult
+		var opts []optup.Option
+		if *refresh {
+			opts = append(opts, optup.Refresh())
+		}
+		res, err = d.Up(ctx, opts...)
+		if err == nil {
+			printOutputs(stdout, res.Outputs, *showSecrets)
+		}
+	case "preview":
+		_, err = d.Preview(ctx)
+	case "destroy":
+		err = d.Destroy(ctx)
+	case "refresh":
+		err = d.Refresh(ctx)
+	case "cancel":
+		err = d.Recover(ctx)
+	case "outputs":
+		var s auto.Stack
+		if s, err = d.Open(ctx); err == nil {
+			var outs auto.OutputMap
+			if outs, err = s.Outputs(ctx); err == nil {
+				printOutputs(stdout, outs, *showSecrets)
+			}
+		}
+	default:
+		fmt.Fprintf(stderr, "unknown command %q: use up, preview, destroy, refresh, outputs or cancel\n", cmd)
+		return 2
+	}
+	if err != nil {
+		fmt.Fprintln(stderr, "error:", err)
+		return 1
+	}
+	return 0
+}
+
+// findRoot walks up from the working directory to the directory holding
+// plinth's Pulumi.yaml.
+func findRoot() (string, error) {
+	dir, err := os.Getwd()
+	if err != nil {
+		return "", err
+	}
+	for {
+		b, err := os.ReadFile(filepath.Join(dir, "Pulumi.yaml"))
+		if err == nil && strings.Contains(string(b), "name: "+projectName+"\n") {
+			return dir, nil
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return "", errors.New("cannot find plinth's Pulumi.yaml above the working directory: run from the repository")
+		}
+		dir = parent
+	}
+}
+
+// environment returns the variables the workspace, the CLI, the provider
+// plugin and the inline program run with. Values already set in the
+// process win, so CI and users can point elsewhere.
+func (d *Driver) environment() map[string]string {
+	state := filepath.Join(d.Root, ".state")
+	env := map[string]string{
+		"PULUMI_BACKEND_URL":                          "file://" + filepath.Join(state, "backend"),
+		"PULUMI_HOME":                                 filepath.Join(state, "pulumi-home"),
+		"PULUMI_SKIP_UPDATE_CHECK":                    "true",
+		"PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION": "true",
+		// Use the plugin installed in PULUMI_HOME, not one found on PATH.
+		"PULUMI_IGNORE_AMBIENT_PLUGINS": "true",
+	}
+	if d.Stack == "local" {
+		env["PULUMI_CONFIG_PASSPHRASE"] = LocalPassphrase
+		env["KUBECONFIG"] = filepath.Join(state, "cluster", "admin.kubeconfig")
+	}
+	for k := range env {
+		if v, ok := os.LookupEnv(k); ok {
+			env[k] = v
+		}
+	}
+	return env
+}
+
+// Open prepares the workspace (environment, plugin) and selects or creates
+// the stack.
+func (d *Driver) Open(ctx context.Context) (auto.Stack, error) {
+	env := d.environment()
+	for k, v := range env {
+		// The inline program and the CLI run with the same environment.
+		if err := os.Setenv(k, v); err != nil {
+			return auto.Stack{}, err
+		}
+	}
+	if strings.HasPrefix(env["PULUMI_BACKEND_URL"], "file://") {
+		if err := os.MkdirAll(strings.TrimPrefix(env["PULUMI_BACKEND_URL"], "file://"), 0o700); err != nil {
+			return auto.Stack{}, err
+		}
+	}
+	if err := d.installPlugin(env); err != nil {
+		return auto.Stack{}, err
+	}
+	cli, err := auto.NewPulumiCommand(&auto.PulumiCommandOptions{Root: d.Root})
+	if err != nil {
+		return auto.Stack{}, fmt.Errorf("the Pulumi CLI in %s: %w (run `make tools`)", filepath.Join(d.Root, "bin"), err)
+	}
+	workDir := d.WorkDir
+	if workDir == "" {
+		workDir = d.Root
+	}
+	if _, err := os.Stat(filepath.Join(workDir, "Pulumi."+d.Stack+".yaml")); err != nil {
+		return auto.Stack{}, fmt.Errorf("stack %q has no Pulumi.%s.yaml in %s: create it, or pick one of the existing stacks", d.Stack, d.Stack, workDir)
+	}
+	return auto.UpsertStackInlineSource(ctx, d.Stack, projectName, Program,
+		auto.WorkDir(workDir), auto.Pulumi(cli), auto.EnvVars(env))
+}
+
+// installPlugin installs bin/pulumi-resource-kubernetes as the plugin
+// version the SDK asks for, unless PULUMI_HOME has it already.
+func (d *Driver) installPlugin(env map[string]string) error {
+	dir := filepath.Join(env["PULUMI_HOME"], "plugins", "resource-kubernetes-"+kubernetesPluginVersion)
+	if _, err := os.Stat(filepath.Join(dir, "pulumi-resource-kubernetes")); err == nil {
+		return nil
+	}
+	bin := filepath.Join(d.Root, "bin", "pulumi-resource-kubernetes")
+	if _, err := os.Stat(bin); err != nil {
+		return fmt.Errorf("%s is missing: run `make tools`", bin)
+	}
+	cmd := exec.Command(filepath.Join(d.Root, "bin", "pulumi"), "plugin", "install", "resource", "kubernetes",
+		kubernetesPluginVersion, "--file", bin)
+	cmd.Env = os.Environ()
+	cmd.Stdout, cmd.Stderr = d.Err, d.Err
+	if err := cmd.Run(); err != nil {
+		return fmt.Errorf("install the kubernetes plugin: %w", err)
+	}
+	return nil
+}
+
+// Up deploys the stack.
+func (d *Driver) Up(ctx context.Context, opts ...optup.Option) (auto.UpResult, error) {
+	s, err := d.Open(ctx)
+	if err != nil {
+		return auto.UpResult{}, err
+	}
+	opts = append([]optup.Option{optup.ProgressStreams(d.Out), optup.ErrorProgressStreams(d.Err)}, opts...)
+	return s.Up(ctx, opts...)
+}
+
+// Preview shows what Up would change.
+func (d *Driver) Preview(ctx context.Context, opts ...optpreview.Option) (auto.PreviewResult, error) {
+	s, err := d.Open(ctx)
+	if err != nil {
+		return auto.PreviewResult{}, err
+	}
+	opts = append([]optpreview.Option{optpreview.ProgressStreams(d.Out), optpreview.ErrorProgressStreams(d.Err), optpreview.Diff()}, opts...)
+	return s.Preview(ctx, opts...)
+}
+
+// Destroy deletes every resource of the stack.
+func (d *Driver) Destroy(ctx context.Context) error {
+	s, err := d.Open(ctx)
+	if err != nil {
+		return err
+	}
+	_, err = s.Destroy(ctx, optdestroy.ProgressStreams(d.Out), optdestroy.ErrorProgressStreams(d.Err))
+	return err
+}
+
+// Refresh reads the real state of every resource into the stack.
+func (d *Driver) Refresh(ctx context.Context) error {
+	s, err := d.Open(ctx)
+	if err != nil {
+		return err
+	}
+	_, err = s.Refresh(ctx, optrefresh.ProgressStreams(d.Out), optrefresh.ErrorProgressStreams(d.Err))
+	return err
+}
+
+// Recover repairs a stack whose last update was interrupted: it cancels
+// the update if one is still recorded as running, then refreshes while
+// clearing the pending creates the interruption left, so the next Up
+// converges.
+func (d *Driver) Recover(ctx context.Context) error {
+	s, err := d.Open(ctx)
+	if err != nil {
+		return err
+	}
+	// A file backend keeps no server-side lock; cancel is a no-op there and
+	// its error says so.
+	_ = s.Cancel(ctx)
+	_, err = s.Refresh(ctx, optrefresh.ClearPendingCreates(),
+		optrefresh.ProgressStreams(d.Out), optrefresh.ErrorProgressStreams(d.Err))
+	return err
+}
+
+// printOutputs prints the outputs sorted by name; secrets are masked
+// unless show is set.
+func printOutputs(w io.Writer, outs auto.OutputMap, show bool) {
+	keys := make([]string, 0, len(outs))
+	for k := range outs {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	fmt.Fprintln(w, "Outputs:")
+	for _, k := range keys {
+		o := outs[k]
+		if o.Secret && !show {
+			fmt.Fprintf(w, "  %s: [secret]\n", k)
+			continue
+		}
+		b, _ := json.Marshal(o.Value)
+		fmt.Fprintf(w, "  %s: %s\n", k, b)
+	}
+}

@@ -1,0 +1,97 @@
+package main
+
+import (
+	"os"
+
+	"github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes"
+	corev1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/core/v1"
+	metav1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/meta/v1"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/plinth-dev/plinth/components/app"
+	"github.com/plinth-dev/plinth/components/monitoring"
+	"github.com/plinth-dev/plinth/pkg/config"
+	"github.com/plinth-dev/plinth/pkg/naming"
+)
+
+// LocalClusterName names the local control plane in outputs.
+const LocalClusterName = "plinth-local"
+
+// composeLocal deploys the applications and plinth's monitoring objects
+// onto the local control plane (or any cluster KUBECONFIG points at): the
+// Prometheus Operator's CRDs are installed with the cluster, so monitoring
+// runs in operator mode.
+func composeLocal(ctx *pulumi.Context, env *config.Environment) (map[string]pulumi.Output, error) {
+	apps := map[string]app.Args{}
+	for _, a := range env.Apps {
+		apps[a.Name] = appArgs(env, a)
+	}
+	monArgs := monitoring.Args{Mode: env.Monitoring.Mode, Tier: env.Tier, Namespace: env.Monitoring.Namespace}
+	if err := validateApps(env, apps); err != nil {
+		return nil, err
+	}
+	withMonitoring := env.Monitoring.Mode != config.MonitoringOff
+	if withMonitoring {
+		if err := monArgs.Validate("monitoring"); err != nil {
+			return nil, err
+		}
+	}
+
+	// The provider reads the cluster from KUBECONFIG at run time, so no
+	// credentials are stored in the state.
+	provider, err := kubernetes.NewProvider(ctx, "local", &kubernetes.ProviderArgs{})
+	if err != nil {
+		return nil, err
+	}
+	k8s := pulumi.Provider(provider)
+	outputs := map[string]pulumi.Output{"clusterName": pulumi.String(LocalClusterName).ToStringOutput()}
+	if kc := os.Getenv("KUBECONFIG"); kc != "" {
+		if b, err := os.ReadFile(kc); err == nil {
+			outputs["kubeconfig"] = pulumi.ToSecret(pulumi.String(string(b))).(pulumi.StringOutput)
+		}
+	}
+	if withMonitoring {
+		mon, err := monitoring.New(ctx, "monitoring", monArgs, k8s)
+		if err != nil {
+			return nil, err
+		}
+		outputs["grafanaUrl"] = mon.GrafanaURL
+		outputs["alerts"] = mon.Alerts
+	}
+	nsByName, err := createNamespaces(ctx, env, k8s)
+	if err != nil {
+		return nil, err
+	}
+	urls := pulumi.StringMap{}
+	for _, a := range env.Apps {
+		web, err := app.New(ctx, a.Name, apps[a.Name], k8s, pulumi.DependsOn([]pulumi.Resource{nsByName[a.Namespace]}))
+		if err != nil {
+			return nil, err
+		}
+		urls[a.Name] = web.URL
+	}
+	outputs["appUrls"] = urls.ToStringMapOutput()
+	return outputs, nil
+}
+
+// createNamespaces creates every application namespace, enforcing Pod
+// Security "restricted".
+func createNamespaces(ctx *pulumi.Context, env *config.Environment, opts ...pulumi.ResourceOption) (map[string]*corev1.Namespace, error) {
+	out := map[string]*corev1.Namespace{}
+	for _, ns := range namespaces(env) {
+		n, err := corev1.NewNamespace(ctx, naming.Child("ns", ns), &corev1.NamespaceArgs{
+			Metadata: &metav1.ObjectMetaArgs{
+				Name: pulumi.String(ns),
+				Labels: pulumi.ToStringMap(naming.Merge(app.PodSecurityLabels, map[string]string{
+					naming.LabelManagedBy: naming.ManagedBy,
+					naming.LabelPartOf:    ctx.Project(),
+				})),
+			},
+		}, opts...)
+		if err != nil {
+			return nil, err
+		}
+		out[ns] = n
+	}
+	return out, nil
+}

@@ -1,0 +1,170 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"reflect"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+	"sigs.k8s.io/yaml"
+
+	"github.com/plinth-dev/plinth/pkg/config"
+	"github.com/plinth-dev/plinth/pkg/plinthtest"
+	"github.com/plinth-dev/plinth/pkg/podsecurity"
+)
+
+// stackFile reads Pulumi.<stack>.yaml from the repository root and returns
+// its config as Pulumi passes it to programs: structured values as JSON,
+// and the keys whose values are encrypted ("secure:"). Encrypted values
+// cannot be read without the stack's secrets provider; tests replace each
+// with a stand-in secret named after its key.
+func stackFile(t *testing.T, stack string) (values map[string]string, secrets map[string]string) {
+	t.Helper()
+	raw, err := os.ReadFile(filepath.Join("..", "Pulumi."+stack+".yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var file struct {
+		Config map[string]any `json:"config"`
+	}
+	if err := yaml.Unmarshal(raw, &file); err != nil {
+		t.Fatalf("Pulumi.%s.yaml: %v", stack, err)
+	}
+	values, secrets = map[string]string{}, map[string]string{}
+	for k, v := range file.Config {
+		if m, ok := v.(map[string]any); ok && len(m) == 1 && m["secure"] != nil {
+			secrets[k] = "stand-in-for-" + k
+			continue
+		}
+		switch v := v.(type) {
+		case string:
+			values[k] = v
+		case map[string]any, []any:
+			b, _ := json.Marshal(v)
+			values[k] = string(b)
+		default:
+			values[k] = fmt.Sprint(v)
+		}
+	}
+	return values, secrets
+}
+
+// runStack runs Program with the stack's own config file under mocks and
+// returns what it registered and its outputs.
+func runStack(t *testing.T, stack string) (*plinthtest.Stack, map[string]plinthtest.Value) {
+	t.Helper()
+	values, secrets := stackFile(t, stack)
+	all := map[string]string{}
+	for k, v := range values {
+		all[k] = v
+	}
+	for k, v := range secrets {
+		all[k] = v
+	}
+	if _, err := config.Parse(all, stack); err != nil {
+		t.Fatalf("Pulumi.%s.yaml does not validate:\n%v", stack, err)
+	}
+	outs := map[string]plinthtest.Value{}
+	s := plinthtest.Run(t, func(ctx *pulumi.Context) error {
+		env, err := config.Load(ctx)
+		if err != nil {
+			return err
+		}
+		o, err := Compose(ctx, env)
+		for k, v := range o {
+			outs[k] = plinthtest.Await(t, v)
+		}
+		return err
+	}, plinthtest.WithStack(stack), plinthtest.WithConfig(values), plinthtest.WithSecretConfig(secrets))
+	return s, outs
+}
+
+// restrictedPods checks every pod template registered with the upstream
+// Pod Security evaluator.
+func restrictedPods(t *testing.T, s *plinthtest.Stack) {
+	t.Helper()
+	for _, d := range s.ByType("kubernetes:apps/v1:Deployment") {
+		res, err := podsecurity.EvaluateJSON(podsecurity.Restricted, d.Value(t, "spec.template"))
+		if err != nil || !res.Allowed {
+			t.Errorf("Deployment %q is not restricted: %v %v", d.Name, res, err)
+		}
+	}
+}
+
+func TestLocalStack(t *testing.T) {
+	t.Setenv("KUBECONFIG", "")
+	s, outs := runStack(t, "local")
+	want := map[string]int{
+		"pulumi:providers:kubernetes":                        1,
+		"plinth:kubernetes:Monitoring":                       1,
+		"plinth:kubernetes:App":                              2,
+		"kubernetes:core/v1:Namespace":                       3, // monitoring, web, shop
+		"kubernetes:core/v1:ConfigMap":                       1,
+		"kubernetes:monitoring.coreos.com/v1:PrometheusRule": 1,
+		"kubernetes:apps/v1:Deployment":                      3, // web, checkout-blue, checkout-green
+		"kubernetes:autoscaling/v2:HorizontalPodAutoscaler":  3,
+		"kubernetes:policy/v1:PodDisruptionBudget":           3,
+		"kubernetes:core/v1:Service":                         3, // web, checkout, checkout-preview
+		"kubernetes:core/v1:ServiceAccount":                  2,
+		"kubernetes:core/v1:Secret":                          1, // web-env
+		"kubernetes:networking.k8s.io/v1:NetworkPolicy":      2,
+		"kubernetes:monitoring.coreos.com/v1:ServiceMonitor": 2,
+	}
+	if got := s.Counts(); !reflect.DeepEqual(got, want) {
+		t.Fatalf("local inventory:\n%s", s.Inventory())
+	}
+	restrictedPods(t, s)
+	if leaks := s.Plaintext("stand-in-for-plinth:dbPassword"); len(leaks) != 0 {
+		t.Fatalf("the DB password is in plaintext inputs: %v", leaks)
+	}
+	for _, r := range s.Resources {
+		if strings.HasPrefix(r.Type, "kubernetes:") && !strings.Contains(r.Provider, "pulumi:providers:kubernetes::local::") {
+			t.Errorf("%s %q does not use the local provider", r.Type, r.Name)
+		}
+	}
+	if got := outs["appUrls"].Value; !reflect.DeepEqual(got, map[string]string{
+		"web": "http://web.web.svc.cluster.local", "checkout": "http://checkout.shop.svc.cluster.local",
+	}) {
+		t.Fatalf("appUrls = %v", got)
+	}
+	if outs["clusterName"].Value != LocalClusterName {
+		t.Fatalf("clusterName = %v", outs["clusterName"].Value)
+	}
+	var keys []string
+	for k := range outs {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	if !reflect.DeepEqual(keys, []string{"alerts", "appUrls", "clusterName", "grafanaUrl"}) {
+		t.Fatalf("outputs = %v (kubeconfig only when KUBECONFIG is set)", keys)
+	}
+}
+
+func TestLocalStackExportsTheKubeconfigAsASecret(t *testing.T) {
+	kc := filepath.Join(t.TempDir(), "kubeconfig")
+	if err := os.WriteFile(kc, []byte("apiVersion: v1\nkind: Config\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("KUBECONFIG", kc)
+	_, outs := runStack(t, "local")
+	if got := outs["kubeconfig"]; !got.Secret || !strings.Contains(got.Value.(string), "kind: Config") {
+		t.Fatalf("kubeconfig output = %+v, want the file as a secret", got)
+	}
+}
+
+func TestBadConfigCreatesNothing(t *testing.T) {
+	values, secrets := stackFile(t, "local")
+	values["plinth:apps"] = `[{"name":"web","image":"registry.example.com/web:1","resources":{"cpuRequest":"2","cpuLimit":"1"}}]`
+	s, err := plinthtest.RunErr(Program, plinthtest.WithStack("local"), plinthtest.WithConfig(values), plinthtest.WithSecretConfig(secrets))
+	if err == nil || !strings.Contains(err.Error(), "plinth:apps[0].resources.cpuLimit (1) is below cpuRequest (2)") {
+		t.Fatalf("err = %v", err)
+	}
+	if len(s.Resources) != 0 {
+		t.Fatalf("a bad config registered:\n%s", s.Inventory())
+	}
+}
