@@ -3,9 +3,11 @@ module github.com/plinth-dev/plinth
 go 1.26.6
 
 require (
+	github.com/apparentlymart/go-cidr v1.1.1
 	github.com/distribution/reference v0.6.0
 	github.com/prometheus/common v0.67.4
 	github.com/prometheus/prometheus v0.309.1
+	github.com/pulumi/pulumi-aws/sdk/v6 v6.83.4
 	github.com/pulumi/pulumi-kubernetes/sdk/v4 v4.25.0
 	github.com/pulumi/pulumi/sdk/v3 v3.274.1
 	golang.org/x/mod v0.41.0

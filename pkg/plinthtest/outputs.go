@@ -67,7 +67,10 @@ func defaultOutputs(m *mocks, r Resource) resource.PropertyMap {
 	case "aws:ec2/vpc:Vpc":
 		set("defaultSecurityGroupId", "sg-default"+shortHash(r.URN)[:8])
 		set("defaultRouteTableId", "rtb-default"+shortHash(r.URN)[:8])
-	case "aws:cloudwatch/logGroup:LogGroup", "aws:ecs/cluster:Cluster", "aws:ecs/service:Service":
+	case "aws:cloudwatch/logGroup:LogGroup":
+		set("name", name)
+		out["arn"] = resource.NewPropertyValue("arn:aws:logs:" + Region + ":" + AccountID + ":log-group:" + name)
+	case "aws:ecs/cluster:Cluster", "aws:ecs/service:Service":
 		set("name", name)
 	case "gcp:container/cluster:Cluster":
 		set("name", name)

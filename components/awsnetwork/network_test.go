@@ -1,0 +1,206 @@
+package awsnetwork_test
+
+import (
+	"net"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/apparentlymart/go-cidr/cidr"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/plinth-dev/plinth/components/awsnetwork"
+	"github.com/plinth-dev/plinth/pkg/awsiam"
+	"github.com/plinth-dev/plinth/pkg/plinthtest"
+)
+
+const (
+	subnetType = "aws:ec2/subnet:Subnet"
+	natType    = "aws:ec2/natGateway:NatGateway"
+)
+
+func deploy(t *testing.T, args awsnetwork.Args) (*plinthtest.Stack, *awsnetwork.Network) {
+	t.Helper()
+	var n *awsnetwork.Network
+	s := plinthtest.Run(t, func(ctx *pulumi.Context) error {
+		var err error
+		n, err = awsnetwork.New(ctx, "main", args)
+		return err
+	}, plinthtest.WithStack("prod"))
+	return s, n
+}
+
+func TestProdNetwork(t *testing.T) {
+	s, n := deploy(t, awsnetwork.Args{Tier: "prod", ClusterName: "plinth-prod"})
+	comp := s.One(t, awsnetwork.TypeToken)
+	for _, r := range s.Resources {
+		if r.Type != awsnetwork.TypeToken && r.Parent != comp.URN {
+			t.Errorf("%s %q is not parented to the component", r.Type, r.Name)
+		}
+	}
+	if !slices.Equal(n.AvailabilityZones, []string{"eu-west-1a", "eu-west-1b", "eu-west-1c"}) {
+		t.Fatalf("zones = %v, want the first 3", n.AvailabilityZones)
+	}
+	vpc := s.One(t, "aws:ec2/vpc:Vpc")
+	if vpc.String(t, "cidrBlock") != "10.0.0.0/16" || !vpc.Bool(t, "enableDnsHostnames") {
+		t.Fatalf("VPC = %s", vpc.JSON())
+	}
+	if vpc.String(t, "tags.managed-by") != "plinth" || vpc.String(t, "tags.environment") != "prod" {
+		t.Fatalf("VPC tags = %v", vpc.Value(t, "tags"))
+	}
+
+	_, block, _ := net.ParseCIDR("10.0.0.0/16")
+	var nets []*net.IPNet
+	for _, sn := range s.ByType(subnetType) {
+		_, c, err := net.ParseCIDR(sn.String(t, "cidrBlock"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		first, last := cidr.AddressRange(c)
+		if !block.Contains(first) || !block.Contains(last) {
+			t.Errorf("subnet %s (%s) lies outside the VPC", sn.Name, c)
+		}
+		nets = append(nets, c)
+		public := strings.Contains(sn.Name, "public")
+		role := "kubernetes.io/role/internal-elb"
+		if public {
+			role = "kubernetes.io/role/elb"
+			if sn.Bool(t, "mapPublicIpOnLaunch") {
+				t.Errorf("%s maps public IPs on launch", sn.Name)
+			}
+		}
+		if sn.String(t, `tags["`+role+`"]`) != "1" || sn.String(t, `tags["kubernetes.io/cluster/plinth-prod"]`) != "shared" {
+			t.Errorf("%s tags = %v", sn.Name, sn.Value(t, "tags"))
+		}
+	}
+	if len(nets) != 6 {
+		t.Fatalf("%d subnets, want 3 public + 3 private", len(nets))
+	}
+	if err := cidr.VerifyNoOverlap(nets, block); err != nil {
+		t.Fatalf("subnets overlap: %v", err)
+	}
+	if got := len(s.ByType(natType)); got != 3 {
+		t.Fatalf("%d NAT gateways in prod, want one per zone", got)
+	}
+	for _, z := range n.AvailabilityZones {
+		rt := s.Get(t, "aws:ec2/routeTable:RouteTable", "main-private-rt-"+z)
+		if rt.String(t, "routes[0].cidrBlock") != "0.0.0.0/0" || !strings.Contains(rt.String(t, "routes[0].natGatewayId"), "nat-") {
+			t.Errorf("private route table %s = %v", z, rt.Value(t, "routes"))
+		}
+	}
+
+	sg := s.One(t, "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup")
+	if sg.Has("ingress[0]") || sg.Has("egress[0]") {
+		t.Fatalf("the default security group keeps rules: %s", sg.JSON())
+	}
+
+	fl := s.One(t, "aws:ec2/flowLog:FlowLog")
+	if fl.String(t, "trafficType") != "ALL" || fl.String(t, "logDestinationType") != "cloud-watch-logs" {
+		t.Fatalf("flow log = %s", fl.JSON())
+	}
+	lg := s.One(t, "aws:cloudwatch/logGroup:LogGroup")
+	if lg.Number(t, "retentionInDays") != 365 {
+		t.Fatalf("prod flow log retention = %v", lg.Value(t, "retentionInDays"))
+	}
+	doc, err := awsiam.Parse(s.One(t, "aws:iam/rolePolicy:RolePolicy").String(t, "policy"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if w := doc.WildcardActions(); len(w) != 0 || !strings.Contains(doc.Statement[0].Resource[0], "log-group") {
+		t.Fatalf("flow log policy = %+v (wildcards %v), want actions on the log group only", doc, w)
+	}
+	trust, _ := awsiam.Parse(s.One(t, "aws:iam/role:Role").String(t, "assumeRolePolicy"))
+	if trust.Statement[0].Principal["Service"] != "vpc-flow-logs.amazonaws.com" {
+		t.Fatalf("flow log role trust = %+v", trust)
+	}
+
+	ids := plinthtest.Await(t, n.PrivateSubnetIDs).Value.([]string)
+	if len(ids) != 3 || !strings.HasPrefix(ids[0], "subnet-") {
+		t.Fatalf("PrivateSubnetIDs = %v", ids)
+	}
+}
+
+func TestDevNetworkSharesOneNAT(t *testing.T) {
+	s, n := deploy(t, awsnetwork.Args{})
+	if len(n.AvailabilityZones) != 2 || len(s.ByType(natType)) != 1 {
+		t.Fatalf("dev: %d zones, %d NAT gateways; want 2 and 1", len(n.AvailabilityZones), len(s.ByType(natType)))
+	}
+	for _, z := range n.AvailabilityZones {
+		rt := s.Get(t, "aws:ec2/routeTable:RouteTable", "main-private-rt-"+z)
+		if !strings.Contains(rt.String(t, "routes[0].natGatewayId"), "nat-") {
+			t.Fatalf("zone %s routes = %v", z, rt.Value(t, "routes"))
+		}
+	}
+	if got := s.One(t, "aws:cloudwatch/logGroup:LogGroup").Number(t, "retentionInDays"); got != 30 {
+		t.Fatalf("dev retention = %v", got)
+	}
+}
+
+func TestExistingVPCCreatesNothing(t *testing.T) {
+	s, n := deploy(t, awsnetwork.Args{VPCID: "vpc-123", PublicSubnetIDs: []string{"subnet-a", "subnet-b"},
+		PrivateSubnetIDs: []string{"subnet-c", "subnet-d"}, AvailabilityZones: []string{"eu-west-1a", "eu-west-1b"}})
+	if len(s.Resources) != 1 {
+		t.Fatalf("an existing VPC registered:\n%s", s.Inventory())
+	}
+	if got := plinthtest.Await(t, n.VPCID).Value; got != "vpc-123" {
+		t.Fatalf("VPCID = %v", got)
+	}
+}
+
+func TestPlan(t *testing.T) {
+	private, public, err := awsnetwork.Plan("10.0.0.0/16", 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// 3 zones take 2 bits of the private half (/17): a /19 each.
+	if !slices.Equal(private, []string{"10.0.0.0/19", "10.0.32.0/19", "10.0.64.0/19"}) {
+		t.Fatalf("private = %v", private)
+	}
+	if !slices.Equal(public, []string{"10.0.128.0/21", "10.0.136.0/21", "10.0.144.0/21"}) {
+		t.Fatalf("public = %v", public)
+	}
+	if _, _, err := awsnetwork.Plan("10.0.0.0/24", 6); err == nil {
+		t.Fatalf("6 zones fit in a /24")
+	}
+}
+
+func TestBadInput(t *testing.T) {
+	tests := []struct {
+		name     string
+		args     awsnetwork.Args
+		path     string
+		wantText string
+	}{
+		{"an invalid CIDR", awsnetwork.Args{CIDR: "10.0.0.0/33"}, "cidr", "is not a CIDR block"},
+		{"a public CIDR", awsnetwork.Args{CIDR: "52.0.0.0/16"}, "cidr", "is not a private IPv4 block"},
+		{"a block too small for its zones", awsnetwork.Args{CIDR: "10.0.0.0/24", AZCount: 6}, "cidr", "is too small for 6 zones"},
+		{"one zone", awsnetwork.Args{AZCount: 1}, "azCount", "(1) is outside 2–6"},
+		{"two zones in prod", awsnetwork.Args{Tier: "prod", AZCount: 2}, "azCount", "(2) is below 3 for prod"},
+		{"an unknown NAT layout", awsnetwork.Args{NATGateways: "none"}, "natGateways", `"none" is not one of`},
+		{"a retention CloudWatch rejects", awsnetwork.Args{FlowLogRetentionDays: 45}, "flowLogRetentionDays", "(45) is not a CloudWatch retention value"},
+		{"an existing VPC without subnets", awsnetwork.Args{VPCID: "vpc-1"}, "vpcId", "is set without publicSubnetIds"},
+		{"zones that disagree with the count", awsnetwork.Args{AZCount: 3, AvailabilityZones: []string{"eu-west-1a", "eu-west-1b"}}, "availabilityZones", "lists 2 zones but azCount is 3"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s, err := plinthtest.RunErr(func(ctx *pulumi.Context) error {
+				_, err := awsnetwork.New(ctx, "main", tt.args)
+				return err
+			})
+			if err == nil || len(s.Resources) != 0 {
+				t.Fatalf("err = %v, registered %d", err, len(s.Resources))
+			}
+			plinthtest.RequireProblem(t, tt.args.Validate("main"), `network "main": `, tt.path, tt.wantText)
+		})
+	}
+}
+
+func TestMoreZonesThanTheRegionHas(t *testing.T) {
+	s, err := plinthtest.RunErr(func(ctx *pulumi.Context) error {
+		_, err := awsnetwork.New(ctx, "main", awsnetwork.Args{AZCount: 5})
+		return err
+	})
+	if err == nil || !strings.Contains(err.Error(), "azCount (5) is more than the region's 4 available zones") || len(s.Resources) != 0 {
+		t.Fatalf("err = %v, registered %d", err, len(s.Resources))
+	}
+}
