@@ -1,0 +1,393 @@
+package eks
+
+import (
+	"fmt"
+
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudwatch"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ec2"
+	awseks "github.com/pulumi/pulumi-aws/sdk/v6/go/aws/eks"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/kms"
+	"github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/plinth-dev/plinth/pkg/awsiam"
+	"github.com/plinth-dev/plinth/pkg/naming"
+)
+
+// TypeToken is the Pulumi type of the component.
+const TypeToken = "plinth:aws:EksCluster"
+
+// LogTypes are the control-plane log types; plinth enables all five.
+var LogTypes = []string{"api", "audit", "authenticator", "controllerManager", "scheduler"}
+
+// Cluster is an EKS cluster with its node groups, OIDC provider, add-ons,
+// a kubeconfig and a Kubernetes provider for it.
+type Cluster struct {
+	pulumi.ResourceState
+
+	// Name is the EKS cluster name.
+	Name pulumi.StringOutput `pulumi:"name"`
+	// Endpoint is the API server URL.
+	Endpoint pulumi.StringOutput `pulumi:"endpoint"`
+	// CertificateAuthority is the base64 CA data of the API server.
+	CertificateAuthority pulumi.StringOutput `pulumi:"certificateAuthority"`
+	// OIDCIssuerURL is the cluster's OIDC issuer.
+	OIDCIssuerURL pulumi.StringOutput `pulumi:"oidcIssuerUrl"`
+	// OIDCProviderARN is the IAM OIDC provider for IRSA.
+	OIDCProviderARN pulumi.StringOutput `pulumi:"oidcProviderArn"`
+	// NodeRoleARN is the role of the managed nodes.
+	NodeRoleARN pulumi.StringOutput `pulumi:"nodeRoleArn"`
+	// Kubeconfig reaches the cluster with `aws eks get-token`; a secret.
+	Kubeconfig pulumi.StringOutput `pulumi:"kubeconfig"`
+	// Provider is a Kubernetes provider for the cluster; pass it to app.New
+	// and monitoring.New with pulumi.Provider.
+	Provider *kubernetes.Provider
+
+	// Cluster is the EKS cluster resource.
+	Cluster *awseks.Cluster
+	// NodeGroups are the managed node groups.
+	NodeGroups []*awseks.NodeGroup
+	// KMSKey encrypts secrets (nil with Args.KMSKeyARN).
+	KMSKey *kms.Key
+
+	name      string
+	partition string
+}
+
+// New creates an EKS cluster called name. Arguments are validated before
+// anything is registered.
+func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOption) (*Cluster, error) {
+	if err := args.Validate(name); err != nil {
+		return nil, err
+	}
+	a := args.withDefaults()
+	if a.ClusterName == "" {
+		a.ClusterName = naming.Physical(naming.MaxEKSClusterName, ctx.Project(), ctx.Stack(), name)
+	}
+	part, err := aws.GetPartition(ctx, &aws.GetPartitionArgs{})
+	if err != nil {
+		return nil, fmt.Errorf("eks %q: look up the partition: %w", name, err)
+	}
+	region, err := aws.GetRegion(ctx, &aws.GetRegionArgs{})
+	if err != nil {
+		return nil, fmt.Errorf("eks %q: look up the region: %w", name, err)
+	}
+
+	c := &Cluster{name: name, partition: part.Partition}
+	if err := ctx.RegisterComponentResource(TypeToken, name, c, opts...); err != nil {
+		return nil, err
+	}
+	b := &builder{ctx: ctx, c: c, a: a, region: region.Name,
+		opts: []pulumi.ResourceOption{pulumi.Parent(c)},
+		tags: naming.Merge(a.Tags, naming.Tags(naming.TagInput{Project: ctx.Project(), Stack: ctx.Stack(), Environment: ctx.Stack()})),
+	}
+	for _, step := range []func() error{b.cluster, b.access, b.oidc, b.nodes, b.addons, b.kubeconfig} {
+		if err := step(); err != nil {
+			return nil, err
+		}
+	}
+	return c, ctx.RegisterResourceOutputs(c, pulumi.Map{
+		"name": c.Name, "endpoint": c.Endpoint, "certificateAuthority": c.CertificateAuthority,
+		"oidcIssuerUrl": c.OIDCIssuerURL, "oidcProviderArn": c.OIDCProviderARN,
+		"nodeRoleArn": c.NodeRoleARN, "kubeconfig": c.Kubeconfig,
+	})
+}
+
+type builder struct {
+	ctx    *pulumi.Context
+	c      *Cluster
+	a      Args
+	region string
+	opts   []pulumi.ResourceOption
+	tags   map[string]string
+}
+
+func (b *builder) child(kind string) string { return naming.Child(b.c.name, kind) }
+
+// managedPolicy is the ARN of an AWS managed policy in the partition.
+func (b *builder) managedPolicy(name string) string {
+	return fmt.Sprintf("arn:%s:iam::aws:policy/%s", b.c.partition, name)
+}
+
+func (b *builder) role(kind, service string, policies ...string) (*iam.Role, error) {
+	role, err := iam.NewRole(b.ctx, b.child(kind), &iam.RoleArgs{
+		AssumeRolePolicy: pulumi.String(awsiam.AssumeRoleForService(service).JSON()),
+		Tags:             pulumi.ToStringMap(b.tags),
+	}, b.opts...)
+	if err != nil {
+		return nil, err
+	}
+	for _, p := range policies {
+		if _, err := iam.NewRolePolicyAttachment(b.ctx, b.child(kind+"-"+p), &iam.RolePolicyAttachmentArgs{
+			Role: role.Name, PolicyArn: pulumi.String(b.managedPolicy(p)),
+		}, b.opts...); err != nil {
+			return nil, err
+		}
+	}
+	return role, nil
+}
+
+// cluster creates the KMS key, the cluster role, the control-plane log
+// group and the cluster: private endpoint unless CIDRs are given, secrets
+// envelope-encrypted, all five log types, API authentication.
+func (b *builder) cluster() error {
+	a := b.a
+	keyARN := a.KMSKeyARN
+	if keyARN == nil {
+		key, err := kms.NewKey(b.ctx, b.child("secrets-key"), &kms.KeyArgs{
+			Description:          pulumi.Sprintf("EKS secrets encryption for %s", a.ClusterName),
+			EnableKeyRotation:    pulumi.Bool(true),
+			RotationPeriodInDays: pulumi.Int(365),
+			DeletionWindowInDays: pulumi.Int(30),
+			Tags:                 pulumi.ToStringMap(b.tags),
+		}, b.opts...)
+		if err != nil {
+			return err
+		}
+		if _, err := kms.NewAlias(b.ctx, b.child("secrets-key-alias"), &kms.AliasArgs{
+			Name: pulumi.Sprintf("alias/%s-eks-secrets", a.ClusterName), TargetKeyId: key.KeyId,
+		}, b.opts...); err != nil {
+			return err
+		}
+		b.c.KMSKey = key
+		keyARN = key.Arn
+	}
+	role, err := b.role("cluster-role", "eks.amazonaws.com", "AmazonEKSClusterPolicy")
+	if err != nil {
+		return err
+	}
+	// The control plane encrypts secrets with the key through this role.
+	kmsPolicy := keyARN.ToStringOutput().ApplyT(func(arn string) string {
+		return awsiam.New(awsiam.Allow("EncryptSecrets",
+			[]string{"kms:Encrypt", "kms:Decrypt", "kms:ListGrants", "kms:DescribeKey", "kms:CreateGrant"}, arn)).JSON()
+	}).(pulumi.StringOutput)
+	if _, err := iam.NewRolePolicy(b.ctx, b.child("cluster-role-kms"), &iam.RolePolicyArgs{
+		Role: role.ID(), Policy: kmsPolicy,
+	}, b.opts...); err != nil {
+		return err
+	}
+	// Created before the cluster so EKS writes into a group with retention
+	// instead of creating one that keeps logs forever.
+	logs, err := cloudwatch.NewLogGroup(b.ctx, b.child("control-plane-logs"), &cloudwatch.LogGroupArgs{
+		Name:            pulumi.Sprintf("/aws/eks/%s/cluster", a.ClusterName),
+		RetentionInDays: pulumi.Int(a.LogRetentionDays),
+		Tags:            pulumi.ToStringMap(b.tags),
+	}, b.opts...)
+	if err != nil {
+		return err
+	}
+
+	vpc := &awseks.ClusterVpcConfigArgs{
+		SubnetIds:             a.SubnetIDs,
+		EndpointPrivateAccess: pulumi.Bool(true),
+		EndpointPublicAccess:  pulumi.Bool(len(a.PublicAccessCIDRs) > 0),
+	}
+	if len(a.PublicAccessCIDRs) > 0 {
+		vpc.PublicAccessCidrs = pulumi.ToStringArray(a.PublicAccessCIDRs)
+	}
+	copts := append(b.opts, pulumi.DependsOn([]pulumi.Resource{logs, role}))
+	if *a.DeletionProtection {
+		copts = append(copts, pulumi.Protect(true))
+	}
+	cluster, err := awseks.NewCluster(b.ctx, b.child("cluster"), &awseks.ClusterArgs{
+		Name:      pulumi.String(a.ClusterName),
+		Version:   pulumi.String(a.Version),
+		RoleArn:   role.Arn,
+		VpcConfig: vpc,
+		EncryptionConfig: &awseks.ClusterEncryptionConfigArgs{
+			Resources: pulumi.StringArray{pulumi.String("secrets")},
+			Provider:  &awseks.ClusterEncryptionConfigProviderArgs{KeyArn: keyARN},
+		},
+		EnabledClusterLogTypes: pulumi.ToStringArray(LogTypes),
+		AccessConfig: &awseks.ClusterAccessConfigArgs{
+			AuthenticationMode: pulumi.String("API"),
+			// Admins come from access entries, not from whoever ran `up`.
+			BootstrapClusterCreatorAdminPermissions: pulumi.Bool(false),
+		},
+		BootstrapSelfManagedAddons: pulumi.Bool(false),
+		UpgradePolicy:              &awseks.ClusterUpgradePolicyArgs{SupportType: pulumi.String("STANDARD")},
+		Tags:                       pulumi.ToStringMap(b.tags),
+	}, copts...)
+	if err != nil {
+		return err
+	}
+	b.c.Cluster = cluster
+	b.c.Name = cluster.Name
+	b.c.Endpoint = cluster.Endpoint
+	b.c.CertificateAuthority = cluster.CertificateAuthority.Data().Elem()
+	b.c.OIDCIssuerURL = cluster.Identities.Index(pulumi.Int(0)).Oidcs().Index(pulumi.Int(0)).Issuer().Elem()
+	return nil
+}
+
+// access gives each admin role cluster-admin through an access entry.
+func (b *builder) access() error {
+	for i, arn := range b.a.AdminRoleARNs {
+		kind := fmt.Sprintf("admin-%d", i)
+		entry, err := awseks.NewAccessEntry(b.ctx, b.child(kind), &awseks.AccessEntryArgs{
+			ClusterName:  b.c.Cluster.Name,
+			PrincipalArn: pulumi.String(arn),
+			Type:         pulumi.String("STANDARD"),
+			Tags:         pulumi.ToStringMap(b.tags),
+		}, b.opts...)
+		if err != nil {
+			return err
+		}
+		if _, err := awseks.NewAccessPolicyAssociation(b.ctx, b.child(kind+"-policy"), &awseks.AccessPolicyAssociationArgs{
+			ClusterName:  b.c.Cluster.Name,
+			PrincipalArn: pulumi.String(arn),
+			PolicyArn:    pulumi.Sprintf("arn:%s:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy", b.c.partition),
+			AccessScope:  &awseks.AccessPolicyAssociationAccessScopeArgs{Type: pulumi.String("cluster")},
+		}, append(b.opts, pulumi.DependsOn([]pulumi.Resource{entry}))...); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// oidc registers the cluster's OIDC issuer with IAM for IRSA.
+func (b *builder) oidc() error {
+	provider, err := iam.NewOpenIdConnectProvider(b.ctx, b.child("oidc"), &iam.OpenIdConnectProviderArgs{
+		Url:           b.c.OIDCIssuerURL,
+		ClientIdLists: pulumi.StringArray{pulumi.String("sts.amazonaws.com")},
+		Tags:          pulumi.ToStringMap(b.tags),
+	}, b.opts...)
+	if err != nil {
+		return err
+	}
+	b.c.OIDCProviderARN = provider.Arn
+	return nil
+}
+
+// nodes creates the node role (worker and image-pull policies only; the
+// CNI gets its own IRSA role) and, per group, a launch template (IMDSv2
+// required with hop limit 1, encrypted gp3 root volume, no public IP) and
+// a managed node group.
+func (b *builder) nodes() error {
+	role, err := b.role("node-role", "ec2.amazonaws.com", "AmazonEKSWorkerNodePolicy", "AmazonEC2ContainerRegistryPullOnly")
+	if err != nil {
+		return err
+	}
+	b.c.NodeRoleARN = role.Arn
+	for _, g := range b.a.NodeGroups {
+		lt, err := ec2.NewLaunchTemplate(b.ctx, b.child(g.Name+"-lt"), &ec2.LaunchTemplateArgs{
+			Description: pulumi.Sprintf("plinth node group %s of %s", g.Name, b.a.ClusterName),
+			MetadataOptions: &ec2.LaunchTemplateMetadataOptionsArgs{
+				HttpEndpoint:            pulumi.String("enabled"),
+				HttpTokens:              pulumi.String("required"),
+				HttpPutResponseHopLimit: pulumi.Int(1),
+			},
+			BlockDeviceMappings: ec2.LaunchTemplateBlockDeviceMappingArray{&ec2.LaunchTemplateBlockDeviceMappingArgs{
+				DeviceName: pulumi.String("/dev/xvda"),
+				Ebs: &ec2.LaunchTemplateBlockDeviceMappingEbsArgs{
+					VolumeSize:          pulumi.Int(g.DiskSizeGB),
+					VolumeType:          pulumi.String("gp3"),
+					Encrypted:           pulumi.String("true"),
+					DeleteOnTermination: pulumi.String("true"),
+				},
+			}},
+			NetworkInterfaces: ec2.LaunchTemplateNetworkInterfaceArray{&ec2.LaunchTemplateNetworkInterfaceArgs{
+				AssociatePublicIpAddress: pulumi.String("false"),
+				DeleteOnTermination:      pulumi.String("true"),
+				DeviceIndex:              pulumi.Int(0),
+			}},
+			TagSpecifications: ec2.LaunchTemplateTagSpecificationArray{&ec2.LaunchTemplateTagSpecificationArgs{
+				ResourceType: pulumi.String("instance"),
+				Tags:         pulumi.ToStringMap(naming.Merge(b.tags, map[string]string{"Name": b.a.ClusterName + "-" + g.Name})),
+			}},
+			UpdateDefaultVersion: pulumi.Bool(true),
+			Tags:                 pulumi.ToStringMap(b.tags),
+		}, b.opts...)
+		if err != nil {
+			return err
+		}
+		var taints awseks.NodeGroupTaintArray
+		for _, t := range g.Taints {
+			taints = append(taints, &awseks.NodeGroupTaintArgs{Key: pulumi.String(t.Key), Value: pulumi.String(t.Value), Effect: pulumi.String(t.Effect)})
+		}
+		ng, err := awseks.NewNodeGroup(b.ctx, b.child(g.Name), &awseks.NodeGroupArgs{
+			ClusterName:   b.c.Cluster.Name,
+			NodeGroupName: pulumi.String(g.Name),
+			NodeRoleArn:   role.Arn,
+			SubnetIds:     b.a.SubnetIDs,
+			InstanceTypes: pulumi.ToStringArray(g.InstanceTypes),
+			CapacityType:  pulumi.String(g.CapacityType),
+			AmiType:       pulumi.String(g.AMIType),
+			ScalingConfig: &awseks.NodeGroupScalingConfigArgs{
+				MinSize: pulumi.Int(*g.MinSize), MaxSize: pulumi.Int(*g.MaxSize), DesiredSize: pulumi.Int(*g.DesiredSize),
+			},
+			UpdateConfig:   &awseks.NodeGroupUpdateConfigArgs{MaxUnavailable: pulumi.Int(1)},
+			LaunchTemplate: &awseks.NodeGroupLaunchTemplateArgs{Id: lt.ID(), Version: lt.LatestVersion.ApplyT(func(v int) string { return fmt.Sprint(v) }).(pulumi.StringOutput)},
+			Labels:         pulumi.ToStringMap(g.Labels),
+			Taints:         taints,
+			Tags:           pulumi.ToStringMap(b.tags),
+		}, append(b.opts,
+			// The cluster autoscaler owns the desired size after creation.
+			pulumi.IgnoreChanges([]string{"scalingConfig.desiredSize"}),
+			pulumi.DependsOn([]pulumi.Resource{role}))...)
+		if err != nil {
+			return err
+		}
+		b.c.NodeGroups = append(b.c.NodeGroups, ng)
+	}
+	return nil
+}
+
+// addons installs the EKS add-ons; vpc-cni and the EBS CSI driver run
+// with their own IRSA roles instead of the node role.
+func (b *builder) addons() error {
+	cni, err := b.c.ServiceAccountRole(b.ctx, "vpc-cni", ServiceAccountRoleArgs{
+		Namespace: "kube-system", ServiceAccount: "aws-node", PolicyARNs: []string{b.managedPolicy("AmazonEKS_CNI_Policy")},
+	})
+	if err != nil {
+		return err
+	}
+	ebs, err := b.c.ServiceAccountRole(b.ctx, "ebs-csi", ServiceAccountRoleArgs{
+		Namespace: "kube-system", ServiceAccount: "ebs-csi-controller-sa",
+		PolicyARNs: []string{b.managedPolicy("service-role/AmazonEBSCSIDriverPolicy")},
+	})
+	if err != nil {
+		return err
+	}
+	ad := b.a.AddOns
+	addons := []struct {
+		name, version string
+		role          *iam.Role
+		afterNodes    bool
+	}{
+		{"vpc-cni", ad.VPCCNI, cni, false},
+		{"kube-proxy", ad.KubeProxy, nil, false},
+		{"eks-pod-identity-agent", ad.PodIdentityAgent, nil, false},
+		// coredns and the EBS CSI controller are Deployments: they need nodes.
+		{"coredns", ad.CoreDNS, nil, true},
+		{"aws-ebs-csi-driver", ad.EBSCSIDriver, ebs, true},
+	}
+	var nodes []pulumi.Resource
+	for _, ng := range b.c.NodeGroups {
+		nodes = append(nodes, ng)
+	}
+	for _, x := range addons {
+		args := &awseks.AddonArgs{
+			ClusterName:              b.c.Cluster.Name,
+			AddonName:                pulumi.String(x.name),
+			ResolveConflictsOnCreate: pulumi.String("OVERWRITE"),
+			ResolveConflictsOnUpdate: pulumi.String(ad.ResolveConflicts),
+			Tags:                     pulumi.ToStringMap(b.tags),
+		}
+		if x.version != "" {
+			args.AddonVersion = pulumi.String(x.version)
+		}
+		if x.role != nil {
+			args.ServiceAccountRoleArn = x.role.Arn
+		}
+		opts := b.opts
+		if x.afterNodes {
+			opts = append(opts, pulumi.DependsOn(nodes))
+		}
+		if _, err := awseks.NewAddon(b.ctx, b.child("addon-"+x.name), args, opts...); err != nil {
+			return err
+		}
+	}
+	return nil
+}

@@ -1,0 +1,165 @@
+package eks
+
+import (
+	"fmt"
+	"regexp"
+	"slices"
+	"strings"
+
+	"github.com/plinth-dev/plinth/pkg/config"
+	"github.com/plinth-dev/plinth/pkg/problem"
+)
+
+// Defaults that do not depend on the tier.
+const (
+	defaultNodeGroup  = "general"
+	defaultDiskSizeGB = 50
+	defaultAMIType    = "AL2023_x86_64_STANDARD"
+	defaultResolve    = "OVERWRITE"
+)
+
+var (
+	clusterNameRE  = regexp.MustCompile(`^[0-9A-Za-z][A-Za-z0-9_-]{0,99}$`)
+	iamRoleARNRE   = regexp.MustCompile(`^arn:aws[a-z-]*:iam::[0-9]{12}:role/[A-Za-z0-9+=,.@_/-]+$`)
+	instanceTypeRE = regexp.MustCompile(`^[a-z][a-z0-9-]*\.[a-z0-9]+$`)
+	awsProfileRE   = regexp.MustCompile(`^[A-Za-z0-9_.-]+$`)
+	addonVersionRE = regexp.MustCompile(`^v[0-9]+\.[0-9]+\.[0-9]+-eksbuild\.[0-9]+$`)
+	amiTypes       = []string{"AL2023_x86_64_STANDARD", "AL2023_ARM_64_STANDARD", "AL2023_x86_64_NVIDIA", "AL2023_x86_64_NEURON", "BOTTLEROCKET_x86_64", "BOTTLEROCKET_ARM_64"}
+	logRetention   = []int{1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653}
+)
+
+func ptr[T any](v T) *T { return &v }
+
+func (a Args) withDefaults() Args {
+	if a.Tier == "" {
+		a.Tier = config.TierDev
+	}
+	d := config.ForTier(a.Tier)
+	if d.InstanceType == "" { // the local tier has no cloud defaults: use dev's
+		d = config.ForTier(config.TierDev)
+	}
+	if a.Version == "" {
+		a.Version = config.DefaultClusterVersion
+	}
+	if a.LogRetentionDays == 0 {
+		a.LogRetentionDays = d.LogRetentionDays
+	}
+	if a.DeletionProtection == nil {
+		a.DeletionProtection = ptr(d.DeletionProtection)
+	}
+	if len(a.NodeGroups) == 0 {
+		a.NodeGroups = []NodeGroupArgs{{Name: defaultNodeGroup}}
+	}
+	groups := make([]NodeGroupArgs, len(a.NodeGroups))
+	for i, g := range a.NodeGroups {
+		if len(g.InstanceTypes) == 0 {
+			g.InstanceTypes = []string{d.InstanceType}
+		}
+		if g.CapacityType == "" {
+			g.CapacityType = CapacityOnDemand
+		}
+		if g.MinSize == nil {
+			g.MinSize = ptr(d.NodeMin)
+		}
+		if g.MaxSize == nil {
+			g.MaxSize = ptr(max(d.NodeMax, *g.MinSize))
+		}
+		if g.DesiredSize == nil {
+			g.DesiredSize = ptr(min(max(d.NodeDesired, *g.MinSize), *g.MaxSize))
+		}
+		if g.DiskSizeGB == 0 {
+			g.DiskSizeGB = defaultDiskSizeGB
+		}
+		if g.AMIType == "" {
+			g.AMIType = defaultAMIType
+		}
+		groups[i] = g
+	}
+	a.NodeGroups = groups
+	if a.AddOns.ResolveConflicts == "" {
+		a.AddOns.ResolveConflicts = defaultResolve
+	}
+	return a
+}
+
+// Validate checks the arguments of a cluster called name, with defaults
+// applied, and returns every problem, each naming its field and the fix.
+func (a Args) Validate(name string) error {
+	p := problem.List{Prefix: fmt.Sprintf("eks %q: ", name)}
+	p.DNSLabel("name", name)
+	a = a.withDefaults()
+	if !slices.Contains(config.Tiers, a.Tier) {
+		p.Addf("tier", "%q is not a tier: use dev, staging or prod", a.Tier)
+	}
+	if a.ClusterName != "" && !clusterNameRE.MatchString(a.ClusterName) {
+		p.Addf("clusterName", "%q is not an EKS cluster name: use up to 100 letters, digits, '-' and '_', starting with a letter or digit", a.ClusterName)
+	}
+	if !slices.Contains(config.SupportedVersions, a.Version) {
+		p.Addf("version", "%q is not a supported Kubernetes minor version: use one of %s", a.Version, strings.Join(config.SupportedVersions, ", "))
+	}
+	if a.SubnetIDs == nil {
+		p.Addf("subnetIds", "is not set: pass the private subnets, e.g. network.PrivateSubnetIDs")
+	}
+	p.NotWorldOpen("publicAccessCidrs", a.PublicAccessCIDRs, "list only the blocks that need the API (VPN, CI runners), or leave it empty for a private endpoint")
+	if len(a.AdminRoleARNs) == 0 {
+		p.Addf("adminRoleArns", "is empty: with API authentication nobody could reach the cluster, so list at least one IAM role ARN")
+	}
+	for i, arn := range a.AdminRoleARNs {
+		if !iamRoleARNRE.MatchString(arn) {
+			p.Addf(fmt.Sprintf("adminRoleArns[%d]", i), "%q is not an IAM role ARN: use arn:aws:iam::<account>:role/<name>", arn)
+		}
+	}
+	if a.KubeconfigRoleARN != "" && !iamRoleARNRE.MatchString(a.KubeconfigRoleARN) {
+		p.Addf("kubeconfigRoleArn", "%q is not an IAM role ARN: use arn:aws:iam::<account>:role/<name>", a.KubeconfigRoleARN)
+	}
+	if a.KubeconfigProfile != "" && !awsProfileRE.MatchString(a.KubeconfigProfile) {
+		p.Addf("kubeconfigProfile", "%q is not an AWS profile name: use letters, digits, '.', '_' and '-'", a.KubeconfigProfile)
+	}
+	if !slices.Contains(logRetention, a.LogRetentionDays) {
+		p.Addf("logRetentionDays", "(%d) is not a CloudWatch retention value: use one of 1, 3, 5, 7, 14, 30, 60, 90, 180, 365, 731, …", a.LogRetentionDays)
+	}
+	seen := map[string]bool{}
+	for i, g := range a.NodeGroups {
+		path := fmt.Sprintf("nodeGroups[%d]", i)
+		if p.DNSLabel(path+".name", g.Name) && seen[g.Name] {
+			p.Addf(path+".name", "%q is used twice: give every node group its own name", g.Name)
+		}
+		seen[g.Name] = true
+		for j, it := range g.InstanceTypes {
+			if !instanceTypeRE.MatchString(it) {
+				p.Addf(fmt.Sprintf("%s.instanceTypes[%d]", path, j), "%q is not an EC2 instance type: use a type such as \"m6i.large\"", it)
+			}
+		}
+		p.OneOf(path+".capacityType", g.CapacityType, CapacityOnDemand, CapacitySpot)
+		p.OneOf(path+".amiType", g.AMIType, amiTypes...)
+		lo, hi, want := *g.MinSize, *g.MaxSize, *g.DesiredSize
+		p.NonNegative(path+".minSize", lo)
+		switch {
+		case hi < 1:
+			p.Addf(path+".maxSize", "(%d) is below 1: allow at least one node", hi)
+		case lo > hi:
+			p.Addf(path+".minSize", "(%d) is greater than maxSize (%d): make minSize ≤ maxSize", lo, hi)
+		case want < lo || want > hi:
+			p.Addf(path+".desiredSize", "(%d) is outside minSize–maxSize (%d–%d): choose a size between them", want, lo, hi)
+		}
+		p.Between(path+".diskSizeGb", g.DiskSizeGB, 20, 16384)
+		p.Labels(path+".labels", g.Labels)
+		for j, t := range g.Taints {
+			tp := fmt.Sprintf("%s.taints[%d]", path, j)
+			if t.Key == "" {
+				p.Addf(tp+".key", "is empty: name the taint")
+			}
+			p.OneOf(tp+".effect", t.Effect, "NO_SCHEDULE", "NO_EXECUTE", "PREFER_NO_SCHEDULE")
+		}
+	}
+	for _, v := range []struct{ path, v string }{
+		{"addOns.vpcCni", a.AddOns.VPCCNI}, {"addOns.coreDns", a.AddOns.CoreDNS}, {"addOns.kubeProxy", a.AddOns.KubeProxy},
+		{"addOns.podIdentityAgent", a.AddOns.PodIdentityAgent}, {"addOns.ebsCsiDriver", a.AddOns.EBSCSIDriver},
+	} {
+		if v.v != "" && !addonVersionRE.MatchString(v.v) {
+			p.Addf(v.path, "%q is not an add-on version: use the form v1.19.2-eksbuild.1 (`aws eks describe-addon-versions`)", v.v)
+		}
+	}
+	p.OneOf("addOns.resolveConflicts", a.AddOns.ResolveConflicts, "OVERWRITE", "PRESERVE")
+	return p.Err()
+}
