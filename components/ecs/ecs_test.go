@@ -1,0 +1,274 @@
+package ecs_test
+
+import (
+	"encoding/json"
+	"reflect"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/plinth-dev/plinth/components/ecs"
+	"github.com/plinth-dev/plinth/pkg/awsiam"
+	"github.com/plinth-dev/plinth/pkg/plinthtest"
+)
+
+const (
+	cert      = "arn:aws:acm:eu-west-1:123456789012:certificate/abc-123"
+	dbSecret  = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:prod/db-AbCdEf"
+	apiParam  = "arn:aws:ssm:eu-west-1:123456789012:parameter/prod/api-key"
+	image     = "registry.example.com/acme/api:2.0.1"
+	sgRule    = "aws:ec2/securityGroupRule:SecurityGroupRule"
+	listenerT = "aws:lb/listener:Listener"
+)
+
+func prodArgs() ecs.Args {
+	return ecs.Args{
+		Tier:             "prod",
+		VPCID:            pulumi.String("vpc-1"),
+		PrivateSubnetIDs: pulumi.ToStringArray([]string{"subnet-a", "subnet-b", "subnet-c"}),
+		PublicSubnetIDs:  pulumi.ToStringArray([]string{"subnet-d", "subnet-e", "subnet-f"}),
+		Image:            image,
+		CPU:              512,
+		Memory:           1024,
+		Env:              map[string]string{"LOG_LEVEL": "info"},
+		Secrets:          map[string]string{"DB_PASSWORD": dbSecret, "API_KEY": apiParam},
+		Public:           true,
+		AllowedCIDRs:     []string{"0.0.0.0/0"},
+		CertificateARN:   cert,
+	}
+}
+
+func deploy(t *testing.T, args ecs.Args) (*plinthtest.Stack, *ecs.Service) {
+	t.Helper()
+	var s *ecs.Service
+	stack := plinthtest.Run(t, func(ctx *pulumi.Context) error {
+		var err error
+		s, err = ecs.New(ctx, "api", args)
+		return err
+	}, plinthtest.WithStack("prod"))
+	return stack, s
+}
+
+func TestTaskDefinition(t *testing.T) {
+	s, _ := deploy(t, prodArgs())
+	td := s.One(t, "aws:ecs/taskDefinition:TaskDefinition")
+	for path, want := range map[string]any{
+		"cpu": "512", "memory": "1024", "networkMode": "awsvpc", "requiresCompatibilities[0]": "FARGATE",
+		"runtimePlatform.operatingSystemFamily": "LINUX",
+	} {
+		if got := td.Value(t, path); got != want {
+			t.Errorf("task %s = %v, want %v", path, got, want)
+		}
+	}
+	var defs []ecs.ContainerDefinition
+	if err := json.Unmarshal([]byte(td.String(t, "containerDefinitions")), &defs); err != nil {
+		t.Fatalf("container definitions are not JSON: %v", err)
+	}
+	c := defs[0]
+	if c.Image != image || c.User != "1001:1001" || c.Privileged || !c.ReadonlyRootFilesystem || !c.Essential {
+		t.Fatalf("container = %+v", c)
+	}
+	if !slices.Equal(c.LinuxParameters.Capabilities.Drop, []string{"ALL"}) {
+		t.Fatalf("capabilities = %+v", c.LinuxParameters)
+	}
+	if !reflect.DeepEqual(c.Environment, []ecs.KeyValue{{Name: "LOG_LEVEL", Value: "info"}}) {
+		t.Fatalf("environment = %+v, want only the plain variable", c.Environment)
+	}
+	if !reflect.DeepEqual(c.Secrets, []ecs.Secret{{Name: "API_KEY", ValueFrom: apiParam}, {Name: "DB_PASSWORD", ValueFrom: dbSecret}}) {
+		t.Fatalf("secrets = %+v, want valueFrom references only", c.Secrets)
+	}
+	if c.LogConfiguration.LogDriver != "awslogs" || c.LogConfiguration.Options["awslogs-group"] != "/plinth/prod/ecs/api" {
+		t.Fatalf("logs = %+v", c.LogConfiguration)
+	}
+	if lg := s.One(t, "aws:cloudwatch/logGroup:LogGroup"); lg.Number(t, "retentionInDays") != 365 {
+		t.Fatalf("prod log retention = %v", lg.Value(t, "retentionInDays"))
+	}
+	if cl := s.One(t, "aws:ecs/cluster:Cluster"); cl.String(t, "settings[0].name") != "containerInsights" || cl.String(t, "settings[0].value") != "enabled" {
+		t.Fatalf("cluster = %s", cl.JSON())
+	}
+}
+
+func TestIAM(t *testing.T) {
+	s, _ := deploy(t, prodArgs())
+	doc, err := awsiam.Parse(s.Get(t, "aws:iam/rolePolicy:RolePolicy", "api-execution-policy").String(t, "policy"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if w := doc.WildcardActions(); len(w) != 0 {
+		t.Fatalf("execution policy allows wildcard actions %v", w)
+	}
+	by := map[string]awsiam.Statement{}
+	for _, st := range doc.Statement {
+		by[st.Sid] = st
+	}
+	if got := by["Secrets"]; !slices.Equal(got.Action, []string{"secretsmanager:GetSecretValue"}) || !slices.Equal(got.Resource, []string{dbSecret}) {
+		t.Fatalf("secrets statement = %+v, want exactly the listed secret", got)
+	}
+	if got := by["Parameters"]; !slices.Equal(got.Resource, []string{apiParam}) {
+		t.Fatalf("parameters statement = %+v", got)
+	}
+	if got := by["Logs"]; !strings.HasPrefix(got.Resource[0], "arn:aws:logs:eu-west-1:123456789012:log-group:/plinth/prod/ecs/api") {
+		t.Fatalf("logs statement = %+v", got)
+	}
+	for _, st := range doc.Statement {
+		for _, r := range st.Resource {
+			if r == "*" && st.Sid != "EcrAuth" {
+				t.Errorf("statement %s allows every resource", st.Sid)
+			}
+		}
+	}
+	for _, a := range s.ByType("aws:iam/rolePolicyAttachment:RolePolicyAttachment") {
+		t.Errorf("the task role has attached policy %s without TaskPolicyARNs", a.String(t, "policyArn"))
+	}
+	for _, r := range s.ByType("aws:iam/role:Role") {
+		trust, _ := awsiam.Parse(r.String(t, "assumeRolePolicy"))
+		if trust.Statement[0].Principal["Service"] != "ecs-tasks.amazonaws.com" {
+			t.Errorf("role %s trust = %+v", r.Name, trust)
+		}
+	}
+}
+
+func TestLoadBalancer(t *testing.T) {
+	s, svc := deploy(t, prodArgs())
+	alb := s.One(t, "aws:lb/loadBalancer:LoadBalancer")
+	for path, want := range map[string]any{
+		"internal": false, "loadBalancerType": "application", "dropInvalidHeaderFields": true,
+		"enableDeletionProtection": true, "desyncMitigationMode": "strictest", "subnets[0]": "subnet-d",
+	} {
+		if got := alb.Value(t, path); got != want {
+			t.Errorf("ALB %s = %v, want %v", path, got, want)
+		}
+	}
+	if n := alb.String(t, "name"); len(n) > 32 {
+		t.Errorf("ALB name %q is longer than 32", n)
+	}
+	tg := s.One(t, "aws:lb/targetGroup:TargetGroup")
+	if tg.String(t, "targetType") != "ip" || tg.String(t, "healthCheck.path") != "/health" || tg.String(t, "healthCheck.matcher") != "200-399" {
+		t.Errorf("target group = %s", tg.JSON())
+	}
+	https := s.Get(t, listenerT, "api-https")
+	if https.String(t, "protocol") != "HTTPS" || https.String(t, "sslPolicy") != ecs.DefaultSSLPolicy || https.String(t, "certificateArn") != cert {
+		t.Errorf("HTTPS listener = %s", https.JSON())
+	}
+	http := s.Get(t, listenerT, "api-http")
+	if http.String(t, "defaultActions[0].type") != "redirect" || http.String(t, "defaultActions[0].redirect.protocol") != "HTTPS" {
+		t.Errorf("HTTP listener does not only redirect: %s", http.JSON())
+	}
+	if got := plinthtest.Await(t, svc.URL).Value.(string); !strings.HasPrefix(got, "https://") || !strings.HasSuffix(got, ".elb.amazonaws.com") {
+		t.Errorf("URL = %q", got)
+	}
+}
+
+func TestSecurityGroupsAndService(t *testing.T) {
+	s, _ := deploy(t, prodArgs())
+	albSG := s.Get(t, "aws:ec2/securityGroup:SecurityGroup", "api-alb-sg")
+	taskSG := s.Get(t, "aws:ec2/securityGroup:SecurityGroup", "api-tasks-sg")
+	rules := map[string]map[string]any{}
+	for _, r := range s.ByType(sgRule) {
+		rules[r.Name] = r.Plain()
+	}
+	in := rules["api-tasks-in-alb"]
+	if in["sourceSecurityGroupId"] != albSG.ID || in["fromPort"] != 8080.0 || in["securityGroupId"] != taskSG.ID {
+		t.Fatalf("task ingress = %v, want only the ALB on 8080", in)
+	}
+	for name, r := range rules {
+		if r["type"] == "ingress" && r["securityGroupId"] == taskSG.ID && name != "api-tasks-in-alb" {
+			t.Errorf("extra task ingress %s = %v", name, r)
+		}
+	}
+	svc := s.One(t, "aws:ecs/service:Service")
+	for path, want := range map[string]any{
+		"launchType": "FARGATE", "platformVersion": "LATEST", "networkConfiguration.assignPublicIp": false,
+		"deploymentCircuitBreaker.enable": true, "deploymentCircuitBreaker.rollback": true,
+		"deploymentMinimumHealthyPercent": 100.0, "deploymentMaximumPercent": 200.0,
+		"enableExecuteCommand": false, "desiredCount": 3.0, "healthCheckGracePeriodSeconds": 60.0,
+	} {
+		if got := svc.Value(t, path); got != want {
+			t.Errorf("service %s = %v, want %v", path, got, want)
+		}
+	}
+	if !slices.Equal(svc.IgnoreChanges, []string{"desiredCount"}) {
+		t.Errorf("service ignoreChanges = %v", svc.IgnoreChanges)
+	}
+	tgt := s.One(t, "aws:appautoscaling/target:Target")
+	if tgt.Number(t, "minCapacity") != 3 || tgt.Number(t, "maxCapacity") != 10 {
+		t.Errorf("scaling target = %s", tgt.JSON())
+	}
+	var metrics []string
+	for _, p := range s.ByType("aws:appautoscaling/policy:Policy") {
+		metrics = append(metrics, p.String(t, "targetTrackingScalingPolicyConfiguration.predefinedMetricSpecification.predefinedMetricType"))
+	}
+	slices.Sort(metrics)
+	if !slices.Equal(metrics, []string{"ALBRequestCountPerTarget", "ECSServiceAverageCPUUtilization", "ECSServiceAverageMemoryUtilization"}) {
+		t.Errorf("scaling metrics = %v", metrics)
+	}
+}
+
+func TestInternalHTTPOnly(t *testing.T) {
+	a := prodArgs()
+	a.Tier = "dev"
+	a.Public, a.AllowHTTP, a.CertificateARN = false, true, ""
+	a.AllowedCIDRs = []string{"10.0.0.0/8"}
+	s, svc := deploy(t, a)
+	alb := s.One(t, "aws:lb/loadBalancer:LoadBalancer")
+	if !alb.Bool(t, "internal") || alb.Bool(t, "enableDeletionProtection") || alb.String(t, "subnets[0]") != "subnet-a" {
+		t.Fatalf("internal dev ALB = %s", alb.JSON())
+	}
+	if n := len(s.ByType(listenerT)); n != 1 {
+		t.Fatalf("%d listeners, want the HTTP one only", n)
+	}
+	if s.One(t, listenerT).String(t, "defaultActions[0].type") != "forward" {
+		t.Fatalf("allowed HTTP does not forward")
+	}
+	if got := plinthtest.Await(t, svc.URL).Value.(string); !strings.HasPrefix(got, "http://") {
+		t.Fatalf("URL = %q", got)
+	}
+}
+
+func TestBadInput(t *testing.T) {
+	mod := func(f func(a *ecs.Args)) ecs.Args {
+		a := prodArgs()
+		f(&a)
+		return a
+	}
+	tests := []struct {
+		name, path, text string
+		args             ecs.Args
+	}{
+		{"an invalid cpu/memory pair", "memory", "(512) is not valid with cpu 1024", mod(func(a *ecs.Args) { a.CPU, a.Memory = 1024, 512 })},
+		{"an invalid cpu", "cpu", "(300) is not a Fargate CPU size", mod(func(a *ecs.Args) { a.CPU = 300 })},
+		{"min above max", "minTasks", "(5) is greater than maxTasks (2)", mod(func(a *ecs.Args) { a.MinTasks, a.MaxTasks = 5, 2 })},
+		{"a secret-looking plain variable", "env.DB_PASSWORD", "looks like a secret but is a plain variable", mod(func(a *ecs.Args) {
+			a.Env = map[string]string{"DB_PASSWORD": "hunter2"}
+			a.Secrets = nil
+		})},
+		{"a secret that is not an ARN", "secrets.DB_PASSWORD", "is not a Secrets Manager or SSM parameter ARN", mod(func(a *ecs.Args) { a.Secrets = map[string]string{"DB_PASSWORD": "prod/db"} })},
+		{"a port out of range", "port", "(70000) is not a valid port", mod(func(a *ecs.Args) { a.Port = 70000 })},
+		{"HTTPS without a certificate", "certificateArn", "is empty: the load balancer serves HTTPS only", mod(func(a *ecs.Args) { a.CertificateARN = "" })},
+		{"a health check path without a slash", "healthCheck.path", `"health" is not an absolute path`, mod(func(a *ecs.Args) { a.HealthCheck.Path = "health" })},
+		{"a public ALB without CIDRs", "allowedCidrs", "is empty", mod(func(a *ecs.Args) { a.AllowedCIDRs = nil })},
+		{"an internal ALB open to the world", "allowedCidrs[0]", "opens access to the whole internet", mod(func(a *ecs.Args) { a.Public = false })},
+		{"root", "user", `"0:0" runs as root`, mod(func(a *ecs.Args) { a.User = "0:0" })},
+		{"a weak TLS policy", "sslPolicy", `"ELBSecurityPolicy-2016-08" is not a TLS 1.2+ forward-secret policy`, mod(func(a *ecs.Args) { a.SSLPolicy = "ELBSecurityPolicy-2016-08" })},
+		{"an unpinned image", "image", `uses the mutable tag "latest"`, mod(func(a *ecs.Args) { a.Image = "registry.example.com/acme/api:latest" })},
+		{"admin on the task role", "taskPolicyArns[0]", "gives the task every permission", mod(func(a *ecs.Args) {
+			a.TaskPolicyARNs = []string{"arn:aws:iam::aws:policy/AdministratorAccess"}
+		})},
+		{"a timeout longer than the interval", "healthCheck.timeoutSeconds", "(20) is not below intervalSeconds (15)", mod(func(a *ecs.Args) { a.HealthCheck.TimeoutSeconds = 20 })},
+		{"a public ALB without public subnets", "publicSubnetIds", "is not set", mod(func(a *ecs.Args) { a.PublicSubnetIDs = nil })},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s, err := plinthtest.RunErr(func(ctx *pulumi.Context) error {
+				_, err := ecs.New(ctx, "api", tt.args)
+				return err
+			})
+			if err == nil || len(s.Resources) != 0 {
+				t.Fatalf("err = %v, registered %d", err, len(s.Resources))
+			}
+			plinthtest.RequireProblem(t, tt.args.Validate("api"), `ecs "api": `, tt.path, tt.text)
+		})
+	}
+}

@@ -1,0 +1,255 @@
+package ecs
+
+import (
+	"fmt"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/plinth-dev/plinth/pkg/config"
+	"github.com/plinth-dev/plinth/pkg/imageref"
+	"github.com/plinth-dev/plinth/pkg/problem"
+)
+
+// Defaults that do not depend on the tier.
+const (
+	defaultPort      = 8080
+	defaultCPU       = 256
+	defaultMemory    = 512
+	defaultArch      = "X86_64"
+	defaultUser      = "1001:1001"
+	defaultTargetCPU = 70
+	defaultTargetMem = 80
+	defaultRequests  = 1000
+	defaultGrace     = 60
+	// DefaultSSLPolicy allows TLS 1.2 and 1.3 with forward secrecy only.
+	DefaultSSLPolicy = "ELBSecurityPolicy-TLS13-1-2-2021-06"
+)
+
+var (
+	acmARNRE    = regexp.MustCompile(`^arn:aws[a-z-]*:acm:[a-z0-9-]+:[0-9]{12}:certificate/[A-Za-z0-9-]+$`)
+	secretARNRE = regexp.MustCompile(`^arn:aws[a-z-]*:(secretsmanager:[a-z0-9-]+:[0-9]{12}:secret:.+|ssm:[a-z0-9-]+:[0-9]{12}:parameter/.+)$`)
+	policyARNRE = regexp.MustCompile(`^arn:aws[a-z-]*:iam::([0-9]{12}|aws):policy/.+$`)
+	userRE      = regexp.MustCompile(`^([0-9]+)(:([0-9]+))?$`)
+	bucketRE    = regexp.MustCompile(`^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$`)
+	// secretLooking matches variable names that usually hold credentials
+	// (the tokens trivy AWS-0036 and checkov look for).
+	secretLooking = regexp.MustCompile(`(?i)(password|passwd|secret|token|api_?key|private_?key|credential|access_?key|auth)`)
+	// tlsPolicies are the listener policies plinth accepts: TLS 1.2+ with
+	// forward-secret ciphers only.
+	tlsPolicies = []string{
+		"ELBSecurityPolicy-TLS13-1-2-2021-06", "ELBSecurityPolicy-TLS13-1-2-Res-2021-06",
+		"ELBSecurityPolicy-TLS13-1-3-2021-06", "ELBSecurityPolicy-FS-1-2-Res-2020-10",
+		"ELBSecurityPolicy-TLS13-1-2-FIPS-2023-04", "ELBSecurityPolicy-TLS13-1-3-FIPS-2023-04",
+	}
+	logRetention = []int{1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653}
+)
+
+// fargateMemory returns the memory sizes (MiB) Fargate accepts for cpu
+// units, from the ECS task size table.
+func fargateMemory(cpu int) []int {
+	rng := func(from, to, step int) []int {
+		var out []int
+		for m := from; m <= to; m += step {
+			out = append(out, m)
+		}
+		return out
+	}
+	switch cpu {
+	case 256:
+		return []int{512, 1024, 2048}
+	case 512:
+		return rng(1024, 4096, 1024)
+	case 1024:
+		return rng(2048, 8192, 1024)
+	case 2048:
+		return rng(4096, 16384, 1024)
+	case 4096:
+		return rng(8192, 30720, 1024)
+	case 8192:
+		return rng(16384, 61440, 4096)
+	case 16384:
+		return rng(32768, 122880, 8192)
+	}
+	return nil
+}
+
+func ptr[T any](v T) *T { return &v }
+
+func (a Args) withDefaults() Args {
+	if a.Tier == "" {
+		a.Tier = config.TierDev
+	}
+	d := config.ForTier(a.Tier)
+	if a.Tier == config.TierLocal { // no cloud defaults for local: use dev's
+		d = config.ForTier(config.TierDev)
+	}
+	def := func(v *int, x int) {
+		if *v == 0 {
+			*v = x
+		}
+	}
+	def(&a.Port, defaultPort)
+	def(&a.CPU, defaultCPU)
+	def(&a.Memory, defaultMemory)
+	def(&a.MinTasks, d.MinReplicas)
+	def(&a.MaxTasks, max(d.MaxReplicas, a.MinTasks))
+	def(&a.TargetCPUPercent, defaultTargetCPU)
+	def(&a.TargetMemoryPercent, defaultTargetMem)
+	def(&a.RequestsPerTarget, defaultRequests)
+	def(&a.HealthCheckGracePeriodSeconds, defaultGrace)
+	def(&a.LogRetentionDays, d.LogRetentionDays)
+	if a.CPUArchitecture == "" {
+		a.CPUArchitecture = defaultArch
+	}
+	if a.User == "" {
+		a.User = defaultUser
+	}
+	if a.SSLPolicy == "" {
+		a.SSLPolicy = DefaultSSLPolicy
+	}
+	if a.DeletionProtection == nil {
+		a.DeletionProtection = ptr(d.DeletionProtection)
+	}
+	h := &a.HealthCheck
+	if h.Path == "" {
+		h.Path = "/health"
+	}
+	if h.Matcher == "" {
+		h.Matcher = "200-399"
+	}
+	def(&h.IntervalSeconds, 15)
+	def(&h.TimeoutSeconds, 5)
+	def(&h.HealthyThreshold, 2)
+	def(&h.UnhealthyThreshold, 3)
+	return a
+}
+
+// Validate checks the arguments of a service called name, with defaults
+// applied, and returns every problem, each naming its field and the fix.
+func (a Args) Validate(name string) error {
+	p := problem.List{Prefix: fmt.Sprintf("ecs %q: ", name)}
+	if p.DNSLabel("name", name) && len(name) > 20 {
+		p.Addf("name", "%q is %d characters: use at most 20, so the load balancer and target group names fit AWS's 32", name, len(name))
+	}
+	a = a.withDefaults()
+	if !slices.Contains(config.Tiers, a.Tier) {
+		p.Addf("tier", "%q is not a tier: use dev, staging or prod", a.Tier)
+	}
+	if a.VPCID == nil {
+		p.Addf("vpcId", "is not set: pass the VPC, e.g. network.VPCID")
+	}
+	if a.PrivateSubnetIDs == nil {
+		p.Addf("privateSubnetIds", "is not set: pass the private subnets the tasks run in")
+	}
+	if a.Public && a.PublicSubnetIDs == nil {
+		p.Addf("publicSubnetIds", "is not set for an internet-facing load balancer: pass the public subnets")
+	}
+	p.Add("image", imageref.Check(a.Image, false))
+	p.Port("port", a.Port)
+	if mems := fargateMemory(a.CPU); mems == nil {
+		p.Addf("cpu", "(%d) is not a Fargate CPU size: use 256, 512, 1024, 2048, 4096, 8192 or 16384", a.CPU)
+	} else if !slices.Contains(mems, a.Memory) {
+		p.Addf("memory", "(%d) is not valid with cpu %d: Fargate takes %d–%d MiB for it (%s)", a.Memory, a.CPU, mems[0], mems[len(mems)-1], sizes(mems))
+	}
+	p.OneOf("cpuArchitecture", a.CPUArchitecture, "X86_64", "ARM64")
+	for _, k := range sortedKeys(a.Env) {
+		if p.EnvName("env."+k, k) && secretLooking.MatchString(k) {
+			p.Addf("env."+k, "looks like a secret but is a plain variable (visible in the task definition and the state): put it in Secrets Manager or SSM and list its ARN in secrets")
+		}
+	}
+	for _, k := range sortedKeys(a.Secrets) {
+		p.EnvName("secrets."+k, k)
+		if _, dup := a.Env[k]; dup {
+			p.Addf("secrets."+k, "is also a plain variable in env: set it once")
+		}
+		if !secretARNRE.MatchString(a.Secrets[k]) {
+			p.Addf("secrets."+k, "%q is not a Secrets Manager or SSM parameter ARN: use arn:aws:secretsmanager:<region>:<account>:secret:<name> or arn:aws:ssm:<region>:<account>:parameter/<name>", a.Secrets[k])
+		}
+	}
+	if m := userRE.FindStringSubmatch(a.User); m == nil {
+		p.Addf("user", "%q is not UID[:GID]: use numbers such as \"1001:1001\"", a.User)
+	} else if m[1] == "0" {
+		p.Addf("user", "%q runs as root: use a non-root UID such as 1001", a.User)
+	}
+	if a.MinTasks < 1 {
+		p.Addf("minTasks", "(%d) is below 1: run at least one task", a.MinTasks)
+	}
+	if a.MinTasks > a.MaxTasks {
+		p.Addf("minTasks", "(%d) is greater than maxTasks (%d): make minTasks ≤ maxTasks", a.MinTasks, a.MaxTasks)
+	}
+	p.Between("targetCpuPercent", a.TargetCPUPercent, 1, 100)
+	p.Between("targetMemoryPercent", a.TargetMemoryPercent, 1, 100)
+	if a.RequestsPerTarget < 1 {
+		p.Addf("requestsPerTarget", "(%d) is below 1: use the requests one task should serve, e.g. 1000", a.RequestsPerTarget)
+	}
+	h := a.HealthCheck
+	p.HTTPPath("healthCheck.path", h.Path)
+	if !regexp.MustCompile(`^[0-9]{3}(-[0-9]{3})?(,[0-9]{3}(-[0-9]{3})?)*$`).MatchString(h.Matcher) {
+		p.Addf("healthCheck.matcher", "%q is not a status code list: use codes and ranges such as \"200-399\" or \"200,204\"", h.Matcher)
+	}
+	p.Between("healthCheck.intervalSeconds", h.IntervalSeconds, 5, 300)
+	p.Between("healthCheck.timeoutSeconds", h.TimeoutSeconds, 2, 120)
+	if h.TimeoutSeconds >= h.IntervalSeconds {
+		p.Addf("healthCheck.timeoutSeconds", "(%d) is not below intervalSeconds (%d): a check must finish before the next starts", h.TimeoutSeconds, h.IntervalSeconds)
+	}
+	p.Between("healthCheck.healthyThreshold", h.HealthyThreshold, 2, 10)
+	p.Between("healthCheck.unhealthyThreshold", h.UnhealthyThreshold, 2, 10)
+	p.Between("healthCheckGracePeriodSeconds", a.HealthCheckGracePeriodSeconds, 0, 2147483647)
+
+	if len(a.AllowedCIDRs) == 0 {
+		p.Addf("allowedCidrs", "is empty: list the blocks that may reach the load balancer")
+	}
+	if a.Public {
+		for i, c := range a.AllowedCIDRs {
+			p.CIDR(fmt.Sprintf("allowedCidrs[%d]", i), c)
+		}
+	} else {
+		p.NotWorldOpen("allowedCidrs", a.AllowedCIDRs, "an internal load balancer takes only your own blocks; set public for an internet-facing one")
+	}
+	switch {
+	case a.CertificateARN == "" && !a.AllowHTTP:
+		p.Addf("certificateArn", "is empty: the load balancer serves HTTPS only, so set an ACM certificate ARN (or allowHttp for plain HTTP)")
+	case a.CertificateARN != "" && !acmARNRE.MatchString(a.CertificateARN):
+		p.Addf("certificateArn", "%q is not an ACM certificate ARN: use arn:aws:acm:<region>:<account>:certificate/<id>", a.CertificateARN)
+	}
+	if !slices.Contains(tlsPolicies, a.SSLPolicy) {
+		p.Addf("sslPolicy", "%q is not a TLS 1.2+ forward-secret policy: use one of %s", a.SSLPolicy, strings.Join(tlsPolicies, ", "))
+	}
+	if a.AccessLogsBucket != "" && !bucketRE.MatchString(a.AccessLogsBucket) {
+		p.Addf("accessLogsBucket", "%q is not an S3 bucket name: use the bucket's name, not its ARN or URL", a.AccessLogsBucket)
+	}
+	if !slices.Contains(logRetention, a.LogRetentionDays) {
+		p.Addf("logRetentionDays", "(%d) is not a CloudWatch retention value: use one of 1, 3, 5, 7, 14, 30, 60, 90, 180, 365, 731, …", a.LogRetentionDays)
+	}
+	for i, arn := range a.TaskPolicyARNs {
+		if !policyARNRE.MatchString(arn) {
+			p.Addf(fmt.Sprintf("taskPolicyArns[%d]", i), "%q is not an IAM policy ARN: use arn:aws:iam::<account>:policy/<name>", arn)
+		} else if strings.HasSuffix(arn, ":policy/AdministratorAccess") {
+			p.Addf(fmt.Sprintf("taskPolicyArns[%d]", i), "%q gives the task every permission: attach a policy with only what it needs", arn)
+		}
+	}
+	return p.Err()
+}
+
+func sizes(ms []int) string {
+	var s []string
+	for i, m := range ms {
+		if i == 6 {
+			s = append(s, "…")
+			break
+		}
+		s = append(s, strconv.Itoa(m))
+	}
+	return strings.Join(s, ", ")
+}
+
+func sortedKeys(m map[string]string) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
+}
