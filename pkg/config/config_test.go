@@ -128,7 +128,7 @@ func TestParseRejectsBadConfig(t *testing.T) {
 		{"one availability zone", with(awsValues(), "plinth:network", `{"azCount":1}`), "network.azCount", "(1) is outside 2–6"},
 		{"two zones in prod", with(awsValues(), "plinth:network", `{"azCount":2}`), "network.azCount", "below 3 for a prod environment"},
 		{"an unknown NAT layout", with(awsValues(), "plinth:network", `{"natGateways":"none"}`), "network.natGateways", `"none" is not one of "single", "perAz"`},
-		{"overlapping GCP ranges", with(gcpValues(), "plinth:network", `{"podsCidr":"10.10.0.0/16"}`), "network.podsCidr", `overlaps subnetCidr "10.10.0.0/20"`},
+		{"overlapping GCP ranges", with(gcpValues(), "plinth:network", `{"podsCidr":"10.16.0.0/16"}`), "network.podsCidr", `overlaps subnetCidr "10.16.0.0/20"`},
 		{"an unsupported cluster version", with(awsValues(), "plinth:cluster", `{"version":"1.19","adminRoleArns":["`+adminRole+`"]}`), "cluster.version", `"1.19" is not a supported Kubernetes minor version`},
 		{"a world-open API endpoint", with(awsValues(), "plinth:cluster", `{"publicAccessCidrs":["0.0.0.0/0"],"adminRoleArns":["`+adminRole+`"]}`), "cluster.publicAccessCidrs[0]", "opens access to the whole internet"},
 		{"no admin roles on EKS", with(awsValues(), "plinth:cluster", `{}`), "cluster.adminRoleArns", "is empty: list at least one IAM role ARN"},

@@ -3,9 +3,9 @@ package config
 // Defaults that do not depend on the tier.
 const (
 	DefaultVPCCIDR          = "10.0.0.0/16"
-	DefaultSubnetCIDR       = "10.10.0.0/20"
+	DefaultSubnetCIDR       = "10.16.0.0/20"
 	DefaultPodsCIDR         = "10.20.0.0/14"
-	DefaultServicesCIDR     = "10.24.0.0/20"
+	DefaultServicesCIDR     = "10.16.16.0/20"
 	DefaultClusterVersion   = "1.33"
 	DefaultNodeGroupName    = "general"
 	DefaultDiskSizeGB       = 50

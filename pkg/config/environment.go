@@ -50,11 +50,11 @@ type Network struct {
 	AZCount int `json:"azCount,omitempty"`
 	// NATGateways is "single" or "perAz". Default: - by tier ("single"; prod "perAz").
 	NATGateways string `json:"natGateways,omitempty"`
-	// SubnetCIDR is the GCP node subnetwork range. Default: "10.10.0.0/20".
+	// SubnetCIDR is the GCP node subnetwork range. Default: "10.16.0.0/20".
 	SubnetCIDR string `json:"subnetCidr,omitempty"`
 	// PodsCIDR is the GCP secondary range for pods. Default: "10.20.0.0/14".
 	PodsCIDR string `json:"podsCidr,omitempty"`
-	// ServicesCIDR is the GCP secondary range for services. Default: "10.24.0.0/20".
+	// ServicesCIDR is the GCP secondary range for services. Default: "10.16.16.0/20".
 	ServicesCIDR string `json:"servicesCidr,omitempty"`
 }
 

@@ -1,0 +1,31 @@
+package gcpnetwork
+
+import "github.com/plinth-dev/plinth/pkg/config"
+
+// Args configures a VPC network for GKE, or names an existing one.
+type Args struct {
+	// Tier picks defaults. Default: "dev".
+	Tier config.Tier
+	// Project is the GCP project id. Required.
+	Project string
+	// Region of the subnetwork, router and NAT. Required.
+	Region string
+	// NetworkName uses an existing network: nothing is created, and
+	// SubnetworkName is required.
+	NetworkName string
+	// SubnetworkName is the existing subnetwork (with NetworkName).
+	SubnetworkName string
+	// CIDR is the block the three ranges are carved from when they are not
+	// given: nodes and services take a /20 each at its start, pods the
+	// second quarter. Default: "10.16.0.0/12".
+	CIDR string
+	// NodesCIDR is the subnetwork's primary range. Default: - carved from CIDR.
+	NodesCIDR string
+	// PodsCIDR is the secondary range for pods. Default: - carved from CIDR.
+	PodsCIDR string
+	// ServicesCIDR is the secondary range for services. Default: - carved from CIDR.
+	ServicesCIDR string
+	// FlowLogSampling is the share of subnetwork flows logged, 0–1.
+	// Default: 0.5.
+	FlowLogSampling float64
+}
