@@ -1,0 +1,96 @@
+package gke
+
+import "github.com/plinth-dev/plinth/pkg/config"
+
+// Args configures a GKE cluster and its node pools. The cluster runs on an
+// existing network (e.g. gcpnetwork.Network), so this package does not
+// import the GCP compute SDK.
+type Args struct {
+	// Tier picks regional vs zonal, node sizes and deletion protection.
+	// Default: "dev".
+	Tier config.Tier
+	// Project is the GCP project id. Required.
+	Project string
+	// Region of a regional cluster, and of the network. Required.
+	Region string
+	// Regional runs the control plane in every zone of Region; a zonal
+	// cluster (dev only) runs in Zone. Changing it replaces the cluster.
+	// Default: - by tier (zonal for dev, regional otherwise).
+	Regional *bool
+	// Zone of a zonal cluster. Default: - Region + "-b".
+	Zone string
+	// ClusterName is the GKE cluster name. Changing it replaces the cluster.
+	// Default: - "<stack>-<component name>", at most 40 characters.
+	ClusterName string
+	// Network is the VPC network's name or self link. Required.
+	Network string
+	// Subnetwork is the subnetwork's name or self link. Required.
+	Subnetwork string
+	// PodsRangeName is the subnetwork's secondary range for pods. Default: "pods".
+	PodsRangeName string
+	// ServicesRangeName is the secondary range for services. Default: "services".
+	ServicesRangeName string
+	// MasterCIDR is the /28 of the control plane's private endpoint.
+	// Default: "172.16.0.0/28".
+	MasterCIDR string
+	// PrivateEndpoint removes the public endpoint: the API is reachable
+	// only from the VPC. Default: false.
+	PrivateEndpoint bool
+	// AuthorizedNetworks may reach the API endpoint; required unless
+	// PrivateEndpoint. 0.0.0.0/0 is rejected.
+	AuthorizedNetworks []string
+	// ReleaseChannel is RAPID, REGULAR or STABLE. Default: "REGULAR".
+	ReleaseChannel string
+	// BinaryAuthorization is the evaluation mode: DISABLED or
+	// PROJECT_SINGLETON_POLICY_ENFORCE. Default: "PROJECT_SINGLETON_POLICY_ENFORCE".
+	BinaryAuthorization string
+	// DatabaseEncryptionKey is a Cloud KMS key that encrypts Kubernetes
+	// secrets in etcd (CMEK); "" for Google's default encryption.
+	DatabaseEncryptionKey string
+	// MaintenanceStart is the daily maintenance window's start (UTC, HH:MM).
+	// Default: "03:00".
+	MaintenanceStart string
+	// DeletionProtection protects the cluster from deletion (GKE's own
+	// setting and the Pulumi protect option). Default: - by tier (prod only).
+	DeletionProtection *bool
+	// NodePools are the node pools. Default: - one pool "general" sized by tier.
+	NodePools []NodePoolArgs
+	// Labels are added to every resource that takes labels.
+	Labels map[string]string
+}
+
+// NodePoolArgs configures one node pool.
+type NodePoolArgs struct {
+	// Name of the pool, a DNS-1123 label. Changing it replaces the pool. Required.
+	Name string
+	// MachineType, e.g. "e2-standard-4". Default: - the tier's machine type.
+	MachineType string
+	// MinNodes per zone. Default: - by tier.
+	MinNodes *int
+	// MaxNodes per zone. Default: - by tier.
+	MaxNodes *int
+	// Spot runs the pool on Spot VMs. Default: false.
+	Spot bool
+	// DiskSizeGB of each node's boot disk. Default: 50.
+	DiskSizeGB int
+	// DiskType is pd-standard, pd-balanced or pd-ssd. Default: "pd-balanced".
+	DiskType string
+	// MaxSurge is the extra nodes created during upgrades. Default: 1.
+	MaxSurge *int
+	// MaxUnavailable is the nodes that may be down during upgrades. Default: 0.
+	MaxUnavailable *int
+	// Labels are Kubernetes node labels.
+	Labels map[string]string
+	// Taints are Kubernetes node taints.
+	Taints []Taint
+}
+
+// Taint is a node taint.
+type Taint struct {
+	// Key of the taint. Required.
+	Key string
+	// Value of the taint.
+	Value string
+	// Effect is NO_SCHEDULE, PREFER_NO_SCHEDULE or NO_EXECUTE. Required.
+	Effect string
+}

@@ -1,0 +1,299 @@
+package gke
+
+import (
+	"fmt"
+
+	"github.com/pulumi/pulumi-gcp/sdk/v7/go/gcp/container"
+	"github.com/pulumi/pulumi-gcp/sdk/v7/go/gcp/projects"
+	"github.com/pulumi/pulumi-gcp/sdk/v7/go/gcp/serviceaccount"
+	"github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/plinth-dev/plinth/pkg/naming"
+)
+
+// TypeToken is the Pulumi type of the component.
+const TypeToken = "plinth:gcp:GkeCluster"
+
+// MaxClusterName is the length limit of GKE cluster names.
+const MaxClusterName = 40
+
+// NodeRoles are the only project roles the node service account gets.
+var NodeRoles = []string{
+	"roles/logging.logWriter",
+	"roles/monitoring.metricWriter",
+	"roles/monitoring.viewer",
+	"roles/stackdriver.resourceMetadata.writer",
+	"roles/artifactregistry.reader",
+}
+
+// Cluster is a GKE cluster with its node pools, node service account, a
+// kubeconfig and a Kubernetes provider for it.
+type Cluster struct {
+	pulumi.ResourceState
+
+	// Name is the cluster name.
+	Name pulumi.StringOutput `pulumi:"name"`
+	// Endpoint is the API server's address (an IP address).
+	Endpoint pulumi.StringOutput `pulumi:"endpoint"`
+	// CertificateAuthority is the base64 CA certificate of the API server.
+	CertificateAuthority pulumi.StringOutput `pulumi:"certificateAuthority"`
+	// Kubeconfig reaches the cluster with gke-gcloud-auth-plugin; a secret.
+	Kubeconfig pulumi.StringOutput `pulumi:"kubeconfig"`
+	// NodeServiceAccount is the email of the nodes' service account.
+	NodeServiceAccount pulumi.StringOutput `pulumi:"nodeServiceAccount"`
+	// WorkloadPool is the Workload Identity pool ("<project>.svc.id.goog").
+	WorkloadPool string
+	// Provider is a Kubernetes provider for the cluster.
+	Provider *kubernetes.Provider
+
+	// Cluster is the GKE cluster resource.
+	Cluster *container.Cluster
+	// NodePools are the node pools.
+	NodePools []*container.NodePool
+
+	name    string
+	project string
+}
+
+// New creates a GKE cluster called name. Arguments are validated before
+// anything is registered.
+func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOption) (*Cluster, error) {
+	if err := args.Validate(name); err != nil {
+		return nil, err
+	}
+	a := args.withDefaults()
+	if a.ClusterName == "" {
+		a.ClusterName = naming.GCP(MaxClusterName, ctx.Stack(), name)
+	}
+	c := &Cluster{name: name, project: a.Project, WorkloadPool: a.Project + ".svc.id.goog"}
+	if err := ctx.RegisterComponentResource(TypeToken, name, c, opts...); err != nil {
+		return nil, err
+	}
+	b := &builder{ctx: ctx, c: c, a: a, opts: []pulumi.ResourceOption{pulumi.Parent(c)},
+		labels: naming.Merge(a.Labels, naming.GCPLabels(naming.TagInput{Project: ctx.Project(), Stack: ctx.Stack(), Environment: ctx.Stack()}))}
+	for _, step := range []func() error{b.serviceAccount, b.cluster, b.pools, b.kubeconfig} {
+		if err := step(); err != nil {
+			return nil, err
+		}
+	}
+	return c, ctx.RegisterResourceOutputs(c, pulumi.Map{
+		"name": c.Name, "endpoint": c.Endpoint, "certificateAuthority": c.CertificateAuthority,
+		"kubeconfig": c.Kubeconfig, "nodeServiceAccount": c.NodeServiceAccount,
+	})
+}
+
+type builder struct {
+	ctx    *pulumi.Context
+	c      *Cluster
+	a      Args
+	opts   []pulumi.ResourceOption
+	labels map[string]string
+	sa     *serviceaccount.Account
+}
+
+func (b *builder) child(kind string) string { return naming.Child(b.c.name, kind) }
+
+func (b *builder) location() string {
+	if *b.a.Regional {
+		return b.a.Region
+	}
+	return b.a.Zone
+}
+
+// serviceAccount creates the nodes' dedicated service account with only
+// the roles nodes need (not the Compute Engine default account, which is
+// project editor).
+func (b *builder) serviceAccount() error {
+	sa, err := serviceaccount.NewAccount(b.ctx, b.child("nodes-sa"), &serviceaccount.AccountArgs{
+		Project:     pulumi.String(b.a.Project),
+		AccountId:   pulumi.String(naming.GCP(naming.MaxGCPServiceAccount, b.ctx.Stack(), b.c.name, "nodes")),
+		DisplayName: pulumi.Sprintf("GKE nodes of %s", b.a.ClusterName),
+	}, b.opts...)
+	if err != nil {
+		return err
+	}
+	for _, role := range NodeRoles {
+		if _, err := projects.NewIAMMember(b.ctx, b.child("nodes-"+role[len("roles/"):]), &projects.IAMMemberArgs{
+			Project: pulumi.String(b.a.Project),
+			Role:    pulumi.String(role),
+			Member:  pulumi.Sprintf("serviceAccount:%s", sa.Email),
+		}, b.opts...); err != nil {
+			return err
+		}
+	}
+	b.sa = sa
+	b.c.NodeServiceAccount = sa.Email
+	return nil
+}
+
+// nodeConfig is the hardened configuration of every node.
+func (b *builder) nodeConfig(p NodePoolArgs) *container.NodePoolNodeConfigArgs {
+	var taints container.NodePoolNodeConfigTaintArray
+	for _, t := range p.Taints {
+		taints = append(taints, &container.NodePoolNodeConfigTaintArgs{Key: pulumi.String(t.Key), Value: pulumi.String(t.Value), Effect: pulumi.String(t.Effect)})
+	}
+	return &container.NodePoolNodeConfigArgs{
+		MachineType:    pulumi.String(p.MachineType),
+		ImageType:      pulumi.String("COS_CONTAINERD"),
+		DiskSizeGb:     pulumi.Int(p.DiskSizeGB),
+		DiskType:       pulumi.String(p.DiskType),
+		Spot:           pulumi.Bool(p.Spot),
+		ServiceAccount: b.sa.Email,
+		// Access is governed by the account's roles, not by scopes.
+		OauthScopes:            pulumi.StringArray{pulumi.String("https://www.googleapis.com/auth/cloud-platform")},
+		WorkloadMetadataConfig: &container.NodePoolNodeConfigWorkloadMetadataConfigArgs{Mode: pulumi.String("GKE_METADATA")},
+		ShieldedInstanceConfig: &container.NodePoolNodeConfigShieldedInstanceConfigArgs{
+			EnableSecureBoot: pulumi.Bool(true), EnableIntegrityMonitoring: pulumi.Bool(true),
+		},
+		Metadata:       pulumi.StringMap{"disable-legacy-endpoints": pulumi.String("true")},
+		Labels:         pulumi.ToStringMap(p.Labels),
+		Taints:         taints,
+		ResourceLabels: pulumi.ToStringMap(b.labels),
+	}
+}
+
+func (b *builder) cluster() error {
+	a := b.a
+	private := &container.ClusterPrivateClusterConfigArgs{
+		EnablePrivateNodes:    pulumi.Bool(true),
+		EnablePrivateEndpoint: pulumi.Bool(a.PrivateEndpoint),
+		MasterIpv4CidrBlock:   pulumi.String(a.MasterCIDR),
+	}
+	var blocks container.ClusterMasterAuthorizedNetworksConfigCidrBlockArray
+	for _, cidr := range a.AuthorizedNetworks {
+		blocks = append(blocks, &container.ClusterMasterAuthorizedNetworksConfigCidrBlockArgs{CidrBlock: pulumi.String(cidr), DisplayName: pulumi.String("plinth: " + cidr)})
+	}
+	args := &container.ClusterArgs{
+		Name:       pulumi.String(a.ClusterName),
+		Project:    pulumi.String(a.Project),
+		Location:   pulumi.String(b.location()),
+		Network:    pulumi.String(a.Network),
+		Subnetwork: pulumi.String(a.Subnetwork),
+		// The default pool is replaced by plinth's pools; the temporary one
+		// GKE creates first is hardened too.
+		RemoveDefaultNodePool: pulumi.Bool(true),
+		InitialNodeCount:      pulumi.Int(1),
+		NodeConfig: &container.ClusterNodeConfigArgs{
+			ServiceAccount:         b.sa.Email,
+			WorkloadMetadataConfig: &container.ClusterNodeConfigWorkloadMetadataConfigArgs{Mode: pulumi.String("GKE_METADATA")},
+			ShieldedInstanceConfig: &container.ClusterNodeConfigShieldedInstanceConfigArgs{EnableSecureBoot: pulumi.Bool(true), EnableIntegrityMonitoring: pulumi.Bool(true)},
+		},
+		NetworkingMode: pulumi.String("VPC_NATIVE"),
+		IpAllocationPolicy: &container.ClusterIpAllocationPolicyArgs{
+			ClusterSecondaryRangeName:  pulumi.String(a.PodsRangeName),
+			ServicesSecondaryRangeName: pulumi.String(a.ServicesRangeName),
+		},
+		PrivateClusterConfig:           private,
+		MasterAuthorizedNetworksConfig: &container.ClusterMasterAuthorizedNetworksConfigArgs{CidrBlocks: blocks},
+		MasterAuth: &container.ClusterMasterAuthArgs{
+			ClientCertificateConfig: &container.ClusterMasterAuthClientCertificateConfigArgs{IssueClientCertificate: pulumi.Bool(false)},
+		},
+		WorkloadIdentityConfig:    &container.ClusterWorkloadIdentityConfigArgs{WorkloadPool: pulumi.String(b.c.WorkloadPool)},
+		ReleaseChannel:            &container.ClusterReleaseChannelArgs{Channel: pulumi.String(a.ReleaseChannel)},
+		EnableShieldedNodes:       pulumi.Bool(true),
+		EnableLegacyAbac:          pulumi.Bool(false),
+		EnableIntranodeVisibility: pulumi.Bool(true),
+		// Dataplane V2 enforces NetworkPolicy itself (no Calico add-on).
+		DatapathProvider:    pulumi.String("ADVANCED_DATAPATH"),
+		BinaryAuthorization: &container.ClusterBinaryAuthorizationArgs{EvaluationMode: pulumi.String(a.BinaryAuthorization)},
+		LoggingConfig: &container.ClusterLoggingConfigArgs{
+			EnableComponents: pulumi.ToStringArray([]string{"SYSTEM_COMPONENTS", "WORKLOADS", "APISERVER"}),
+		},
+		MonitoringConfig: &container.ClusterMonitoringConfigArgs{
+			EnableComponents:  pulumi.ToStringArray([]string{"SYSTEM_COMPONENTS"}),
+			ManagedPrometheus: &container.ClusterMonitoringConfigManagedPrometheusArgs{Enabled: pulumi.Bool(true)},
+		},
+		MaintenancePolicy: &container.ClusterMaintenancePolicyArgs{
+			DailyMaintenanceWindow: &container.ClusterMaintenancePolicyDailyMaintenanceWindowArgs{StartTime: pulumi.String(a.MaintenanceStart)},
+		},
+		DeletionProtection: pulumi.Bool(*a.DeletionProtection),
+		ResourceLabels:     pulumi.ToStringMap(b.labels),
+	}
+	if a.DatabaseEncryptionKey != "" {
+		args.DatabaseEncryption = &container.ClusterDatabaseEncryptionArgs{State: pulumi.String("ENCRYPTED"), KeyName: pulumi.String(a.DatabaseEncryptionKey)}
+	}
+	opts := append(b.opts,
+		// The temporary default pool's settings are not plinth's to manage
+		// once it is removed.
+		pulumi.IgnoreChanges([]string{"nodeConfig", "initialNodeCount"}))
+	if *a.DeletionProtection {
+		opts = append(opts, pulumi.Protect(true))
+	}
+	cluster, err := container.NewCluster(b.ctx, b.child("cluster"), args, opts...)
+	if err != nil {
+		return err
+	}
+	b.c.Cluster = cluster
+	b.c.Name = cluster.Name
+	b.c.Endpoint = cluster.Endpoint
+	b.c.CertificateAuthority = cluster.MasterAuth.ClusterCaCertificate().Elem()
+	return nil
+}
+
+func (b *builder) pools() error {
+	for _, p := range b.a.NodePools {
+		np, err := container.NewNodePool(b.ctx, b.child(p.Name), &container.NodePoolArgs{
+			Name:     pulumi.String(p.Name),
+			Project:  pulumi.String(b.a.Project),
+			Location: pulumi.String(b.location()),
+			Cluster:  b.c.Cluster.Name,
+			Autoscaling: &container.NodePoolAutoscalingArgs{
+				MinNodeCount: pulumi.Int(*p.MinNodes), MaxNodeCount: pulumi.Int(*p.MaxNodes),
+			},
+			Management: &container.NodePoolManagementArgs{AutoRepair: pulumi.Bool(true), AutoUpgrade: pulumi.Bool(true)},
+			UpgradeSettings: &container.NodePoolUpgradeSettingsArgs{
+				Strategy: pulumi.String("SURGE"), MaxSurge: pulumi.Int(*p.MaxSurge), MaxUnavailable: pulumi.Int(*p.MaxUnavailable),
+			},
+			NodeConfig: b.nodeConfig(p),
+		}, append(b.opts, pulumi.IgnoreChanges([]string{"initialNodeCount"}))...)
+		if err != nil {
+			return err
+		}
+		b.c.NodePools = append(b.c.NodePools, np)
+	}
+	return nil
+}
+
+// WorkloadIdentityArgs configures a Google service account for a
+// Kubernetes service account.
+type WorkloadIdentityArgs struct {
+	// Namespace of the Kubernetes service account. Required.
+	Namespace string
+	// ServiceAccount is the Kubernetes service account's name. Required.
+	ServiceAccount string
+	// Roles are project roles granted to the Google service account.
+	Roles []string
+}
+
+// WorkloadIdentity creates a Google service account that only the
+// Kubernetes service account namespace/name of this cluster may act as
+// (roles/iam.workloadIdentityUser on it), with the given project roles.
+// Pass its email to app.Args.ServiceAccount.GCPServiceAccount.
+func (c *Cluster) WorkloadIdentity(ctx *pulumi.Context, name string, args WorkloadIdentityArgs, opts ...pulumi.ResourceOption) (*serviceaccount.Account, error) {
+	opts = append([]pulumi.ResourceOption{pulumi.Parent(c)}, opts...)
+	logical := naming.Child(c.name, "wi-"+name)
+	sa, err := serviceaccount.NewAccount(ctx, logical, &serviceaccount.AccountArgs{
+		Project:     pulumi.String(c.project),
+		AccountId:   pulumi.String(naming.GCP(naming.MaxGCPServiceAccount, ctx.Stack(), name)),
+		DisplayName: pulumi.Sprintf("%s/%s on %s", args.Namespace, args.ServiceAccount, c.name),
+	}, opts...)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := serviceaccount.NewIAMMember(ctx, logical+"-wi-user", &serviceaccount.IAMMemberArgs{
+		ServiceAccountId: sa.Name,
+		Role:             pulumi.String("roles/iam.workloadIdentityUser"),
+		Member:           pulumi.String(fmt.Sprintf("serviceAccount:%s[%s/%s]", c.WorkloadPool, args.Namespace, args.ServiceAccount)),
+	}, opts...); err != nil {
+		return nil, err
+	}
+	for i, role := range args.Roles {
+		if _, err := projects.NewIAMMember(ctx, fmt.Sprintf("%s-%d", logical, i), &projects.IAMMemberArgs{
+			Project: pulumi.String(c.project), Role: pulumi.String(role), Member: pulumi.Sprintf("serviceAccount:%s", sa.Email),
+		}, opts...); err != nil {
+			return nil, err
+		}
+	}
+	return sa, nil
+}

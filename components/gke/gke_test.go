@@ -1,0 +1,221 @@
+package gke_test
+
+import (
+	"reflect"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+	"k8s.io/client-go/tools/clientcmd"
+
+	"github.com/plinth-dev/plinth/components/gke"
+	"github.com/plinth-dev/plinth/pkg/plinthtest"
+)
+
+const (
+	clusterType = "gcp:container/cluster:Cluster"
+	poolType    = "gcp:container/nodePool:NodePool"
+	memberType  = "gcp:projects/iAMMember:IAMMember"
+)
+
+func prodArgs() gke.Args {
+	return gke.Args{
+		Tier: "prod", Project: "acme-platform", Region: "europe-west1",
+		Network: "gcp-prod-main", Subnetwork: "gcp-prod-main-nodes",
+		AuthorizedNetworks: []string{"203.0.113.0/24"},
+	}
+}
+
+func deploy(t *testing.T, args gke.Args) (*plinthtest.Stack, *gke.Cluster) {
+	t.Helper()
+	var c *gke.Cluster
+	s := plinthtest.Run(t, func(ctx *pulumi.Context) error {
+		var err error
+		c, err = gke.New(ctx, "main", args)
+		return err
+	}, plinthtest.WithStack("gcp-prod"))
+	return s, c
+}
+
+func TestSaferCluster(t *testing.T) {
+	s, c := deploy(t, prodArgs())
+	cl := s.One(t, clusterType)
+	for path, want := range map[string]any{
+		"name":                  "gcp-prod-main",
+		"location":              "europe-west1",
+		"removeDefaultNodePool": true,
+		"networkingMode":        "VPC_NATIVE",
+		"ipAllocationPolicy.clusterSecondaryRangeName":              "pods",
+		"ipAllocationPolicy.servicesSecondaryRangeName":             "services",
+		"privateClusterConfig.enablePrivateNodes":                   true,
+		"privateClusterConfig.enablePrivateEndpoint":                false,
+		"privateClusterConfig.masterIpv4CidrBlock":                  "172.16.0.0/28",
+		"masterAuthorizedNetworksConfig.cidrBlocks[0].cidrBlock":    "203.0.113.0/24",
+		"masterAuth.clientCertificateConfig.issueClientCertificate": false,
+		"workloadIdentityConfig.workloadPool":                       "acme-platform.svc.id.goog",
+		"releaseChannel.channel":                                    "REGULAR",
+		"enableShieldedNodes":                                       true,
+		"enableLegacyAbac":                                          false,
+		"enableIntranodeVisibility":                                 true,
+		"datapathProvider":                                          "ADVANCED_DATAPATH",
+		"binaryAuthorization.evaluationMode":                        "PROJECT_SINGLETON_POLICY_ENFORCE",
+		"maintenancePolicy.dailyMaintenanceWindow.startTime":        "03:00",
+		"deletionProtection":                                        true,
+		"nodeConfig.workloadMetadataConfig.mode":                    "GKE_METADATA",
+	} {
+		if got := cl.Value(t, path); got != want {
+			t.Errorf("cluster %s = %#v, want %#v", path, got, want)
+		}
+	}
+	if got := cl.Value(t, "loggingConfig.enableComponents"); !reflect.DeepEqual(got, []any{"SYSTEM_COMPONENTS", "WORKLOADS", "APISERVER"}) {
+		t.Errorf("logging = %v", got)
+	}
+	if !cl.Protect {
+		t.Errorf("a prod cluster is not protected")
+	}
+	if cl.Has("databaseEncryption") {
+		t.Errorf("CMEK configured without a key")
+	}
+
+	pool := s.One(t, poolType)
+	for path, want := range map[string]any{
+		"name": "general", "location": "europe-west1",
+		"autoscaling.minNodeCount": 3.0, "autoscaling.maxNodeCount": 10.0,
+		"management.autoRepair": true, "management.autoUpgrade": true,
+		"upgradeSettings.maxSurge": 1.0, "upgradeSettings.maxUnavailable": 0.0,
+		"nodeConfig.machineType": "e2-standard-4", "nodeConfig.imageType": "COS_CONTAINERD",
+		"nodeConfig.workloadMetadataConfig.mode":                      "GKE_METADATA",
+		"nodeConfig.shieldedInstanceConfig.enableSecureBoot":          true,
+		"nodeConfig.shieldedInstanceConfig.enableIntegrityMonitoring": true,
+		`nodeConfig.metadata["disable-legacy-endpoints"]`:             "true",
+		"nodeConfig.diskType":                                         "pd-balanced",
+	} {
+		if got := pool.Value(t, path); got != want {
+			t.Errorf("pool %s = %#v, want %#v", path, got, want)
+		}
+	}
+	email := plinthtest.Await(t, c.NodeServiceAccount).Value.(string)
+	if pool.String(t, "nodeConfig.serviceAccount") != email || !strings.HasSuffix(email, "@acme-platform.iam.gserviceaccount.com") {
+		t.Errorf("pool service account = %v, want the dedicated %s", pool.Value(t, "nodeConfig.serviceAccount"), email)
+	}
+
+	var roles []string
+	for _, m := range s.ByType(memberType) {
+		if m.String(t, "member") != "serviceAccount:"+email {
+			t.Errorf("binding %s is for %s", m.Name, m.String(t, "member"))
+		}
+		roles = append(roles, m.String(t, "role"))
+	}
+	slices.Sort(roles)
+	want := slices.Clone(gke.NodeRoles)
+	slices.Sort(want)
+	if !slices.Equal(roles, want) {
+		t.Errorf("node roles = %v, want exactly %v", roles, want)
+	}
+}
+
+func TestKubeconfig(t *testing.T) {
+	s, c := deploy(t, prodArgs())
+	kc := plinthtest.Await(t, c.Kubeconfig)
+	if !kc.Secret {
+		t.Fatalf("kubeconfig is not a secret")
+	}
+	cfg, err := clientcmd.Load([]byte(kc.Value.(string)))
+	if err != nil || clientcmd.Validate(*cfg) != nil {
+		t.Fatalf("kubeconfig invalid: %v", err)
+	}
+	ctx := cfg.Contexts[cfg.CurrentContext]
+	if exec := cfg.AuthInfos[ctx.AuthInfo].Exec; exec == nil || exec.Command != "gke-gcloud-auth-plugin" || !exec.ProvideClusterInfo {
+		t.Fatalf("exec = %+v", exec)
+	}
+	if srv := cfg.Clusters[ctx.Cluster].Server; srv != "https://10.0.0.2" {
+		t.Fatalf("server = %q", srv)
+	}
+	if !s.One(t, "pulumi:providers:kubernetes").IsSecret("kubeconfig") {
+		t.Fatalf("the provider's kubeconfig input is not a secret")
+	}
+}
+
+func TestZonalDevAndCMEK(t *testing.T) {
+	a := prodArgs()
+	a.Tier = "dev"
+	a.PrivateEndpoint, a.AuthorizedNetworks = true, nil
+	a.DatabaseEncryptionKey = "projects/acme-platform/locations/europe-west1/keyRings/gke/cryptoKeys/secrets"
+	a.NodePools = []gke.NodePoolArgs{{Name: "spot", Spot: true, Taints: []gke.Taint{{Key: "spot", Value: "true", Effect: "NO_SCHEDULE"}}}}
+	s, _ := deploy(t, a)
+	cl := s.One(t, clusterType)
+	if cl.String(t, "location") != "europe-west1-b" || cl.Bool(t, "deletionProtection") || cl.Protect {
+		t.Fatalf("dev cluster = location %v, deletion protection %v", cl.Value(t, "location"), cl.Value(t, "deletionProtection"))
+	}
+	if !cl.Bool(t, "privateClusterConfig.enablePrivateEndpoint") || cl.String(t, "databaseEncryption.state") != "ENCRYPTED" {
+		t.Fatalf("private endpoint / CMEK = %s", cl.JSON())
+	}
+	pool := s.One(t, poolType)
+	if !pool.Bool(t, "nodeConfig.spot") || pool.String(t, "nodeConfig.taints[0].effect") != "NO_SCHEDULE" || pool.String(t, "nodeConfig.machineType") != "e2-standard-2" {
+		t.Fatalf("pool = %s", pool.JSON())
+	}
+}
+
+func TestWorkloadIdentity(t *testing.T) {
+	s := plinthtest.Run(t, func(ctx *pulumi.Context) error {
+		c, err := gke.New(ctx, "main", prodArgs())
+		if err != nil {
+			return err
+		}
+		_, err = c.WorkloadIdentity(ctx, "web", gke.WorkloadIdentityArgs{Namespace: "shop", ServiceAccount: "web", Roles: []string{"roles/cloudsql.client"}})
+		return err
+	}, plinthtest.WithStack("gcp-prod"))
+	b := s.One(t, "gcp:serviceaccount/iAMMember:IAMMember")
+	if b.String(t, "role") != "roles/iam.workloadIdentityUser" || b.String(t, "member") != "serviceAccount:acme-platform.svc.id.goog[shop/web]" {
+		t.Fatalf("workload identity binding = %s", b.JSON())
+	}
+}
+
+func TestBadInput(t *testing.T) {
+	mod := func(f func(a *gke.Args)) gke.Args {
+		a := prodArgs()
+		f(&a)
+		return a
+	}
+	intp := func(v int) *int { return &v }
+	no := false
+	tests := []struct {
+		name, path, text string
+		args             gke.Args
+	}{
+		{"an authorized network open to all", "authorizedNetworks[0]", "opens access to the whole internet", mod(func(a *gke.Args) { a.AuthorizedNetworks = []string{"0.0.0.0/0"} })},
+		{"a public endpoint without authorized networks", "authorizedNetworks", "is empty with a public endpoint", mod(func(a *gke.Args) { a.AuthorizedNetworks = nil })},
+		{"min above max", "nodePools[0].minNodes", "(4) is greater than maxNodes (2)", mod(func(a *gke.Args) {
+			a.NodePools = []gke.NodePoolArgs{{Name: "general", MinNodes: intp(4), MaxNodes: intp(2)}}
+		})},
+		{"a zonal prod cluster", "regional", "is false for a prod cluster", mod(func(a *gke.Args) { a.Regional = &no })},
+		{"a bad machine type", "nodePools[0].machineType", `"standard4" is not a machine type`, mod(func(a *gke.Args) {
+			a.NodePools = []gke.NodePoolArgs{{Name: "general", MachineType: "standard4"}}
+		})},
+		{"a missing project", "project", "is not a GCP project id", mod(func(a *gke.Args) { a.Project = "" })},
+		{"a missing network", "network", "is empty", mod(func(a *gke.Args) { a.Network = "" })},
+		{"a master range that is not a /28", "masterCidr", "is not a private /28", mod(func(a *gke.Args) { a.MasterCIDR = "172.16.0.0/24" })},
+		{"an unknown release channel", "releaseChannel", `"EXTENDED_PLUS" is not one of`, mod(func(a *gke.Args) { a.ReleaseChannel = "EXTENDED_PLUS" })},
+		{"a KMS key id instead of a name", "databaseEncryptionKey", "is not a Cloud KMS key name", mod(func(a *gke.Args) { a.DatabaseEncryptionKey = "secrets-key" })},
+		{"a maintenance window at 25:00", "maintenanceStart", `"25:00" is not a time`, mod(func(a *gke.Args) { a.MaintenanceStart = "25:00" })},
+		{"upgrades that cannot progress", "nodePools[0].maxSurge", "and maxUnavailable are both 0", mod(func(a *gke.Args) {
+			a.NodePools = []gke.NodePoolArgs{{Name: "general", MaxSurge: intp(0)}}
+		})},
+		{"a Kubernetes-style taint effect", "nodePools[0].taints[0].effect", `"NoSchedule" is not one of`, mod(func(a *gke.Args) {
+			a.NodePools = []gke.NodePoolArgs{{Name: "general", Taints: []gke.Taint{{Key: "x", Effect: "NoSchedule"}}}}
+		})},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s, err := plinthtest.RunErr(func(ctx *pulumi.Context) error {
+				_, err := gke.New(ctx, "main", tt.args)
+				return err
+			})
+			if err == nil || len(s.Resources) != 0 {
+				t.Fatalf("err = %v, registered %d", err, len(s.Resources))
+			}
+			plinthtest.RequireProblem(t, tt.args.Validate("main"), `gke "main": `, tt.path, tt.text)
+		})
+	}
+}
