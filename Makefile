@@ -122,10 +122,29 @@ e2e: $(TOOLS) ## end-to-end tests: the local stack on a real local Kubernetes AP
 # Each of these says which issue brings it and fails, so nobody mistakes a
 # missing feature for a passing one.
 
-.PHONY: bench preview up
+# ---------------------------------------------------------------- stacks
+
+STACKS := $(patsubst Pulumi.%.yaml,%,$(wildcard Pulumi.*.yaml))
+
+# The official CLI runs the program when it can run Go programs (it needs
+# the pulumi-language-go host); otherwise the stack driver runs the same
+# program inline through the Automation API.
+.PHONY: preview up
+preview: ## pulumi preview of STACK=<name> (official CLI if it can run Go, else the driver)
+	@test -n "$(STACK)" || { echo "usage: make preview STACK=<name>; stacks: $(STACKS)"; exit 2; }
+	@if command -v pulumi >/dev/null && command -v pulumi-language-go >/dev/null; then \
+	  pulumi preview --stack $(STACK) --diff; \
+	else $(GO) run ./stacks preview --stack $(STACK); fi
+up: ## pulumi up of STACK=<name> (official CLI if it can run Go, else the driver)
+	@test -n "$(STACK)" || { echo "usage: make up STACK=<name>; stacks: $(STACKS)"; exit 2; }
+	@if command -v pulumi >/dev/null && command -v pulumi-language-go >/dev/null; then \
+	  pulumi up --stack $(STACK); \
+	else $(GO) run ./stacks up --stack $(STACK); fi
+
+# ---------------------------------------------------------------- not landed yet
+# Each of these says which issue brings it and fails, so nobody mistakes a
+# missing feature for a passing one.
+
+.PHONY: bench
 bench: ## compile, mock-scale and real-deploy benchmarks
 	@echo "make bench: the benchmarks have not landed yet (issue #12)"; exit 1
-preview: ## pulumi preview STACK=<name> with the official CLI
-	@echo "make preview: the cloud stacks have not landed yet (issue #8)"; exit 1
-up: ## pulumi up STACK=<name> with the official CLI
-	@echo "make up: the cloud stacks have not landed yet (issue #8)"; exit 1

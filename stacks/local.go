@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"os"
 
 	"github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes"
@@ -26,31 +27,39 @@ func composeLocal(ctx *pulumi.Context, env *config.Environment) (map[string]pulu
 	for _, a := range env.Apps {
 		apps[a.Name] = appArgs(env, a)
 	}
-	monArgs := monitoring.Args{Mode: env.Monitoring.Mode, Tier: env.Tier, Namespace: env.Monitoring.Namespace}
-	if err := validateApps(env, apps); err != nil {
+	monArgs := monitoringArgs(env, LocalClusterName)
+	errs := []error{validateApps(env, apps)}
+	if env.Monitoring.Mode != config.MonitoringOff {
+		errs = append(errs, monArgs.Validate("monitoring"))
+	}
+	if err := errors.Join(errs...); err != nil {
 		return nil, err
 	}
-	withMonitoring := env.Monitoring.Mode != config.MonitoringOff
-	if withMonitoring {
-		if err := monArgs.Validate("monitoring"); err != nil {
-			return nil, err
-		}
-	}
-
 	// The provider reads the cluster from KUBECONFIG at run time, so no
 	// credentials are stored in the state.
 	provider, err := kubernetes.NewProvider(ctx, "local", &kubernetes.ProviderArgs{})
 	if err != nil {
 		return nil, err
 	}
-	k8s := pulumi.Provider(provider)
-	outputs := map[string]pulumi.Output{"clusterName": pulumi.String(LocalClusterName).ToStringOutput()}
+	outputs, err := kubernetesWorkloads(ctx, env, apps, monArgs, pulumi.Provider(provider))
+	if err != nil {
+		return nil, err
+	}
+	outputs["clusterName"] = pulumi.String(LocalClusterName).ToStringOutput()
 	if kc := os.Getenv("KUBECONFIG"); kc != "" {
 		if b, err := os.ReadFile(kc); err == nil {
 			outputs["kubeconfig"] = pulumi.ToSecret(pulumi.String(string(b))).(pulumi.StringOutput)
 		}
 	}
-	if withMonitoring {
+	return outputs, nil
+}
+
+// kubernetesWorkloads creates what every environment runs on its cluster:
+// monitoring (unless off), the application namespaces and the
+// applications. The arguments were validated by the caller.
+func kubernetesWorkloads(ctx *pulumi.Context, env *config.Environment, apps map[string]app.Args, monArgs monitoring.Args, k8s pulumi.ResourceOption) (map[string]pulumi.Output, error) {
+	outputs := map[string]pulumi.Output{}
+	if env.Monitoring.Mode != config.MonitoringOff {
 		mon, err := monitoring.New(ctx, "monitoring", monArgs, k8s)
 		if err != nil {
 			return nil, err

@@ -38,6 +38,10 @@ func Compose(ctx *pulumi.Context, env *config.Environment) (map[string]pulumi.Ou
 	switch env.Cloud {
 	case config.CloudLocal:
 		return composeLocal(ctx, env)
+	case config.CloudAWS:
+		return composeAWS(ctx, env)
+	case config.CloudGCP:
+		return composeGCP(ctx, env)
 	default:
 		return nil, fmt.Errorf("plinth:cloud %q: this stack program does not compose it yet", env.Cloud)
 	}

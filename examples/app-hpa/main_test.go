@@ -1,0 +1,28 @@
+package main
+
+import (
+	"testing"
+
+	"github.com/plinth-dev/plinth/pkg/plinthtest"
+	"github.com/plinth-dev/plinth/pkg/podsecurity"
+)
+
+// TestProgram runs the example under mocks with the config its doc names,
+// so the example keeps compiling and working as plinth changes.
+func TestProgram(t *testing.T) {
+	s := plinthtest.Run(t, program, plinthtest.WithProject("plinth-example-app-hpa"), plinthtest.WithConfig(map[string]string{
+		"plinth-example-app-hpa:image": "registry.example.com/acme/web:1.4.2",
+	}), plinthtest.WithSecretConfig(map[string]string{
+		"plinth-example-app-hpa:dbPassword": "example",
+	}))
+	if len(s.Resources) == 0 {
+		t.Fatalf("the example registered nothing")
+	}
+	for _, d := range s.ByType("kubernetes:apps/v1:Deployment") {
+		res, err := podsecurity.EvaluateJSON(podsecurity.Restricted, d.Value(t, "spec.template"))
+		if err != nil || !res.Allowed {
+			t.Errorf("Deployment %q is not restricted: %v %v", d.Name, res, err)
+		}
+	}
+	t.Logf("registered:\n%s", s.Inventory())
+}

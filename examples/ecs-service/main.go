@@ -1,0 +1,44 @@
+// Command ecs-service runs a container on ECS Fargate behind an internal
+// HTTPS load balancer, with its database password from Secrets Manager.
+//
+//	pulumi config set aws:region eu-west-1
+//	pulumi config set plinth-example-ecs-service:certificateArn arn:aws:acm:…
+//	pulumi config set plinth-example-ecs-service:dbSecretArn arn:aws:secretsmanager:…
+//	pulumi up
+package main
+
+import (
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi/config"
+
+	"github.com/plinth-dev/plinth/components/awsnetwork"
+	"github.com/plinth-dev/plinth/components/ecs"
+)
+
+func main() {
+	pulumi.Run(program)
+}
+
+// program is the example; main_test.go runs it under mocks.
+func program(ctx *pulumi.Context) error {
+	cfg := config.New(ctx, "")
+	network, err := awsnetwork.New(ctx, "main", awsnetwork.Args{})
+	if err != nil {
+		return err
+	}
+	api, err := ecs.New(ctx, "api", ecs.Args{
+		VPCID:            network.VPCID,
+		PrivateSubnetIDs: network.PrivateSubnetIDs,
+		Image:            "registry.example.com/acme/api:2.0.1",
+		CPU:              512,
+		Memory:           1024,
+		CertificateARN:   cfg.Require("certificateArn"),
+		AllowedCIDRs:     []string{"10.0.0.0/8"},
+		Secrets:          map[string]string{"DB_PASSWORD": cfg.Require("dbSecretArn")},
+	})
+	if err != nil {
+		return err
+	}
+	ctx.Export("url", api.URL)
+	return nil
+}

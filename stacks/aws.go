@@ -1,0 +1,135 @@
+package main
+
+import (
+	"errors"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/plinth-dev/plinth/components/app"
+	"github.com/plinth-dev/plinth/components/awsnetwork"
+	"github.com/plinth-dev/plinth/components/ecs"
+	"github.com/plinth-dev/plinth/components/eks"
+	"github.com/plinth-dev/plinth/pkg/config"
+	"github.com/plinth-dev/plinth/pkg/naming"
+)
+
+// composeAWS deploys an AWS environment: the network, an EKS cluster, the
+// applications on it (with IRSA roles where asked), monitoring in install
+// mode, and the ECS Fargate service when configured.
+func composeAWS(ctx *pulumi.Context, env *config.Environment) (map[string]pulumi.Output, error) {
+	tags := ownerTags(env)
+	netArgs := awsnetwork.Args{
+		Tier: env.Tier, CIDR: env.Network.VPCCIDR, AZCount: env.Network.AZCount,
+		NATGateways: env.Network.NATGateways, ClusterName: env.Cluster.Name, Tags: tags,
+	}
+	eksArgs := eks.Args{
+		Tier: env.Tier, ClusterName: env.Cluster.Name, Version: env.Cluster.Version,
+		PublicAccessCIDRs: env.Cluster.PublicAccessCIDRs, AdminRoleARNs: env.Cluster.AdminRoleARNs,
+		DeletionProtection: env.Cluster.DeletionProtection, Tags: tags,
+	}
+	for _, g := range env.Cluster.NodeGroups {
+		ng := eks.NodeGroupArgs{
+			Name: g.Name, InstanceTypes: g.InstanceTypes, MinSize: g.Min, MaxSize: g.Max, DesiredSize: g.Desired,
+			DiskSizeGB: g.DiskSizeGB, Labels: g.Labels,
+		}
+		if g.Spot {
+			ng.CapacityType = eks.CapacitySpot
+		}
+		for _, t := range g.Taints {
+			ng.Taints = append(ng.Taints, eks.Taint{Key: t.Key, Value: t.Value, Effect: eksEffect(t.Effect)})
+		}
+		eksArgs.NodeGroups = append(eksArgs.NodeGroups, ng)
+	}
+	monArgs := monitoringArgs(env, env.Cluster.Name)
+	apps := map[string]app.Args{}
+	for _, a := range env.Apps {
+		apps[a.Name] = appArgs(env, a)
+	}
+	var ecsArgs *ecs.Args
+	if s := env.ECS; s != nil {
+		ecsArgs = &ecs.Args{
+			Tier: env.Tier, Image: s.Image, Port: s.Port, CPU: s.CPU, Memory: s.Memory,
+			MinTasks: s.MinTasks, MaxTasks: s.MaxTasks, CertificateARN: s.CertificateARN,
+			HealthCheck: ecs.HealthCheckArgs{Path: s.HealthCheckPath}, Public: s.Public,
+			AllowedCIDRs: s.AllowedCIDRs, Secrets: s.SecretARNs, Tags: tags,
+		}
+	}
+
+	// Validate everything before the first resource registers. Outputs of
+	// resources not created yet are stood in for by empty values.
+	stand := pulumi.StringArray{}
+	v := eksArgs
+	v.SubnetIDs = stand
+	errs := []error{netArgs.Validate("main"), v.Validate("main"), validateApps(env, apps)}
+	if env.Monitoring.Mode != config.MonitoringOff {
+		errs = append(errs, monArgs.Validate("monitoring"))
+	}
+	if ecsArgs != nil {
+		e := *ecsArgs
+		e.VPCID, e.PrivateSubnetIDs, e.PublicSubnetIDs = pulumi.String(""), stand, stand
+		errs = append(errs, e.Validate(env.ECS.Name))
+	}
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
+	}
+
+	network, err := awsnetwork.New(ctx, "main", netArgs)
+	if err != nil {
+		return nil, err
+	}
+	eksArgs.SubnetIDs = network.PrivateSubnetIDs
+	cluster, err := eks.New(ctx, "main", eksArgs)
+	if err != nil {
+		return nil, err
+	}
+	for _, a := range env.Apps {
+		if !a.CloudIdentity {
+			continue
+		}
+		role, err := cluster.ServiceAccountRole(ctx, a.Name, eks.ServiceAccountRoleArgs{Namespace: a.Namespace, ServiceAccount: a.Name})
+		if err != nil {
+			return nil, err
+		}
+		args := apps[a.Name]
+		args.ServiceAccount.AWSRoleARN = role.Arn
+		apps[a.Name] = args
+	}
+	outputs, err := kubernetesWorkloads(ctx, env, apps, monArgs, pulumi.Provider(cluster.Provider))
+	if err != nil {
+		return nil, err
+	}
+	outputs["clusterName"] = cluster.Name
+	outputs["kubeconfig"] = cluster.Kubeconfig
+	outputs["vpcId"] = network.VPCID
+	if ecsArgs != nil {
+		ecsArgs.VPCID = network.VPCID
+		ecsArgs.PrivateSubnetIDs = network.PrivateSubnetIDs
+		ecsArgs.PublicSubnetIDs = network.PublicSubnetIDs
+		svc, err := ecs.New(ctx, env.ECS.Name, *ecsArgs)
+		if err != nil {
+			return nil, err
+		}
+		outputs["albDnsName"] = svc.ALBDNSName
+		outputs["ecsUrl"] = svc.URL
+	}
+	return outputs, nil
+}
+
+// ownerTags are the owner and cost-center tags from the config, for the
+// cloud resources (components add environment, stack, project, managed-by).
+func ownerTags(env *config.Environment) map[string]string {
+	return naming.Tags(naming.TagInput{Owner: env.Owner, CostCenter: env.CostCenter})
+}
+
+// eksEffect maps a Kubernetes taint effect to the EKS API's spelling.
+func eksEffect(k8s string) string {
+	switch k8s {
+	case "NoSchedule":
+		return "NO_SCHEDULE"
+	case "PreferNoSchedule":
+		return "PREFER_NO_SCHEDULE"
+	case "NoExecute":
+		return "NO_EXECUTE"
+	}
+	return k8s
+}

@@ -1,0 +1,126 @@
+package main
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/plinth-dev/plinth/pkg/plinthtest"
+)
+
+// standIns are the stand-in secret values runStack gives a stack's
+// encrypted config keys.
+func standIns(t *testing.T, stack string) []string {
+	_, secrets := stackFile(t, stack)
+	var out []string
+	for _, v := range secrets {
+		out = append(out, v)
+	}
+	return out
+}
+
+func TestCloudStacks(t *testing.T) {
+	for _, stack := range []string{"dev", "staging", "prod", "gcp-prod"} {
+		t.Run(stack, func(t *testing.T) {
+			s, outs := runStack(t, stack)
+			restrictedPods(t, s)
+			if leaks := s.Plaintext(standIns(t, stack)...); len(leaks) != 0 {
+				t.Fatalf("secret config in plaintext inputs:\n%s", strings.Join(leaks, "\n"))
+			}
+			if kc := outs["kubeconfig"]; !kc.Secret || !strings.Contains(kc.Value.(string), "client.authentication.k8s.io/v1beta1") {
+				t.Fatalf("kubeconfig output = %+v, want an exec kubeconfig as a secret", kc)
+			}
+			for _, k := range []string{"clusterName", "appUrls", "grafanaUrl", "alerts"} {
+				if v, ok := outs[k]; !ok || v.Value == nil {
+					t.Errorf("output %s missing", k)
+				}
+			}
+			if got := outs["grafanaUrl"].Value; got != "http://kube-prometheus-stack-grafana.monitoring.svc.cluster.local:80" {
+				t.Errorf("grafanaUrl = %v", got)
+			}
+			counts := s.Counts()
+			want := map[string]int{
+				"plinth:kubernetes:Monitoring": 1, "kubernetes:helm.sh/v4:Chart": 1, "plinth:kubernetes:App": 2,
+				"pulumi:providers:kubernetes": 1,
+			}
+			if strings.HasPrefix(stack, "gcp") {
+				want["plinth:gcp:Network"], want["plinth:gcp:GkeCluster"] = 1, 1
+				want["gcp:serviceaccount/iAMMember:IAMMember"] = 1 // Workload Identity for web
+			} else {
+				want["plinth:aws:Network"], want["plinth:aws:EksCluster"], want["plinth:aws:EcsService"] = 1, 1, 1
+				if _, ok := outs["albDnsName"]; !ok {
+					t.Errorf("albDnsName output missing")
+				}
+			}
+			for typ, n := range want {
+				if counts[typ] != n {
+					t.Errorf("%d %s, want %d\n%s", counts[typ], typ, n, s.Inventory())
+				}
+			}
+			for _, r := range s.Resources {
+				if strings.HasPrefix(r.Type, "kubernetes:") && !strings.Contains(r.Provider, "pulumi:providers:kubernetes::main-k8s::") {
+					t.Errorf("%s %q does not use the cluster's provider (%q)", r.Type, r.Name, r.Provider)
+				}
+			}
+		})
+	}
+}
+
+// TestDevAndProdDifferWhereTheirConfigSays compares the two AWS stacks:
+// the differences are the tier's (zones, NAT, sizes, retention,
+// protection) and what Pulumi.prod.yaml sets (a spot node group, a public
+// ALB, a blue-green app, its own VPC block).
+func TestDevAndProdDifferWhereTheirConfigSays(t *testing.T) {
+	dev, _ := runStack(t, "dev")
+	prod, _ := runStack(t, "prod")
+	count := func(s *plinthtest.Stack, typ string) int { return len(s.ByType(typ)) }
+	for _, c := range []struct {
+		what      string
+		typ       string
+		dev, prod int
+	}{
+		{"NAT gateways (single vs per zone)", "aws:ec2/natGateway:NatGateway", 1, 3},
+		{"subnets (2 vs 3 zones)", "aws:ec2/subnet:Subnet", 4, 6},
+		{"node groups (general vs general + batch)", "aws:eks/nodeGroup:NodeGroup", 1, 2},
+		{"Deployments (checkout is blue-green in prod)", "kubernetes:apps/v1:Deployment", 2, 3},
+	} {
+		if d, p := count(dev, c.typ), count(prod, c.typ); d != c.dev || p != c.prod {
+			t.Errorf("%s: dev %d, prod %d; want %d and %d", c.what, d, p, c.dev, c.prod)
+		}
+	}
+	cl := func(s *plinthtest.Stack) plinthtest.Resource { return s.One(t, "aws:eks/cluster:Cluster") }
+	if cl(dev).Protect || !cl(prod).Protect {
+		t.Errorf("cluster protection: dev %v, prod %v", cl(dev).Protect, cl(prod).Protect)
+	}
+	if !cl(dev).Bool(t, "vpcConfig.endpointPublicAccess") || cl(prod).Bool(t, "vpcConfig.endpointPublicAccess") {
+		t.Errorf("dev lists public CIDRs and prod does not: public endpoint dev %v, prod %v",
+			cl(dev).Value(t, "vpcConfig.endpointPublicAccess"), cl(prod).Value(t, "vpcConfig.endpointPublicAccess"))
+	}
+	vpc := func(s *plinthtest.Stack) string { return s.One(t, "aws:ec2/vpc:Vpc").String(t, "cidrBlock") }
+	if vpc(dev) != "10.0.0.0/16" || vpc(prod) != "10.64.0.0/16" {
+		t.Errorf("VPC blocks dev %s, prod %s", vpc(dev), vpc(prod))
+	}
+	hpa := func(s *plinthtest.Stack) float64 {
+		return s.Get(t, "kubernetes:autoscaling/v2:HorizontalPodAutoscaler", "web-hpa").Number(t, "spec.minReplicas")
+	}
+	if hpa(dev) != 1 || hpa(prod) != 3 {
+		t.Errorf("web HPA min: dev %v, prod %v; want 1 and 3", hpa(dev), hpa(prod))
+	}
+	alb := func(s *plinthtest.Stack) bool { return s.One(t, "aws:lb/loadBalancer:LoadBalancer").Bool(t, "internal") }
+	if !alb(dev) || alb(prod) {
+		t.Errorf("ALB internal: dev %v, prod %v", alb(dev), alb(prod))
+	}
+	ret := func(s *plinthtest.Stack) float64 {
+		return s.Get(t, "aws:cloudwatch/logGroup:LogGroup", "main-control-plane-logs").Number(t, "retentionInDays")
+	}
+	if ret(dev) != 30 || ret(prod) != 365 {
+		t.Errorf("control-plane log retention dev %v, prod %v", ret(dev), ret(prod))
+	}
+	spot := prod.Get(t, "aws:eks/nodeGroup:NodeGroup", "main-batch")
+	if spot.String(t, "capacityType") != "SPOT" || spot.String(t, "taints[0].effect") != "NO_SCHEDULE" {
+		t.Errorf("batch group = %s", spot.JSON())
+	}
+	irsa := prod.Get(t, "kubernetes:core/v1:ServiceAccount", "web-serviceaccount")
+	if !strings.Contains(irsa.String(t, `metadata.annotations["eks.amazonaws.com/role-arn"]`), "main-irsa-web") {
+		t.Errorf("web's service account has no IRSA role: %s", irsa.JSON())
+	}
+}

@@ -1,0 +1,81 @@
+package main
+
+import (
+	"errors"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/plinth-dev/plinth/components/app"
+	"github.com/plinth-dev/plinth/components/gcpnetwork"
+	"github.com/plinth-dev/plinth/components/gke"
+	"github.com/plinth-dev/plinth/pkg/config"
+	"github.com/plinth-dev/plinth/pkg/naming"
+)
+
+// composeGCP deploys a GCP environment: the network, a GKE cluster, the
+// applications on it (with Workload Identity where asked) and monitoring
+// in install mode.
+func composeGCP(ctx *pulumi.Context, env *config.Environment) (map[string]pulumi.Output, error) {
+	netArgs := gcpnetwork.Args{
+		Tier: env.Tier, Project: env.Project, Region: env.Region,
+		NodesCIDR: env.Network.SubnetCIDR, PodsCIDR: env.Network.PodsCIDR, ServicesCIDR: env.Network.ServicesCIDR,
+	}
+	gkeArgs := gke.Args{
+		Tier: env.Tier, Project: env.Project, Region: env.Region, Regional: env.Cluster.Regional,
+		ClusterName: env.Cluster.Name, AuthorizedNetworks: env.Cluster.AuthorizedNetworks,
+		PrivateEndpoint: len(env.Cluster.AuthorizedNetworks) == 0, DeletionProtection: env.Cluster.DeletionProtection,
+		Labels: naming.GCPLabels(naming.TagInput{Owner: env.Owner, CostCenter: env.CostCenter}),
+	}
+	for _, g := range env.Cluster.NodeGroups {
+		np := gke.NodePoolArgs{Name: g.Name, MachineType: g.MachineType, MinNodes: g.Min, MaxNodes: g.Max, Spot: g.Spot, DiskSizeGB: g.DiskSizeGB, Labels: g.Labels}
+		for _, t := range g.Taints {
+			np.Taints = append(np.Taints, gke.Taint{Key: t.Key, Value: t.Value, Effect: eksEffect(t.Effect)})
+		}
+		gkeArgs.NodePools = append(gkeArgs.NodePools, np)
+	}
+	monArgs := monitoringArgs(env, env.Cluster.Name)
+	apps := map[string]app.Args{}
+	for _, a := range env.Apps {
+		apps[a.Name] = appArgs(env, a)
+	}
+
+	v := gkeArgs
+	v.Network, v.Subnetwork = pulumi.String("stand-in"), pulumi.String("stand-in")
+	errs := []error{netArgs.Validate("main"), v.Validate("main"), validateApps(env, apps)}
+	if env.Monitoring.Mode != config.MonitoringOff {
+		errs = append(errs, monArgs.Validate("monitoring"))
+	}
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
+	}
+
+	network, err := gcpnetwork.New(ctx, "main", netArgs)
+	if err != nil {
+		return nil, err
+	}
+	gkeArgs.Network, gkeArgs.Subnetwork = network.NetworkName, network.SubnetworkName
+	cluster, err := gke.New(ctx, "main", gkeArgs)
+	if err != nil {
+		return nil, err
+	}
+	for _, a := range env.Apps {
+		if !a.CloudIdentity {
+			continue
+		}
+		gsa, err := cluster.WorkloadIdentity(ctx, a.Name, gke.WorkloadIdentityArgs{Namespace: a.Namespace, ServiceAccount: a.Name})
+		if err != nil {
+			return nil, err
+		}
+		args := apps[a.Name]
+		args.ServiceAccount.GCPServiceAccount = gsa.Email
+		apps[a.Name] = args
+	}
+	outputs, err := kubernetesWorkloads(ctx, env, apps, monArgs, pulumi.Provider(cluster.Provider))
+	if err != nil {
+		return nil, err
+	}
+	outputs["clusterName"] = cluster.Name
+	outputs["kubeconfig"] = cluster.Kubeconfig
+	outputs["network"] = network.NetworkName
+	return outputs, nil
+}

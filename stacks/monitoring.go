@@ -1,0 +1,33 @@
+package main
+
+import (
+	"github.com/plinth-dev/plinth/components/monitoring"
+	"github.com/plinth-dev/plinth/pkg/config"
+)
+
+// monitoringArgs maps the monitoring config onto the component's
+// arguments; the secrets come from the environment's secret config.
+func monitoringArgs(env *config.Environment, cluster string) monitoring.Args {
+	m := env.Monitoring
+	a := monitoring.Args{
+		Mode:        m.Mode,
+		Tier:        env.Tier,
+		Namespace:   m.Namespace,
+		Cluster:     cluster,
+		Environment: env.Name,
+		Chart:       monitoring.ChartArgs{Version: m.ChartVersion, Repository: m.Repository},
+		Prometheus: monitoring.PrometheusArgs{
+			Retention: m.Retention, StorageSize: m.StorageSize, StorageClass: m.StorageClass, RemoteWriteURL: m.RemoteWriteURL,
+		},
+	}
+	if s, ok := env.Secrets[config.SecretGrafanaAdminPassword]; ok {
+		a.Grafana.AdminPassword = s
+	}
+	if s, ok := env.Secrets[config.SecretPagingURL]; ok {
+		a.Alerting.PagingURL = s
+	}
+	if s, ok := env.Secrets[config.SecretChatURL]; ok {
+		a.Alerting.ChatURL = s
+	}
+	return a
+}
