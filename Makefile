@@ -64,7 +64,9 @@ $(BIN)/pulumi: tools/pulumi/go.mod tools/pulumi/go.sum
 # embeds the schema.json and terraform-mapping.json of the module itself.
 $(BIN)/pulumi-resource-kubernetes: tools/kubernetes-provider/go.mod tools/kubernetes-provider/go.sum tools/kubernetes-provider/main.go
 	cd tools/kubernetes-provider && \
+	  $(GO) mod download github.com/pulumi/pulumi-kubernetes/provider/v4 && \
 	  dir=$$($(GO) list -m -f '{{.Dir}}' github.com/pulumi/pulumi-kubernetes/provider/v4) && \
+	  test -n "$$dir" && \
 	  install -m 0644 $$dir/cmd/pulumi-resource-kubernetes/schema.json $$dir/cmd/pulumi-resource-kubernetes/terraform-mapping.json . && \
 	  $(GO) build -o $@ .
 

@@ -1,6 +1,10 @@
 package gke
 
-import "github.com/plinth-dev/plinth/pkg/config"
+import (
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/plinth-dev/plinth/pkg/config"
+)
 
 // Args configures a GKE cluster and its node pools. The cluster runs on an
 // existing network (e.g. gcpnetwork.Network), so this package does not
@@ -22,10 +26,11 @@ type Args struct {
 	// ClusterName is the GKE cluster name. Changing it replaces the cluster.
 	// Default: - "<stack>-<component name>", at most 40 characters.
 	ClusterName string
-	// Network is the VPC network's name or self link. Required.
-	Network string
+	// Network is the VPC network's name or self link (e.g.
+	// gcpnetwork.Network.NetworkName). Required.
+	Network pulumi.StringInput
 	// Subnetwork is the subnetwork's name or self link. Required.
-	Subnetwork string
+	Subnetwork pulumi.StringInput
 	// PodsRangeName is the subnetwork's secondary range for pods. Default: "pods".
 	PodsRangeName string
 	// ServicesRangeName is the secondary range for services. Default: "services".

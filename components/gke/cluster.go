@@ -168,8 +168,8 @@ func (b *builder) cluster() error {
 		Name:       pulumi.String(a.ClusterName),
 		Project:    pulumi.String(a.Project),
 		Location:   pulumi.String(b.location()),
-		Network:    pulumi.String(a.Network),
-		Subnetwork: pulumi.String(a.Subnetwork),
+		Network:    a.Network,
+		Subnetwork: a.Subnetwork,
 		// The default pool is replaced by plinth's pools; the temporary one
 		// GKE creates first is hardened too.
 		RemoveDefaultNodePool: pulumi.Bool(true),

@@ -20,9 +20,9 @@ func Example() {
 		}
 		cluster, err := gke.New(ctx, "main", gke.Args{
 			Tier: "prod", Project: "acme-platform", Region: "europe-west1",
-			Network: "gcp-prod-main", Subnetwork: "gcp-prod-main-nodes",
+			Network: net.NetworkName, Subnetwork: net.SubnetworkName,
 			AuthorizedNetworks: []string{"203.0.113.0/24"},
-		}, pulumi.DependsOn([]pulumi.Resource{net}))
+		})
 		if err != nil {
 			return err
 		}

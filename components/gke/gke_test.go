@@ -22,7 +22,7 @@ const (
 func prodArgs() gke.Args {
 	return gke.Args{
 		Tier: "prod", Project: "acme-platform", Region: "europe-west1",
-		Network: "gcp-prod-main", Subnetwork: "gcp-prod-main-nodes",
+		Network: pulumi.String("gcp-prod-main"), Subnetwork: pulumi.String("gcp-prod-main-nodes"),
 		AuthorizedNetworks: []string{"203.0.113.0/24"},
 	}
 }
@@ -194,7 +194,7 @@ func TestBadInput(t *testing.T) {
 			a.NodePools = []gke.NodePoolArgs{{Name: "general", MachineType: "standard4"}}
 		})},
 		{"a missing project", "project", "is not a GCP project id", mod(func(a *gke.Args) { a.Project = "" })},
-		{"a missing network", "network", "is empty", mod(func(a *gke.Args) { a.Network = "" })},
+		{"a missing network", "network", "is not set", mod(func(a *gke.Args) { a.Network = nil })},
 		{"a master range that is not a /28", "masterCidr", "is not a private /28", mod(func(a *gke.Args) { a.MasterCIDR = "172.16.0.0/24" })},
 		{"an unknown release channel", "releaseChannel", `"EXTENDED_PLUS" is not one of`, mod(func(a *gke.Args) { a.ReleaseChannel = "EXTENDED_PLUS" })},
 		{"a KMS key id instead of a name", "databaseEncryptionKey", "is not a Cloud KMS key name", mod(func(a *gke.Args) { a.DatabaseEncryptionKey = "secrets-key" })},

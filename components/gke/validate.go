@@ -118,11 +118,11 @@ func (a Args) Validate(name string) error {
 	if a.ClusterName != "" && !clusterNameRE.MatchString(a.ClusterName) {
 		p.Addf("clusterName", "%q is not a GKE cluster name: use up to 40 lowercase letters, digits and '-', starting with a letter", a.ClusterName)
 	}
-	if a.Network == "" {
-		p.Addf("network", "is empty: pass the VPC network, e.g. network.NetworkName")
+	if a.Network == nil {
+		p.Addf("network", "is not set: pass the VPC network, e.g. network.NetworkName")
 	}
-	if a.Subnetwork == "" {
-		p.Addf("subnetwork", "is empty: pass the subnetwork, e.g. network.SubnetworkName")
+	if a.Subnetwork == nil {
+		p.Addf("subnetwork", "is not set: pass the subnetwork, e.g. network.SubnetworkName")
 	}
 	if v, ok := p.CIDR("masterCidr", a.MasterCIDR); ok && (v.Bits() != 28 || !v.Addr().IsPrivate()) {
 		p.Addf("masterCidr", "%q is not a private /28: GKE needs a private /28 for the control plane", a.MasterCIDR)
