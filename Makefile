@@ -120,10 +120,6 @@ local-down: ## destroy the local stack and stop the local control plane
 e2e: $(TOOLS) ## end-to-end tests: the local stack on a real local Kubernetes API
 	$(GO) test -tags e2e -count=1 -timeout 30m -v -run 'E2E' ./stacks/
 
-# ---------------------------------------------------------------- not landed yet
-# Each of these says which issue brings it and fails, so nobody mistakes a
-# missing feature for a passing one.
-
 # ---------------------------------------------------------------- stacks
 
 STACKS := $(patsubst Pulumi.%.yaml,%,$(wildcard Pulumi.*.yaml))
@@ -142,6 +138,10 @@ up: ## pulumi up of STACK=<name> (official CLI if it can run Go, else the driver
 	@if command -v pulumi >/dev/null && command -v pulumi-language-go >/dev/null; then \
 	  pulumi up --stack $(STACK); \
 	else $(GO) run ./stacks up --stack $(STACK); fi
+
+.PHONY: policy-report
+policy-report: ## guardrail findings of every stack (rule, resource, result, waiver); fails on a mandatory one
+	$(GO) run ./stacks policy-report $(if $(STACK),--stack $(STACK))
 
 # ---------------------------------------------------------------- not landed yet
 # Each of these says which issue brings it and fails, so nobody mistakes a

@@ -1,8 +1,14 @@
 package main
 
 import (
+	"maps"
+	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/plinth-dev/plinth/pkg/config"
 
 	"github.com/plinth-dev/plinth/pkg/plinthtest"
 )
@@ -10,7 +16,10 @@ import (
 // standIns are the stand-in secret values runStack gives a stack's
 // encrypted config keys.
 func standIns(t *testing.T, stack string) []string {
-	_, secrets := stackFile(t, stack)
+	_, secrets, err := StackFile(filepath.Join("..", "Pulumi."+stack+".yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
 	var out []string
 	for _, v := range secrets {
 		out = append(out, v)
@@ -105,7 +114,9 @@ func TestDevAndProdDifferWhereTheirConfigSays(t *testing.T) {
 	if hpa(dev) != 1 || hpa(prod) != 3 {
 		t.Errorf("web HPA min: dev %v, prod %v; want 1 and 3", hpa(dev), hpa(prod))
 	}
-	alb := func(s *plinthtest.Stack) bool { return s.One(t, "aws:lb/loadBalancer:LoadBalancer").Bool(t, "internal") }
+	alb := func(s *plinthtest.Stack) bool {
+		return s.One(t, "aws:lb/loadBalancer:LoadBalancer").Bool(t, "internal")
+	}
 	if !alb(dev) || alb(prod) {
 		t.Errorf("ALB internal: dev %v, prod %v", alb(dev), alb(prod))
 	}
@@ -122,5 +133,40 @@ func TestDevAndProdDifferWhereTheirConfigSays(t *testing.T) {
 	irsa := prod.Get(t, "kubernetes:core/v1:ServiceAccount", "web-serviceaccount")
 	if !strings.Contains(irsa.String(t, `metadata.annotations["eks.amazonaws.com/role-arn"]`), "main-irsa-web") {
 		t.Errorf("web's service account has no IRSA role: %s", irsa.JSON())
+	}
+}
+
+// TestEveryStackPassesTheGuardrails runs the guardrails on every stack
+// file: no mandatory finding, advisories printed.
+func TestEveryStackPassesTheGuardrails(t *testing.T) {
+	for _, stack := range []string{"local", "dev", "staging", "prod", "gcp-prod"} {
+		t.Run(stack, func(t *testing.T) {
+			values, secrets, err := StackFile(filepath.Join("..", "Pulumi."+stack+".yaml"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			all := map[string]string{}
+			maps.Copy(all, values)
+			maps.Copy(all, secrets)
+			env, err := config.Parse(all, stack)
+			if err != nil {
+				t.Fatal(err)
+			}
+			env.Secrets = map[string]pulumi.StringOutput{}
+			for k, v := range secrets {
+				env.Secrets[strings.TrimPrefix(k, "plinth:")] = pulumi.ToSecret(pulumi.String(v)).(pulumi.StringOutput)
+			}
+			rep, err := Gate(env, "plinth", stack)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := rep.Err(); err != nil {
+				t.Fatalf("stack %s: %v", stack, err)
+			}
+			if rep.Checked < 50 {
+				t.Fatalf("only %d checks ran", rep.Checked)
+			}
+			t.Logf("stack %s: %d checks, %d advisory findings:\n%s", stack, rep.Checked, len(rep.Advisories()), rep.Table())
+		})
 	}
 }

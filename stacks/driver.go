@@ -50,7 +50,7 @@ type Driver struct {
 // drive is the command line: `stacks <command> [--stack name] …`.
 func drive(args []string, stdout, stderr io.Writer) int {
 	if len(args) == 0 {
-		fmt.Fprintln(stderr, "usage: stacks up|preview|destroy|refresh|outputs|cancel [--stack NAME] [--refresh] [--show-secrets]")
+		fmt.Fprintln(stderr, "usage: stacks up|preview|destroy|refresh|outputs|cancel|policy-report [--stack NAME] [--refresh] [--show-secrets]")
 		return 2
 	}
 	cmd := args[0]
@@ -90,6 +90,12 @@ func drive(args []string, stdout, stderr io.Writer) int {
 		err = d.Refresh(ctx)
 	case "cancel":
 		err = d.Recover(ctx)
+	case "policy-report":
+		only := ""
+		if stackSet(fl) {
+			only = *stack
+		}
+		err = policyReport(stdout, root, only)
 	case "outputs":
 		var s auto.Stack
 		if s, err = d.Open(ctx); err == nil {
@@ -99,7 +105,7 @@ func drive(args []string, stdout, stderr io.Writer) int {
 			}
 		}
 	default:
-		fmt.Fprintf(stderr, "unknown command %q: use up, preview, destroy, refresh, outputs or cancel\n", cmd)
+		fmt.Fprintf(stderr, "unknown command %q: use up, preview, destroy, refresh, outputs, cancel or policy-report\n", cmd)
 		return 2
 	}
 	if err != nil {
@@ -107,6 +113,13 @@ func drive(args []string, stdout, stderr io.Writer) int {
 		return 1
 	}
 	return 0
+}
+
+// stackSet reports whether --stack was given.
+func stackSet(fl *flag.FlagSet) bool {
+	set := false
+	fl.Visit(func(f *flag.Flag) { set = set || f.Name == "stack" })
+	return set
 }
 
 // findRoot walks up from the working directory to the directory holding

@@ -158,6 +158,37 @@ func TestE2ELocalStack(t *testing.T) {
 	e := setup(t)
 	ctx := context.Background()
 
+	t.Run("a non-compliant stack is blocked before anything is created", func(t *testing.T) {
+		// Valid for the app component (the tag is allowed explicitly) but
+		// against guardrail PL-K8S-006: images must be pinned.
+		e.setConfig(t, "plinth:apps[2].name", "legacy")
+		e.setConfig(t, "plinth:apps[2].image", "registry.example.com/plinth/legacy:latest")
+		e.setConfig(t, "plinth:apps[2].allowMutableTag", "true")
+		pctx, cancel := context.WithTimeout(ctx, 3*time.Minute)
+		defer cancel()
+		_, err := e.driver.Preview(pctx)
+		if err == nil || !strings.Contains(autoStderr(err)+err.Error()+e.log.String(), "PL-K8S-006") {
+			t.Fatalf("preview of a non-compliant stack: %v, want it blocked by PL-K8S-006", err)
+		}
+		if !strings.Contains(e.log.String(), "Images are pinned") {
+			t.Fatalf("the preview output lacks the rule's message:\n%s", e.log.String())
+		}
+		if _, err := e.driver.Up(pctx); err == nil {
+			t.Fatalf("up of a non-compliant stack succeeded")
+		}
+		nss, err := e.kube.CoreV1().Namespaces().List(ctx, metav1.ListOptions{LabelSelector: "app.kubernetes.io/managed-by=plinth"})
+		if err != nil || len(nss.Items) != 0 {
+			t.Fatalf("the blocked up created %d namespaces (%v)", len(nss.Items), err)
+		}
+		s, err := e.driver.Open(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := s.RemoveConfigWithOptions(ctx, "plinth:apps[2]", &auto.ConfigOptions{Path: true}); err != nil {
+			t.Fatal(err)
+		}
+	})
+
 	t.Run("up creates every object the components promise", func(t *testing.T) {
 		e.up(t)
 		eventually(t, 60*time.Second, "web Available with the HPA minimum of 2 replicas", func() error {

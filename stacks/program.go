@@ -16,6 +16,9 @@ func Program(ctx *pulumi.Context) error {
 	if err != nil {
 		return err
 	}
+	if err := gate(ctx, env); err != nil {
+		return err
+	}
 	outputs, err := Compose(ctx, env)
 	if err != nil {
 		return err

@@ -1,8 +1,6 @@
 package main
 
 import (
-	"encoding/json"
-	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -11,54 +9,20 @@ import (
 	"testing"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
-	"sigs.k8s.io/yaml"
 
 	"github.com/plinth-dev/plinth/pkg/config"
 	"github.com/plinth-dev/plinth/pkg/plinthtest"
 	"github.com/plinth-dev/plinth/pkg/podsecurity"
 )
 
-// stackFile reads Pulumi.<stack>.yaml from the repository root and returns
-// its config as Pulumi passes it to programs: structured values as JSON,
-// and the keys whose values are encrypted ("secure:"). Encrypted values
-// cannot be read without the stack's secrets provider; tests replace each
-// with a stand-in secret named after its key.
-func stackFile(t *testing.T, stack string) (values map[string]string, secrets map[string]string) {
-	t.Helper()
-	raw, err := os.ReadFile(filepath.Join("..", "Pulumi."+stack+".yaml"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var file struct {
-		Config map[string]any `json:"config"`
-	}
-	if err := yaml.Unmarshal(raw, &file); err != nil {
-		t.Fatalf("Pulumi.%s.yaml: %v", stack, err)
-	}
-	values, secrets = map[string]string{}, map[string]string{}
-	for k, v := range file.Config {
-		if m, ok := v.(map[string]any); ok && len(m) == 1 && m["secure"] != nil {
-			secrets[k] = "stand-in-for-" + k
-			continue
-		}
-		switch v := v.(type) {
-		case string:
-			values[k] = v
-		case map[string]any, []any:
-			b, _ := json.Marshal(v)
-			values[k] = string(b)
-		default:
-			values[k] = fmt.Sprint(v)
-		}
-	}
-	return values, secrets
-}
-
 // runStack runs Program with the stack's own config file under mocks and
 // returns what it registered and its outputs.
 func runStack(t *testing.T, stack string) (*plinthtest.Stack, map[string]plinthtest.Value) {
 	t.Helper()
-	values, secrets := stackFile(t, stack)
+	values, secrets, err := StackFile(filepath.Join("..", "Pulumi."+stack+".yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
 	all := map[string]string{}
 	for k, v := range values {
 		all[k] = v
@@ -158,7 +122,10 @@ func TestLocalStackExportsTheKubeconfigAsASecret(t *testing.T) {
 }
 
 func TestBadConfigCreatesNothing(t *testing.T) {
-	values, secrets := stackFile(t, "local")
+	values, secrets, err := StackFile(filepath.Join("..", "Pulumi.local.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
 	values["plinth:apps"] = `[{"name":"web","image":"registry.example.com/web:1","resources":{"cpuRequest":"2","cpuLimit":"1"}}]`
 	s, err := plinthtest.RunErr(Program, plinthtest.WithStack("local"), plinthtest.WithConfig(values), plinthtest.WithSecretConfig(secrets))
 	if err == nil || !strings.Contains(err.Error(), "plinth:apps[0].resources.cpuLimit (1) is below cpuRequest (2)") {

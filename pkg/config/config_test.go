@@ -160,6 +160,7 @@ func TestParseRejectsBadConfig(t *testing.T) {
 		{"an ECS service on GCP", with(gcpValues(), "plinth:ecs", `{"name":"api","image":"nginx:1.27"}`), "ecs", `is set on cloud "gcp"`},
 		{"an internal ALB open to the world", with(awsValues(), "plinth:ecs", `{"name":"api","image":"nginx:1.27","certificateArn":"arn:aws:acm:eu-west-1:123456789012:certificate/abc","allowedCidrs":["0.0.0.0/0"]}`), "ecs.allowedCidrs[0]", "opens access to the whole internet"},
 		{"an ECS service without a certificate", with(awsValues(), "plinth:ecs", `{"name":"api","image":"nginx:1.27","allowedCidrs":["10.0.0.0/8"]}`), "ecs.certificateArn", "is empty: the ALB serves HTTPS only"},
+		{"a waiver without a reason", with(awsValues(), "plinth:waivers", `[{"rule":"PL-ALB-005","resource":"api-alb"}]`), "waivers[0].reason", "is empty: say why"},
 		{"malformed YAML-as-JSON", with(awsValues(), "plinth:network", `{"vpcCidr":`), "network", "is not valid structured config"},
 	}
 	for _, tt := range tests {

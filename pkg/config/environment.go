@@ -34,6 +34,8 @@ type Environment struct {
 	Monitoring Monitoring `json:"monitoring"`
 	// ECS is the Fargate service of an AWS environment (plinth:ecs); nil for none.
 	ECS *ECSService `json:"ecs,omitempty"`
+	// Waivers exempt resources from guardrail rules, each with a reason (plinth:waivers).
+	Waivers []Waiver `json:"waivers,omitempty"`
 
 	// Defaults are the tier defaults that were applied.
 	Defaults Defaults `json:"-"`
@@ -243,6 +245,16 @@ type ECSService struct {
 	AllowedCIDRs []string `json:"allowedCidrs,omitempty"`
 	// SecretARNs maps environment variable names to Secrets Manager or SSM ARNs.
 	SecretARNs map[string]string `json:"secretArns,omitempty"`
+}
+
+// Waiver exempts one resource from one guardrail rule (see pkg/policy).
+type Waiver struct {
+	// Rule is the rule ID, e.g. "PL-ALB-005". Required.
+	Rule string `json:"rule"`
+	// Resource is "<type>::<name>", a logical name, or a pattern ("web-*"). Required.
+	Resource string `json:"resource"`
+	// Reason says why the exemption is acceptable. Required.
+	Reason string `json:"reason"`
 }
 
 // Well-known secret config keys. Each must be set with

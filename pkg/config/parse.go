@@ -16,7 +16,7 @@ import (
 // "plinth:" prefix.
 var Keys = []string{
 	"name", "tier", "cloud", "region", "project", "owner", "costCenter",
-	"network", "cluster", "apps", "monitoring", "ecs",
+	"network", "cluster", "apps", "monitoring", "ecs", "waivers",
 }
 
 // SecretKeys lists the well-known secret config keys. Applications may name
@@ -52,6 +52,17 @@ func Parse(values map[string]string, stack string) (*Environment, error) {
 	if _, ok := values[Namespace+":ecs"]; ok {
 		env.ECS = &ECSService{}
 		decodeKey(&p, values, "ecs", env.ECS)
+	}
+	if raw, ok := values[Namespace+":waivers"]; ok {
+		var items []json.RawMessage
+		if err := json.Unmarshal([]byte(raw), &items); err != nil {
+			p.Addf("waivers", "is not a list (%v): write it as a YAML list of {rule, resource, reason}", err)
+		}
+		for i, item := range items {
+			var w Waiver
+			decode(&p, fmt.Sprintf("waivers[%d]", i), item, &w)
+			env.Waivers = append(env.Waivers, w)
+		}
 	}
 	if raw, ok := values[Namespace+":apps"]; ok {
 		var items []json.RawMessage

@@ -64,6 +64,18 @@ func (e *Environment) validate(p *problem.List) {
 	e.validateApps(p)
 	e.validateMonitoring(p)
 	e.validateECS(p)
+	for i, w := range e.Waivers {
+		path := fmt.Sprintf("waivers[%d]", i)
+		if !strings.HasPrefix(w.Rule, "PL-") {
+			p.Addf(path+".rule", "%q is not a guardrail rule ID: use an ID such as \"PL-ALB-005\" (make policy-report lists them)", w.Rule)
+		}
+		if w.Resource == "" {
+			p.Addf(path+".resource", "is empty: name the resource (<type>::<name> or its logical name)")
+		}
+		if strings.TrimSpace(w.Reason) == "" {
+			p.Addf(path+".reason", "is empty: say why the exemption is acceptable")
+		}
+	}
 }
 
 func (e *Environment) validateNetwork(p *problem.List) {

@@ -1,0 +1,59 @@
+package main
+
+import (
+	"fmt"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/plinth-dev/plinth/pkg/config"
+	"github.com/plinth-dev/plinth/pkg/plinthtest"
+	"github.com/plinth-dev/plinth/pkg/policy"
+)
+
+// Guardrail enforcement happens in the program. Before Program registers
+// anything, it runs the same composition under mocks, evaluates
+// pkg/policy's rules on every resource that would be registered (inputs
+// included, with the whole stack in view for cross-resource rules), and
+// fails with the rules' messages while a mandatory finding stands. So a
+// non-compliant `pulumi preview` or `up` stops before the first resource
+// — with the official CLI and with the driver alike.
+//
+// Why not a policy pack (`--policy-pack`)? The Go policy SDK needs a
+// policy-pack language host that cannot be built or fetched here, packs
+// must be distributed separately from the program, and packs see only
+// resources as they register, one at a time; the program-side gate needs
+// nothing beyond the program and sees the whole stack before anything
+// registers. The same rules run in every stack's tests and in
+// `make policy-report`.
+
+// Gate evaluates the guardrails on what Compose would register for env.
+func Gate(env *config.Environment, project, stack string) (policy.Report, error) {
+	s, err := plinthtest.RunErr(func(ctx *pulumi.Context) error {
+		_, err := Compose(ctx, env)
+		return err
+	}, plinthtest.WithProject(project), plinthtest.WithStack(stack))
+	if err != nil {
+		return policy.Report{}, err
+	}
+	var waivers []policy.Waiver
+	for _, w := range env.Waivers {
+		waivers = append(waivers, policy.Waiver{Rule: w.Rule, Resource: w.Resource, Reason: w.Reason})
+	}
+	return policy.Evaluate(policy.Rules(), s.PolicyResources(), policy.Context{Tier: string(env.Tier)}, waivers), nil
+}
+
+// gate runs Gate inside a program: advisory findings are logged, blocking
+// ones fail the program before it registers anything.
+func gate(ctx *pulumi.Context, env *config.Environment) error {
+	rep, err := Gate(env, ctx.Project(), ctx.Stack())
+	if err != nil {
+		return err
+	}
+	if n := len(rep.Advisories()); n > 0 {
+		_ = ctx.Log.Info(fmt.Sprintf("guardrails: %d advisory finding(s); `make policy-report` lists them", n), nil)
+	}
+	if err := rep.Err(); err != nil {
+		return fmt.Errorf("guardrails: %w", err)
+	}
+	return nil
+}
