@@ -50,7 +50,7 @@ type Driver struct {
 // drive is the command line: `stacks <command> [--stack name] …`.
 func drive(args []string, stdout, stderr io.Writer) int {
 	if len(args) == 0 {
-		fmt.Fprintln(stderr, "usage: stacks up|preview|destroy|refresh|outputs|cancel|policy-report [--stack NAME] [--refresh] [--show-secrets]")
+		fmt.Fprintln(stderr, "usage: stacks up|preview|destroy|refresh|outputs|cancel|verify|render|policy-report [--stack NAME] [--refresh] [--show-secrets] [--out DIR]")
 		return 2
 	}
 	cmd := args[0]
@@ -59,6 +59,7 @@ func drive(args []string, stdout, stderr io.Writer) int {
 	stack := fl.String("stack", "local", "stack (environment) to operate on")
 	showSecrets := fl.Bool("show-secrets", false, "print secret outputs in plaintext")
 	refresh := fl.Bool("refresh", false, "up: refresh the state from the cluster first (after the cluster was recreated)")
+	out := fl.String("out", "out/manifests", "render: directory to write the local stack's manifests to")
 	if err := fl.Parse(args[1:]); err != nil {
 		return 2
 	}
@@ -90,6 +91,10 @@ func drive(args []string, stdout, stderr io.Writer) int {
 		err = d.Refresh(ctx)
 	case "cancel":
 		err = d.Recover(ctx)
+	case "verify":
+		err = d.Verify(ctx)
+	case "render":
+		err = d.Render(ctx, *out)
 	case "policy-report":
 		only := ""
 		if stackSet(fl) {
@@ -105,7 +110,7 @@ func drive(args []string, stdout, stderr io.Writer) int {
 			}
 		}
 	default:
-		fmt.Fprintf(stderr, "unknown command %q: use up, preview, destroy, refresh, outputs, cancel or policy-report\n", cmd)
+		fmt.Fprintf(stderr, "unknown command %q: use up, preview, destroy, refresh, outputs, cancel, verify, render or policy-report\n", cmd)
 		return 2
 	}
 	if err != nil {
@@ -148,12 +153,15 @@ func findRoot() (string, error) {
 func (d *Driver) environment() map[string]string {
 	state := filepath.Join(d.Root, ".state")
 	env := map[string]string{
-		"PULUMI_BACKEND_URL":                          "file://" + filepath.Join(state, "backend"),
-		"PULUMI_HOME":                                 filepath.Join(state, "pulumi-home"),
-		"PULUMI_SKIP_UPDATE_CHECK":                    "true",
-		"PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION": "true",
-		// Use the plugin installed in PULUMI_HOME, not one found on PATH.
-		"PULUMI_IGNORE_AMBIENT_PLUGINS": "true",
+		"PULUMI_BACKEND_URL":       "file://" + filepath.Join(state, "backend"),
+		"PULUMI_HOME":              filepath.Join(state, "pulumi-home"),
+		"PULUMI_SKIP_UPDATE_CHECK": "true",
+	}
+	if _, err := os.Stat(filepath.Join(d.Root, "bin", "pulumi-resource-kubernetes")); err == nil {
+		// Plugins come from bin/ (installed into PULUMI_HOME), never from a
+		// download or from PATH.
+		env["PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION"] = "true"
+		env["PULUMI_IGNORE_AMBIENT_PLUGINS"] = "true"
 	}
 	if d.Stack == "local" {
 		env["PULUMI_CONFIG_PASSPHRASE"] = LocalPassphrase
@@ -182,12 +190,18 @@ func (d *Driver) Open(ctx context.Context) (auto.Stack, error) {
 			return auto.Stack{}, err
 		}
 	}
-	if err := d.installPlugin(env); err != nil {
-		return auto.Stack{}, err
+	// The CLI and provider built into bin/ (make tools) when present,
+	// else the official CLI on PATH, which fetches its own plugins.
+	opts := &auto.PulumiCommandOptions{}
+	if _, err := os.Stat(filepath.Join(d.Root, "bin", "pulumi")); err == nil {
+		opts.Root = d.Root
+		if err := d.installPlugin(env); err != nil {
+			return auto.Stack{}, err
+		}
 	}
-	cli, err := auto.NewPulumiCommand(&auto.PulumiCommandOptions{Root: d.Root})
+	cli, err := auto.NewPulumiCommand(opts)
 	if err != nil {
-		return auto.Stack{}, fmt.Errorf("the Pulumi CLI in %s: %w (run `make tools`)", filepath.Join(d.Root, "bin"), err)
+		return auto.Stack{}, fmt.Errorf("no usable Pulumi CLI (%w): run `make tools`, or install the CLI", err)
 	}
 	workDir := d.WorkDir
 	if workDir == "" {
@@ -275,6 +289,37 @@ func (d *Driver) Recover(ctx context.Context) error {
 	_ = s.Cancel(ctx)
 	_, err = s.Refresh(ctx, optrefresh.ClearPendingCreates(),
 		optrefresh.ProgressStreams(d.Out), optrefresh.ErrorProgressStreams(d.Err))
+	return err
+}
+
+// Render writes the Kubernetes manifests of the local stack to dir instead
+// of applying them (the provider's renderYamlToDirectory), through a
+// throwaway file backend, so no cluster or state is touched. The
+// manifests hold secret values in plaintext: keep dir out of version
+// control (out/ is ignored).
+func (d *Driver) Render(ctx context.Context, dir string) error {
+	if d.Stack != "local" {
+		return fmt.Errorf("render works on the local stack (its provider is the one that renders), not %q", d.Stack)
+	}
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return err
+	}
+	if err := os.RemoveAll(abs); err != nil {
+		return err
+	}
+	backend, err := os.MkdirTemp("", "plinth-render-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(backend)
+	// No cluster: the provider refuses a kubeconfig when it renders.
+	for k, v := range map[string]string{"PULUMI_BACKEND_URL": "file://" + backend, RenderDirEnv: abs, "KUBECONFIG": ""} {
+		if err := os.Setenv(k, v); err != nil {
+			return err
+		}
+	}
+	_, err = d.Up(ctx)
 	return err
 }
 

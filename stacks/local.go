@@ -18,6 +18,10 @@ import (
 // LocalClusterName names the local control plane in outputs.
 const LocalClusterName = "plinth-local"
 
+// RenderDirEnv names the directory the local stack renders manifests to
+// instead of applying them (see the render command).
+const RenderDirEnv = "PLINTH_RENDER_DIR"
+
 // composeLocal deploys the applications and plinth's monitoring objects
 // onto the local control plane (or any cluster KUBECONFIG points at): the
 // Prometheus Operator's CRDs are installed with the cluster, so monitoring
@@ -36,8 +40,14 @@ func composeLocal(ctx *pulumi.Context, env *config.Environment) (map[string]pulu
 		return nil, err
 	}
 	// The provider reads the cluster from KUBECONFIG at run time, so no
-	// credentials are stored in the state.
-	provider, err := kubernetes.NewProvider(ctx, "local", &kubernetes.ProviderArgs{})
+	// credentials are stored in the state. With PLINTH_RENDER_DIR set (the
+	// driver's render command) it writes manifests there instead of
+	// applying them.
+	pargs := &kubernetes.ProviderArgs{}
+	if dir := os.Getenv(RenderDirEnv); dir != "" {
+		pargs.RenderYamlToDirectory = pulumi.String(dir)
+	}
+	provider, err := kubernetes.NewProvider(ctx, "local", pargs)
 	if err != nil {
 		return nil, err
 	}

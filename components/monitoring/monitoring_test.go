@@ -2,6 +2,8 @@ package monitoring_test
 
 import (
 	"encoding/json"
+	"os"
+	"path/filepath"
 	"reflect"
 	"slices"
 	"strings"
@@ -306,5 +308,17 @@ func TestDevTierValues(t *testing.T) {
 		chart.Number(t, "values.prometheus.prometheusSpec.replicas") != 1 ||
 		chart.String(t, "values.prometheus.prometheusSpec.storageSpec.volumeClaimTemplate.spec.resources.requests.storage") != "10Gi" {
 		t.Fatalf("dev values = %v", chart.Value(t, "values.prometheus.prometheusSpec"))
+	}
+}
+
+// TestRunbooksExist checks that every runbook_url the default rules emit
+// resolves to a file in docs/runbooks.
+func TestRunbooksExist(t *testing.T) {
+	for _, r := range monitoring.DefaultRules(monitoring.MetricNames{Requests: "r", Duration: "d", StatusLabel: "s"}) {
+		url := monitoring.RunbookURL(monitoring.DefaultRunbookBaseURL, r.Alert)
+		rel := strings.TrimPrefix(url, "https://github.com/plinth-dev/plinth/blob/main/")
+		if _, err := os.Stat(filepath.Join("..", "..", rel)); err != nil {
+			t.Errorf("%s: runbook %s does not exist: %v", r.Alert, url, err)
+		}
 	}
 }

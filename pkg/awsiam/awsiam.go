@@ -97,11 +97,11 @@ func Parse(s string) (Document, error) {
 	for _, st := range raw.Statement {
 		actions, err := stringOrList(st.Action)
 		if err != nil {
-			return d, fmt.Errorf("Action: %w", err)
+			return d, fmt.Errorf("statement action: %w", err)
 		}
 		resources, err := stringOrList(st.Resource)
 		if err != nil {
-			return d, fmt.Errorf("Resource: %w", err)
+			return d, fmt.Errorf("statement resource: %w", err)
 		}
 		d.Statement = append(d.Statement, Statement{Sid: st.Sid, Effect: st.Effect, Principal: st.Principal,
 			Action: actions, Resource: resources, Condition: st.Condition})
