@@ -1,3 +1,5 @@
+//go:build !plinthlocal
+
 package main
 
 import (

@@ -34,18 +34,16 @@ func Program(ctx *pulumi.Context) error {
 	return nil
 }
 
+// composer creates one cloud's environment.
+type composer func(ctx *pulumi.Context, env *config.Environment) (map[string]pulumi.Output, error)
+
 // Compose creates the environment's resources and returns the stack
 // outputs. Every component's arguments are validated before the first
 // resource is registered, so a bad config creates nothing.
 func Compose(ctx *pulumi.Context, env *config.Environment) (map[string]pulumi.Output, error) {
-	switch env.Cloud {
-	case config.CloudLocal:
-		return composeLocal(ctx, env)
-	case config.CloudAWS:
-		return composeAWS(ctx, env)
-	case config.CloudGCP:
-		return composeGCP(ctx, env)
-	default:
-		return nil, fmt.Errorf("plinth:cloud %q: this stack program does not compose it yet", env.Cloud)
+	compose, ok := composers[env.Cloud]
+	if !ok {
+		return nil, fmt.Errorf("plinth:cloud %q: this build of the stack program cannot compose it (built with -tags plinthlocal?)", env.Cloud)
 	}
+	return compose(ctx, env)
 }
