@@ -170,10 +170,18 @@ up: ## pulumi up of STACK=<name> (official CLI if it can run Go, else the driver
 policy-report: ## guardrail findings of every stack (rule, resource, result, waiver); fails on a mandatory one
 	$(GO) run ./stacks policy-report $(if $(STACK),--stack $(STACK))
 
-# ---------------------------------------------------------------- not landed yet
-# Each of these says which issue brings it and fails, so nobody mistakes a
-# missing feature for a passing one.
+# ---------------------------------------------------------------- benchmarks
+
+BENCH_TOOLS := $(BIN)/helm $(BIN)/kubectl
+
+$(BIN)/kubectl: tools/kube/go.mod tools/kube/go.sum
+	cd tools/kube && $(GO) build -o $@ -ldflags "$(KUBE_LDFLAGS)" k8s.io/kubernetes/cmd/kubectl
+$(BIN)/helm: tools/helm/go.mod tools/helm/go.sum
+	cd tools/helm && $(GO) build -o $@ helm.sh/helm/v3/cmd/helm
+
+.PHONY: bench-tools
+bench-tools: $(BENCH_TOOLS) ## build Helm and kubectl, the tools plinth is compared with
 
 .PHONY: bench
-bench: ## compile, mock-scale and real-deploy benchmarks
-	@echo "make bench: the benchmarks have not landed yet (issue #12)"; exit 1
+bench: $(TOOLS) $(BENCH_TOOLS) ## compile, mock-scale and real-deploy benchmarks (BENCH_COLD=1 adds cold compiles); writes bench/results/<date>.md
+	$(GO) run ./bench/run $(BENCH_FLAGS)

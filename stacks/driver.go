@@ -50,7 +50,7 @@ type Driver struct {
 // drive is the command line: `stacks <command> [--stack name] …`.
 func drive(args []string, stdout, stderr io.Writer) int {
 	if len(args) == 0 {
-		fmt.Fprintln(stderr, "usage: stacks up|preview|destroy|refresh|outputs|cancel|verify|render|policy-report [--stack NAME] [--refresh] [--show-secrets] [--out DIR]")
+		fmt.Fprintln(stderr, "usage: stacks up|preview|destroy|refresh|outputs|cancel|verify|render|policy-report [--stack NAME] [--refresh] [--show-secrets] [--out DIR] [--workdir DIR]")
 		return 2
 	}
 	cmd := args[0]
@@ -60,6 +60,7 @@ func drive(args []string, stdout, stderr io.Writer) int {
 	showSecrets := fl.Bool("show-secrets", false, "print secret outputs in plaintext")
 	refresh := fl.Bool("refresh", false, "up: refresh the state from the cluster first (after the cluster was recreated)")
 	out := fl.String("out", "out/manifests", "render: directory to write the local stack's manifests to")
+	workdir := fl.String("workdir", "", "directory holding Pulumi.yaml and Pulumi.<stack>.yaml (default: the repository root)")
 	if err := fl.Parse(args[1:]); err != nil {
 		return 2
 	}
@@ -68,7 +69,7 @@ func drive(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, err)
 		return 1
 	}
-	d := &Driver{Root: root, Stack: *stack, Out: stdout, Err: stderr}
+	d := &Driver{Root: root, WorkDir: *workdir, Stack: *stack, Out: stdout, Err: stderr}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 

@@ -1,0 +1,411 @@
+// Command run is plinth's benchmark (make bench). It measures what users
+// feel, beside what they would use instead, and writes a Markdown report to
+// bench/results/<date>.md (and stdout):
+//
+//  1. compile: warm rebuilds after editing one file of each stack build
+//     and component (and cold builds with BENCH_COLD=1), with wall, CPU and
+//     peak RSS, and the Pulumi SDK packages each stack build compiles;
+//  2. mock scale: the local composition of 1–200 applications under mocks;
+//  3. real deploy on the local control plane: plinth (first up, no-change
+//     up, image change, destroy), `helm upgrade --install --wait` of a
+//     chart made of the same rendered objects (and uninstall), and
+//     `kubectl apply --server-side` + `rollout status` (the floor);
+//     interleaved rounds, medians.
+//
+// It never fails on speed.
+package main
+
+import (
+	"bytes"
+	"context"
+	"flag"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"runtime"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/plinth-dev/plinth/components/monitoring"
+	"github.com/plinth-dev/plinth/pkg/localcluster"
+)
+
+func main() {
+	rounds := flag.Int("rounds", 5, "interleaved rounds of the real-deploy benchmark")
+	skip := flag.String("skip", "", "comma-separated sections to skip: compile, mock, deploy")
+	flag.Parse()
+	root, err := os.Getwd()
+	check(err)
+	bin := filepath.Join(root, "bin")
+	var report bytes.Buffer
+	fmt.Fprintf(&report, "# plinth benchmarks, %s\n\n%s\n", time.Now().UTC().Format("2006-01-02 15:04 UTC"), machine())
+	if !strings.Contains(*skip, "compile") {
+		compileSection(&report, root)
+	}
+	if !strings.Contains(*skip, "mock") {
+		mockSection(&report, root)
+	}
+	if !strings.Contains(*skip, "deploy") {
+		deploySection(&report, root, bin, *rounds)
+	}
+	out := filepath.Join(root, "bench", "results", time.Now().UTC().Format("2006-01-02")+".md")
+	check(os.MkdirAll(filepath.Dir(out), 0o755))
+	check(os.WriteFile(out, report.Bytes(), 0o644))
+	fmt.Print(report.String())
+	fmt.Fprintf(os.Stderr, "\nwritten to %s\n", out)
+}
+
+func machine() string {
+	mem := ""
+	if b, err := os.ReadFile("/proc/meminfo"); err == nil {
+		mem = strings.TrimSpace(strings.SplitN(string(b), "\n", 2)[0])
+	}
+	goVersion, _ := exec.Command("go", "version").Output()
+	return fmt.Sprintf("Machine: %d CPUs, %s; %s", runtime.NumCPU(), mem, strings.TrimSpace(string(goVersion)))
+}
+
+// ---------------------------------------------------------------- compile
+
+type target struct {
+	name, pkg, tags, touch string
+}
+
+var targets = []target{
+	{"stack program (local build)", "./stacks", "plinthlocal", "stacks/local.go"},
+	{"stack program (all clouds)", "./stacks", "", "stacks/aws.go"},
+	{"components/app", "./components/app", "", "components/app/app.go"},
+	{"components/monitoring", "./components/monitoring", "", "components/monitoring/monitoring.go"},
+	{"components/awsnetwork", "./components/awsnetwork", "", "components/awsnetwork/network.go"},
+	{"components/eks", "./components/eks", "", "components/eks/cluster.go"},
+	{"components/ecs", "./components/ecs", "", "components/ecs/service.go"},
+	{"components/gcpnetwork", "./components/gcpnetwork", "", "components/gcpnetwork/network.go"},
+	{"components/gke", "./components/gke", "", "components/gke/cluster.go"},
+}
+
+type usage struct {
+	wall, cpu time.Duration
+	rssMB     int
+}
+
+// timed runs cmd under /usr/bin/time -v and returns wall, CPU and peak RSS.
+func timed(dir string, env []string, name string, args ...string) (usage, error) {
+	cmd := exec.Command("/usr/bin/time", append([]string{"-v", name}, args...)...)
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), env...)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	cmd.Stdout = &stderr
+	err := cmd.Run()
+	out := stderr.String()
+	var u usage
+	if m := regexp.MustCompile(`Elapsed \(wall clock\) time \(h:mm:ss or m:ss\): (\S+)`).FindStringSubmatch(out); m != nil {
+		u.wall = clock(m[1])
+	}
+	user := seconds(regexp.MustCompile(`User time \(seconds\): (\S+)`).FindStringSubmatch(out))
+	sys := seconds(regexp.MustCompile(`System time \(seconds\): (\S+)`).FindStringSubmatch(out))
+	u.cpu = user + sys
+	if m := regexp.MustCompile(`Maximum resident set size \(kbytes\): (\d+)`).FindStringSubmatch(out); m != nil {
+		kb, _ := strconv.Atoi(m[1])
+		u.rssMB = kb / 1024
+	}
+	if err != nil {
+		return u, fmt.Errorf("%s %v: %v\n%s", name, args, err, tail(out, 20))
+	}
+	return u, nil
+}
+
+func clock(s string) time.Duration {
+	parts := strings.Split(s, ":")
+	var total float64
+	for _, p := range parts {
+		v, _ := strconv.ParseFloat(p, 64)
+		total = total*60 + v
+	}
+	return time.Duration(total * float64(time.Second))
+}
+
+func seconds(m []string) time.Duration {
+	if m == nil {
+		return 0
+	}
+	v, _ := strconv.ParseFloat(m[1], 64)
+	return time.Duration(v * float64(time.Second))
+}
+
+func build(root string, t target, env []string) (usage, error) {
+	args := []string{"build", "-o", os.DevNull}
+	if t.tags != "" {
+		args = append(args, "-tags", t.tags)
+	}
+	return timed(root, env, "go", append(args, t.pkg)...)
+}
+
+func compileSection(w *bytes.Buffer, root string) {
+	cold := os.Getenv("BENCH_COLD") == "1"
+	fmt.Fprintf(w, "\n## 1. Compile\n\nWarm: rebuild after appending a comment to one file of the package (the edit is undone). ")
+	if cold {
+		fmt.Fprintf(w, "Cold: an empty GOCACHE per target (modules already downloaded).\n\n")
+		fmt.Fprintf(w, "| target | cold wall | cold CPU | cold peak RSS | warm wall | warm CPU | warm peak RSS |\n|---|---|---|---|---|---|---|\n")
+	} else {
+		fmt.Fprintf(w, "Cold builds run with BENCH_COLD=1 (minutes each).\n\n")
+		fmt.Fprintf(w, "| target | warm wall | warm CPU | warm peak RSS |\n|---|---|---|---|\n")
+	}
+	for _, t := range targets {
+		row := "| " + t.name + " | "
+		if cold {
+			cache, err := os.MkdirTemp("", "plinth-gocache-")
+			check(err)
+			u, err := build(root, t, []string{"GOCACHE=" + cache})
+			os.RemoveAll(cache)
+			row += cell(u, err)
+		}
+		if _, err := build(root, t, nil); err != nil { // make sure the cache is warm
+			row += "build failed | | |"
+			fmt.Fprintln(w, row)
+			continue
+		}
+		orig, err := os.ReadFile(filepath.Join(root, t.touch))
+		check(err)
+		check(os.WriteFile(filepath.Join(root, t.touch), append(append([]byte{}, orig...), []byte("\n// bench edit\n")...), 0o644))
+		u, err := build(root, t, nil)
+		check(os.WriteFile(filepath.Join(root, t.touch), orig, 0o644))
+		row += cell(u, err)
+		fmt.Fprintln(w, row)
+	}
+	fmt.Fprintf(w, "\nPulumi SDK packages each stack build compiles:\n\n")
+	for _, t := range targets[:2] {
+		args := []string{"list", "-deps"}
+		if t.tags != "" {
+			args = append(args, "-tags", t.tags)
+		}
+		out, err := exec.Command("go", append(args, t.pkg)...).Output()
+		if err != nil {
+			continue
+		}
+		var sdk []string
+		for _, p := range strings.Fields(string(out)) {
+			if regexp.MustCompile(`^github.com/pulumi/pulumi-(aws|gcp|kubernetes)/sdk/v\d+/go/`).MatchString(p) {
+				sdk = append(sdk, strings.TrimPrefix(p, "github.com/pulumi/"))
+			}
+		}
+		fmt.Fprintf(w, "- %s (%d): %s\n", t.name, len(sdk), strings.Join(sdk, ", "))
+	}
+}
+
+func cell(u usage, err error) string {
+	if err != nil {
+		return "failed | | | "
+	}
+	return fmt.Sprintf("%.1f s | %.1f s | %d MB | ", u.wall.Seconds(), u.cpu.Seconds(), u.rssMB)
+}
+
+// ---------------------------------------------------------------- mock scale
+
+func mockSection(w *bytes.Buffer, root string) {
+	out, err := exec.Command("go", "test", "-run", "^$", "-bench", "BenchmarkCompose|BenchmarkGate", "-benchmem", "-benchtime", "5x", "./stacks").CombinedOutput()
+	fmt.Fprintf(w, "\n## 2. Mock scale\n\nThe local composition of N applications (10 namespaces) under Pulumi mocks, and the guardrail gate (a mock run plus every rule).\n\n| benchmark | ns/op | ms/op | B/op | allocs/op |\n|---|---|---|---|---|\n")
+	if err != nil {
+		fmt.Fprintf(w, "\nbenchmarks failed: %v\n%s\n", err, tail(string(out), 20))
+		return
+	}
+	ns := map[string]float64{}
+	for _, line := range strings.Split(string(out), "\n") {
+		f := strings.Fields(line)
+		if len(f) < 8 || !strings.HasPrefix(f[0], "Benchmark") {
+			continue
+		}
+		name := regexp.MustCompile(`-\d+$`).ReplaceAllString(f[0], "")
+		v, _ := strconv.ParseFloat(f[2], 64)
+		ns[name] = v
+		fmt.Fprintf(w, "| %s | %s | %.0f | %s | %s |\n", name, f[2], v/1e6, f[4], f[6])
+	}
+	if a, b := ns["BenchmarkCompose/apps=200"], ns["BenchmarkCompose/apps=100"]; a > 0 && b > 0 {
+		fmt.Fprintf(w, "\n200 apps / 100 apps: %.2f (linear is 2.00)\n", a/b)
+	}
+}
+
+// ---------------------------------------------------------------- real deploy
+
+type sample map[string][]time.Duration
+
+func (s sample) add(k string, d time.Duration) { s[k] = append(s[k], d) }
+
+func median(ds []time.Duration) time.Duration {
+	if len(ds) == 0 {
+		return 0
+	}
+	c := append([]time.Duration(nil), ds...)
+	sort.Slice(c, func(i, j int) bool { return c[i] < c[j] })
+	return c[len(c)/2]
+}
+
+func deploySection(w *bytes.Buffer, root, bin string, rounds int) {
+	fmt.Fprintf(w, "\n## 3. Real deploy on the local control plane\n\n")
+	for _, tool := range []string{"pulumi", "pulumi-resource-kubernetes", "helm", "kubectl", "kube-apiserver"} {
+		if _, err := os.Stat(filepath.Join(bin, tool)); err != nil {
+			fmt.Fprintf(w, "skipped: %s is missing (make tools bench-tools)\n", tool)
+			return
+		}
+	}
+	work, err := os.MkdirTemp("", "plinth-bench-")
+	check(err)
+	defer os.RemoveAll(work)
+	ctx := context.Background()
+	c, err := localcluster.Up(ctx, localcluster.Options{StateDir: filepath.Join(work, "cluster"), BinDir: bin})
+	check(err)
+	defer c.Stop()
+	check(c.InstallCRDs(ctx, monitoring.CRDs, "crds/*.yaml"))
+
+	stacks := filepath.Join(work, "stacks")
+	run(root, nil, "go", "build", "-tags", "plinthlocal", "-o", stacks, "./stacks")
+	// The same objects for every tool: the local stack's manifests rendered
+	// by the provider.
+	manifests := filepath.Join(work, "manifests")
+	run(root, nil, stacks, "render", "--out", manifests)
+	files, _ := filepath.Glob(filepath.Join(manifests, "*", "*.yaml"))
+	chart := filepath.Join(work, "chart")
+	check(os.MkdirAll(filepath.Join(chart, "templates"), 0o755))
+	check(os.WriteFile(filepath.Join(chart, "Chart.yaml"), []byte("apiVersion: v2\nname: plinth-bench\nversion: 0.1.0\n"), 0o644))
+	flat := filepath.Join(work, "flat")
+	check(os.MkdirAll(flat, 0o755))
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		check(err)
+		name := filepath.Base(f)
+		check(os.WriteFile(filepath.Join(chart, "templates", name), b, 0o644))
+		check(os.WriteFile(filepath.Join(flat, name), b, 0o644))
+	}
+	deps := deployments(files)
+
+	// plinth works on a copy of the stack files, so the image change does
+	// not touch the repository.
+	wd := filepath.Join(work, "wd")
+	check(os.MkdirAll(filepath.Join(wd, "stacks"), 0o755))
+	for _, f := range []string{"Pulumi.yaml", "Pulumi.local.yaml"} {
+		b, err := os.ReadFile(filepath.Join(root, f))
+		check(err)
+		check(os.WriteFile(filepath.Join(wd, f), b, 0o644))
+	}
+	env := []string{
+		"KUBECONFIG=" + c.KubeconfigPath,
+		"PULUMI_BACKEND_URL=file://" + filepath.Join(work, "backend"),
+		"PULUMI_CONFIG_PASSPHRASE=plinth-local-only",
+	}
+	check(os.MkdirAll(filepath.Join(work, "backend"), 0o755))
+	plinth := func(args ...string) time.Duration {
+		return timeIt(root, env, stacks, append(args, "--stack", "local", "--workdir", wd)...)
+	}
+	setImage := func(tag string) {
+		run(wd, append(env, "PULUMI_HOME="+filepath.Join(root, ".state", "pulumi-home")), filepath.Join(bin, "pulumi"),
+			"config", "set", "--path", "--stack", "local", "plinth:apps[0].image", "registry.example.com/plinth/web:"+tag)
+	}
+	helm := func(args ...string) time.Duration { return timeIt(work, env, filepath.Join(bin, "helm"), args...) }
+	kubectl := func(args ...string) time.Duration {
+		return timeIt(work, env, filepath.Join(bin, "kubectl"), args...)
+	}
+	waitGone := func() {
+		for i := 0; i < 600; i++ {
+			out, _ := exec.Command(filepath.Join(bin, "kubectl"), "--kubeconfig", c.KubeconfigPath, "get", "ns", "web", "shop", "monitoring", "--ignore-not-found", "-o", "name").Output()
+			if strings.TrimSpace(string(out)) == "" {
+				return
+			}
+			time.Sleep(100 * time.Millisecond)
+		}
+	}
+
+	s := sample{}
+	for r := 0; r < rounds; r++ {
+		setImage("1.0.0")
+		s.add("plinth first up", plinth("up"))
+		s.add("plinth no-change up", plinth("up"))
+		setImage(fmt.Sprintf("1.0.%d", r+1))
+		s.add("plinth image-change up", plinth("up"))
+		s.add("plinth destroy", plinth("destroy"))
+		waitGone()
+
+		s.add("helm first install", helm("upgrade", "--install", "plinth-bench", chart, "--wait", "--timeout", "5m"))
+		s.add("helm no-change upgrade", helm("upgrade", "--install", "plinth-bench", chart, "--wait", "--timeout", "5m"))
+		s.add("helm uninstall", helm("uninstall", "plinth-bench", "--wait"))
+		waitGone()
+
+		start := time.Now()
+		kubectl("apply", "--server-side", "-f", flat)
+		for _, d := range deps {
+			kubectl("rollout", "status", "-n", d[0], "deployment/"+d[1], "--timeout", "5m")
+		}
+		s.add("kubectl apply + rollout", time.Since(start))
+		s.add("kubectl delete", kubectl("delete", "-f", flat, "--wait"))
+		waitGone()
+	}
+	helmFirst, floor := median(s["helm first install"]), median(s["kubectl apply + rollout"])
+	fmt.Fprintf(w, "%d objects (the local stack: %d Deployments), %d interleaved rounds, whole-process wall time, medians.\n\n", len(files), len(deps), rounds)
+	fmt.Fprintf(w, "| action | median | vs Helm first install | vs kubectl (floor) |\n|---|---|---|---|\n")
+	for _, k := range []string{"plinth first up", "plinth no-change up", "plinth image-change up", "plinth destroy",
+		"helm first install", "helm no-change upgrade", "helm uninstall", "kubectl apply + rollout", "kubectl delete"} {
+		m := median(s[k])
+		fmt.Fprintf(w, "| %s | %.2f s | %.2f× | %.2f× |\n", k, m.Seconds(), ratio(m, helmFirst), ratio(m, floor))
+	}
+	first, nochange := median(s["plinth first up"]), median(s["plinth no-change up"])
+	fmt.Fprintf(w, "\nno-change up / first up: %.2f\n", ratio(nochange, first))
+}
+
+// deployments returns the namespace and name of every Deployment manifest.
+func deployments(files []string) [][2]string {
+	var out [][2]string
+	for _, f := range files {
+		base := filepath.Base(f)
+		if !strings.HasPrefix(base, "apps_v1-deployment-") {
+			continue
+		}
+		b, _ := os.ReadFile(f)
+		ns := regexp.MustCompile(`(?m)^  namespace: (\S+)`).FindStringSubmatch(string(b))
+		name := regexp.MustCompile(`(?m)^  name: (\S+)`).FindStringSubmatch(string(b))
+		if ns != nil && name != nil {
+			out = append(out, [2]string{ns[1], name[1]})
+		}
+	}
+	return out
+}
+
+func ratio(a, b time.Duration) float64 {
+	if b == 0 {
+		return 0
+	}
+	return a.Seconds() / b.Seconds()
+}
+
+func timeIt(dir string, env []string, name string, args ...string) time.Duration {
+	start := time.Now()
+	run(dir, env, name, args...)
+	return time.Since(start)
+}
+
+func run(dir string, env []string, name string, args ...string) {
+	cmd := exec.Command(name, args...)
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), env...)
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "%s %s: %v\n%s\n", name, strings.Join(args, " "), err, tail(string(out), 30))
+		os.Exit(1)
+	}
+}
+
+func tail(s string, n int) string {
+	lines := strings.Split(strings.TrimRight(s, "\n"), "\n")
+	if len(lines) > n {
+		lines = lines[len(lines)-n:]
+	}
+	return strings.Join(lines, "\n")
+}
+
+func check(err error) {
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "bench:", err)
+		os.Exit(1)
+	}
+}
