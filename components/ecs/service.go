@@ -51,7 +51,8 @@ type Service struct {
 }
 
 // ContainerDefinition is the container of the task, as ECS reads it from
-// the task definition's JSON.
+// the task definition's JSON; its fields and the types below mirror the
+// ECS container definition fields of the same JSON names.
 type ContainerDefinition struct {
 	Name                   string            `json:"name"`
 	Image                  string            `json:"image"`

@@ -69,6 +69,8 @@ type Invoke struct {
 	Args resource.PropertyMap
 }
 
+// NewResource records a registration (or read) and answers it with the
+// default or overridden outputs.
 func (m *mocks) NewResource(args pulumi.MockResourceArgs) (string, resource.PropertyMap, error) {
 	r := Resource{
 		Type:     args.TypeToken,
@@ -111,6 +113,7 @@ func (m *mocks) NewResource(args pulumi.MockResourceArgs) (string, resource.Prop
 	return r.ID, out, nil
 }
 
+// Call records a provider function call and answers it.
 func (m *mocks) Call(args pulumi.MockCallArgs) (resource.PropertyMap, error) {
 	m.mu.Lock()
 	m.invokes = append(m.invokes, Invoke{Token: args.Token, Args: args.Args})
