@@ -49,12 +49,17 @@
 //	| topology spread                  | zones and nodes, maxSkew 1, ScheduleAnyway                 |
 //	| PodDisruptionBudget              | maxUnavailable 1, unhealthy pods always evictable          |
 //	| NetworkPolicy                    | deny all ingress; monitoring namespace to metrics          |
-//	| Service                          | ClusterIP, 80 to http                                      |
+//	| Service                          | ClusterIP, 80 to http; not awaited (pulumi.com/skipAwait)   |
 //	| Ingress (when set)               | class nginx, path /                                        |
 //	| image pull policy                | IfNotPresent                                               |
 //
 // Each default is also written on its field in Args, where a test checks
 // it against the code.
+//
+// Services carry pulumi.com/skipAwait: the provider's Service await waits
+// a fixed 10 s after every endpoint change, and the Deployment await has
+// already proven the selected pods ready. The image version label goes on
+// Deployments and pods only, so an image change updates nothing else.
 //
 // # Autoscaling and replicas
 //
