@@ -158,6 +158,31 @@ func TestE2ELocalStack(t *testing.T) {
 	e := setup(t)
 	ctx := context.Background()
 
+	t.Run("every node heartbeats through a Lease, as kubelets do", func(t *testing.T) {
+		// Without leases kwok's status heartbeat can lapse the node
+		// lifecycle controller's grace period; nodes then flip NotReady
+		// and rollouts stall.
+		nodes, err := e.kube.CoreV1().Nodes().List(ctx, metav1.ListOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(nodes.Items) == 0 {
+			t.Fatal("the local cluster has no nodes")
+		}
+		for _, n := range nodes.Items {
+			eventually(t, 30*time.Second, "node "+n.Name+" holds a lease", func() error {
+				l, err := e.kube.CoordinationV1().Leases("kube-node-lease").Get(ctx, n.Name, metav1.GetOptions{})
+				if err != nil {
+					return err
+				}
+				if l.Spec.RenewTime == nil || l.Spec.LeaseDurationSeconds == nil {
+					return errorf("lease %s has no renew time or duration", n.Name)
+				}
+				return nil
+			})
+		}
+	})
+
 	t.Run("a non-compliant stack is blocked before anything is created", func(t *testing.T) {
 		// Valid for the app component (the tag is allowed explicitly) but
 		// against guardrail PL-K8S-006: images must be pinned.

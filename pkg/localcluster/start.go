@@ -143,6 +143,12 @@ func start(ctx context.Context, o Options) (*Cluster, error) {
 		"--manage-all-nodes=false",
 		"--manage-nodes-with-annotation-selector="+kwokAnnotation+"=fake",
 		"--server-address=127.0.0.1:"+strconv.Itoa(ports["kwok"]),
+		// Heartbeat through node Leases, as kubelets do. Without this flag
+		// kwok refreshes node status only every 20-45 s (its default
+		// node-heartbeat stage), so the node lifecycle controller's 50 s
+		// grace period lapses under load: every node flips NotReady, its
+		// pods are marked unready, and rollouts stall.
+		"--node-lease-duration-seconds=40",
 	); err != nil {
 		return nil, err
 	}
