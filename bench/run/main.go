@@ -34,7 +34,22 @@ import (
 	"github.com/plinth-dev/plinth/pkg/localcluster"
 )
 
+// failure aborts the benchmark. It is raised as a panic so that every
+// deferred cleanup on the way up (above all the local control plane's
+// Stop) runs before the process exits; os.Exit would leak the cluster.
+type failure struct{ msg string }
+
 func main() {
+	defer func() {
+		if r := recover(); r != nil {
+			f, ok := r.(failure)
+			if !ok {
+				panic(r)
+			}
+			fmt.Fprintln(os.Stderr, f.msg)
+			os.Exit(1)
+		}
+	}()
 	rounds := flag.Int("rounds", 5, "interleaved rounds of the real-deploy benchmark")
 	skip := flag.String("skip", "", "comma-separated sections to skip: compile, mock, deploy")
 	flag.Parse()
@@ -269,15 +284,26 @@ func deploySection(w *bytes.Buffer, root, bin string, rounds int) {
 	files, _ := filepath.Glob(filepath.Join(manifests, "*", "*.yaml"))
 	chart := filepath.Join(work, "chart")
 	check(os.MkdirAll(filepath.Join(chart, "templates"), 0o755))
+	check(os.MkdirAll(filepath.Join(chart, "files"), 0o755))
 	check(os.WriteFile(filepath.Join(chart, "Chart.yaml"), []byte("apiVersion: v2\nname: plinth-bench\nversion: 0.1.0\n"), 0o644))
+	// The manifests go in as files, not templates: the dashboards hold
+	// Grafana's own {{…}} placeholders, which Helm must not evaluate.
+	check(os.WriteFile(filepath.Join(chart, "templates", "all.yaml"), []byte(
+		"{{- range $path, $_ := .Files.Glob \"files/*.yaml\" }}\n---\n{{ $.Files.Get $path }}\n{{- end }}\n"), 0o644))
 	flat := filepath.Join(work, "flat")
 	check(os.MkdirAll(flat, 0o755))
 	for _, f := range files {
 		b, err := os.ReadFile(f)
 		check(err)
 		name := filepath.Base(f)
-		check(os.WriteFile(filepath.Join(chart, "templates", name), b, 0o644))
-		check(os.WriteFile(filepath.Join(flat, name), b, 0o644))
+		check(os.WriteFile(filepath.Join(chart, "files", name), b, 0o644))
+		// kubectl applies a directory in file-name order, so the
+		// Namespaces go first, as a user would arrange them.
+		flatName := "1-" + name
+		if strings.HasPrefix(name, "v1-namespace-") {
+			flatName = "0-" + name
+		}
+		check(os.WriteFile(filepath.Join(flat, flatName), b, 0o644))
 	}
 	deps := deployments(files)
 
@@ -317,9 +343,27 @@ func deploySection(w *bytes.Buffer, root, bin string, rounds int) {
 		}
 	}
 
+	// rollout waits for one Deployment and, when it does not finish, says
+	// what the namespace looked like.
+	rollout := func(d [2]string) {
+		defer func() {
+			if r := recover(); r != nil {
+				out, _ := exec.Command(filepath.Join(bin, "kubectl"), "--kubeconfig", c.KubeconfigPath, "get",
+					"deploy,rs,pods,hpa,pdb,events", "-n", d[0], "-o", "wide").CombinedOutput()
+				msg := fmt.Sprint(r)
+				if f, ok := r.(failure); ok {
+					msg = f.msg
+				}
+				panic(failure{fmt.Sprintf("%s\nnamespace %s:\n%s", msg, d[0], out)})
+			}
+		}()
+		kubectl("rollout", "status", "-n", d[0], "deployment/"+d[1], "--timeout", "2m")
+	}
 	s := sample{}
 	for r := 0; r < rounds; r++ {
-		setImage("1.0.0")
+		if r > 0 { // the stack exists from the first round on
+			setImage("1.0.0")
+		}
 		s.add("plinth first up", plinth("up"))
 		s.add("plinth no-change up", plinth("up"))
 		setImage(fmt.Sprintf("1.0.%d", r+1))
@@ -335,7 +379,7 @@ func deploySection(w *bytes.Buffer, root, bin string, rounds int) {
 		start := time.Now()
 		kubectl("apply", "--server-side", "-f", flat)
 		for _, d := range deps {
-			kubectl("rollout", "status", "-n", d[0], "deployment/"+d[1], "--timeout", "5m")
+			rollout(d)
 		}
 		s.add("kubectl apply + rollout", time.Since(start))
 		s.add("kubectl delete", kubectl("delete", "-f", flat, "--wait"))
@@ -390,8 +434,7 @@ func run(dir string, env []string, name string, args ...string) {
 	cmd.Env = append(os.Environ(), env...)
 	out, err := cmd.CombinedOutput()
 	if err != nil {
-		fmt.Fprintf(os.Stderr, "%s %s: %v\n%s\n", name, strings.Join(args, " "), err, tail(string(out), 30))
-		os.Exit(1)
+		panic(failure{fmt.Sprintf("%s %s: %v\n%s", name, strings.Join(args, " "), err, tail(string(out), 30))})
 	}
 }
 
@@ -405,7 +448,6 @@ func tail(s string, n int) string {
 
 func check(err error) {
 	if err != nil {
-		fmt.Fprintln(os.Stderr, "bench:", err)
-		os.Exit(1)
+		panic(failure{"bench: " + err.Error()})
 	}
 }
