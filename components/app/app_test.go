@@ -123,21 +123,13 @@ func TestProdRollingDefaults(t *testing.T) {
 	} {
 		checks[c+k] = v
 	}
-	for path, want := range checks {
-		if got := d.Value(t, path); got != want {
-			t.Errorf("Deployment %s = %#v, want %#v", path, got, want)
-		}
-	}
+	d.Expect(t, checks)
 
 	svc := s.Get(t, service, "web-service")
-	for path, want := range map[string]any{
+	svc.Expect(t, map[string]any{
 		"spec.type": "ClusterIP", "spec.ports[0].port": 80.0, "spec.ports[0].targetPort": "http",
 		"spec.ports[1].name": "metrics", `spec.selector["app.kubernetes.io/name"]`: "web",
-	} {
-		if got := svc.Value(t, path); got != want {
-			t.Errorf("Service %s = %#v, want %#v", path, got, want)
-		}
-	}
+	})
 	if svc.String(t, `metadata.annotations["pulumi.com/skipAwait"]`) != "true" {
 		t.Errorf("the Service is awaited; the Deployment await already proves its pods ready")
 	}
@@ -149,17 +141,13 @@ func TestProdRollingDefaults(t *testing.T) {
 	}
 
 	hpa := s.Get(t, hpaType, "web-hpa")
-	for path, want := range map[string]any{
+	hpa.Expect(t, map[string]any{
 		"spec.minReplicas": 3.0, "spec.maxReplicas": 10.0,
 		"spec.scaleTargetRef.kind": "Deployment", "spec.scaleTargetRef.name": "web",
 		"spec.metrics[0].resource.name":                      "cpu",
 		"spec.metrics[0].resource.target.averageUtilization": 70.0,
 		"spec.behavior.scaleDown.stabilizationWindowSeconds": 300.0,
-	} {
-		if got := hpa.Value(t, path); got != want {
-			t.Errorf("HPA %s = %#v, want %#v", path, got, want)
-		}
-	}
+	})
 	if hpa.Has("spec.metrics[1]") {
 		t.Errorf("HPA has a memory metric without TargetMemoryPercent")
 	}
@@ -438,15 +426,11 @@ func TestExternalSecret(t *testing.T) {
 		Store: "aws-secrets", Data: []app.ExternalSecretData{{Name: "DB_URL", RemoteKey: "prod/db", Property: "url"}},
 	}})
 	es := s.Get(t, "kubernetes:external-secrets.io/v1beta1:ExternalSecret", "web-externalsecret")
-	for path, want := range map[string]any{
+	es.Expect(t, map[string]any{
 		"spec.secretStoreRef.name": "aws-secrets", "spec.secretStoreRef.kind": "ClusterSecretStore",
 		"spec.target.name": "web-external", "spec.refreshInterval": "1h",
 		"spec.data[0].secretKey": "DB_URL", "spec.data[0].remoteRef.key": "prod/db", "spec.data[0].remoteRef.property": "url",
-	} {
-		if got := es.Value(t, path); got != want {
-			t.Errorf("ExternalSecret %s = %v, want %v", path, got, want)
-		}
-	}
+	})
 	d := s.Get(t, deployment, "web-deployment")
 	if got := d.String(t, "spec.template.spec.containers[0].envFrom[0].secretRef.name"); got != "web-external" {
 		t.Fatalf("envFrom = %q, want the synced Secret", got)
@@ -520,15 +504,11 @@ func TestNetworkPolicySources(t *testing.T) {
 func TestIngress(t *testing.T) {
 	s, web := deploy(t, app.Args{Image: image, Ingress: &app.IngressArgs{Host: "web.example.com", TLSSecret: "web-tls"}})
 	ing := s.Get(t, ingType, "web-ingress")
-	for path, want := range map[string]any{
+	ing.Expect(t, map[string]any{
 		"spec.ingressClassName": "nginx", "spec.rules[0].host": "web.example.com",
 		"spec.rules[0].http.paths[0].path": "/", "spec.rules[0].http.paths[0].backend.service.name": "web",
 		"spec.tls[0].secretName": "web-tls",
-	} {
-		if got := ing.Value(t, path); got != want {
-			t.Errorf("Ingress %s = %v, want %v", path, got, want)
-		}
-	}
+	})
 	if got := plinthtest.Await(t, web.URL).Value; got != "https://web.example.com/" {
 		t.Fatalf("URL = %v", got)
 	}

@@ -54,14 +54,10 @@ func deploy(t *testing.T, args ecs.Args) (*plinthtest.Stack, *ecs.Service) {
 func TestTaskDefinition(t *testing.T) {
 	s, _ := deploy(t, prodArgs())
 	td := s.One(t, "aws:ecs/taskDefinition:TaskDefinition")
-	for path, want := range map[string]any{
+	td.Expect(t, map[string]any{
 		"cpu": "512", "memory": "1024", "networkMode": "awsvpc", "requiresCompatibilities[0]": "FARGATE",
 		"runtimePlatform.operatingSystemFamily": "LINUX",
-	} {
-		if got := td.Value(t, path); got != want {
-			t.Errorf("task %s = %v, want %v", path, got, want)
-		}
-	}
+	})
 	var defs []ecs.ContainerDefinition
 	if err := json.Unmarshal([]byte(td.String(t, "containerDefinitions")), &defs); err != nil {
 		t.Fatalf("container definitions are not JSON: %v", err)
@@ -133,14 +129,10 @@ func TestIAM(t *testing.T) {
 func TestLoadBalancer(t *testing.T) {
 	s, svc := deploy(t, prodArgs())
 	alb := s.One(t, "aws:lb/loadBalancer:LoadBalancer")
-	for path, want := range map[string]any{
+	alb.Expect(t, map[string]any{
 		"internal": false, "loadBalancerType": "application", "dropInvalidHeaderFields": true,
 		"enableDeletionProtection": true, "desyncMitigationMode": "strictest", "subnets[0]": "subnet-d",
-	} {
-		if got := alb.Value(t, path); got != want {
-			t.Errorf("ALB %s = %v, want %v", path, got, want)
-		}
-	}
+	})
 	if n := alb.String(t, "name"); len(n) > 32 {
 		t.Errorf("ALB name %q is longer than 32", n)
 	}
@@ -179,16 +171,12 @@ func TestSecurityGroupsAndService(t *testing.T) {
 		}
 	}
 	svc := s.One(t, "aws:ecs/service:Service")
-	for path, want := range map[string]any{
+	svc.Expect(t, map[string]any{
 		"launchType": "FARGATE", "platformVersion": "LATEST", "networkConfiguration.assignPublicIp": false,
 		"deploymentCircuitBreaker.enable": true, "deploymentCircuitBreaker.rollback": true,
 		"deploymentMinimumHealthyPercent": 100.0, "deploymentMaximumPercent": 200.0,
 		"enableExecuteCommand": false, "desiredCount": 3.0, "healthCheckGracePeriodSeconds": 60.0,
-	} {
-		if got := svc.Value(t, path); got != want {
-			t.Errorf("service %s = %v, want %v", path, got, want)
-		}
-	}
+	})
 	if !slices.Equal(svc.IgnoreChanges, []string{"desiredCount"}) {
 		t.Errorf("service ignoreChanges = %v", svc.IgnoreChanges)
 	}

@@ -45,7 +45,7 @@ func deploy(t *testing.T, args eks.Args) (*plinthtest.Stack, *eks.Cluster) {
 func TestSecureCluster(t *testing.T) {
 	s, c := deploy(t, prodArgs())
 	cl := s.One(t, clusterType)
-	for path, want := range map[string]any{
+	cl.Expect(t, map[string]any{
 		"name":                            "plinth-prod-main",
 		"version":                         "1.33",
 		"vpcConfig.endpointPrivateAccess": true,
@@ -55,11 +55,7 @@ func TestSecureCluster(t *testing.T) {
 		"accessConfig.bootstrapClusterCreatorAdminPermissions": false,
 		"upgradePolicy.supportType":                            "STANDARD",
 		"tags.managed-by":                                      "plinth",
-	} {
-		if got := cl.Value(t, path); got != want {
-			t.Errorf("cluster %s = %#v, want %#v", path, got, want)
-		}
-	}
+	})
 	if cl.Has("vpcConfig.publicAccessCidrs") {
 		t.Errorf("a private cluster lists public access CIDRs")
 	}
@@ -105,7 +101,7 @@ func TestSecureCluster(t *testing.T) {
 func TestNodes(t *testing.T) {
 	s, _ := deploy(t, prodArgs())
 	ng := s.One(t, ngType)
-	for path, want := range map[string]any{
+	ng.Expect(t, map[string]any{
 		"nodeGroupName":             "general",
 		"capacityType":              "ON_DEMAND",
 		"amiType":                   "AL2023_x86_64_STANDARD",
@@ -113,27 +109,19 @@ func TestNodes(t *testing.T) {
 		"scalingConfig.minSize":     3.0,
 		"scalingConfig.maxSize":     10.0,
 		"scalingConfig.desiredSize": 3.0,
-	} {
-		if got := ng.Value(t, path); got != want {
-			t.Errorf("node group %s = %#v, want %#v", path, got, want)
-		}
-	}
+	})
 	if !slices.Equal(ng.IgnoreChanges, []string{"scalingConfig.desiredSize"}) {
 		t.Errorf("node group ignoreChanges = %v, want the autoscaler-owned desired size", ng.IgnoreChanges)
 	}
 	lt := s.One(t, ltType)
-	for path, want := range map[string]any{
+	lt.Expect(t, map[string]any{
 		"metadataOptions.httpTokens":                    "required",
 		"metadataOptions.httpPutResponseHopLimit":       1.0,
 		"blockDeviceMappings[0].ebs.encrypted":          "true",
 		"blockDeviceMappings[0].ebs.volumeType":         "gp3",
 		"blockDeviceMappings[0].ebs.volumeSize":         50.0,
 		"networkInterfaces[0].associatePublicIpAddress": "false",
-	} {
-		if got := lt.Value(t, path); got != want {
-			t.Errorf("launch template %s = %#v, want %#v", path, got, want)
-		}
-	}
+	})
 
 	nodeRole := s.Get(t, roleType, "main-node-role")
 	trust, _ := awsiam.Parse(nodeRole.String(t, "assumeRolePolicy"))

@@ -28,16 +28,12 @@ func TestNetwork(t *testing.T) {
 		t.Fatalf("network = %s", nw.JSON())
 	}
 	sub := s.One(t, "gcp:compute/subnetwork:Subnetwork")
-	for path, want := range map[string]any{
+	sub.Expect(t, map[string]any{
 		"ipCidrRange": "10.16.0.0/20", "privateIpGoogleAccess": true, "region": "europe-west1",
 		"secondaryIpRanges[0].rangeName": "pods", "secondaryIpRanges[0].ipCidrRange": "10.20.0.0/14",
 		"secondaryIpRanges[1].rangeName": "services", "secondaryIpRanges[1].ipCidrRange": "10.16.16.0/20",
 		"logConfig.metadata": "INCLUDE_ALL_METADATA",
-	} {
-		if got := sub.Value(t, path); got != want {
-			t.Errorf("subnetwork %s = %v, want %v", path, got, want)
-		}
-	}
+	})
 	var nets []*net.IPNet
 	for _, c := range []string{n.NodesCIDR, n.ServicesCIDR, n.PodsCIDR} {
 		_, x, _ := net.ParseCIDR(c)

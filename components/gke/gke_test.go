@@ -41,7 +41,7 @@ func deploy(t *testing.T, args gke.Args) (*plinthtest.Stack, *gke.Cluster) {
 func TestSaferCluster(t *testing.T) {
 	s, c := deploy(t, prodArgs())
 	cl := s.One(t, clusterType)
-	for path, want := range map[string]any{
+	cl.Expect(t, map[string]any{
 		"name":                  "gcp-prod-main",
 		"location":              "europe-west1",
 		"removeDefaultNodePool": true,
@@ -63,11 +63,7 @@ func TestSaferCluster(t *testing.T) {
 		"maintenancePolicy.dailyMaintenanceWindow.startTime":        "03:00",
 		"deletionProtection":                                        true,
 		"nodeConfig.workloadMetadataConfig.mode":                    "GKE_METADATA",
-	} {
-		if got := cl.Value(t, path); got != want {
-			t.Errorf("cluster %s = %#v, want %#v", path, got, want)
-		}
-	}
+	})
 	if got := cl.Value(t, "loggingConfig.enableComponents"); !reflect.DeepEqual(got, []any{"SYSTEM_COMPONENTS", "WORKLOADS", "APISERVER"}) {
 		t.Errorf("logging = %v", got)
 	}
@@ -79,7 +75,7 @@ func TestSaferCluster(t *testing.T) {
 	}
 
 	pool := s.One(t, poolType)
-	for path, want := range map[string]any{
+	pool.Expect(t, map[string]any{
 		"name": "general", "location": "europe-west1",
 		"autoscaling.minNodeCount": 3.0, "autoscaling.maxNodeCount": 10.0,
 		"management.autoRepair": true, "management.autoUpgrade": true,
@@ -90,11 +86,7 @@ func TestSaferCluster(t *testing.T) {
 		"nodeConfig.shieldedInstanceConfig.enableIntegrityMonitoring": true,
 		`nodeConfig.metadata["disable-legacy-endpoints"]`:             "true",
 		"nodeConfig.diskType":                                         "pd-balanced",
-	} {
-		if got := pool.Value(t, path); got != want {
-			t.Errorf("pool %s = %#v, want %#v", path, got, want)
-		}
-	}
+	})
 	email := plinthtest.Await(t, c.NodeServiceAccount).Value.(string)
 	if pool.String(t, "nodeConfig.serviceAccount") != email || !strings.HasSuffix(email, "@acme-platform.iam.gserviceaccount.com") {
 		t.Errorf("pool service account = %v, want the dedicated %s", pool.Value(t, "nodeConfig.serviceAccount"), email)

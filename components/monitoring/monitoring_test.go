@@ -60,19 +60,15 @@ func TestInstallModeChartAndTypedValues(t *testing.T) {
 	if !chart.Remote {
 		t.Errorf("Chart v4 should be registered as a remote component")
 	}
-	for path, want := range map[string]any{
+	chart.Expect(t, map[string]any{
 		"chart":               "kube-prometheus-stack",
 		"name":                "kube-prometheus-stack",
 		"version":             "79.5.0",
 		"repositoryOpts.repo": repo,
 		"namespace":           "monitoring",
-	} {
-		if got := chart.Value(t, path); got != want {
-			t.Errorf("chart %s = %v, want %v", path, got, want)
-		}
-	}
+	})
 	spec := "values.prometheus.prometheusSpec."
-	for path, want := range map[string]any{
+	chart.Expect(t, map[string]any{
 		spec + "retention":                                                       "30d",
 		spec + "replicas":                                                        2.0,
 		spec + "scrapeInterval":                                                  "30s",
@@ -89,11 +85,7 @@ func TestInstallModeChartAndTypedValues(t *testing.T) {
 		"values.alertmanager.alertmanagerSpec.configSecret":                      "monitoring-alertmanager-config",
 		"values.alertmanager.alertmanagerSpec.replicas":                          2.0,
 		"values.crds.enabled":                                                    true,
-	} {
-		if got := chart.Value(t, path); got != want {
-			t.Errorf("chart %s = %#v, want %#v", path, got, want)
-		}
-	}
+	})
 	if !slices.ContainsFunc(chart.Dependencies, func(d string) bool { return strings.HasSuffix(d, "::monitoring-grafana-admin") }) {
 		t.Errorf("chart does not depend on the Grafana secret: %v", chart.Dependencies)
 	}
@@ -287,16 +279,12 @@ func TestOCIRepositoryAndExtraValues(t *testing.T) {
 	if chart.String(t, "chart") != "oci://charts.example.com/mirror/kube-prometheus-stack" || chart.Has("repositoryOpts") || chart.String(t, "version") != "80.0.1" {
 		t.Fatalf("OCI chart = %v / %v", chart.Value(t, "chart"), chart.Value(t, "version"))
 	}
-	for path, want := range map[string]any{
+	chart.Expect(t, map[string]any{
 		"values.prometheus.prometheusSpec.retention":      "45d",
 		"values.prometheus.prometheusSpec.walCompression": true,
 		"values.prometheus.prometheusSpec.replicas":       2.0, // kept from plinth's values
 		"values.nodeExporter.enabled":                     false,
-	} {
-		if got := chart.Value(t, path); got != want {
-			t.Errorf("%s = %#v, want %#v", path, got, want)
-		}
-	}
+	})
 }
 
 func TestDevTierValues(t *testing.T) {

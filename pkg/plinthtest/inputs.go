@@ -93,6 +93,18 @@ func (r Resource) Value(t testing.TB, path string) any {
 	return Plain(v)
 }
 
+// Expect checks the plain value (see Value) at each path of want, and
+// reports every path whose value differs. Values compare with ==, so want
+// holds what Plain returns: string, float64, bool or nil.
+func (r Resource) Expect(t testing.TB, want map[string]any) {
+	t.Helper()
+	for path, w := range want {
+		if got := r.Value(t, path); got != w {
+			t.Errorf("%s %q: %s = %#v, want %#v", r.Type, r.Name, path, got, w)
+		}
+	}
+}
+
 // String returns the string at path, or fails the test.
 func (r Resource) String(t testing.TB, path string) string {
 	t.Helper()

@@ -1,6 +1,7 @@
 package plinthtest
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
@@ -170,5 +171,31 @@ func TestPlaintextFindsValuesOutsideSecrets(t *testing.T) {
 	}
 	if got := s.Plaintext("apps"); len(got) == 0 || got[0] != "kubernetes:core/v1:Namespace w-ns metadata.name" {
 		t.Fatalf("Plaintext(apps) = %v, want the namespace name first", got)
+	}
+}
+
+// recorder is a testing.TB that keeps the errors it is given.
+type recorder struct {
+	testing.TB
+	errors []string
+}
+
+func (r *recorder) Helper() {}
+func (r *recorder) Errorf(format string, args ...any) {
+	r.errors = append(r.errors, fmt.Sprintf(format, args...))
+}
+
+func TestExpectReportsEveryMismatch(t *testing.T) {
+	r := Resource{Type: "test:Thing", Name: "x", Inputs: resource.NewPropertyMapFromMap(map[string]any{
+		"spec": map[string]any{"replicas": 3, "name": "web"},
+	})}
+	rec := &recorder{TB: t}
+	r.Expect(rec, map[string]any{"spec.replicas": 3.0, "spec.name": "web"})
+	if len(rec.errors) != 0 {
+		t.Fatalf("matching values reported: %v", rec.errors)
+	}
+	r.Expect(rec, map[string]any{"spec.replicas": 2.0, "spec.name": "api"})
+	if len(rec.errors) != 2 || !strings.Contains(strings.Join(rec.errors, "\n"), `spec.replicas = 3, want 2`) {
+		t.Fatalf("want both mismatches reported, got %v", rec.errors)
 	}
 }
