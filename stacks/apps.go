@@ -92,3 +92,20 @@ func namespaces(env *config.Environment) []string {
 	}
 	return out
 }
+
+// bindCloudIdentities gives every application that asks for a cloud
+// identity (plinth:apps[i].cloudIdentity) the one bind creates for it,
+// recorded in its app.Args.
+func bindCloudIdentities(env *config.Environment, apps map[string]app.Args, bind func(a config.App, args *app.Args) error) error {
+	for _, a := range env.Apps {
+		if !a.CloudIdentity {
+			continue
+		}
+		args := apps[a.Name]
+		if err := bind(a, &args); err != nil {
+			return err
+		}
+		apps[a.Name] = args
+	}
+	return nil
+}

@@ -84,17 +84,16 @@ func composeAWS(ctx *pulumi.Context, env *config.Environment) (map[string]pulumi
 	if err != nil {
 		return nil, err
 	}
-	for _, a := range env.Apps {
-		if !a.CloudIdentity {
-			continue
-		}
+	// IRSA: an IAM role each such app's service account can assume.
+	if err := bindCloudIdentities(env, apps, func(a config.App, args *app.Args) error {
 		role, err := cluster.ServiceAccountRole(ctx, a.Name, eks.ServiceAccountRoleArgs{Namespace: a.Namespace, ServiceAccount: a.Name})
 		if err != nil {
-			return nil, err
+			return err
 		}
-		args := apps[a.Name]
 		args.ServiceAccount.AWSRoleARN = role.Arn
-		apps[a.Name] = args
+		return nil
+	}); err != nil {
+		return nil, err
 	}
 	outputs, err := kubernetesWorkloads(ctx, env, apps, monArgs, pulumi.Provider(cluster.Provider))
 	if err != nil {

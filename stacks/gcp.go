@@ -60,17 +60,17 @@ func composeGCP(ctx *pulumi.Context, env *config.Environment) (map[string]pulumi
 	if err != nil {
 		return nil, err
 	}
-	for _, a := range env.Apps {
-		if !a.CloudIdentity {
-			continue
-		}
+	// Workload Identity: a Google service account each such app's service
+	// account acts as.
+	if err := bindCloudIdentities(env, apps, func(a config.App, args *app.Args) error {
 		gsa, err := cluster.WorkloadIdentity(ctx, a.Name, gke.WorkloadIdentityArgs{Namespace: a.Namespace, ServiceAccount: a.Name})
 		if err != nil {
-			return nil, err
+			return err
 		}
-		args := apps[a.Name]
 		args.ServiceAccount.GCPServiceAccount = gsa.Email
-		apps[a.Name] = args
+		return nil
+	}); err != nil {
+		return nil, err
 	}
 	outputs, err := kubernetesWorkloads(ctx, env, apps, monArgs, pulumi.Provider(cluster.Provider))
 	if err != nil {
