@@ -56,6 +56,10 @@ func TestCloudStacks(t *testing.T) {
 			if strings.HasPrefix(stack, "gcp") {
 				want["plinth:gcp:Network"], want["plinth:gcp:GkeCluster"] = 1, 1
 				want["gcp:serviceaccount/iAMMember:IAMMember"] = 1 // Workload Identity for web
+				sa := s.Get(t, "kubernetes:core/v1:ServiceAccount", "web-serviceaccount")
+				if gsa := sa.String(t, `metadata.annotations["iam.gke.io/gcp-service-account"]`); !strings.Contains(gsa, "@acme-platform.iam.gserviceaccount.com") {
+					t.Errorf("web's service account acts as %q, want its Workload Identity account", gsa)
+				}
 			} else {
 				want["plinth:aws:Network"], want["plinth:aws:EksCluster"], want["plinth:aws:EcsService"] = 1, 1, 1
 				if _, ok := outs["albDnsName"]; !ok {
