@@ -33,7 +33,7 @@ func TestCloudStacks(t *testing.T) {
 	for _, stack := range []string{"dev", "staging", "prod", "gcp-prod"} {
 		t.Run(stack, func(t *testing.T) {
 			s, outs := runStack(t, stack)
-			restrictedPods(t, s)
+			s.RequireRestrictedPods(t)
 			if leaks := s.Plaintext(standIns(t, stack)...); len(leaks) != 0 {
 				t.Fatalf("secret config in plaintext inputs:\n%s", strings.Join(leaks, "\n"))
 			}

@@ -12,7 +12,6 @@ import (
 
 	"github.com/plinth-dev/plinth/pkg/config"
 	"github.com/plinth-dev/plinth/pkg/plinthtest"
-	"github.com/plinth-dev/plinth/pkg/podsecurity"
 )
 
 // runStack runs Program with the stack's own config file under mocks and
@@ -48,18 +47,6 @@ func runStack(t *testing.T, stack string) (*plinthtest.Stack, map[string]plintht
 	return s, outs
 }
 
-// restrictedPods checks every pod template registered with the upstream
-// Pod Security evaluator.
-func restrictedPods(t *testing.T, s *plinthtest.Stack) {
-	t.Helper()
-	for _, d := range s.ByType("kubernetes:apps/v1:Deployment") {
-		res, err := podsecurity.EvaluateJSON(podsecurity.Restricted, d.Value(t, "spec.template"))
-		if err != nil || !res.Allowed {
-			t.Errorf("Deployment %q is not restricted: %v %v", d.Name, res, err)
-		}
-	}
-}
-
 func TestLocalStack(t *testing.T) {
 	t.Setenv("KUBECONFIG", "")
 	s, outs := runStack(t, "local")
@@ -82,7 +69,7 @@ func TestLocalStack(t *testing.T) {
 	if got := s.Counts(); !reflect.DeepEqual(got, want) {
 		t.Fatalf("local inventory:\n%s", s.Inventory())
 	}
-	restrictedPods(t, s)
+	s.RequireRestrictedPods(t)
 	if leaks := s.Plaintext("stand-in-for-plinth:dbPassword"); len(leaks) != 0 {
 		t.Fatalf("the DB password is in plaintext inputs: %v", leaks)
 	}

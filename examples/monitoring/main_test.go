@@ -4,7 +4,6 @@ import (
 	"testing"
 
 	"github.com/plinth-dev/plinth/pkg/plinthtest"
-	"github.com/plinth-dev/plinth/pkg/podsecurity"
 )
 
 // TestProgram runs the example under mocks with the config its doc names,
@@ -20,11 +19,6 @@ func TestProgram(t *testing.T) {
 	if len(s.Resources) == 0 {
 		t.Fatalf("the example registered nothing")
 	}
-	for _, d := range s.ByType("kubernetes:apps/v1:Deployment") {
-		res, err := podsecurity.EvaluateJSON(podsecurity.Restricted, d.Value(t, "spec.template"))
-		if err != nil || !res.Allowed {
-			t.Errorf("Deployment %q is not restricted: %v %v", d.Name, res, err)
-		}
-	}
+	s.RequireRestrictedPods(t)
 	t.Logf("registered:\n%s", s.Inventory())
 }

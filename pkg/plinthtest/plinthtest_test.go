@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	appsv1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/apps/v1"
 	corev1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/core/v1"
 	metav1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/meta/v1"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
@@ -197,5 +198,28 @@ func TestExpectReportsEveryMismatch(t *testing.T) {
 	r.Expect(rec, map[string]any{"spec.replicas": 2.0, "spec.name": "api"})
 	if len(rec.errors) != 2 || !strings.Contains(strings.Join(rec.errors, "\n"), `spec.replicas = 3, want 2`) {
 		t.Fatalf("want both mismatches reported, got %v", rec.errors)
+	}
+}
+
+func TestRequireRestrictedPodsReportsAPrivilegedPod(t *testing.T) {
+	s := Run(t, func(ctx *pulumi.Context) error {
+		_, err := appsv1.NewDeployment(ctx, "root", &appsv1.DeploymentArgs{
+			Spec: &appsv1.DeploymentSpecArgs{
+				Selector: &metav1.LabelSelectorArgs{MatchLabels: pulumi.StringMap{"app": pulumi.String("root")}},
+				Template: &corev1.PodTemplateSpecArgs{
+					Metadata: &metav1.ObjectMetaArgs{Labels: pulumi.StringMap{"app": pulumi.String("root")}},
+					Spec: &corev1.PodSpecArgs{Containers: corev1.ContainerArray{&corev1.ContainerArgs{
+						Name: pulumi.String("app"), Image: pulumi.String("registry.example.com/app:1"),
+						SecurityContext: &corev1.SecurityContextArgs{Privileged: pulumi.Bool(true)},
+					}}},
+				},
+			},
+		})
+		return err
+	})
+	rec := &recorder{TB: t}
+	s.RequireRestrictedPods(rec)
+	if len(rec.errors) != 1 || !strings.Contains(rec.errors[0], `Deployment "root" is not restricted`) {
+		t.Fatalf("want the privileged Deployment reported, got %v", rec.errors)
 	}
 }
