@@ -48,7 +48,6 @@ func TestCloudStacks(t *testing.T) {
 			if got := outs["grafanaUrl"].Value; got != "http://kube-prometheus-stack-grafana.monitoring.svc.cluster.local:80" {
 				t.Errorf("grafanaUrl = %v", got)
 			}
-			counts := s.Counts()
 			want := map[string]int{
 				"plinth:kubernetes:Monitoring": 1, "kubernetes:helm.sh/v4:Chart": 1, "plinth:kubernetes:App": 2,
 				"pulumi:providers:kubernetes": 1,
@@ -66,11 +65,7 @@ func TestCloudStacks(t *testing.T) {
 					t.Errorf("albDnsName output missing")
 				}
 			}
-			for typ, n := range want {
-				if counts[typ] != n {
-					t.Errorf("%d %s, want %d\n%s", counts[typ], typ, n, s.Inventory())
-				}
-			}
+			s.RequireCounts(t, want)
 			for _, r := range s.Resources {
 				if strings.HasPrefix(r.Type, "kubernetes:") && !strings.Contains(r.Provider, "pulumi:providers:kubernetes::main-k8s::") {
 					t.Errorf("%s %q does not use the cluster's provider (%q)", r.Type, r.Name, r.Provider)

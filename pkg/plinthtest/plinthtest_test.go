@@ -223,3 +223,16 @@ func TestRequireRestrictedPodsReportsAPrivilegedPod(t *testing.T) {
 		t.Fatalf("want the privileged Deployment reported, got %v", rec.errors)
 	}
 }
+
+func TestRequireCountsReportsEveryDifference(t *testing.T) {
+	s := &Stack{Resources: []Resource{{Type: "a:b:C"}, {Type: "a:b:C"}, {Type: "a:b:D"}}}
+	rec := &recorder{TB: t}
+	s.RequireCounts(rec, map[string]int{"a:b:C": 2, "a:b:D": 1})
+	if len(rec.errors) != 0 {
+		t.Fatalf("matching counts reported: %v", rec.errors)
+	}
+	s.RequireCounts(rec, map[string]int{"a:b:C": 1, "a:b:E": 1})
+	if len(rec.errors) != 2 {
+		t.Fatalf("want 2 differences reported, got %v", rec.errors)
+	}
+}

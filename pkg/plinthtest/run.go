@@ -186,6 +186,19 @@ func (s *Stack) Counts() map[string]int {
 	return out
 }
 
+// RequireCounts reports every type in want whose number of registered
+// resources differs, with the whole inventory. Types not in want are not
+// checked.
+func (s *Stack) RequireCounts(t testing.TB, want map[string]int) {
+	t.Helper()
+	counts := s.Counts()
+	for typ, n := range want {
+		if counts[typ] != n {
+			t.Errorf("%d %s, want %d; registered:\n%s", counts[typ], typ, n, s.Inventory())
+		}
+	}
+}
+
 // Inventory returns "type=count" lines, sorted, for readable failures.
 func (s *Stack) Inventory() string {
 	counts := s.Counts()
