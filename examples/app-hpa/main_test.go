@@ -14,9 +14,11 @@ func TestProgram(t *testing.T) {
 	}), plinthtest.WithSecretConfig(map[string]string{
 		"plinth-example-app-hpa:dbPassword": "example",
 	}))
-	if len(s.Resources) == 0 {
-		t.Fatalf("the example registered nothing")
-	}
+	// What the example promises its reader.
+	s.RequireCounts(t, map[string]int{
+		"plinth:kubernetes:App": 1, "kubernetes:apps/v1:Deployment": 1,
+		"kubernetes:autoscaling/v2:HorizontalPodAutoscaler": 1, "kubernetes:policy/v1:PodDisruptionBudget": 1,
+	})
 	s.RequireRestrictedPods(t)
 	t.Logf("registered:\n%s", s.Inventory())
 }

@@ -13,9 +13,11 @@ func TestProgram(t *testing.T) {
 		"plinth-example-ecs-service:certificateArn": "arn:aws:acm:eu-west-1:123456789012:certificate/abc",
 		"plinth-example-ecs-service:dbSecretArn":    "arn:aws:secretsmanager:eu-west-1:123456789012:secret:db-AbCd",
 	}), plinthtest.WithSecretConfig(map[string]string{}))
-	if len(s.Resources) == 0 {
-		t.Fatalf("the example registered nothing")
-	}
+	// What the example promises its reader.
+	s.RequireCounts(t, map[string]int{
+		"plinth:aws:Network": 1, "plinth:aws:EcsService": 1, "aws:ecs/service:Service": 1,
+		"aws:lb/loadBalancer:LoadBalancer": 1, "aws:lb/listener:Listener": 2,
+	})
 	s.RequireRestrictedPods(t)
 	t.Logf("registered:\n%s", s.Inventory())
 }

@@ -14,9 +14,11 @@ func TestProgram(t *testing.T) {
 		"plinth-example-gke-cluster:region":            "europe-west1",
 		"plinth-example-gke-cluster:authorizedNetwork": "203.0.113.0/24",
 	}), plinthtest.WithSecretConfig(map[string]string{}))
-	if len(s.Resources) == 0 {
-		t.Fatalf("the example registered nothing")
-	}
+	// What the example promises its reader.
+	s.RequireCounts(t, map[string]int{
+		"plinth:gcp:Network": 1, "plinth:gcp:GkeCluster": 1, "gcp:container/nodePool:NodePool": 1,
+		"pulumi:providers:kubernetes": 1, "plinth:kubernetes:App": 1,
+	})
 	s.RequireRestrictedPods(t)
 	t.Logf("registered:\n%s", s.Inventory())
 }

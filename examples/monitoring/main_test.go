@@ -16,9 +16,10 @@ func TestProgram(t *testing.T) {
 		"plinth-example-monitoring:pagingUrl":            "https://paging.example.com/h",
 		"plinth-example-monitoring:chatUrl":              "https://chat.example.com/h",
 	}))
-	if len(s.Resources) == 0 {
-		t.Fatalf("the example registered nothing")
-	}
+	// What the example promises its reader.
+	s.RequireCounts(t, map[string]int{
+		"plinth:kubernetes:Monitoring": 1, "kubernetes:helm.sh/v4:Chart": 1,
+	})
 	s.RequireRestrictedPods(t)
 	t.Logf("registered:\n%s", s.Inventory())
 }
