@@ -1,6 +1,7 @@
 package app
 
 import (
+	"cmp"
 	"maps"
 	"slices"
 
@@ -77,15 +78,15 @@ func (a Args) withDefaults(name string) Args {
 	}
 
 	r := &a.Resources
-	r.CPURequest = or(r.CPURequest, d.CPURequest)
-	r.MemoryRequest = or(r.MemoryRequest, d.MemoryRequest)
-	r.CPULimit = or(r.CPULimit, d.CPULimit)
-	r.MemoryLimit = or(r.MemoryLimit, d.MemoryLimit)
-	r.EphemeralStorageRequest = or(r.EphemeralStorageRequest, defaultEphemeralReq)
-	r.EphemeralStorageLimit = or(r.EphemeralStorageLimit, defaultEphemeralLim)
+	r.CPURequest = cmp.Or(r.CPURequest, d.CPURequest)
+	r.MemoryRequest = cmp.Or(r.MemoryRequest, d.MemoryRequest)
+	r.CPULimit = cmp.Or(r.CPULimit, d.CPULimit)
+	r.MemoryLimit = cmp.Or(r.MemoryLimit, d.MemoryLimit)
+	r.EphemeralStorageRequest = cmp.Or(r.EphemeralStorageRequest, defaultEphemeralReq)
+	r.EphemeralStorageLimit = cmp.Or(r.EphemeralStorageLimit, defaultEphemeralLim)
 
 	probe := func(p *ProbeArgs, path string, period, failures int) {
-		p.Path = or(p.Path, path)
+		p.Path = cmp.Or(p.Path, path)
 		if p.Port == 0 {
 			p.Port = a.Port
 		}
@@ -115,7 +116,7 @@ func (a Args) withDefaults(name string) Args {
 	if a.PreStopSleepSeconds == nil {
 		a.PreStopSleepSeconds = ptr(defaultPreStop)
 	}
-	a.SpreadPolicy = or(a.SpreadPolicy, "ScheduleAnyway")
+	a.SpreadPolicy = cmp.Or(a.SpreadPolicy, "ScheduleAnyway")
 
 	s := &a.Security
 	if s.RunAsUser == 0 {
@@ -127,34 +128,34 @@ func (a Args) withDefaults(name string) Args {
 	if s.FSGroup == 0 {
 		s.FSGroup = defaultUID
 	}
-	s.TmpSizeLimit = or(s.TmpSizeLimit, defaultTmpSize)
+	s.TmpSizeLimit = cmp.Or(s.TmpSizeLimit, defaultTmpSize)
 
 	m := &a.Metrics
 	if m.Port == nil {
 		m.Port = ptr(defaultMetricsPort)
 	}
-	m.Path = or(m.Path, defaultMetricsPath)
-	m.Interval = or(m.Interval, defaultMetricsInterval)
+	m.Path = cmp.Or(m.Path, defaultMetricsPath)
+	m.Interval = cmp.Or(m.Interval, defaultMetricsInterval)
 
 	np := &a.NetworkPolicy
-	np.MonitoringNamespace = or(np.MonitoringNamespace, defaultMonitoringNS)
-	np.IngressNamespace = or(np.IngressNamespace, defaultIngressNS)
+	np.MonitoringNamespace = cmp.Or(np.MonitoringNamespace, defaultMonitoringNS)
+	np.IngressNamespace = cmp.Or(np.IngressNamespace, defaultIngressNS)
 
 	if a.PDB.MinAvailable == 0 && a.PDB.MaxUnavailable == 0 {
 		a.PDB.MaxUnavailable = 1
 	}
 	if a.Ingress != nil {
-		a.Ingress.Path = or(a.Ingress.Path, "/")
-		a.Ingress.ClassName = or(a.Ingress.ClassName, defaultIngressClass)
+		a.Ingress.Path = cmp.Or(a.Ingress.Path, "/")
+		a.Ingress.ClassName = cmp.Or(a.Ingress.ClassName, defaultIngressClass)
 	}
 	if e := a.ExternalSecrets; e != nil {
-		e.StoreKind = or(e.StoreKind, defaultStoreKind)
-		e.RefreshInterval = or(e.RefreshInterval, defaultRefresh)
+		e.StoreKind = cmp.Or(e.StoreKind, defaultStoreKind)
+		e.RefreshInterval = cmp.Or(e.RefreshInterval, defaultRefresh)
 	}
 
 	st := &a.Strategy
-	st.Type = or(st.Type, StrategyRolling)
-	st.ActiveColor = or(st.ActiveColor, ColorBlue)
+	st.Type = cmp.Or(st.Type, StrategyRolling)
+	st.ActiveColor = cmp.Or(st.ActiveColor, ColorBlue)
 	if st.CanaryPercent == 0 {
 		st.CanaryPercent = defaultCanaryPercent
 	}
@@ -176,11 +177,4 @@ func (a Args) clone() Args {
 		a.ExternalSecrets = &e
 	}
 	return a
-}
-
-func or(v, def string) string {
-	if v == "" {
-		return def
-	}
-	return v
 }

@@ -1,6 +1,7 @@
 package gcpnetwork
 
 import (
+	"cmp"
 	"fmt"
 	"net"
 	"regexp"
@@ -60,22 +61,15 @@ func (a Args) withDefaults() Args {
 	}
 	if a.NodesCIDR == "" || a.ServicesCIDR == "" || a.PodsCIDR == "" {
 		if n, s, p, err := Carve(a.CIDR); err == nil {
-			a.NodesCIDR = or(a.NodesCIDR, n)
-			a.ServicesCIDR = or(a.ServicesCIDR, s)
-			a.PodsCIDR = or(a.PodsCIDR, p)
+			a.NodesCIDR = cmp.Or(a.NodesCIDR, n)
+			a.ServicesCIDR = cmp.Or(a.ServicesCIDR, s)
+			a.PodsCIDR = cmp.Or(a.PodsCIDR, p)
 		}
 	}
 	if a.FlowLogSampling == 0 {
 		a.FlowLogSampling = 0.5
 	}
 	return a
-}
-
-func or(v, def string) string {
-	if v == "" {
-		return def
-	}
-	return v
 }
 
 // Validate checks the arguments of a network called name, with defaults

@@ -1,6 +1,7 @@
 package gke
 
 import (
+	"cmp"
 	"fmt"
 	"regexp"
 	"slices"
@@ -48,12 +49,12 @@ func (a Args) withDefaults() Args {
 	if a.Zone == "" && a.Region != "" {
 		a.Zone = a.Region + "-b"
 	}
-	a.PodsRangeName = or(a.PodsRangeName, defaultPodsRange)
-	a.ServicesRangeName = or(a.ServicesRangeName, defaultServicesRange)
-	a.MasterCIDR = or(a.MasterCIDR, defaultMasterCIDR)
-	a.ReleaseChannel = or(a.ReleaseChannel, defaultReleaseChannel)
-	a.BinaryAuthorization = or(a.BinaryAuthorization, defaultBinAuthz)
-	a.MaintenanceStart = or(a.MaintenanceStart, defaultMaintenance)
+	a.PodsRangeName = cmp.Or(a.PodsRangeName, defaultPodsRange)
+	a.ServicesRangeName = cmp.Or(a.ServicesRangeName, defaultServicesRange)
+	a.MasterCIDR = cmp.Or(a.MasterCIDR, defaultMasterCIDR)
+	a.ReleaseChannel = cmp.Or(a.ReleaseChannel, defaultReleaseChannel)
+	a.BinaryAuthorization = cmp.Or(a.BinaryAuthorization, defaultBinAuthz)
+	a.MaintenanceStart = cmp.Or(a.MaintenanceStart, defaultMaintenance)
 	if a.DeletionProtection == nil {
 		a.DeletionProtection = ptr(d.DeletionProtection)
 	}
@@ -62,7 +63,7 @@ func (a Args) withDefaults() Args {
 	}
 	pools := make([]NodePoolArgs, len(a.NodePools))
 	for i, p := range a.NodePools {
-		p.MachineType = or(p.MachineType, d.MachineType)
+		p.MachineType = cmp.Or(p.MachineType, d.MachineType)
 		if p.MinNodes == nil {
 			p.MinNodes = ptr(d.NodeMin)
 		}
@@ -72,7 +73,7 @@ func (a Args) withDefaults() Args {
 		if p.DiskSizeGB == 0 {
 			p.DiskSizeGB = defaultDiskSizeGB
 		}
-		p.DiskType = or(p.DiskType, defaultDiskType)
+		p.DiskType = cmp.Or(p.DiskType, defaultDiskType)
 		if p.MaxSurge == nil {
 			p.MaxSurge = ptr(1)
 		}
@@ -83,13 +84,6 @@ func (a Args) withDefaults() Args {
 	}
 	a.NodePools = pools
 	return a
-}
-
-func or(v, def string) string {
-	if v == "" {
-		return def
-	}
-	return v
 }
 
 // Validate checks the arguments of a cluster called name, with defaults

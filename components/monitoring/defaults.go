@@ -1,6 +1,7 @@
 package monitoring
 
 import (
+	"cmp"
 	"maps"
 	"slices"
 
@@ -31,37 +32,37 @@ const (
 func (a Args) withDefaults() Args {
 	a.Labels = maps.Clone(a.Labels)
 	a.Rules = slices.Clone(a.Rules)
-	a.Mode = or(a.Mode, ModeInstall)
+	a.Mode = cmp.Or(a.Mode, ModeInstall)
 	if a.Tier == "" {
 		a.Tier = config.TierDev
 	}
 	d := config.ForTier(a.Tier)
-	a.Namespace = or(a.Namespace, defaultNamespace)
+	a.Namespace = cmp.Or(a.Namespace, defaultNamespace)
 	if a.CreateNamespace == nil {
 		yes := true
 		a.CreateNamespace = &yes
 	}
-	a.Chart.Version = or(a.Chart.Version, DefaultChartVersion)
+	a.Chart.Version = cmp.Or(a.Chart.Version, DefaultChartVersion)
 	p := &a.Prometheus
-	p.Retention = or(p.Retention, d.Retention)
-	p.StorageSize = or(p.StorageSize, d.StorageSize)
+	p.Retention = cmp.Or(p.Retention, d.Retention)
+	p.StorageSize = cmp.Or(p.StorageSize, d.StorageSize)
 	if p.Replicas == 0 {
 		p.Replicas = d.PrometheusReplicas
 	}
-	p.ScrapeInterval = or(p.ScrapeInterval, defaultInterval)
-	p.EvaluationInterval = or(p.EvaluationInterval, defaultInterval)
-	p.CPURequest = or(p.CPURequest, defaultCPURequest)
-	p.MemoryRequest = or(p.MemoryRequest, defaultMemoryRequest)
-	p.MemoryLimit = or(p.MemoryLimit, defaultMemoryLimit)
-	a.Grafana.AdminUser = or(a.Grafana.AdminUser, defaultGrafanaUser)
-	a.Grafana.StorageSize = or(a.Grafana.StorageSize, defaultGrafanaStorage)
-	a.Alerting.ChatChannel = or(a.Alerting.ChatChannel, defaultChatChannel)
-	a.Alerting.RepeatInterval = or(a.Alerting.RepeatInterval, defaultRepeat)
+	p.ScrapeInterval = cmp.Or(p.ScrapeInterval, defaultInterval)
+	p.EvaluationInterval = cmp.Or(p.EvaluationInterval, defaultInterval)
+	p.CPURequest = cmp.Or(p.CPURequest, defaultCPURequest)
+	p.MemoryRequest = cmp.Or(p.MemoryRequest, defaultMemoryRequest)
+	p.MemoryLimit = cmp.Or(p.MemoryLimit, defaultMemoryLimit)
+	a.Grafana.AdminUser = cmp.Or(a.Grafana.AdminUser, defaultGrafanaUser)
+	a.Grafana.StorageSize = cmp.Or(a.Grafana.StorageSize, defaultGrafanaStorage)
+	a.Alerting.ChatChannel = cmp.Or(a.Alerting.ChatChannel, defaultChatChannel)
+	a.Alerting.RepeatInterval = cmp.Or(a.Alerting.RepeatInterval, defaultRepeat)
 	m := &a.Metrics
-	m.Requests = or(m.Requests, defaultRequests)
-	m.Duration = or(m.Duration, defaultDuration)
-	m.StatusLabel = or(m.StatusLabel, defaultStatusLabel)
-	a.RunbookBaseURL = or(a.RunbookBaseURL, DefaultRunbookBaseURL)
+	m.Requests = cmp.Or(m.Requests, defaultRequests)
+	m.Duration = cmp.Or(m.Duration, defaultDuration)
+	m.StatusLabel = cmp.Or(m.StatusLabel, defaultStatusLabel)
+	a.RunbookBaseURL = cmp.Or(a.RunbookBaseURL, DefaultRunbookBaseURL)
 	return a
 }
 
@@ -73,11 +74,4 @@ func (a Args) rules() []Rule {
 		out = append(out, DefaultRules(a.Metrics)...)
 	}
 	return append(out, a.Rules...)
-}
-
-func or(v, def string) string {
-	if v == "" {
-		return def
-	}
-	return v
 }

@@ -1,5 +1,7 @@
 package config
 
+import "cmp"
+
 // Defaults that do not depend on the tier.
 const (
 	DefaultVPCCIDR          = "10.0.0.0/16"
@@ -45,22 +47,22 @@ func (e *Environment) applyDefaults(stack string) {
 		n.VPCCIDR = DefaultVPCCIDR
 	}
 	if e.Cloud == CloudGCP {
-		n.SubnetCIDR = or(n.SubnetCIDR, DefaultSubnetCIDR)
-		n.PodsCIDR = or(n.PodsCIDR, DefaultPodsCIDR)
-		n.ServicesCIDR = or(n.ServicesCIDR, DefaultServicesCIDR)
+		n.SubnetCIDR = cmp.Or(n.SubnetCIDR, DefaultSubnetCIDR)
+		n.PodsCIDR = cmp.Or(n.PodsCIDR, DefaultPodsCIDR)
+		n.ServicesCIDR = cmp.Or(n.ServicesCIDR, DefaultServicesCIDR)
 	}
 	if e.Cloud != CloudLocal {
 		if n.AZCount == 0 {
 			n.AZCount = d.AZCount
 		}
-		n.NATGateways = or(n.NATGateways, d.NATGateways)
+		n.NATGateways = cmp.Or(n.NATGateways, d.NATGateways)
 	}
 
 	c := &e.Cluster
 	if c.Name == "" {
 		c.Name = defaultProjectForNaming + "-" + e.Name
 	}
-	c.Version = or(c.Version, DefaultClusterVersion)
+	c.Version = cmp.Or(c.Version, DefaultClusterVersion)
 	if c.Regional == nil {
 		c.Regional = boolPtr(d.Regional)
 	}
@@ -94,7 +96,7 @@ func (e *Environment) applyDefaults(stack string) {
 
 	for i := range e.Apps {
 		a := &e.Apps[i]
-		a.Namespace = or(a.Namespace, a.Name)
+		a.Namespace = cmp.Or(a.Namespace, a.Name)
 		if a.Port == 0 {
 			a.Port = DefaultAppPort
 		}
@@ -115,16 +117,16 @@ func (e *Environment) applyDefaults(stack string) {
 			as.TargetCPU = DefaultTargetCPU
 		}
 		r := &a.Resources
-		r.CPURequest = or(r.CPURequest, d.CPURequest)
-		r.MemoryRequest = or(r.MemoryRequest, d.MemoryRequest)
-		r.CPULimit = or(r.CPULimit, d.CPULimit)
-		r.MemoryLimit = or(r.MemoryLimit, d.MemoryLimit)
+		r.CPURequest = cmp.Or(r.CPURequest, d.CPURequest)
+		r.MemoryRequest = cmp.Or(r.MemoryRequest, d.MemoryRequest)
+		r.CPULimit = cmp.Or(r.CPULimit, d.CPULimit)
+		r.MemoryLimit = cmp.Or(r.MemoryLimit, d.MemoryLimit)
 		if a.MetricsPort == nil {
 			a.MetricsPort = intPtr(DefaultMetricsPort)
 		}
-		a.Strategy = or(a.Strategy, StrategyRolling)
+		a.Strategy = cmp.Or(a.Strategy, StrategyRolling)
 		if a.Strategy == StrategyBlueGreen {
-			a.ActiveColor = or(a.ActiveColor, ColorBlue)
+			a.ActiveColor = cmp.Or(a.ActiveColor, ColorBlue)
 		}
 		if a.Strategy == StrategyCanary && a.CanaryPercent == 0 {
 			a.CanaryPercent = DefaultCanaryPercent
@@ -138,9 +140,9 @@ func (e *Environment) applyDefaults(stack string) {
 			m.Mode = MonitoringOperator
 		}
 	}
-	m.Namespace = or(m.Namespace, DefaultMonitoringNS)
-	m.Retention = or(m.Retention, d.Retention)
-	m.StorageSize = or(m.StorageSize, d.StorageSize)
+	m.Namespace = cmp.Or(m.Namespace, DefaultMonitoringNS)
+	m.Retention = cmp.Or(m.Retention, d.Retention)
+	m.StorageSize = cmp.Or(m.StorageSize, d.StorageSize)
 
 	if s := e.ECS; s != nil {
 		if s.Port == 0 {
@@ -158,13 +160,6 @@ func (e *Environment) applyDefaults(stack string) {
 		if s.MaxTasks == 0 {
 			s.MaxTasks = max(d.MaxReplicas, s.MinTasks)
 		}
-		s.HealthCheckPath = or(s.HealthCheckPath, DefaultHealthCheckPath)
+		s.HealthCheckPath = cmp.Or(s.HealthCheckPath, DefaultHealthCheckPath)
 	}
-}
-
-func or(v, def string) string {
-	if v == "" {
-		return def
-	}
-	return v
 }
