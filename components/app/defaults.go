@@ -33,8 +33,6 @@ const (
 	defaultRefresh         = "1h"
 )
 
-func ptr[T any](v T) *T { return &v }
-
 // withDefaults returns a copy of a with every unset field set to its
 // default; name is the application name (the default namespace).
 // Instance and PartOf depend on the stack and are filled in by New.
@@ -51,13 +49,13 @@ func (a Args) withDefaults(name string) Args {
 		a.Namespace = name
 	}
 	if a.CreateNamespace == nil {
-		a.CreateNamespace = ptr(true)
+		a.CreateNamespace = new(true)
 	}
 	if a.Port == 0 {
 		a.Port = defaultPort
 	}
 	if a.Replicas == nil {
-		a.Replicas = ptr(d.Replicas)
+		a.Replicas = new(d.Replicas)
 	}
 
 	as := &a.Autoscaling
@@ -71,10 +69,10 @@ func (a Args) withDefaults(name string) Args {
 		as.TargetCPUPercent = defaultTargetCPU
 	}
 	if as.ScaleDownStabilizationSeconds == nil {
-		as.ScaleDownStabilizationSeconds = ptr(defaultScaleDownWindow)
+		as.ScaleDownStabilizationSeconds = new(defaultScaleDownWindow)
 	}
 	if as.ScaleUpStabilizationSeconds == nil {
-		as.ScaleUpStabilizationSeconds = ptr(0)
+		as.ScaleUpStabilizationSeconds = new(0)
 	}
 
 	r := &a.Resources
@@ -108,13 +106,13 @@ func (a Args) withDefaults(name string) Args {
 		a.ProgressDeadlineSeconds = defaultProgress
 	}
 	if a.RevisionHistoryLimit == nil {
-		a.RevisionHistoryLimit = ptr(defaultHistory)
+		a.RevisionHistoryLimit = new(defaultHistory)
 	}
 	if a.TerminationGracePeriodSeconds == 0 {
 		a.TerminationGracePeriodSeconds = defaultGrace
 	}
 	if a.PreStopSleepSeconds == nil {
-		a.PreStopSleepSeconds = ptr(defaultPreStop)
+		a.PreStopSleepSeconds = new(defaultPreStop)
 	}
 	a.SpreadPolicy = cmp.Or(a.SpreadPolicy, "ScheduleAnyway")
 
@@ -132,7 +130,7 @@ func (a Args) withDefaults(name string) Args {
 
 	m := &a.Metrics
 	if m.Port == nil {
-		m.Port = ptr(defaultMetricsPort)
+		m.Port = new(defaultMetricsPort)
 	}
 	m.Path = cmp.Or(m.Path, defaultMetricsPath)
 	m.Interval = cmp.Or(m.Interval, defaultMetricsInterval)

@@ -75,8 +75,6 @@ func fargateMemory(cpu int) []int {
 	return nil
 }
 
-func ptr[T any](v T) *T { return &v }
-
 func (a Args) withDefaults() Args {
 	if a.Tier == "" {
 		a.Tier = config.TierDev
@@ -110,7 +108,7 @@ func (a Args) withDefaults() Args {
 		a.SSLPolicy = DefaultSSLPolicy
 	}
 	if a.DeletionProtection == nil {
-		a.DeletionProtection = ptr(d.DeletionProtection)
+		a.DeletionProtection = new(d.DeletionProtection)
 	}
 	h := &a.HealthCheck
 	if h.Path == "" {

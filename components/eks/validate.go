@@ -28,8 +28,6 @@ var (
 	logRetention   = []int{1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653}
 )
 
-func ptr[T any](v T) *T { return &v }
-
 func (a Args) withDefaults() Args {
 	if a.Tier == "" {
 		a.Tier = config.TierDev
@@ -45,7 +43,7 @@ func (a Args) withDefaults() Args {
 		a.LogRetentionDays = d.LogRetentionDays
 	}
 	if a.DeletionProtection == nil {
-		a.DeletionProtection = ptr(d.DeletionProtection)
+		a.DeletionProtection = new(d.DeletionProtection)
 	}
 	if len(a.NodeGroups) == 0 {
 		a.NodeGroups = []NodeGroupArgs{{Name: defaultNodeGroup}}
@@ -59,13 +57,13 @@ func (a Args) withDefaults() Args {
 			g.CapacityType = CapacityOnDemand
 		}
 		if g.MinSize == nil {
-			g.MinSize = ptr(d.NodeMin)
+			g.MinSize = new(d.NodeMin)
 		}
 		if g.MaxSize == nil {
-			g.MaxSize = ptr(max(d.NodeMax, *g.MinSize))
+			g.MaxSize = new(max(d.NodeMax, *g.MinSize))
 		}
 		if g.DesiredSize == nil {
-			g.DesiredSize = ptr(min(max(d.NodeDesired, *g.MinSize), *g.MaxSize))
+			g.DesiredSize = new(min(max(d.NodeDesired, *g.MinSize), *g.MaxSize))
 		}
 		if g.DiskSizeGB == 0 {
 			g.DiskSizeGB = defaultDiskSizeGB

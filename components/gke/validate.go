@@ -33,8 +33,6 @@ var (
 	timeRE        = regexp.MustCompile(`^([01][0-9]|2[0-3]):[0-5][0-9]$`)
 )
 
-func ptr[T any](v T) *T { return &v }
-
 func (a Args) withDefaults() Args {
 	if a.Tier == "" {
 		a.Tier = config.TierDev
@@ -44,7 +42,7 @@ func (a Args) withDefaults() Args {
 		d = config.ForTier(config.TierDev)
 	}
 	if a.Regional == nil {
-		a.Regional = ptr(d.Regional)
+		a.Regional = new(d.Regional)
 	}
 	if a.Zone == "" && a.Region != "" {
 		a.Zone = a.Region + "-b"
@@ -56,7 +54,7 @@ func (a Args) withDefaults() Args {
 	a.BinaryAuthorization = cmp.Or(a.BinaryAuthorization, defaultBinAuthz)
 	a.MaintenanceStart = cmp.Or(a.MaintenanceStart, defaultMaintenance)
 	if a.DeletionProtection == nil {
-		a.DeletionProtection = ptr(d.DeletionProtection)
+		a.DeletionProtection = new(d.DeletionProtection)
 	}
 	if len(a.NodePools) == 0 {
 		a.NodePools = []NodePoolArgs{{Name: defaultPool}}
@@ -65,20 +63,20 @@ func (a Args) withDefaults() Args {
 	for i, p := range a.NodePools {
 		p.MachineType = cmp.Or(p.MachineType, d.MachineType)
 		if p.MinNodes == nil {
-			p.MinNodes = ptr(d.NodeMin)
+			p.MinNodes = new(d.NodeMin)
 		}
 		if p.MaxNodes == nil {
-			p.MaxNodes = ptr(max(d.NodeMax, *p.MinNodes))
+			p.MaxNodes = new(max(d.NodeMax, *p.MinNodes))
 		}
 		if p.DiskSizeGB == 0 {
 			p.DiskSizeGB = defaultDiskSizeGB
 		}
 		p.DiskType = cmp.Or(p.DiskType, defaultDiskType)
 		if p.MaxSurge == nil {
-			p.MaxSurge = ptr(1)
+			p.MaxSurge = new(1)
 		}
 		if p.MaxUnavailable == nil {
-			p.MaxUnavailable = ptr(0)
+			p.MaxUnavailable = new(0)
 		}
 		pools[i] = p
 	}
