@@ -32,6 +32,8 @@ import (
 
 	"github.com/plinth-dev/plinth/components/monitoring"
 	"github.com/plinth-dev/plinth/pkg/localcluster"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"sigs.k8s.io/yaml"
 )
 
 // failure aborts the benchmark. It is raised as a panic so that every
@@ -401,15 +403,12 @@ func deploySection(w *bytes.Buffer, root, bin string, rounds int) {
 func deployments(files []string) [][2]string {
 	var out [][2]string
 	for _, f := range files {
-		base := filepath.Base(f)
-		if !strings.HasPrefix(base, "apps_v1-deployment-") {
-			continue
-		}
-		b, _ := os.ReadFile(f)
-		ns := regexp.MustCompile(`(?m)^  namespace: (\S+)`).FindStringSubmatch(string(b))
-		name := regexp.MustCompile(`(?m)^  name: (\S+)`).FindStringSubmatch(string(b))
-		if ns != nil && name != nil {
-			out = append(out, [2]string{ns[1], name[1]})
+		b, err := os.ReadFile(f)
+		check(err)
+		var obj metav1.PartialObjectMetadata
+		check(yaml.Unmarshal(b, &obj))
+		if obj.Kind == "Deployment" {
+			out = append(out, [2]string{obj.Namespace, obj.Name})
 		}
 	}
 	return out
