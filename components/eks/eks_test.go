@@ -81,7 +81,10 @@ func TestSecureCluster(t *testing.T) {
 	for _, e := range s.ByType("aws:eks/accessEntry:AccessEntry") {
 		principals = append(principals, e.String(t, "principalArn"))
 	}
-	if !reflect.DeepEqual(principals, []string{admin, deployer}) {
+	// Entries are registered from the cluster's outputs, so their order
+	// is not fixed.
+	slices.Sort(principals)
+	if want := []string{deployer, admin}; !reflect.DeepEqual(principals, want) {
 		t.Errorf("access entries = %v", principals)
 	}
 	for _, a := range s.ByType("aws:eks/accessPolicyAssociation:AccessPolicyAssociation") {
