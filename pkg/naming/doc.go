@@ -18,7 +18,14 @@
 //	| AWS IAM role name                 | 64    | MaxIAMRoleName       |
 //	| AWS EKS cluster name              | 100   | MaxEKSClusterName    |
 //	| GCP resource name (letter first)  | 63    | MaxGCPName           |
-//	| GCP service account id            | 30    | MaxGCPServiceAccount |
+//	| GCP service account id            | 6–30  | MaxGCPServiceAccount |
+//
+// A resource whose name is left to Pulumi (auto-naming) gets
+// AutoNameSuffix characters appended to its logical name, and a *NamePrefix
+// on AWS gets PrefixSuffix: the limits above apply to the result.
+// CheckELBName and CheckGCPServiceAccountID encode the APIs' own rules; the
+// components validate with them, and so do the deployability rules of
+// pkg/policy.
 //
 // This package imports no cloud SDK.
 package naming

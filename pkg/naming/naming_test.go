@@ -157,3 +157,51 @@ func FuzzPhysical(f *testing.F) {
 		}
 	})
 }
+
+func TestCheckELBName(t *testing.T) {
+	tests := []struct {
+		name      string
+		autoNamed bool
+		wantErr   string
+	}{
+		{"api-alb", true, ""},
+		{"plinth-prod-api", false, ""},
+		{"internal-alb", true, `starts with "internal-"`},
+		{"a-very-long-service-name-alb", true, "with the 8 the provider appends"},
+		{"-api", false, "not starting or ending with a hyphen"},
+		{"api_alb", false, "use letters, digits and hyphens"},
+		{strings.Repeat("a", 33), false, "ELBv2 allows 32"},
+	}
+	for _, tt := range tests {
+		err := CheckELBName(tt.name, tt.autoNamed)
+		if (tt.wantErr == "") != (err == nil) || (err != nil && !strings.Contains(err.Error(), tt.wantErr)) {
+			t.Errorf("CheckELBName(%q, %v) = %v, want %q", tt.name, tt.autoNamed, err, tt.wantErr)
+		}
+	}
+}
+
+func TestGCPServiceAccountID(t *testing.T) {
+	for _, tt := range []struct {
+		parts []string
+		want  string
+	}{
+		{[]string{"qa", "ui"}, "qa-ui-sa"},
+		{[]string{"plinth", "gcp-prod", "web"}, "plinth-gcp-prod-web"},
+		{[]string{"9a", "x"}, "p-9a-x"},
+	} {
+		got := GCPServiceAccountID(tt.parts...)
+		if got != tt.want {
+			t.Errorf("GCPServiceAccountID(%q) = %q, want %q", tt.parts, got, tt.want)
+		}
+		if err := CheckGCPServiceAccountID(got); err != nil {
+			t.Errorf("GCPServiceAccountID(%q) = %q, which the IAM API refuses: %v", tt.parts, got, err)
+		}
+	}
+	long := GCPServiceAccountID("plinth", "production-europe", "payments-gateway")
+	if err := CheckGCPServiceAccountID(long); err != nil || len(long) > MaxGCPServiceAccount {
+		t.Errorf("long id %q: %v", long, err)
+	}
+	if err := CheckGCPServiceAccountID("qa-ui"); err == nil {
+		t.Error("a 5-character id was accepted")
+	}
+}
