@@ -8,6 +8,7 @@ import (
 
 	"github.com/plinth-dev/plinth/components/app"
 	"github.com/plinth-dev/plinth/pkg/config"
+	"github.com/plinth-dev/plinth/pkg/naming"
 )
 
 // appArgs maps an application of the config onto the app component's
@@ -108,4 +109,17 @@ func bindCloudIdentities(env *config.Environment, apps map[string]app.Args, bind
 		apps[a.Name] = args
 	}
 	return nil
+}
+
+// clusterName is the environment's cluster name: plinth:cluster.name, or
+// "<Pulumi project>-<stack>" within the cloud's limit (so two projects
+// with a stack of the same name never share a cluster name).
+func clusterName(ctx *pulumi.Context, env *config.Environment) string {
+	if env.Cluster.Name != "" {
+		return env.Cluster.Name
+	}
+	if env.Cloud == config.CloudGCP {
+		return naming.GCP(40, ctx.Project(), ctx.Stack())
+	}
+	return naming.Physical(naming.MaxEKSClusterName, ctx.Project(), ctx.Stack())
 }

@@ -19,15 +19,19 @@ import (
 // applications on it (with IRSA roles where asked), monitoring in install
 // mode, and the ECS Fargate service when configured.
 func composeAWS(ctx *pulumi.Context, env *config.Environment) (map[string]pulumi.Output, error) {
+	name := clusterName(ctx, env)
 	tags := ownerTags(env)
 	netArgs := awsnetwork.Args{
-		Tier: env.Tier, CIDR: env.Network.VPCCIDR, AZCount: env.Network.AZCount,
-		NATGateways: env.Network.NATGateways, ClusterName: env.Cluster.Name, Tags: tags,
+		Tier: env.Tier, CIDR: env.Network.VPCCIDR, AZCount: env.Network.AZCount, SubnetSlots: env.Network.SubnetSlots,
+		ExcludeZoneIDs: env.Network.ExcludeZoneIDs, NATGateways: env.Network.NATGateways, ClusterName: name, Tags: tags,
 	}
 	eksArgs := eks.Args{
-		Tier: env.Tier, ClusterName: env.Cluster.Name, Version: env.Cluster.Version,
-		PublicAccessCIDRs: env.Cluster.PublicAccessCIDRs, AdminRoleARNs: env.Cluster.AdminRoleARNs,
-		DeletionProtection: env.Cluster.DeletionProtection, Tags: tags,
+		Tier: env.Tier, ClusterName: name, Version: env.Cluster.Version, SupportType: env.Cluster.SupportType,
+		PublicAccessCIDRs: env.Cluster.PublicAccessCIDRs, PrivateAccessCIDRs: env.Cluster.PrivateAccessCIDRs,
+		AdminRoleARNs: env.Cluster.AdminRoleARNs, DeletionProtection: env.Cluster.DeletionProtection, Tags: tags,
+	}
+	if as := env.Cluster.Autoscaler; as != nil {
+		eksArgs.Autoscaler = eks.AutoscalerArgs{Repository: as.Repository, ChartVersion: as.ChartVersion}
 	}
 	for _, g := range env.Cluster.NodeGroups {
 		ng := eks.NodeGroupArgs{
@@ -42,7 +46,7 @@ func composeAWS(ctx *pulumi.Context, env *config.Environment) (map[string]pulumi
 		}
 		eksArgs.NodeGroups = append(eksArgs.NodeGroups, ng)
 	}
-	monArgs := monitoringArgs(env, env.Cluster.Name)
+	monArgs := monitoringArgs(env, name)
 	apps := map[string]app.Args{}
 	for _, a := range env.Apps {
 		apps[a.Name] = appArgs(env, a)
@@ -50,25 +54,32 @@ func composeAWS(ctx *pulumi.Context, env *config.Environment) (map[string]pulumi
 	var ecsArgs *ecs.Args
 	if s := env.ECS; s != nil {
 		ecsArgs = &ecs.Args{
-			Tier: env.Tier, Image: s.Image, Port: s.Port, CPU: s.CPU, Memory: s.Memory,
-			MinTasks: s.MinTasks, MaxTasks: s.MaxTasks, CertificateARN: s.CertificateARN,
+			Tier: env.Tier, Image: pulumi.String(s.Image), Port: s.Port, CPU: s.CPU, Memory: s.Memory,
+			MinTasks: s.MinTasks, MaxTasks: s.MaxTasks,
 			HealthCheck: ecs.HealthCheckArgs{Path: s.HealthCheckPath}, Public: s.Public,
-			AllowedCIDRs: s.AllowedCIDRs, Secrets: s.SecretARNs, Tags: tags,
+			AllowedCIDRs: s.AllowedCIDRs, Secrets: map[string]pulumi.StringInput{}, Tags: tags,
+		}
+		if s.CertificateARN != "" {
+			ecsArgs.CertificateARN = pulumi.String(s.CertificateARN)
+		}
+		for k, v := range s.SecretARNs {
+			ecsArgs.Secrets[k] = pulumi.String(v)
 		}
 	}
 
-	// Validate everything before the first resource registers. Outputs of
-	// resources not created yet are stood in for by empty values.
-	stand := pulumi.StringArray{}
+	// Validate everything before the first resource registers. The
+	// network, subnets and cluster do not exist yet: each component
+	// validates what is known now (its own fields and literal inputs),
+	// the rest is checked when the outputs resolve.
 	v := eksArgs
-	v.SubnetIDs = stand
+	v.SubnetIDs = pulumi.StringArray{}
 	errs := []error{netArgs.Validate("main"), v.Validate("main"), validateApps(env, apps)}
 	if env.Monitoring.Mode != config.MonitoringOff {
 		errs = append(errs, monArgs.Validate("monitoring"))
 	}
 	if ecsArgs != nil {
 		e := *ecsArgs
-		e.VPCID, e.PrivateSubnetIDs, e.PublicSubnetIDs = pulumi.String(""), stand, stand
+		e.VPCID, e.PrivateSubnetIDs, e.PublicSubnetIDs = pulumi.String("vpc-00000000"), pulumi.StringArray{}, pulumi.StringArray{}
 		errs = append(errs, e.Validate(env.ECS.Name))
 	}
 	if err := errors.Join(errs...); err != nil {
@@ -94,6 +105,10 @@ func composeAWS(ctx *pulumi.Context, env *config.Environment) (map[string]pulumi
 		return nil
 	}); err != nil {
 		return nil, err
+	}
+	if monArgs.StorageClass == nil {
+		// The class the cluster creates: the chart then waits for it.
+		monArgs.StorageClass = cluster.StorageClassName
 	}
 	outputs, err := kubernetesWorkloads(ctx, env, apps, monArgs, pulumi.Provider(cluster.Provider))
 	if err != nil {

@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"time"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
@@ -26,20 +27,37 @@ import (
 // registers. The same rules run in every stack's tests and in
 // `make policy-report`.
 
-// Gate evaluates the guardrails on what Compose would register for env.
+// Gate evaluates the guardrails and the deployability rules on what
+// Compose would register for env, on today's date. For an AWS
+// environment it also composes the stack with one more availability zone,
+// so the rules can check that growing the network moves nothing.
 func Gate(env *config.Environment, project, stack string) (policy.Report, error) {
-	s, err := plinthtest.RunErr(func(ctx *pulumi.Context) error {
-		_, err := Compose(ctx, env)
-		return err
-	}, plinthtest.WithProject(project), plinthtest.WithStack(stack))
+	s, err := composeUnderMocks(env, project, stack)
 	if err != nil {
 		return policy.Report{}, err
+	}
+	c := policy.Context{Tier: string(env.Tier), Today: time.Now()}
+	if env.Cloud == config.CloudAWS {
+		grown := *env
+		grown.Network.AZCount++
+		// A stack that cannot grow without more subnet slots is not judged:
+		// adding slots moves every subnet, which config must say.
+		if g, err := composeUnderMocks(&grown, project, stack); err == nil {
+			c.Grown = g.PolicyResources()
+		}
 	}
 	var waivers []policy.Waiver
 	for _, w := range env.Waivers {
 		waivers = append(waivers, policy.Waiver{Rule: w.Rule, Resource: w.Resource, Reason: w.Reason})
 	}
-	return policy.Evaluate(policy.Rules(), s.PolicyResources(), policy.Context{Tier: string(env.Tier)}, waivers), nil
+	return policy.Evaluate(policy.Rules(), s.PolicyResources(), c, waivers), nil
+}
+
+func composeUnderMocks(env *config.Environment, project, stack string) (*plinthtest.Stack, error) {
+	return plinthtest.RunErr(func(ctx *pulumi.Context) error {
+		_, err := Compose(ctx, env)
+		return err
+	}, plinthtest.WithProject(project), plinthtest.WithStack(stack))
 }
 
 // gate runs Gate inside a program: advisory findings are logged, blocking

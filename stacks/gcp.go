@@ -18,13 +18,14 @@ import (
 // applications on it (with Workload Identity where asked) and monitoring
 // in install mode.
 func composeGCP(ctx *pulumi.Context, env *config.Environment) (map[string]pulumi.Output, error) {
+	name := clusterName(ctx, env)
 	netArgs := gcpnetwork.Args{
 		Tier: env.Tier, Project: env.Project, Region: env.Region,
 		NodesCIDR: env.Network.SubnetCIDR, PodsCIDR: env.Network.PodsCIDR, ServicesCIDR: env.Network.ServicesCIDR,
 	}
 	gkeArgs := gke.Args{
 		Tier: env.Tier, Project: env.Project, Region: env.Region, Regional: env.Cluster.Regional,
-		ClusterName: env.Cluster.Name, AuthorizedNetworks: env.Cluster.AuthorizedNetworks,
+		ClusterName: name, AuthorizedNetworks: env.Cluster.AuthorizedNetworks,
 		PrivateEndpoint: len(env.Cluster.AuthorizedNetworks) == 0, DeletionProtection: env.Cluster.DeletionProtection,
 		Labels: naming.GCPLabels(naming.TagInput{Owner: env.Owner, CostCenter: env.CostCenter}),
 	}
@@ -35,7 +36,7 @@ func composeGCP(ctx *pulumi.Context, env *config.Environment) (map[string]pulumi
 		}
 		gkeArgs.NodePools = append(gkeArgs.NodePools, np)
 	}
-	monArgs := monitoringArgs(env, env.Cluster.Name)
+	monArgs := monitoringArgs(env, name)
 	apps := map[string]app.Args{}
 	for _, a := range env.Apps {
 		apps[a.Name] = appArgs(env, a)

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
 	"github.com/plinth-dev/plinth/components/monitoring"
 	"github.com/plinth-dev/plinth/pkg/config"
 )
@@ -17,8 +19,11 @@ func monitoringArgs(env *config.Environment, cluster string) monitoring.Args {
 		Environment: env.Name,
 		Chart:       monitoring.ChartArgs{Version: m.ChartVersion, Repository: m.Repository},
 		Prometheus: monitoring.PrometheusArgs{
-			Retention: m.Retention, StorageSize: m.StorageSize, StorageClass: m.StorageClass, RemoteWriteURL: m.RemoteWriteURL,
+			Retention: m.Retention, StorageSize: m.StorageSize, RemoteWriteURL: m.RemoteWriteURL,
 		},
+	}
+	if m.StorageClass != "" {
+		a.StorageClass = pulumi.String(m.StorageClass)
 	}
 	if s, ok := env.Secrets[config.SecretGrafanaAdminPassword]; ok {
 		a.Grafana.AdminPassword = s

@@ -1,6 +1,10 @@
 package awsnetwork
 
-import "github.com/plinth-dev/plinth/pkg/config"
+import (
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/plinth-dev/plinth/pkg/config"
+)
 
 // NAT gateway layouts.
 const (
@@ -15,22 +19,37 @@ const (
 type Args struct {
 	// Tier picks the zone count, NAT layout and log retention. Default: "dev".
 	Tier config.Tier
-	// VPCID uses an existing VPC: nothing is created, and PublicSubnetIDs,
-	// PrivateSubnetIDs and AvailabilityZones are required.
-	VPCID string
+	// VPCID uses an existing VPC (a literal id, or another resource's
+	// output): nothing is created, and PublicSubnetIDs, PrivateSubnetIDs
+	// and AvailabilityZones are required.
+	VPCID pulumi.StringInput
 	// PublicSubnetIDs are the existing VPC's public subnets.
-	PublicSubnetIDs []string
+	PublicSubnetIDs pulumi.StringArrayInput
 	// PrivateSubnetIDs are the existing VPC's private subnets.
-	PrivateSubnetIDs []string
+	PrivateSubnetIDs pulumi.StringArrayInput
 	// CIDR is the VPC block: private IPv4, /16 to /24. Changing it replaces
 	// the VPC. Default: "10.0.0.0/16".
 	CIDR string
-	// AZCount is the number of availability zones, 2 to 6.
+	// AZCount is the number of availability zones, 2 to SubnetSlots (at
+	// most 6). Adding a zone adds its subnets and moves none.
 	// Default: - by tier (2; prod 3).
 	AZCount int
+	// SubnetSlots is the number of equal slots each half of the VPC block
+	// is divided into (a power of two): zone i takes slot i, so adding a
+	// zone never moves an existing subnet (EC2 cannot change a subnet's
+	// block; it replaces the subnet and everything in it). Changing it
+	// moves every subnet. Set 2 to keep the layout of a 2-zone network
+	// created by plinth v0.1, 8 for more than 4 zones. Default: 4.
+	SubnetSlots int
 	// AvailabilityZones are the zones to use; empty takes the first
-	// AZCount available zones of the region.
+	// AZCount standard zones of the region (no Local or Wavelength Zones,
+	// none that need an opt-in, none in ExcludeZoneIDs).
 	AvailabilityZones []string
+	// ExcludeZoneIDs are zone IDs (e.g. "use1-az3") never to use, such as
+	// the zones EKS refuses in your account (its
+	// UnsupportedAvailabilityZoneException names them). Zone IDs, unlike
+	// zone names, are the same in every account.
+	ExcludeZoneIDs []string
 	// NATGateways is "single" or "perAz". Default: - by tier ("single"; prod "perAz").
 	NATGateways string
 	// FlowLogRetentionDays is how long VPC flow logs are kept (a CloudWatch

@@ -18,8 +18,16 @@
 //
 // Subnets are carved with a CIDR library (go-cidr): the first half of the
 // VPC holds the private subnets, the second half the public ones, each a
-// quarter of a private subnet's size. Given VPCID (and the subnets and
-// zones), nothing is created.
+// quarter of a private subnet's size. Each half has SubnetSlots fixed
+// slots and zone i takes slot i, so adding a zone adds its subnets and
+// never moves one (EC2 cannot change a subnet's block). Given VPCID (and
+// the subnets and zones), nothing is created.
+//
+// Zones are looked up with the AWS provider the caller gives (or the
+// parent passes down), and only standard zones count: no Local or
+// Wavelength Zones, none needing an opt-in, none in ExcludeZoneIDs. The
+// route tables are exposed (PrivateRouteTableIDs) for VPC endpoints and
+// peering routes.
 //
 // # Defaults
 //
@@ -32,4 +40,5 @@
 //	| default security group| no rules                                  | CKV2_AWS_12, CIS AWS 5.4            |
 //	| flow logs             | ALL traffic, 60 s aggregation             | CKV2_AWS_11, CIS AWS 3.9            |
 //	| flow log retention    | by tier: dev 30, staging 90, prod 365 days| CKV_AWS_338 (prod)                  |
+//	| subnet slots          | 4 per half (/19 private, /21 public of a /16) | stable plans (PL-D-013)           |
 package awsnetwork

@@ -2,6 +2,7 @@ package awsnetwork
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudwatch"
@@ -9,6 +10,7 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/plinth-dev/plinth/components/internal/lookup"
 	"github.com/plinth-dev/plinth/pkg/awsiam"
 	"github.com/plinth-dev/plinth/pkg/naming"
 )
@@ -32,30 +34,57 @@ type Network struct {
 	// existing VPC).
 	PublicCIDRs, PrivateCIDRs []string
 
+	// PrivateRouteTableIDs are the private route tables, one per zone, in
+	// zone order (empty for an existing VPC): add routes to them (VPC
+	// endpoints, peering, transit gateways).
+	PrivateRouteTableIDs pulumi.StringArrayOutput `pulumi:"privateRouteTableIds"`
+	// PublicRouteTableID is the public subnets' route table ("" for an
+	// existing VPC).
+	PublicRouteTableID pulumi.StringOutput `pulumi:"publicRouteTableId"`
+
 	// VPC is the VPC created (nil for an existing one).
 	VPC *ec2.Vpc
+	// PublicRouteTable routes the public subnets through the internet gateway.
+	PublicRouteTable *ec2.RouteTable
+	// PrivateRouteTables route each zone's private subnet through a NAT gateway.
+	PrivateRouteTables []*ec2.RouteTable
 	// NATGateways are the NAT gateways created.
 	NATGateways []*ec2.NatGateway
 	// FlowLogGroup receives the VPC flow logs.
 	FlowLogGroup *cloudwatch.LogGroup
 }
 
+// standardZones are the filters that keep the zones a VPC for EKS can
+// use: no Local or Wavelength Zones, none that needs an opt-in (EC2
+// DescribeAvailabilityZones filters zone-type and opt-in-status).
+var standardZones = []aws.GetAvailabilityZonesFilter{
+	{Name: "opt-in-status", Values: []string{"opt-in-not-required"}},
+	{Name: "zone-type", Values: []string{"availability-zone"}},
+}
+
 // New creates (or adopts) a network called name. Arguments are validated,
-// and the zones looked up, before anything is registered.
+// and the zones looked up (with the AWS provider the options give, or the
+// parent passes down), before anything is registered.
 func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOption) (*Network, error) {
 	if err := args.Validate(name); err != nil {
 		return nil, err
 	}
 	a := args.withDefaults()
 	zones := a.AvailabilityZones
-	if len(zones) == 0 && a.VPCID == "" {
+	if len(zones) == 0 && a.VPCID == nil {
+		invoke, err := lookup.AWS(opts...)
+		if err != nil {
+			return nil, err
+		}
 		state := "available"
-		res, err := aws.GetAvailabilityZones(ctx, &aws.GetAvailabilityZonesArgs{State: &state})
+		res, err := aws.GetAvailabilityZones(ctx, &aws.GetAvailabilityZonesArgs{
+			State: &state, Filters: standardZones, ExcludeZoneIds: a.ExcludeZoneIDs,
+		}, invoke...)
 		if err != nil {
 			return nil, fmt.Errorf("network %q: look up availability zones: %w", name, err)
 		}
 		if len(res.Names) < a.AZCount {
-			return nil, fmt.Errorf("network %q: azCount (%d) is more than the region's %d available zones: lower azCount", name, a.AZCount, len(res.Names))
+			return nil, fmt.Errorf("network %q: azCount (%d) is more than the region's %d standard zones %v: lower azCount, or exclude fewer zone IDs", name, a.AZCount, len(res.Names), res.Names)
 		}
 		zones = res.Names[:a.AZCount]
 	}
@@ -64,15 +93,18 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 	if err := ctx.RegisterComponentResource(TypeToken, name, n, opts...); err != nil {
 		return nil, err
 	}
-	if a.VPCID != "" {
-		n.VPCID = pulumi.String(a.VPCID).ToStringOutput()
-		n.PublicSubnetIDs = pulumi.ToStringArray(a.PublicSubnetIDs).ToStringArrayOutput()
-		n.PrivateSubnetIDs = pulumi.ToStringArray(a.PrivateSubnetIDs).ToStringArrayOutput()
+	if a.VPCID != nil {
+		n.VPCID = a.VPCID.ToStringOutput()
+		n.PublicSubnetIDs = a.PublicSubnetIDs.ToStringArrayOutput()
+		n.PrivateSubnetIDs = a.PrivateSubnetIDs.ToStringArrayOutput()
+		n.PrivateRouteTableIDs = pulumi.StringArray{}.ToStringArrayOutput()
+		n.PublicRouteTableID = pulumi.String("").ToStringOutput()
 	} else if err := n.create(ctx, name, a); err != nil {
 		return nil, err
 	}
 	return n, ctx.RegisterResourceOutputs(n, pulumi.Map{
 		"vpcId": n.VPCID, "publicSubnetIds": n.PublicSubnetIDs, "privateSubnetIds": n.PrivateSubnetIDs,
+		"privateRouteTableIds": n.PrivateRouteTableIDs, "publicRouteTableId": n.PublicRouteTableID,
 	})
 }
 
@@ -84,7 +116,7 @@ func (n *Network) create(ctx *pulumi.Context, name string, a Args) error {
 	}
 	child := func(kind string) string { return naming.Child(name, kind) }
 
-	private, public, err := Plan(a.CIDR, len(n.AvailabilityZones))
+	private, public, err := Plan(a.CIDR, len(n.AvailabilityZones), a.SubnetSlots)
 	if err != nil {
 		return err
 	}
@@ -124,6 +156,7 @@ func (n *Network) create(ctx *pulumi.Context, name string, a Args) error {
 	if err != nil {
 		return err
 	}
+	n.PublicRouteTable = publicRT
 
 	subnetTags := func(role string) map[string]string {
 		t := map[string]string{role: "1"}
@@ -132,7 +165,7 @@ func (n *Network) create(ctx *pulumi.Context, name string, a Args) error {
 		}
 		return t
 	}
-	var publicIDs, privateIDs pulumi.StringArray
+	var publicIDs, privateIDs, routeTableIDs pulumi.StringArray
 	var publicSubnets []*ec2.Subnet
 	for i, zone := range n.AvailabilityZones {
 		pub, err := ec2.NewSubnet(ctx, child("public-"+zone), &ec2.SubnetArgs{
@@ -203,6 +236,8 @@ func (n *Network) create(ctx *pulumi.Context, name string, a Args) error {
 			return err
 		}
 		privateIDs = append(privateIDs, priv.ID().ToStringOutput())
+		n.PrivateRouteTables = append(n.PrivateRouteTables, rt)
+		routeTableIDs = append(routeTableIDs, rt.ID().ToStringOutput())
 	}
 
 	if err := n.flowLogs(ctx, name, a, vpc, baseTags, opts); err != nil {
@@ -211,6 +246,8 @@ func (n *Network) create(ctx *pulumi.Context, name string, a Args) error {
 	n.VPCID = vpc.ID().ToStringOutput()
 	n.PublicSubnetIDs = publicIDs.ToStringArrayOutput()
 	n.PrivateSubnetIDs = privateIDs.ToStringArrayOutput()
+	n.PrivateRouteTableIDs = routeTableIDs.ToStringArrayOutput()
+	n.PublicRouteTableID = publicRT.ID().ToStringOutput()
 	return nil
 }
 
@@ -220,7 +257,7 @@ func (n *Network) create(ctx *pulumi.Context, name string, a Args) error {
 func (n *Network) flowLogs(ctx *pulumi.Context, name string, a Args, vpc *ec2.Vpc, tags map[string]string, opts []pulumi.ResourceOption) error {
 	child := func(kind string) string { return naming.Child(name, kind) }
 	group, err := cloudwatch.NewLogGroup(ctx, child("flow-logs"), &cloudwatch.LogGroupArgs{
-		Name:            pulumi.Sprintf("/plinth/%s/%s/vpc-flow-logs", ctx.Stack(), name),
+		Name:            pulumi.Sprintf("/plinth/%s/%s/%s/vpc-flow-logs", ctx.Project(), ctx.Stack(), name),
 		RetentionInDays: pulumi.Int(a.FlowLogRetentionDays),
 		Tags:            pulumi.ToStringMap(tags),
 	}, opts...)
@@ -235,14 +272,21 @@ func (n *Network) flowLogs(ctx *pulumi.Context, name string, a Args, vpc *ec2.Vp
 	if err != nil {
 		return err
 	}
+	// The permissions the VPC flow logs documentation lists: write to the
+	// group, and describe groups, which IAM scopes only to every group of
+	// the account and region.
 	policy := group.Arn.ApplyT(func(arn string) string {
-		return awsiam.New(awsiam.Allow("WriteFlowLogs",
-			[]string{"logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"},
-			arn, arn+":*")).JSON()
+		prefix, _, _ := strings.Cut(arn, ":log-group:")
+		groups := prefix + ":log-group:*"
+		return awsiam.New(
+			awsiam.Allow("WriteFlowLogs", []string{"logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"}, arn, arn+":*"),
+			awsiam.Allow("DescribeGroups", []string{"logs:DescribeLogGroups"}, groups),
+		).JSON()
 	}).(pulumi.StringOutput)
-	if _, err := iam.NewRolePolicy(ctx, child("flow-logs-policy"), &iam.RolePolicyArgs{
+	rolePolicy, err := iam.NewRolePolicy(ctx, child("flow-logs-policy"), &iam.RolePolicyArgs{
 		Role: role.ID(), Policy: policy,
-	}, opts...); err != nil {
+	}, opts...)
+	if err != nil {
 		return err
 	}
 	_, err = ec2.NewFlowLog(ctx, child("flow-log"), &ec2.FlowLogArgs{
@@ -253,6 +297,6 @@ func (n *Network) flowLogs(ctx *pulumi.Context, name string, a Args, vpc *ec2.Vp
 		IamRoleArn:             role.Arn,
 		MaxAggregationInterval: pulumi.Int(60),
 		Tags:                   pulumi.ToStringMap(tags),
-	}, opts...)
+	}, append(opts, pulumi.DependsOn([]pulumi.Resource{rolePolicy}))...)
 	return err
 }

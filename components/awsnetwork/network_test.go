@@ -7,6 +7,8 @@ import (
 	"testing"
 
 	"github.com/apparentlymart/go-cidr/cidr"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ec2"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/plinth-dev/plinth/components/awsnetwork"
@@ -137,30 +139,137 @@ func TestDevNetworkSharesOneNAT(t *testing.T) {
 }
 
 func TestExistingVPCCreatesNothing(t *testing.T) {
-	s, n := deploy(t, awsnetwork.Args{VPCID: "vpc-123", PublicSubnetIDs: []string{"subnet-a", "subnet-b"},
-		PrivateSubnetIDs: []string{"subnet-c", "subnet-d"}, AvailabilityZones: []string{"eu-west-1a", "eu-west-1b"}})
+	s, n := deploy(t, awsnetwork.Args{VPCID: pulumi.String("vpc-0123abcd"), PublicSubnetIDs: pulumi.ToStringArray([]string{"subnet-a", "subnet-b"}),
+		PrivateSubnetIDs: pulumi.ToStringArray([]string{"subnet-c", "subnet-d"}), AvailabilityZones: []string{"eu-west-1a", "eu-west-1b"}})
 	if len(s.Resources) != 1 {
 		t.Fatalf("an existing VPC registered:\n%s", s.Inventory())
 	}
-	if got := plinthtest.Await(t, n.VPCID).Value; got != "vpc-123" {
+	if got := plinthtest.Await(t, n.VPCID).Value; got != "vpc-0123abcd" {
 		t.Fatalf("VPCID = %v", got)
 	}
 }
 
 func TestPlan(t *testing.T) {
-	private, public, err := awsnetwork.Plan("10.0.0.0/16", 3)
+	private, public, err := awsnetwork.Plan("10.0.0.0/16", 3, 4)
 	if err != nil {
 		t.Fatal(err)
 	}
-	// 3 zones take 2 bits of the private half (/17): a /19 each.
+	// 4 slots take 2 bits of the private half (/17): a /19 each.
 	if !slices.Equal(private, []string{"10.0.0.0/19", "10.0.32.0/19", "10.0.64.0/19"}) {
 		t.Fatalf("private = %v", private)
 	}
 	if !slices.Equal(public, []string{"10.0.128.0/21", "10.0.136.0/21", "10.0.144.0/21"}) {
 		t.Fatalf("public = %v", public)
 	}
-	if _, _, err := awsnetwork.Plan("10.0.0.0/24", 6); err == nil {
+	if _, _, err := awsnetwork.Plan("10.0.0.0/24", 6, 8); err == nil {
 		t.Fatalf("6 zones fit in a /24")
+	}
+	// Growing from 2 to 4 zones keeps the first subnets where they are.
+	for _, slots := range []int{2, 4, 8} {
+		for zones := 2; zones < slots; zones++ {
+			p1, q1, _ := awsnetwork.Plan("10.0.0.0/16", zones, slots)
+			p2, q2, _ := awsnetwork.Plan("10.0.0.0/16", zones+1, slots)
+			if !slices.Equal(p1, p2[:zones]) || !slices.Equal(q1, q2[:zones]) {
+				t.Errorf("%d slots: %d zones %v %v, %d zones %v %v", slots, zones, p1, q1, zones+1, p2, q2)
+			}
+		}
+	}
+}
+
+// TestAddingAZoneMovesNoSubnet deploys a 2-zone and a 3-zone network:
+// every subnet of the first keeps its block in the second.
+func TestAddingAZoneMovesNoSubnet(t *testing.T) {
+	two, _ := deploy(t, awsnetwork.Args{AZCount: 2})
+	three, _ := deploy(t, awsnetwork.Args{AZCount: 3})
+	for _, sn := range two.ByType(subnetType) {
+		after := three.Get(t, subnetType, sn.Name)
+		if a, b := sn.String(t, "cidrBlock"), after.String(t, "cidrBlock"); a != b {
+			t.Errorf("%s moves from %s to %s when a zone is added", sn.Name, a, b)
+		}
+	}
+	if len(three.ByType(subnetType)) != 6 {
+		t.Fatalf("3 zones: %d subnets", len(three.ByType(subnetType)))
+	}
+}
+
+// TestZonesAreStandardAndFollowTheProvider checks the zone lookup: it
+// asks for standard zones only (the mock region has an opted-in Local
+// Zone), leaves out excluded zone IDs, and goes to the caller's provider.
+func TestZonesAreStandardAndFollowTheProvider(t *testing.T) {
+	var n *awsnetwork.Network
+	s := plinthtest.Run(t, func(ctx *pulumi.Context) error {
+		west, err := aws.NewProvider(ctx, "us-west-2", &aws.ProviderArgs{Region: pulumi.String("us-west-2")})
+		if err != nil {
+			return err
+		}
+		n, err = awsnetwork.New(ctx, "main", awsnetwork.Args{Tier: "prod", ExcludeZoneIDs: []string{"usw2-az2"}}, pulumi.Provider(west))
+		return err
+	})
+	if !slices.Equal(n.AvailabilityZones, []string{"us-west-2a", "us-west-2c", "us-west-2d"}) {
+		t.Fatalf("zones = %v, want us-west-2's standard zones without usw2-az2", n.AvailabilityZones)
+	}
+	inv := s.Invokes[0]
+	if !strings.Contains(inv.Provider, "pulumi:providers:aws::us-west-2") {
+		t.Fatalf("the zone lookup went to %q, not the caller's provider", inv.Provider)
+	}
+	for _, sn := range s.ByType(subnetType) {
+		if !strings.Contains(sn.Provider, "pulumi:providers:aws::us-west-2") {
+			t.Errorf("%s is not created with the caller's provider", sn.Name)
+		}
+	}
+	// Without the filters, the mock region's Local Zone would be a candidate.
+	all, _ := deploy(t, awsnetwork.Args{AZCount: 4})
+	for _, sn := range all.ByType(subnetType) {
+		if strings.Contains(sn.String(t, "availabilityZone"), "lcl") {
+			t.Fatalf("a subnet in a Local Zone: %s", sn.JSON())
+		}
+	}
+}
+
+// TestRouteTablesTakeRoutes composes the network with a gateway endpoint
+// for S3 on its private route tables.
+func TestRouteTablesTakeRoutes(t *testing.T) {
+	s := plinthtest.Run(t, func(ctx *pulumi.Context) error {
+		n, err := awsnetwork.New(ctx, "main", awsnetwork.Args{})
+		if err != nil {
+			return err
+		}
+		_, err = ec2.NewVpcEndpoint(ctx, "s3", &ec2.VpcEndpointArgs{
+			VpcId: n.VPCID, ServiceName: pulumi.String("com.amazonaws.eu-west-1.s3"),
+			VpcEndpointType: pulumi.String("Gateway"), RouteTableIds: n.PrivateRouteTableIDs,
+		})
+		return err
+	})
+	ep := s.One(t, "aws:ec2/vpcEndpoint:VpcEndpoint")
+	ids := ep.Value(t, "routeTableIds").([]any)
+	if len(ids) != 2 || !strings.HasPrefix(ids[0].(string), "rtb-") {
+		t.Fatalf("the endpoint's route tables = %v, want the 2 private ones", ids)
+	}
+	for _, rt := range s.ByType("aws:ec2/routeTable:RouteTable") {
+		if strings.Contains(rt.Name, "private") && !slices.Contains(ep.Dependencies, rt.URN) {
+			t.Errorf("the endpoint does not wait for %s", rt.Name)
+		}
+	}
+}
+
+func TestFlowLogRoleCanWrite(t *testing.T) {
+	s, _ := deploy(t, awsnetwork.Args{})
+	pol := s.One(t, "aws:iam/rolePolicy:RolePolicy")
+	doc, err := awsiam.Parse(pol.String(t, "policy"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	group := s.One(t, "aws:cloudwatch/logGroup:LogGroup").Outputs["arn"].StringValue()
+	for _, a := range []string{"logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams", "logs:DescribeLogGroups"} {
+		if !doc.Allows(a, group) {
+			t.Errorf("the flow log role may not %s on %s", a, group)
+		}
+	}
+	if fl := s.One(t, "aws:ec2/flowLog:FlowLog"); !slices.Contains(fl.Dependencies, pol.URN) {
+		t.Errorf("the flow log does not wait for its role's policy")
+	}
+	if name := s.One(t, "aws:cloudwatch/logGroup:LogGroup").String(t, "name"); name != "/plinth/plinth/prod/main/vpc-flow-logs" {
+		t.Errorf("flow log group %q does not name the project", name)
 	}
 }
 
@@ -173,12 +282,17 @@ func TestBadInput(t *testing.T) {
 	}{
 		{"an invalid CIDR", awsnetwork.Args{CIDR: "10.0.0.0/33"}, "cidr", "is not a CIDR block"},
 		{"a public CIDR", awsnetwork.Args{CIDR: "52.0.0.0/16"}, "cidr", "is not a private IPv4 block"},
-		{"a block too small for its zones", awsnetwork.Args{CIDR: "10.0.0.0/24", AZCount: 6}, "cidr", "is too small for 6 zones"},
+		{"a block too small for its slots", awsnetwork.Args{CIDR: "10.0.0.0/24", AZCount: 6, SubnetSlots: 8}, "cidr", "is too small for 8 subnet slots"},
 		{"one zone", awsnetwork.Args{AZCount: 1}, "azCount", "(1) is outside 2–6"},
 		{"two zones in prod", awsnetwork.Args{Tier: "prod", AZCount: 2}, "azCount", "(2) is below 3 for prod"},
 		{"an unknown NAT layout", awsnetwork.Args{NATGateways: "none"}, "natGateways", `"none" is not one of`},
 		{"a retention CloudWatch rejects", awsnetwork.Args{FlowLogRetentionDays: 45}, "flowLogRetentionDays", "(45) is not a CloudWatch retention value"},
-		{"an existing VPC without subnets", awsnetwork.Args{VPCID: "vpc-1"}, "vpcId", "is set without publicSubnetIds"},
+		{"an existing VPC without subnets", awsnetwork.Args{VPCID: pulumi.String("vpc-0123abcd"), AvailabilityZones: []string{"eu-west-1a"}}, "vpcId", "is set without publicSubnetIds"},
+		{"a VPC given by name", awsnetwork.Args{VPCID: pulumi.String("main-vpc"), PublicSubnetIDs: pulumi.StringArray{}, PrivateSubnetIDs: pulumi.StringArray{}, AvailabilityZones: []string{"eu-west-1a"}}, "vpcId", `"main-vpc" is not a VPC id`},
+		{"a zone listed twice", awsnetwork.Args{AvailabilityZones: []string{"eu-west-1a", "eu-west-1a"}}, "availabilityZones[1]", "is listed twice"},
+		{"a zone name where an ID belongs", awsnetwork.Args{ExcludeZoneIDs: []string{"us-east-1e"}}, "excludeZoneIds[0]", "is not an availability zone ID"},
+		{"more zones than slots", awsnetwork.Args{AZCount: 5}, "azCount", "(5) is more than subnetSlots (4)"},
+		{"slots that are not a power of two", awsnetwork.Args{SubnetSlots: 3}, "subnetSlots", "(3) is not 2, 4 or 8"},
 		{"zones that disagree with the count", awsnetwork.Args{AZCount: 3, AvailabilityZones: []string{"eu-west-1a", "eu-west-1b"}}, "availabilityZones", "lists 2 zones but azCount is 3"},
 	}
 	for _, tt := range tests {
@@ -197,10 +311,10 @@ func TestBadInput(t *testing.T) {
 
 func TestMoreZonesThanTheRegionHas(t *testing.T) {
 	s, err := plinthtest.RunErr(func(ctx *pulumi.Context) error {
-		_, err := awsnetwork.New(ctx, "main", awsnetwork.Args{AZCount: 5})
+		_, err := awsnetwork.New(ctx, "main", awsnetwork.Args{AZCount: 5, SubnetSlots: 8})
 		return err
 	})
-	if err == nil || !strings.Contains(err.Error(), "azCount (5) is more than the region's 4 available zones") || len(s.Resources) != 0 {
+	if err == nil || !strings.Contains(err.Error(), "azCount (5) is more than the region's 4 standard zones") || len(s.Resources) != 0 {
 		t.Fatalf("err = %v, registered %d", err, len(s.Resources))
 	}
 }

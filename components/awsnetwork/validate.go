@@ -2,18 +2,30 @@ package awsnetwork
 
 import (
 	"fmt"
-	"math/bits"
 	"net"
+	"regexp"
 	"slices"
 
 	"github.com/apparentlymart/go-cidr/cidr"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/plinth-dev/plinth/pkg/config"
 	"github.com/plinth-dev/plinth/pkg/problem"
 )
 
-// DefaultCIDR is the VPC block used when none is given.
-const DefaultCIDR = "10.0.0.0/16"
+// Defaults that do not depend on the tier.
+const (
+	// DefaultCIDR is the VPC block used when none is given.
+	DefaultCIDR = "10.0.0.0/16"
+	// DefaultSubnetSlots is the number of zone slots of each half of the
+	// VPC block.
+	DefaultSubnetSlots = 4
+)
+
+var (
+	vpcIDRE  = regexp.MustCompile(`^vpc-[0-9a-f]{8}([0-9a-f]{9})?$`)
+	zoneIDRE = regexp.MustCompile(`^[a-z]{2,4}[0-9]+(-[a-z]+[0-9]*)?-az[0-9]+$`)
+)
 
 // cloudWatchRetention are the retention values CloudWatch Logs accepts.
 var cloudWatchRetention = []int{1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653}
@@ -25,6 +37,9 @@ func (a Args) withDefaults() Args {
 	d := config.ForTier(a.Tier)
 	if a.CIDR == "" {
 		a.CIDR = DefaultCIDR
+	}
+	if a.SubnetSlots == 0 {
+		a.SubnetSlots = DefaultSubnetSlots
 	}
 	if a.AZCount == 0 {
 		a.AZCount = max(d.AZCount, 2)
@@ -53,8 +68,21 @@ func (a Args) Validate(name string) error {
 	if !slices.Contains(config.Tiers, a.Tier) {
 		p.Addf("tier", "%q is not a tier: use local, dev, staging or prod", a.Tier)
 	}
-	if a.VPCID != "" {
-		if len(a.PublicSubnetIDs) == 0 || len(a.PrivateSubnetIDs) == 0 {
+	for i, z := range a.ExcludeZoneIDs {
+		if !zoneIDRE.MatchString(z) {
+			p.Addf(fmt.Sprintf("excludeZoneIds[%d]", i), "%q is not an availability zone ID: use the ID (e.g. \"use1-az3\"), not the name", z)
+		}
+	}
+	for i, z := range a.AvailabilityZones {
+		if slices.Contains(a.AvailabilityZones[:i], z) {
+			p.Addf(fmt.Sprintf("availabilityZones[%d]", i), "%q is listed twice: list each zone once", z)
+		}
+	}
+	if a.VPCID != nil {
+		if id, ok := a.VPCID.(pulumi.String); ok && !vpcIDRE.MatchString(string(id)) {
+			p.Addf("vpcId", "%q is not a VPC id: use the id (vpc- and 8 or 17 hex digits), not its name or ARN", string(id))
+		}
+		if a.PublicSubnetIDs == nil || a.PrivateSubnetIDs == nil {
 			p.Addf("vpcId", "is set without publicSubnetIds and privateSubnetIds: name the existing subnets too")
 		}
 		if len(a.AvailabilityZones) == 0 {
@@ -62,13 +90,21 @@ func (a Args) Validate(name string) error {
 		}
 		return p.Err()
 	}
-	if len(a.PublicSubnetIDs)+len(a.PrivateSubnetIDs) > 0 {
+	if a.PublicSubnetIDs != nil || a.PrivateSubnetIDs != nil {
 		p.Addf("publicSubnetIds", "is set without vpcId: name the existing VPC, or leave the subnets to plinth")
 	}
-	if a.AZCount < 2 || a.AZCount > 6 {
+	slotsOK := false
+	switch {
+	case a.SubnetSlots < 2 || a.SubnetSlots > 8 || a.SubnetSlots&(a.SubnetSlots-1) != 0:
+		p.Addf("subnetSlots", "(%d) is not 2, 4 or 8: each half of the VPC block is divided into a power-of-two number of zone slots", a.SubnetSlots)
+	case a.AZCount < 2 || a.AZCount > 6:
 		p.Addf("azCount", "(%d) is outside 2–6: spread the network over at least 2 zones", a.AZCount)
-	} else if a.Tier == config.TierProd && a.AZCount < 3 {
+	case a.AZCount > a.SubnetSlots:
+		p.Addf("azCount", "(%d) is more than subnetSlots (%d): set subnetSlots to 8 for more zones (it moves every subnet of an existing network)", a.AZCount, a.SubnetSlots)
+	case a.Tier == config.TierProd && a.AZCount < 3:
 		p.Addf("azCount", "(%d) is below 3 for prod: use 3 zones so one can fail", a.AZCount)
+	default:
+		slotsOK = true
 	}
 	if len(a.AvailabilityZones) > 0 && len(a.AvailabilityZones) != a.AZCount {
 		p.Addf("availabilityZones", "lists %d zones but azCount is %d: make them agree", len(a.AvailabilityZones), a.AZCount)
@@ -83,9 +119,9 @@ func (a Args) Validate(name string) error {
 			p.Addf("cidr", "%q is not a private IPv4 block: use a block inside 10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16", a.CIDR)
 		case v.Bits() < 16 || v.Bits() > 24:
 			p.Addf("cidr", "%q is a /%d: use /16 to /24", a.CIDR, v.Bits())
-		case a.AZCount >= 2 && a.AZCount <= 6:
-			if _, _, err := Plan(a.CIDR, a.AZCount); err != nil {
-				p.Addf("cidr", "%q is too small for %d zones (%v): use a larger block or fewer zones", a.CIDR, a.AZCount, err)
+		case slotsOK:
+			if _, _, err := Plan(a.CIDR, a.AZCount, a.SubnetSlots); err != nil {
+				p.Addf("cidr", "%q is too small for %d subnet slots (%v): use a larger block or fewer slots", a.CIDR, a.SubnetSlots, err)
 			}
 		}
 	}
@@ -95,13 +131,21 @@ func (a Args) Validate(name string) error {
 // Plan carves the VPC block into one private and one public subnet per
 // zone: the first half of the block holds the private subnets (where
 // nodes and tasks run, so they get the addresses), the second half the
-// smaller public ones (load balancers and NAT gateways).
-func Plan(vpcCIDR string, zones int) (private, public []string, err error) {
+// smaller public ones (load balancers and NAT gateways). Each half is
+// divided into slots equal slots and zone i takes slot i, so a plan for
+// more zones keeps every subnet of a plan for fewer.
+func Plan(vpcCIDR string, zones, slots int) (private, public []string, err error) {
 	_, vpc, err := net.ParseCIDR(vpcCIDR)
 	if err != nil {
 		return nil, nil, err
 	}
-	zoneBits := bits.Len(uint(zones - 1)) // bits to number the zones
+	if zones > slots {
+		return nil, nil, fmt.Errorf("%d zones do not fit in %d slots", zones, slots)
+	}
+	zoneBits := 0 // bits to number the slots
+	for 1<<zoneBits < slots {
+		zoneBits++
+	}
 	privHalf, err := cidr.Subnet(vpc, 1, 0)
 	if err != nil {
 		return nil, nil, err

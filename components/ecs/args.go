@@ -7,6 +7,11 @@ import (
 )
 
 // Args configures a Fargate service behind an Application Load Balancer.
+//
+// Fields that name a cloud object (image, ARNs, ids) are Pulumi inputs, so
+// they can come from other resources or stack references. A literal is
+// validated before anything is registered; an output is validated when it
+// resolves, and a bad value then fails the update with the same message.
 type Args struct {
 	// Tier picks task counts, log retention and deletion protection.
 	// Default: "dev".
@@ -22,8 +27,9 @@ type Args struct {
 	// Default: - a new cluster with Container Insights.
 	ClusterARN pulumi.StringInput
 	// Image is the container image, pinned by a tag other than latest or a
-	// digest. Required.
-	Image string
+	// digest, e.g. an ECR repository URL and a digest built in the same
+	// program. Required.
+	Image pulumi.StringInput
 	// Port is the container port. Default: 8080.
 	Port int
 	// CPU is the task's CPU units, a valid Fargate size. Default: 256.
@@ -35,9 +41,15 @@ type Args struct {
 	// Env are plain environment variables; names that look secret are
 	// rejected (use Secrets).
 	Env map[string]string
-	// Secrets maps environment variable names to Secrets Manager or SSM
-	// parameter ARNs; the execution role may read exactly these.
-	Secrets map[string]string
+	// Secrets maps environment variable names to what ECS reads them from:
+	// a Secrets Manager secret ARN (optionally with ":<json-key>::" to read
+	// one key) or an SSM parameter ARN. The execution role may read exactly
+	// these.
+	Secrets map[string]pulumi.StringInput
+	// SecretsKMSKeyARNs are the customer-managed KMS keys the secrets are
+	// encrypted with; the execution role may decrypt with them (and no
+	// other key). Secrets under AWS's own key need none.
+	SecretsKMSKeyARNs []pulumi.StringInput
 	// User is the UID:GID the container runs as; root is rejected.
 	// Default: "1001:1001".
 	User string
@@ -54,9 +66,8 @@ type Args struct {
 	RequestsPerTarget int
 	// HealthCheck configures the target group's health check.
 	HealthCheck HealthCheckArgs
-	// ContainerHealthCheck is the container's own health check command
-	// (CMD-SHELL form); empty for none.
-	ContainerHealthCheck []string
+	// ContainerHealthCheck is the container's own health check; nil for none.
+	ContainerHealthCheck *ContainerHealthCheckArgs
 	// HealthCheckGracePeriodSeconds lets new tasks start before the load
 	// balancer's checks count. Default: 60.
 	HealthCheckGracePeriodSeconds int
@@ -66,15 +77,16 @@ type Args struct {
 	AllowedCIDRs []string
 	// CertificateARN is the ACM certificate of the HTTPS listener;
 	// required unless AllowHTTP.
-	CertificateARN string
+	CertificateARN pulumi.StringInput
 	// SSLPolicy of the HTTPS listener.
 	// Default: "ELBSecurityPolicy-TLS13-1-2-2021-06".
 	SSLPolicy string
 	// AllowHTTP serves plain HTTP instead of redirecting it to HTTPS.
 	// Default: false.
 	AllowHTTP bool
-	// AccessLogsBucket receives the load balancer's access logs; "" for none.
-	AccessLogsBucket string
+	// AccessLogsBucket receives the load balancer's access logs (the
+	// bucket's name); nil for none.
+	AccessLogsBucket pulumi.StringInput
 	// LogRetentionDays keeps the container logs. Default: - by tier (dev 30, staging 90, prod 365).
 	LogRetentionDays int
 	// LogKMSKeyARN encrypts the container logs; nil for CloudWatch's own encryption.
@@ -87,9 +99,27 @@ type Args struct {
 	EnableExecuteCommand bool
 	// TaskPolicyARNs are attached to the task role, which has no
 	// permissions otherwise.
-	TaskPolicyARNs []string
+	TaskPolicyARNs []pulumi.StringInput
+	// Egress is where the tasks may connect to; every other destination is
+	// refused. Default: - HTTPS (443) anywhere: images, secrets, AWS APIs.
+	Egress []EgressArgs
 	// Tags are added to every resource.
 	Tags map[string]string
+}
+
+// EgressArgs allows the tasks to connect to a destination: blocks, or the
+// members of a security group (a database's).
+type EgressArgs struct {
+	// Description says what the destination is. Required.
+	Description string
+	// FromPort is the first TCP port. Required.
+	FromPort int
+	// ToPort is the last TCP port. Default: - FromPort.
+	ToPort int
+	// CIDRs are destination blocks.
+	CIDRs []string
+	// SecurityGroupID is a destination security group; set it or CIDRs.
+	SecurityGroupID pulumi.StringInput
 }
 
 // HealthCheckArgs configures the target group's health check.
@@ -106,4 +136,20 @@ type HealthCheckArgs struct {
 	HealthyThreshold int
 	// UnhealthyThreshold is the failures that make it unhealthy. Default: 3.
 	UnhealthyThreshold int
+}
+
+// ContainerHealthCheckArgs is the container's own health check, within
+// the ranges ECS accepts (API HealthCheck).
+type ContainerHealthCheckArgs struct {
+	// Command is run with CMD-SHELL, e.g. ["curl -fs http://localhost:8080/health"]. Required.
+	Command []string
+	// IntervalSeconds between checks, 5–300. Default: 30.
+	IntervalSeconds int
+	// TimeoutSeconds of one check, 2–60. Default: 5.
+	TimeoutSeconds int
+	// Retries before the container is unhealthy, 1–10. Default: 3.
+	Retries int
+	// StartPeriodSeconds lets the container start before failures count,
+	// 0–300. Default: 60.
+	StartPeriodSeconds *int
 }

@@ -5,11 +5,15 @@
 //	api, err := ecs.New(ctx, "api", ecs.Args{
 //		VPCID:            network.VPCID,
 //		PrivateSubnetIDs: network.PrivateSubnetIDs,
-//		Image:            "registry.example.com/acme/api:2.0.1",
-//		CertificateARN:   "arn:aws:acm:eu-west-1:123456789012:certificate/…",
+//		Image:            pulumi.Sprintf("%s:2.0.1", repo.RepositoryUrl), // an Output
+//		CertificateARN:   cert.Arn,
 //		AllowedCIDRs:     []string{"10.0.0.0/8"},
-//		Secrets:          map[string]string{"DB_PASSWORD": "arn:aws:secretsmanager:…"},
+//		Secrets:          map[string]pulumi.StringInput{"DB_PASSWORD": pulumi.String("arn:aws:secretsmanager:…")},
 //	})
+//
+// Image, ARNs, ids and the access-log bucket are Pulumi inputs: literals
+// are validated before anything is registered, outputs when they resolve
+// (a bad value fails the update with the same message).
 //
 // It registers a component of type plinth:aws:EcsService with these
 // children (logical names in brackets):
@@ -25,8 +29,16 @@
 //
 // The container definitions are typed Go (ContainerDefinition) serialised
 // to JSON. Secrets are only ever valueFrom references, and the execution
-// role may read exactly the listed ARNs; a plain variable whose name
-// looks like a secret is rejected.
+// role may read exactly the listed secrets (IAM names a secret by its full
+// ARN, so a partial ARN gets the six-character suffix wildcard and a JSON
+// key is left out) and decrypt with exactly SecretsKMSKeyARNs; a plain
+// variable whose name looks like a secret is rejected.
+//
+// The load balancer and target group are auto-named ("<name>-alb-…"), so
+// a change that replaces one (the port) creates the new one first;
+// other physical names carry the project and stack. The tasks' security
+// group is exposed (TaskSecurityGroupID) for a database to admit, and
+// Egress lists where the tasks may connect.
 //
 // # Defaults and the checks they satisfy
 //
@@ -50,5 +62,5 @@
 //	|                          | HTTP only redirects (unless AllowHTTP)           | AWS-0047/0054                       |
 //	| health check             | GET /health, 200-399, every 15 s, 2/3 thresholds | CKV_AWS_261                         |
 //	| security groups          | ALB: 443/80 from AllowedCIDRs only; tasks: the   | no world-open ingress               |
-//	|                          | ALB only, egress 443                             |                                     |
+//	|                          | ALB only, egress Egress (default HTTPS)          |                                     |
 package ecs

@@ -2,16 +2,19 @@ package ecs_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"reflect"
 	"slices"
 	"strings"
 	"testing"
 
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ec2"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/plinth-dev/plinth/components/ecs"
 	"github.com/plinth-dev/plinth/pkg/awsiam"
 	"github.com/plinth-dev/plinth/pkg/plinthtest"
+	"github.com/plinth-dev/plinth/pkg/policy"
 )
 
 const (
@@ -29,14 +32,14 @@ func prodArgs() ecs.Args {
 		VPCID:            pulumi.String("vpc-1"),
 		PrivateSubnetIDs: pulumi.ToStringArray([]string{"subnet-a", "subnet-b", "subnet-c"}),
 		PublicSubnetIDs:  pulumi.ToStringArray([]string{"subnet-d", "subnet-e", "subnet-f"}),
-		Image:            image,
+		Image:            pulumi.String(image),
 		CPU:              512,
 		Memory:           1024,
 		Env:              map[string]string{"LOG_LEVEL": "info"},
-		Secrets:          map[string]string{"DB_PASSWORD": dbSecret, "API_KEY": apiParam},
+		Secrets:          map[string]pulumi.StringInput{"DB_PASSWORD": pulumi.String(dbSecret), "API_KEY": pulumi.String(apiParam)},
 		Public:           true,
 		AllowedCIDRs:     []string{"0.0.0.0/0"},
-		CertificateARN:   cert,
+		CertificateARN:   pulumi.String(cert),
 	}
 }
 
@@ -75,7 +78,7 @@ func TestTaskDefinition(t *testing.T) {
 	if !reflect.DeepEqual(c.Secrets, []ecs.Secret{{Name: "API_KEY", ValueFrom: apiParam}, {Name: "DB_PASSWORD", ValueFrom: dbSecret}}) {
 		t.Fatalf("secrets = %+v, want valueFrom references only", c.Secrets)
 	}
-	if c.LogConfiguration.LogDriver != "awslogs" || c.LogConfiguration.Options["awslogs-group"] != "/plinth/prod/ecs/api" {
+	if c.LogConfiguration.LogDriver != "awslogs" || c.LogConfiguration.Options["awslogs-group"] != "/plinth/plinth/prod/ecs/api" {
 		t.Fatalf("logs = %+v", c.LogConfiguration)
 	}
 	if lg := s.One(t, "aws:cloudwatch/logGroup:LogGroup"); lg.Number(t, "retentionInDays") != 365 {
@@ -99,13 +102,13 @@ func TestIAM(t *testing.T) {
 	for _, st := range doc.Statement {
 		by[st.Sid] = st
 	}
-	if got := by["Secrets"]; !slices.Equal(got.Action, []string{"secretsmanager:GetSecretValue"}) || !slices.Equal(got.Resource, []string{dbSecret}) {
+	if got := by["Secrets"]; !slices.Equal(got.Action, []string{"secretsmanager:GetSecretValue"}) || !slices.Equal(got.Resource, []string{dbSecret, dbSecret + "-??????"}) {
 		t.Fatalf("secrets statement = %+v, want exactly the listed secret", got)
 	}
 	if got := by["Parameters"]; !slices.Equal(got.Resource, []string{apiParam}) {
 		t.Fatalf("parameters statement = %+v", got)
 	}
-	if got := by["Logs"]; !strings.HasPrefix(got.Resource[0], "arn:aws:logs:eu-west-1:123456789012:log-group:/plinth/prod/ecs/api") {
+	if got := by["Logs"]; !strings.HasPrefix(got.Resource[0], "arn:aws:logs:eu-west-1:123456789012:log-group:/plinth/plinth/prod/ecs/api") {
 		t.Fatalf("logs statement = %+v", got)
 	}
 	for _, st := range doc.Statement {
@@ -133,8 +136,8 @@ func TestLoadBalancer(t *testing.T) {
 		"internal": false, "loadBalancerType": "application", "dropInvalidHeaderFields": true,
 		"enableDeletionProtection": true, "desyncMitigationMode": "strictest", "subnets[0]": "subnet-d",
 	})
-	if n := alb.String(t, "name"); len(n) > 32 {
-		t.Errorf("ALB name %q is longer than 32", n)
+	if alb.Has("name") || s.One(t, "aws:lb/targetGroup:TargetGroup").Has("name") {
+		t.Errorf("the load balancer or target group has a fixed name: a replacement could not be created first")
 	}
 	tg := s.One(t, "aws:lb/targetGroup:TargetGroup")
 	if tg.String(t, "targetType") != "ip" || tg.String(t, "healthCheck.path") != "/health" || tg.String(t, "healthCheck.matcher") != "200-399" {
@@ -197,7 +200,7 @@ func TestSecurityGroupsAndService(t *testing.T) {
 func TestInternalHTTPOnly(t *testing.T) {
 	a := prodArgs()
 	a.Tier = "dev"
-	a.Public, a.AllowHTTP, a.CertificateARN = false, true, ""
+	a.Public, a.AllowHTTP, a.CertificateARN = false, true, nil
 	a.AllowedCIDRs = []string{"10.0.0.0/8"}
 	s, svc := deploy(t, a)
 	alb := s.One(t, "aws:lb/loadBalancer:LoadBalancer")
@@ -232,31 +235,164 @@ func TestBadInput(t *testing.T) {
 			a.Env = map[string]string{"DB_PASSWORD": "hunter2"}
 			a.Secrets = nil
 		})},
-		{"a secret that is not an ARN", "secrets.DB_PASSWORD", "is not a Secrets Manager or SSM parameter ARN", mod(func(a *ecs.Args) { a.Secrets = map[string]string{"DB_PASSWORD": "prod/db"} })},
+		{"a secret that is not an ARN", "secrets.DB_PASSWORD", `"prod/db" is not an ARN`, mod(func(a *ecs.Args) { a.Secrets = map[string]pulumi.StringInput{"DB_PASSWORD": pulumi.String("prod/db")} })},
+		{"a JSON key without its stage and id fields", "secrets.DB_PASSWORD", "is not a Secrets Manager secret reference", mod(func(a *ecs.Args) {
+			a.Secrets = map[string]pulumi.StringInput{"DB_PASSWORD": pulumi.String(dbSecret + ":password")}
+		})},
+		{"a KMS key given by id", "secretsKmsKeyArns[0]", "is not a KMS key ARN", mod(func(a *ecs.Args) { a.SecretsKMSKeyARNs = []pulumi.StringInput{pulumi.String("1234abcd")} })},
+		{"a container health check that starts too late for ECS", "containerHealthCheck.startPeriodSeconds", "(600) is outside 0–300", mod(func(a *ecs.Args) {
+			a.ContainerHealthCheck = &ecs.ContainerHealthCheckArgs{Command: []string{"true"}, StartPeriodSeconds: new(600)}
+		})},
+		{"a container health check without a command", "containerHealthCheck.command", "is empty", mod(func(a *ecs.Args) { a.ContainerHealthCheck = &ecs.ContainerHealthCheckArgs{} })},
+		{"a service called internal", "name", `"internal-alb" starts with "internal-"`, mod(func(a *ecs.Args) {})},
+		{"egress to nowhere", "egress[0]", "sets neither cidrs nor securityGroupId", mod(func(a *ecs.Args) { a.Egress = []ecs.EgressArgs{{Description: "db", FromPort: 5432}} })},
+		{"no image", "image", "is not set", mod(func(a *ecs.Args) { a.Image = nil })},
 		{"a port out of range", "port", "(70000) is not a valid port", mod(func(a *ecs.Args) { a.Port = 70000 })},
-		{"HTTPS without a certificate", "certificateArn", "is empty: the load balancer serves HTTPS only", mod(func(a *ecs.Args) { a.CertificateARN = "" })},
+		{"HTTPS without a certificate", "certificateArn", "is empty: the load balancer serves HTTPS only", mod(func(a *ecs.Args) { a.CertificateARN = nil })},
+		{"a certificate that is not an ACM ARN", "certificateArn", "is not an ACM certificate ARN", mod(func(a *ecs.Args) { a.CertificateARN = pulumi.String("example.com") })},
 		{"a health check path without a slash", "healthCheck.path", `"health" is not an absolute path`, mod(func(a *ecs.Args) { a.HealthCheck.Path = "health" })},
 		{"a public ALB without CIDRs", "allowedCidrs", "is empty", mod(func(a *ecs.Args) { a.AllowedCIDRs = nil })},
 		{"an internal ALB open to the world", "allowedCidrs[0]", "opens access to the whole internet", mod(func(a *ecs.Args) { a.Public = false })},
 		{"root", "user", `"0:0" runs as root`, mod(func(a *ecs.Args) { a.User = "0:0" })},
 		{"a weak TLS policy", "sslPolicy", `"ELBSecurityPolicy-2016-08" is not a TLS 1.2+ forward-secret policy`, mod(func(a *ecs.Args) { a.SSLPolicy = "ELBSecurityPolicy-2016-08" })},
-		{"an unpinned image", "image", `uses the mutable tag "latest"`, mod(func(a *ecs.Args) { a.Image = "registry.example.com/acme/api:latest" })},
+		{"an unpinned image", "image", `uses the mutable tag "latest"`, mod(func(a *ecs.Args) { a.Image = pulumi.String("registry.example.com/acme/api:latest") })},
 		{"admin on the task role", "taskPolicyArns[0]", "gives the task every permission", mod(func(a *ecs.Args) {
-			a.TaskPolicyARNs = []string{"arn:aws:iam::aws:policy/AdministratorAccess"}
+			a.TaskPolicyARNs = []pulumi.StringInput{pulumi.String("arn:aws:iam::aws:policy/AdministratorAccess")}
 		})},
 		{"a timeout longer than the interval", "healthCheck.timeoutSeconds", "(20) is not below intervalSeconds (15)", mod(func(a *ecs.Args) { a.HealthCheck.TimeoutSeconds = 20 })},
 		{"a public ALB without public subnets", "publicSubnetIds", "is not set", mod(func(a *ecs.Args) { a.PublicSubnetIDs = nil })},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			name := "api"
+			if tt.name == "a service called internal" {
+				name = "internal"
+			}
 			s, err := plinthtest.RunErr(func(ctx *pulumi.Context) error {
-				_, err := ecs.New(ctx, "api", tt.args)
+				_, err := ecs.New(ctx, name, tt.args)
 				return err
 			})
 			if err == nil || len(s.Resources) != 0 {
 				t.Fatalf("err = %v, registered %d", err, len(s.Resources))
 			}
-			plinthtest.RequireProblem(t, tt.args.Validate("api"), `ecs "api": `, tt.path, tt.text)
+			plinthtest.RequireProblem(t, tt.args.Validate(name), fmt.Sprintf("ecs %q: ", name), tt.path, tt.text)
 		})
+	}
+}
+
+// TestOutputsFlowIn passes the image and the certificate as outputs of
+// other resources (a stack reference, a build): a good image deploys, a
+// bad one fails the run naming the field, as a literal would.
+func TestOutputsFlowIn(t *testing.T) {
+	run := func(img string) (*plinthtest.Stack, error) {
+		return plinthtest.RunErr(func(ctx *pulumi.Context) error {
+			ref, err := pulumi.NewStackReference(ctx, "acme/build/main", nil)
+			if err != nil {
+				return err
+			}
+			a := prodArgs()
+			a.Image = ref.GetStringOutput(pulumi.String("image"))
+			a.CertificateARN = ref.GetStringOutput(pulumi.String("certificateArn"))
+			_, err = ecs.New(ctx, "api", a)
+			return err
+		}, plinthtest.WithStackReference("acme/build/main", map[string]any{"image": img, "certificateArn": cert}))
+	}
+	s, err := run("registry.example.com/acme/api@sha256:" + strings.Repeat("a", 64))
+	if err != nil {
+		t.Fatalf("a good image from an output failed: %v", err)
+	}
+	var defs []ecs.ContainerDefinition
+	_ = json.Unmarshal([]byte(s.One(t, "aws:ecs/taskDefinition:TaskDefinition").String(t, "containerDefinitions")), &defs)
+	if !strings.HasSuffix(defs[0].Image, "@sha256:"+strings.Repeat("a", 64)) {
+		t.Fatalf("image = %q", defs[0].Image)
+	}
+	if s.Get(t, listenerT, "api-https").String(t, "certificateArn") != cert {
+		t.Fatalf("the certificate from an output is not on the listener")
+	}
+	_, err = run("registry.example.com/acme/api:latest")
+	if err == nil || !strings.Contains(err.Error(), `ecs "api": image: "registry.example.com/acme/api:latest" uses the mutable tag "latest"`) {
+		t.Fatalf("a bad image from an output: err = %v, want the field-naming message", err)
+	}
+}
+
+func TestSecretReferences(t *testing.T) {
+	a := prodArgs()
+	const partial = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:prod/token"
+	const key = "arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+	a.Secrets = map[string]pulumi.StringInput{
+		"DB_PASSWORD": pulumi.String(dbSecret + ":password::"),
+		"TOKEN":       pulumi.String(partial),
+	}
+	a.SecretsKMSKeyARNs = []pulumi.StringInput{pulumi.String(key)}
+	s, _ := deploy(t, a)
+	doc, _ := awsiam.Parse(s.Get(t, "aws:iam/rolePolicy:RolePolicy", "api-execution-policy").String(t, "policy"))
+	for _, want := range []struct{ action, resource string }{
+		{"secretsmanager:GetSecretValue", dbSecret},
+		{"secretsmanager:GetSecretValue", partial + "-Zz9Yy8"},
+		{"kms:Decrypt", key},
+	} {
+		if !doc.Allows(want.action, want.resource) {
+			t.Errorf("the execution role may not %s on %s: %+v", want.action, want.resource, doc)
+		}
+	}
+	if doc.Allows("kms:Decrypt", "arn:aws:kms:eu-west-1:123456789012:key/other") {
+		t.Errorf("the execution role may decrypt with any key")
+	}
+	td := s.One(t, "aws:ecs/taskDefinition:TaskDefinition")
+	if !strings.Contains(td.String(t, "containerDefinitions"), dbSecret+":password::") {
+		t.Errorf("the JSON key is not passed to ECS")
+	}
+	if ep := s.Get(t, "aws:iam/rolePolicy:RolePolicy", "api-execution-policy"); !slices.Contains(td.Dependencies, ep.URN) {
+		t.Errorf("the task definition does not wait for its execution role's policy")
+	}
+}
+
+func TestContainerHealthCheck(t *testing.T) {
+	a := prodArgs()
+	a.ContainerHealthCheck = &ecs.ContainerHealthCheckArgs{Command: []string{"curl -fs http://localhost:8080/health"}}
+	a.HealthCheckGracePeriodSeconds = 900 // the service's grace may exceed the container's 300
+	s, _ := deploy(t, a)
+	var defs []ecs.ContainerDefinition
+	_ = json.Unmarshal([]byte(s.One(t, "aws:ecs/taskDefinition:TaskDefinition").String(t, "containerDefinitions")), &defs)
+	if hc := defs[0].HealthCheck; hc == nil || hc.StartPeriod != 60 || hc.Interval != 30 || hc.Timeout != 5 || hc.Retries != 3 || hc.Command[0] != "CMD-SHELL" {
+		t.Fatalf("health check = %+v", hc)
+	}
+}
+
+// TestTasksReachADatabase composes the service with a database's security
+// group: a rule admits the tasks' group, and the tasks may reach it.
+func TestTasksReachADatabase(t *testing.T) {
+	s := plinthtest.Run(t, func(ctx *pulumi.Context) error {
+		db, err := ec2.NewSecurityGroup(ctx, "db", &ec2.SecurityGroupArgs{VpcId: pulumi.String("vpc-1")})
+		if err != nil {
+			return err
+		}
+		a := prodArgs()
+		a.Egress = []ecs.EgressArgs{
+			{Description: "HTTPS", FromPort: 443, CIDRs: []string{"0.0.0.0/0"}},
+			{Description: "PostgreSQL", FromPort: 5432, SecurityGroupID: db.ID()},
+		}
+		svc, err := ecs.New(ctx, "api", a)
+		if err != nil {
+			return err
+		}
+		_, err = ec2.NewSecurityGroupRule(ctx, "db-from-api", &ec2.SecurityGroupRuleArgs{
+			Type: pulumi.String("ingress"), Protocol: pulumi.String("tcp"), FromPort: pulumi.Int(5432), ToPort: pulumi.Int(5432),
+			SecurityGroupId: db.ID(), SourceSecurityGroupId: svc.TaskSecurityGroupID,
+		})
+		return err
+	})
+	tasks := s.Get(t, "aws:ec2/securityGroup:SecurityGroup", "api-tasks-sg")
+	db := s.Get(t, "aws:ec2/securityGroup:SecurityGroup", "db")
+	s.Get(t, sgRule, "db-from-api").Expect(t, map[string]any{"sourceSecurityGroupId": tasks.ID, "securityGroupId": db.ID})
+	s.Get(t, sgRule, "api-tasks-out-1").Expect(t, map[string]any{"type": "egress", "fromPort": 5432.0, "toPort": 5432.0, "sourceSecurityGroupId": db.ID})
+	s.Get(t, sgRule, "api-tasks-out-0").Expect(t, map[string]any{"fromPort": 443.0, "cidrBlocks[0]": "0.0.0.0/0"})
+}
+
+func TestDeployable(t *testing.T) {
+	s, _ := deploy(t, prodArgs())
+	rep := policy.Evaluate(policy.DeployabilityRules(), s.PolicyResources(), policy.Context{Tier: "prod"}, nil)
+	if err := rep.Err(); err != nil {
+		t.Fatal(err)
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/aws/aws-sdk-go-v2/aws/arn"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/appautoscaling"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudwatch"
@@ -15,8 +16,10 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/lb"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/plinth-dev/plinth/components/internal/lookup"
 	"github.com/plinth-dev/plinth/pkg/awsiam"
 	"github.com/plinth-dev/plinth/pkg/naming"
+	"github.com/plinth-dev/plinth/pkg/problem"
 )
 
 // TypeToken is the Pulumi type of the component.
@@ -36,6 +39,9 @@ type Service struct {
 	TargetGroupARN pulumi.StringOutput `pulumi:"targetGroupArn"`
 	// LogGroupName is the container log group.
 	LogGroupName pulumi.StringOutput `pulumi:"logGroupName"`
+	// TaskSecurityGroupID is the tasks' security group: admit it where the
+	// tasks connect (a database's security group).
+	TaskSecurityGroupID pulumi.StringOutput `pulumi:"taskSecurityGroupId"`
 
 	// Cluster is the ECS cluster created (nil with Args.ClusterARN).
 	Cluster *awsecs.Cluster
@@ -48,6 +54,11 @@ type Service struct {
 	// TaskRole is the role the application runs as (no permissions unless
 	// TaskPolicyARNs are given); attach more policies to it.
 	TaskRole *iam.Role
+	// TaskSecurityGroup holds the tasks: it admits the load balancer on
+	// Port and lets the tasks reach only Args.Egress.
+	TaskSecurityGroup *ec2.SecurityGroup
+	// LoadBalancerSecurityGroup holds the load balancer.
+	LoadBalancerSecurityGroup *ec2.SecurityGroup
 }
 
 // ContainerDefinition is the container of the task, as ECS reads it from
@@ -112,17 +123,23 @@ type LinuxParameters struct {
 }
 
 // New creates a Fargate service called name. Arguments are validated
-// before anything is registered.
+// before anything is registered (outputs of other resources when they
+// resolve), and the region and partition looked up with the AWS provider
+// the options give, or the parent passes down.
 func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOption) (*Service, error) {
 	if err := args.Validate(name); err != nil {
 		return nil, err
 	}
 	a := args.withDefaults()
-	region, err := aws.GetRegion(ctx, &aws.GetRegionArgs{})
+	invoke, err := lookup.AWS(opts...)
+	if err != nil {
+		return nil, err
+	}
+	region, err := aws.GetRegion(ctx, &aws.GetRegionArgs{}, invoke...)
 	if err != nil {
 		return nil, fmt.Errorf("ecs %q: look up the region: %w", name, err)
 	}
-	part, err := aws.GetPartition(ctx, &aws.GetPartitionArgs{})
+	part, err := aws.GetPartition(ctx, &aws.GetPartitionArgs{}, invoke...)
 	if err != nil {
 		return nil, fmt.Errorf("ecs %q: look up the partition: %w", name, err)
 	}
@@ -133,6 +150,7 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 	b := &builder{ctx: ctx, s: s, a: a, name: name, region: region.Name, partition: part.Partition,
 		opts: []pulumi.ResourceOption{pulumi.Parent(s)},
 		tags: naming.Merge(a.Tags, naming.Tags(naming.TagInput{Project: ctx.Project(), Stack: ctx.Stack(), Environment: ctx.Stack()})),
+		in:   a.resolve(name),
 	}
 	for _, step := range []func() error{b.cluster, b.logs, b.roles, b.task, b.network, b.loadBalancer, b.service, b.autoscaling} {
 		if err := step(); err != nil {
@@ -141,8 +159,40 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 	}
 	return s, ctx.RegisterResourceOutputs(s, pulumi.Map{
 		"serviceName": s.ServiceName, "albDnsName": s.ALBDNSName, "url": s.URL,
-		"targetGroupArn": s.TargetGroupARN, "logGroupName": s.LogGroupName,
+		"targetGroupArn": s.TargetGroupARN, "logGroupName": s.LogGroupName, "taskSecurityGroupId": s.TaskSecurityGroupID,
 	})
+}
+
+// inputs are the Args fields that may come from other resources, each
+// checked when it resolves with the check Validate runs on a literal.
+type inputs struct {
+	image       pulumi.StringOutput
+	secrets     map[string]pulumi.StringOutput
+	kmsKeys     []pulumi.StringOutput
+	certificate pulumi.StringOutput
+	bucket      pulumi.StringOutput
+	policies    []pulumi.StringOutput
+}
+
+func (a Args) resolve(name string) inputs {
+	prefix := fmt.Sprintf("ecs %q: ", name)
+	in := inputs{image: problem.Resolved(prefix, "image", a.Image, checkImage), secrets: map[string]pulumi.StringOutput{}}
+	for k, v := range a.Secrets {
+		in.secrets[k] = problem.Resolved(prefix, "secrets."+k, v, checkSecretRef)
+	}
+	for i, k := range a.SecretsKMSKeyARNs {
+		in.kmsKeys = append(in.kmsKeys, problem.Resolved(prefix, fmt.Sprintf("secretsKmsKeyArns[%d]", i), k, checkKMSKey))
+	}
+	if a.CertificateARN != nil {
+		in.certificate = problem.Resolved(prefix, "certificateArn", a.CertificateARN, checkCertificate)
+	}
+	if a.AccessLogsBucket != nil {
+		in.bucket = problem.Resolved(prefix, "accessLogsBucket", a.AccessLogsBucket, checkBucket)
+	}
+	for i, p := range a.TaskPolicyARNs {
+		in.policies = append(in.policies, problem.Resolved(prefix, fmt.Sprintf("taskPolicyArns[%d]", i), p, checkPolicyARN))
+	}
+	return in
 }
 
 type builder struct {
@@ -153,10 +203,13 @@ type builder struct {
 	region, partition string
 	opts              []pulumi.ResourceOption
 	tags              map[string]string
+	in                inputs
 
 	clusterARN, clusterName pulumi.StringOutput
 	logGroup                *cloudwatch.LogGroup
 	execRole                *iam.Role
+	execPolicy              *iam.RolePolicy
+	taskPolicies            []pulumi.Resource
 	albSG, taskSG           *ec2.SecurityGroup
 	targetGroup             *lb.TargetGroup
 	listeners               []pulumi.Resource
@@ -164,16 +217,22 @@ type builder struct {
 
 func (b *builder) child(kind string) string { return naming.Child(b.name, kind) }
 
+// physical is a physical name: project, stack, service name and kind, so
+// two projects (or stacks) in one account do not collide.
 func (b *builder) physical(max int, kind string) string {
-	return naming.Physical(max, b.ctx.Stack(), b.name, kind)
+	return naming.Physical(max, b.ctx.Project(), b.ctx.Stack(), b.name, kind)
 }
 
 func (b *builder) cluster() error {
 	if b.a.ClusterARN != nil {
 		b.clusterARN = b.a.ClusterARN.ToStringOutput()
-		// arn:aws:ecs:<region>:<account>:cluster/<name>
-		b.clusterName = b.clusterARN.ApplyT(func(arn string) string {
-			return arn[strings.LastIndex(arn, "/")+1:]
+		b.clusterName = b.clusterARN.ApplyT(func(s string) (string, error) {
+			a, err := arn.Parse(s)
+			name, ok := strings.CutPrefix(a.Resource, "cluster/")
+			if err != nil || a.Service != "ecs" || !ok {
+				return "", fmt.Errorf("ecs %q: clusterArn %q is not an ECS cluster ARN: use arn:aws:ecs:<region>:<account>:cluster/<name>", b.name, s)
+			}
+			return name, nil
 		}).(pulumi.StringOutput)
 		return nil
 	}
@@ -192,7 +251,7 @@ func (b *builder) cluster() error {
 
 func (b *builder) logs() error {
 	args := &cloudwatch.LogGroupArgs{
-		Name:            pulumi.Sprintf("/plinth/%s/ecs/%s", b.ctx.Stack(), b.name),
+		Name:            pulumi.Sprintf("/plinth/%s/%s/ecs/%s", b.ctx.Project(), b.ctx.Stack(), b.name),
 		RetentionInDays: pulumi.Int(b.a.LogRetentionDays),
 		Tags:            pulumi.ToStringMap(b.tags),
 	}
@@ -220,16 +279,34 @@ func (b *builder) roles() error {
 		return err
 	}
 	b.execRole = exec
-	var secretARNs, ssmARNs []string
-	for _, k := range sortedKeys(b.a.Secrets) {
-		arn := b.a.Secrets[k]
-		if strings.Contains(arn, ":ssm:") {
-			ssmARNs = append(ssmARNs, arn)
-		} else {
-			secretARNs = append(secretARNs, arn)
-		}
+	// The policy is built from the resolved secret references: IAM names a
+	// secret by its full ARN, so partial ARNs get the suffix wildcard, and a
+	// JSON key is not part of the resource (awsiam.SecretRef).
+	keys := sortedKeys(b.in.secrets)
+	parts := []any{b.logGroup.Arn}
+	for _, k := range keys {
+		parts = append(parts, b.in.secrets[k])
 	}
-	policy := b.logGroup.Arn.ApplyT(func(logArn string) string {
+	for _, k := range b.in.kmsKeys {
+		parts = append(parts, k)
+	}
+	policy := pulumi.All(parts...).ApplyT(func(v []any) (string, error) {
+		logArn := v[0].(string)
+		var secretARNs, ssmARNs, keyARNs []string
+		for i := range keys {
+			ref, err := awsiam.ParseSecretRef(v[1+i].(string))
+			if err != nil {
+				return "", err
+			}
+			if ref.Service == "ssm" {
+				ssmARNs = append(ssmARNs, ref.IAMResources()...)
+			} else {
+				secretARNs = append(secretARNs, ref.IAMResources()...)
+			}
+		}
+		for _, k := range v[1+len(keys):] {
+			keyARNs = append(keyARNs, k.(string))
+		}
 		sts := []awsiam.Statement{
 			// GetAuthorizationToken cannot be scoped to a repository.
 			awsiam.Allow("EcrAuth", []string{"ecr:GetAuthorizationToken"}, "*"),
@@ -243,9 +320,14 @@ func (b *builder) roles() error {
 		if len(ssmARNs) > 0 {
 			sts = append(sts, awsiam.Allow("Parameters", []string{"ssm:GetParameters"}, ssmARNs...))
 		}
-		return awsiam.New(sts...).JSON()
+		if len(keyARNs) > 0 {
+			// Secrets under a customer key are decrypted with the caller's
+			// permission on the key.
+			sts = append(sts, awsiam.Allow("DecryptSecrets", []string{"kms:Decrypt"}, keyARNs...))
+		}
+		return awsiam.New(sts...).JSON(), nil
 	}).(pulumi.StringOutput)
-	if _, err := iam.NewRolePolicy(b.ctx, b.child("execution-policy"), &iam.RolePolicyArgs{Role: exec.ID(), Policy: policy}, b.opts...); err != nil {
+	if b.execPolicy, err = iam.NewRolePolicy(b.ctx, b.child("execution-policy"), &iam.RolePolicyArgs{Role: exec.ID(), Policy: policy}, b.opts...); err != nil {
 		return err
 	}
 	task, err := iam.NewRole(b.ctx, b.child("task-role"), &iam.RoleArgs{
@@ -255,12 +337,14 @@ func (b *builder) roles() error {
 	if err != nil {
 		return err
 	}
-	for i, arn := range b.a.TaskPolicyARNs {
-		if _, err := iam.NewRolePolicyAttachment(b.ctx, fmt.Sprintf("%s-%d", b.child("task-role"), i), &iam.RolePolicyAttachmentArgs{
-			Role: task.Name, PolicyArn: pulumi.String(arn),
-		}, b.opts...); err != nil {
+	for i, arn := range b.in.policies {
+		att, err := iam.NewRolePolicyAttachment(b.ctx, fmt.Sprintf("%s-%d", b.child("task-role"), i), &iam.RolePolicyAttachmentArgs{
+			Role: task.Name, PolicyArn: arn,
+		}, b.opts...)
+		if err != nil {
 			return err
 		}
+		b.taskPolicies = append(b.taskPolicies, att)
 	}
 	b.s.TaskRole = task
 	return nil
@@ -268,11 +352,12 @@ func (b *builder) roles() error {
 
 // ContainerDefinitions returns the task's container definitions as JSON:
 // non-root, read-only root filesystem, not privileged, every capability
-// dropped, secrets only as valueFrom, logs to CloudWatch.
-func (a Args) ContainerDefinitions(name, logGroup, region string) (string, error) {
+// dropped, secrets only as valueFrom, logs to CloudWatch. image and
+// secrets are the resolved Image and Secrets.
+func (a Args) ContainerDefinitions(name, image string, secrets map[string]string, logGroup, region string) (string, error) {
 	a = a.withDefaults()
 	c := ContainerDefinition{
-		Name: name, Image: a.Image, Essential: true, User: a.User,
+		Name: name, Image: image, Essential: true, User: a.User,
 		Privileged: false, ReadonlyRootFilesystem: true,
 		PortMappings: []PortMapping{{ContainerPort: a.Port, Protocol: "tcp", Name: "http"}},
 		Environment:  []KeyValue{},
@@ -286,20 +371,29 @@ func (a Args) ContainerDefinitions(name, logGroup, region string) (string, error
 	for _, k := range sortedKeys(a.Env) {
 		c.Environment = append(c.Environment, KeyValue{Name: k, Value: a.Env[k]})
 	}
-	for _, k := range sortedKeys(a.Secrets) {
-		c.Secrets = append(c.Secrets, Secret{Name: k, ValueFrom: a.Secrets[k]})
+	for _, k := range sortedKeys(secrets) {
+		c.Secrets = append(c.Secrets, Secret{Name: k, ValueFrom: secrets[k]})
 	}
-	if len(a.ContainerHealthCheck) > 0 {
-		c.HealthCheck = &HealthCheck{Command: append([]string{"CMD-SHELL"}, a.ContainerHealthCheck...),
-			Interval: 30, Timeout: 5, Retries: 3, StartPeriod: a.HealthCheckGracePeriodSeconds}
+	if h := a.ContainerHealthCheck; h != nil {
+		c.HealthCheck = &HealthCheck{Command: append([]string{"CMD-SHELL"}, h.Command...),
+			Interval: h.IntervalSeconds, Timeout: h.TimeoutSeconds, Retries: h.Retries, StartPeriod: *h.StartPeriodSeconds}
 	}
 	out, err := json.Marshal([]ContainerDefinition{c})
 	return string(out), err
 }
 
 func (b *builder) task() error {
-	defs := b.logGroup.Name.ApplyT(func(group string) (string, error) {
-		return b.a.ContainerDefinitions(b.name, group, b.region)
+	keys := sortedKeys(b.in.secrets)
+	parts := []any{b.logGroup.Name, b.in.image}
+	for _, k := range keys {
+		parts = append(parts, b.in.secrets[k])
+	}
+	defs := pulumi.All(parts...).ApplyT(func(v []any) (string, error) {
+		secrets := map[string]string{}
+		for i, k := range keys {
+			secrets[k] = v[2+i].(string)
+		}
+		return b.a.ContainerDefinitions(b.name, v[1].(string), secrets, v[0].(string), b.region)
 	}).(pulumi.StringOutput)
 	td, err := awsecs.NewTaskDefinition(b.ctx, b.child("task"), &awsecs.TaskDefinitionArgs{
 		Family:                  pulumi.String(b.physical(255, "")),
@@ -315,7 +409,9 @@ func (b *builder) task() error {
 		TaskRoleArn:          b.s.TaskRole.Arn,
 		ContainerDefinitions: defs,
 		Tags:                 pulumi.ToStringMap(b.tags),
-	}, b.opts...)
+		// Tasks start with the roles' permissions in place, and stop before
+		// the permissions go.
+	}, append(b.opts, pulumi.DependsOn(append([]pulumi.Resource{b.execPolicy}, b.taskPolicies...)))...)
 	if err != nil {
 		return err
 	}
@@ -325,7 +421,8 @@ func (b *builder) task() error {
 
 // network creates the security groups: the ALB accepts its listener ports
 // from the allowed blocks and talks only to the tasks; the tasks accept
-// only the ALB and reach out on HTTPS (images, secrets, APIs).
+// only the ALB and reach out only to Args.Egress (by default HTTPS:
+// images, secrets, AWS APIs).
 func (b *builder) network() error {
 	sg := func(kind, desc string) (*ec2.SecurityGroup, error) {
 		return ec2.NewSecurityGroup(b.ctx, b.child(kind), &ec2.SecurityGroupArgs{
@@ -366,10 +463,31 @@ func (b *builder) network() error {
 	}); err != nil {
 		return err
 	}
-	return rule("tasks-out-https", &ec2.SecurityGroupRuleArgs{
-		Type: pulumi.String("egress"), SecurityGroupId: b.taskSG.ID(), FromPort: pulumi.Int(443), ToPort: pulumi.Int(443),
-		CidrBlocks: pulumi.StringArray{pulumi.String("0.0.0.0/0")}, Description: pulumi.String("HTTPS out: images, secrets, AWS APIs"),
-	})
+	b.s.TaskSecurityGroup, b.s.LoadBalancerSecurityGroup = b.taskSG, b.albSG
+	b.s.TaskSecurityGroupID = b.taskSG.ID().ToStringOutput()
+	egress := b.a.Egress
+	if len(egress) == 0 {
+		egress = []EgressArgs{{Description: "HTTPS out: images, secrets, AWS APIs", FromPort: 443, CIDRs: []string{"0.0.0.0/0"}}}
+	}
+	for i, e := range egress {
+		args := &ec2.SecurityGroupRuleArgs{
+			Type: pulumi.String("egress"), SecurityGroupId: b.taskSG.ID(), Description: pulumi.String(e.Description),
+			FromPort: pulumi.Int(e.FromPort), ToPort: pulumi.Int(max(e.ToPort, e.FromPort)),
+		}
+		if e.SecurityGroupID != nil {
+			args.SourceSecurityGroupId = e.SecurityGroupID
+		} else {
+			args.CidrBlocks = pulumi.ToStringArray(e.CIDRs)
+		}
+		kind := "tasks-out-https"
+		if i > 0 || len(b.a.Egress) > 0 {
+			kind = fmt.Sprintf("tasks-out-%d", i)
+		}
+		if err := rule(kind, args); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func (b *builder) loadBalancer() error {
@@ -378,8 +496,11 @@ func (b *builder) loadBalancer() error {
 	if a.Public {
 		subnets = a.PublicSubnetIDs
 	}
+	// Neither the load balancer nor the target group is named: Pulumi
+	// names them "<name>-alb-<random>" and "<name>-tg-<random>", so a
+	// change that replaces one (the target group's port) creates the new
+	// one before it deletes the old, which a fixed name would forbid.
 	args := &lb.LoadBalancerArgs{
-		Name:                     pulumi.String(b.physical(naming.MaxLoadBalancerName, "")),
 		Internal:                 pulumi.Bool(!a.Public),
 		LoadBalancerType:         pulumi.String("application"),
 		SecurityGroups:           pulumi.StringArray{b.albSG.ID()},
@@ -389,8 +510,8 @@ func (b *builder) loadBalancer() error {
 		EnableDeletionProtection: pulumi.Bool(*a.DeletionProtection),
 		Tags:                     pulumi.ToStringMap(b.tags),
 	}
-	if a.AccessLogsBucket != "" {
-		args.AccessLogs = &lb.LoadBalancerAccessLogsArgs{Bucket: pulumi.String(a.AccessLogsBucket), Enabled: pulumi.Bool(true), Prefix: pulumi.String(b.name)}
+	if a.AccessLogsBucket != nil {
+		args.AccessLogs = &lb.LoadBalancerAccessLogsArgs{Bucket: b.in.bucket, Enabled: pulumi.Bool(true), Prefix: pulumi.String(b.name)}
 	}
 	alb, err := lb.NewLoadBalancer(b.ctx, b.child("alb"), args, b.opts...)
 	if err != nil {
@@ -399,7 +520,6 @@ func (b *builder) loadBalancer() error {
 	b.s.LoadBalancer = alb
 	h := a.HealthCheck
 	tg, err := lb.NewTargetGroup(b.ctx, b.child("tg"), &lb.TargetGroupArgs{
-		Name:                pulumi.String(b.physical(naming.MaxLoadBalancerName, "tg")),
 		Port:                pulumi.Int(a.Port),
 		Protocol:            pulumi.String("HTTP"),
 		TargetType:          pulumi.String("ip"),
@@ -417,10 +537,10 @@ func (b *builder) loadBalancer() error {
 	}
 	b.targetGroup = tg
 	forward := lb.ListenerDefaultActionArray{&lb.ListenerDefaultActionArgs{Type: pulumi.String("forward"), TargetGroupArn: tg.Arn}}
-	if a.CertificateARN != "" {
+	if a.CertificateARN != nil {
 		https, err := lb.NewListener(b.ctx, b.child("https"), &lb.ListenerArgs{
 			LoadBalancerArn: alb.Arn, Port: pulumi.Int(443), Protocol: pulumi.String("HTTPS"),
-			CertificateArn: pulumi.String(a.CertificateARN), SslPolicy: pulumi.String(a.SSLPolicy),
+			CertificateArn: b.in.certificate, SslPolicy: pulumi.String(a.SSLPolicy),
 			DefaultActions: forward, Tags: pulumi.ToStringMap(b.tags),
 		}, b.opts...)
 		if err != nil {
@@ -449,7 +569,7 @@ func (b *builder) loadBalancer() error {
 	b.s.ALBDNSName = alb.DnsName
 	b.s.TargetGroupARN = tg.Arn
 	scheme := "https"
-	if a.CertificateARN == "" {
+	if a.CertificateARN == nil {
 		scheme = "http"
 	}
 	b.s.URL = pulumi.Sprintf("%s://%s", scheme, alb.DnsName)

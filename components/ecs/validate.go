@@ -1,14 +1,17 @@
 package ecs
 
 import (
+	"errors"
 	"fmt"
 	"regexp"
 	"slices"
 	"strconv"
 	"strings"
 
+	"github.com/plinth-dev/plinth/pkg/awsiam"
 	"github.com/plinth-dev/plinth/pkg/config"
 	"github.com/plinth-dev/plinth/pkg/imageref"
+	"github.com/plinth-dev/plinth/pkg/naming"
 	"github.com/plinth-dev/plinth/pkg/problem"
 )
 
@@ -23,14 +26,15 @@ const (
 	defaultTargetMem = 80
 	defaultRequests  = 1000
 	defaultGrace     = 60
+	defaultHCStart   = 60
 	// DefaultSSLPolicy allows TLS 1.2 and 1.3 with forward secrecy only.
 	DefaultSSLPolicy = "ELBSecurityPolicy-TLS13-1-2-2021-06"
 )
 
 var (
 	acmARNRE    = regexp.MustCompile(`^arn:aws[a-z-]*:acm:[a-z0-9-]+:[0-9]{12}:certificate/[A-Za-z0-9-]+$`)
-	secretARNRE = regexp.MustCompile(`^arn:aws[a-z-]*:(secretsmanager:[a-z0-9-]+:[0-9]{12}:secret:.+|ssm:[a-z0-9-]+:[0-9]{12}:parameter/.+)$`)
 	policyARNRE = regexp.MustCompile(`^arn:aws[a-z-]*:iam::([0-9]{12}|aws):policy/.+$`)
+	kmsKeyRE    = regexp.MustCompile(`^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:(key|alias)/.+$`)
 	userRE      = regexp.MustCompile(`^([0-9]+)(:([0-9]+))?$`)
 	bucketRE    = regexp.MustCompile(`^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$`)
 	// secretLooking matches variable names that usually hold credentials
@@ -110,6 +114,16 @@ func (a Args) withDefaults() Args {
 	if a.DeletionProtection == nil {
 		a.DeletionProtection = new(d.DeletionProtection)
 	}
+	if c := a.ContainerHealthCheck; c != nil {
+		hc := *c
+		def(&hc.IntervalSeconds, 30)
+		def(&hc.TimeoutSeconds, 5)
+		def(&hc.Retries, 3)
+		if hc.StartPeriodSeconds == nil {
+			hc.StartPeriodSeconds = new(defaultHCStart)
+		}
+		a.ContainerHealthCheck = &hc
+	}
 	h := &a.HealthCheck
 	if h.Path == "" {
 		h.Path = "/health"
@@ -130,6 +144,9 @@ func (a Args) Validate(name string) error {
 	p := problem.List{Prefix: fmt.Sprintf("ecs %q: ", name)}
 	if p.DNSLabel("name", name) && len(name) > 20 {
 		p.Addf("name", "%q is %d characters: use at most 20, so the load balancer and target group names fit AWS's 32", name, len(name))
+	} else {
+		// The load balancer is auto-named from "<name>-alb".
+		p.Add("name", naming.CheckELBName(name+"-alb", true))
 	}
 	a = a.withDefaults()
 	if !slices.Contains(config.Tiers, a.Tier) {
@@ -144,7 +161,10 @@ func (a Args) Validate(name string) error {
 	if a.Public && a.PublicSubnetIDs == nil {
 		p.Addf("publicSubnetIds", "is not set for an internet-facing load balancer: pass the public subnets")
 	}
-	p.Add("image", imageref.Check(a.Image, false))
+	if a.Image == nil {
+		p.Addf("image", "is not set: pass the image to run, e.g. pulumi.String(\"registry.example.com/acme/api:1.0.0\") or a build's output")
+	}
+	p.Input("image", a.Image, checkImage)
 	p.Port("port", a.Port)
 	if mems := fargateMemory(a.CPU); mems == nil {
 		p.Addf("cpu", "(%d) is not a Fargate CPU size: use 256, 512, 1024, 2048, 4096, 8192 or 16384", a.CPU)
@@ -162,10 +182,15 @@ func (a Args) Validate(name string) error {
 		if _, dup := a.Env[k]; dup {
 			p.Addf("secrets."+k, "is also a plain variable in env: set it once")
 		}
-		if !secretARNRE.MatchString(a.Secrets[k]) {
-			p.Addf("secrets."+k, "%q is not a Secrets Manager or SSM parameter ARN: use arn:aws:secretsmanager:<region>:<account>:secret:<name> or arn:aws:ssm:<region>:<account>:parameter/<name>", a.Secrets[k])
+		if a.Secrets[k] == nil {
+			p.Addf("secrets."+k, "is nil: pass the secret's ARN")
 		}
+		p.Input("secrets."+k, a.Secrets[k], checkSecretRef)
 	}
+	for i, k := range a.SecretsKMSKeyARNs {
+		p.Input(fmt.Sprintf("secretsKmsKeyArns[%d]", i), k, checkKMSKey)
+	}
+	p.Input("logKmsKeyArn", a.LogKMSKeyARN, checkKMSKey)
 	if m := userRE.FindStringSubmatch(a.User); m == nil {
 		p.Addf("user", "%q is not UID[:GID]: use numbers such as \"1001:1001\"", a.User)
 	} else if m[1] == "0" {
@@ -195,6 +220,32 @@ func (a Args) Validate(name string) error {
 	p.Between("healthCheck.healthyThreshold", h.HealthyThreshold, 2, 10)
 	p.Between("healthCheck.unhealthyThreshold", h.UnhealthyThreshold, 2, 10)
 	p.Between("healthCheckGracePeriodSeconds", a.HealthCheckGracePeriodSeconds, 0, 2147483647)
+	if c := a.ContainerHealthCheck; c != nil {
+		if len(c.Command) == 0 {
+			p.Addf("containerHealthCheck.command", "is empty: give the command that checks the container, e.g. [\"curl -fs http://localhost:8080/health\"]")
+		}
+		// ECS's own limits (API HealthCheck).
+		p.Between("containerHealthCheck.intervalSeconds", c.IntervalSeconds, 5, 300)
+		p.Between("containerHealthCheck.timeoutSeconds", c.TimeoutSeconds, 2, 60)
+		p.Between("containerHealthCheck.retries", c.Retries, 1, 10)
+		p.Between("containerHealthCheck.startPeriodSeconds", *c.StartPeriodSeconds, 0, 300)
+	}
+	for i, e := range a.Egress {
+		path := fmt.Sprintf("egress[%d]", i)
+		if strings.TrimSpace(e.Description) == "" {
+			p.Addf(path+".description", "is empty: say what the tasks connect to")
+		}
+		p.Port(path+".fromPort", e.FromPort)
+		if e.ToPort != 0 && p.Port(path+".toPort", e.ToPort) && e.ToPort < e.FromPort {
+			p.Addf(path+".toPort", "(%d) is below fromPort (%d): give the range low to high", e.ToPort, e.FromPort)
+		}
+		if (len(e.CIDRs) > 0) == (e.SecurityGroupID != nil) {
+			p.Addf(path, "sets %s: give either cidrs or securityGroupId", map[bool]string{true: "both cidrs and securityGroupId", false: "neither cidrs nor securityGroupId"}[len(e.CIDRs) > 0])
+		}
+		for j, c := range e.CIDRs {
+			p.CIDR(fmt.Sprintf("%s.cidrs[%d]", path, j), c)
+		}
+	}
 
 	if len(a.AllowedCIDRs) == 0 {
 		p.Addf("allowedCidrs", "is empty: list the blocks that may reach the load balancer")
@@ -206,29 +257,62 @@ func (a Args) Validate(name string) error {
 	} else {
 		p.NotWorldOpen("allowedCidrs", a.AllowedCIDRs, "an internal load balancer takes only your own blocks; set public for an internet-facing one")
 	}
-	switch {
-	case a.CertificateARN == "" && !a.AllowHTTP:
+	if a.CertificateARN == nil && !a.AllowHTTP {
 		p.Addf("certificateArn", "is empty: the load balancer serves HTTPS only, so set an ACM certificate ARN (or allowHttp for plain HTTP)")
-	case a.CertificateARN != "" && !acmARNRE.MatchString(a.CertificateARN):
-		p.Addf("certificateArn", "%q is not an ACM certificate ARN: use arn:aws:acm:<region>:<account>:certificate/<id>", a.CertificateARN)
 	}
+	p.Input("certificateArn", a.CertificateARN, checkCertificate)
 	if !slices.Contains(tlsPolicies, a.SSLPolicy) {
 		p.Addf("sslPolicy", "%q is not a TLS 1.2+ forward-secret policy: use one of %s", a.SSLPolicy, strings.Join(tlsPolicies, ", "))
 	}
-	if a.AccessLogsBucket != "" && !bucketRE.MatchString(a.AccessLogsBucket) {
-		p.Addf("accessLogsBucket", "%q is not an S3 bucket name: use the bucket's name, not its ARN or URL", a.AccessLogsBucket)
-	}
+	p.Input("accessLogsBucket", a.AccessLogsBucket, checkBucket)
 	if !slices.Contains(logRetention, a.LogRetentionDays) {
 		p.Addf("logRetentionDays", "(%d) is not a CloudWatch retention value: use one of 1, 3, 5, 7, 14, 30, 60, 90, 180, 365, 731, …", a.LogRetentionDays)
 	}
 	for i, arn := range a.TaskPolicyARNs {
-		if !policyARNRE.MatchString(arn) {
-			p.Addf(fmt.Sprintf("taskPolicyArns[%d]", i), "%q is not an IAM policy ARN: use arn:aws:iam::<account>:policy/<name>", arn)
-		} else if strings.HasSuffix(arn, ":policy/AdministratorAccess") {
-			p.Addf(fmt.Sprintf("taskPolicyArns[%d]", i), "%q gives the task every permission: attach a policy with only what it needs", arn)
-		}
+		p.Input(fmt.Sprintf("taskPolicyArns[%d]", i), arn, checkPolicyARN)
 	}
 	return p.Err()
+}
+
+// The checks of values that may come from other resources: Validate runs
+// them on literals, New on outputs when they resolve.
+
+func checkImage(s string) error { return imageref.Check(s, false) }
+
+func checkSecretRef(s string) error {
+	_, err := awsiam.ParseSecretRef(s)
+	return err
+}
+
+func checkCertificate(s string) error {
+	if !acmARNRE.MatchString(s) {
+		return fmt.Errorf("%q is not an ACM certificate ARN: use arn:aws:acm:<region>:<account>:certificate/<id>", s)
+	}
+	return nil
+}
+
+func checkBucket(s string) error {
+	if !bucketRE.MatchString(s) {
+		return fmt.Errorf("%q is not an S3 bucket name: use the bucket's name, not its ARN or URL", s)
+	}
+	return nil
+}
+
+func checkKMSKey(s string) error {
+	if !kmsKeyRE.MatchString(s) {
+		return fmt.Errorf("%q is not a KMS key ARN: use arn:aws:kms:<region>:<account>:key/<id>", s)
+	}
+	return nil
+}
+
+func checkPolicyARN(s string) error {
+	switch {
+	case !policyARNRE.MatchString(s):
+		return fmt.Errorf("%q is not an IAM policy ARN: use arn:aws:iam::<account>:policy/<name>", s)
+	case strings.HasSuffix(s, ":policy/AdministratorAccess"):
+		return errors.New(strconv.Quote(s) + " gives the task every permission: attach a policy with only what it needs")
+	}
+	return nil
 }
 
 func sizes(ms []int) string {
@@ -243,7 +327,7 @@ func sizes(ms []int) string {
 	return strings.Join(s, ", ")
 }
 
-func sortedKeys(m map[string]string) []string {
+func sortedKeys[V any](m map[string]V) []string {
 	keys := make([]string, 0, len(m))
 	for k := range m {
 		keys = append(keys, k)

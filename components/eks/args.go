@@ -20,9 +20,19 @@ type Args struct {
 	// ClusterName is the EKS cluster name. Changing it replaces the cluster.
 	// Default: - "<project>-<stack>-<component name>", at most 100 characters.
 	ClusterName string
-	// Version is the Kubernetes minor version, one of
-	// config.SupportedVersions. Default: "1.33".
+	// Version is the Kubernetes minor version. It must be inside the
+	// support window SupportType pays for on the day of the deployment
+	// (pkg/eksversion has the calendar): EKS refuses to create a version
+	// past extended support, and upgrades a cluster past its support by
+	// itself. Node groups follow the cluster's version. Default: "1.35".
 	Version string
+	// SupportType is the cluster's upgrade policy: STANDARD (14 months
+	// from the version's release, then EKS upgrades the control plane) or
+	// EXTENDED (12 months more, at an extra hourly cost). plinth pins the
+	// version and refuses one past the end of this support, and the
+	// guardrail report warns 60 days before, so upgrades happen on your
+	// schedule and never as a downgrade. Default: "STANDARD".
+	SupportType string
 	// SubnetIDs are the private subnets of the control plane's network
 	// interfaces and the nodes (e.g. awsnetwork.Network.PrivateSubnetIDs).
 	// Required.
@@ -30,6 +40,15 @@ type Args struct {
 	// PublicAccessCIDRs opens the API endpoint to these blocks; empty keeps
 	// the endpoint private. 0.0.0.0/0 is rejected.
 	PublicAccessCIDRs []string
+	// PrivateAccessCIDRs may reach the private API endpoint on 443: the
+	// subnets of the runners that deploy (peered or in the VPC), a VPN.
+	// EKS's cluster security group admits only the cluster itself, so a
+	// private-only cluster needs these (or PrivateAccessSecurityGroupIDs)
+	// for anything outside the cluster, Pulumi included, to reach it.
+	PrivateAccessCIDRs []string
+	// PrivateAccessSecurityGroupIDs may reach the private API endpoint on
+	// 443, e.g. the deploy runners' security group.
+	PrivateAccessSecurityGroupIDs []pulumi.StringInput
 	// AdminRoleARNs get cluster-admin through access entries (API
 	// authentication mode). Required.
 	AdminRoleARNs []string
@@ -44,6 +63,14 @@ type Args struct {
 	NodeGroups []NodeGroupArgs
 	// AddOns pins the EKS add-on versions.
 	AddOns AddOnsArgs
+	// StorageClass is the cluster's default StorageClass. EKS clusters
+	// since Kubernetes 1.30 have none, so volume claims without a class
+	// stay Pending.
+	StorageClass StorageClassArgs
+	// Autoscaler installs the Kubernetes Cluster Autoscaler, which sizes
+	// the node groups between their MinSize and MaxSize. Without it a node
+	// group stays at its DesiredSize.
+	Autoscaler AutoscalerArgs
 	// KubeconfigRoleARN is the role the kubeconfig's `aws eks get-token`
 	// assumes; "" uses the caller's credentials.
 	KubeconfigRoleARN string
@@ -58,20 +85,27 @@ type Args struct {
 	Tags map[string]string
 }
 
-// NodeGroupArgs configures one managed node group.
+// NodeGroupArgs configures one managed node group. The group's EKS name
+// is Name plus a unique suffix, so a change that replaces the group
+// (InstanceTypes, CapacityType, AMIType, DiskSizeGB, Name) creates the new
+// group before the old one is deleted.
 type NodeGroupArgs struct {
-	// Name of the group, a DNS-1123 label. Changing it replaces the group. Required.
+	// Name of the group, a DNS-1123 label of at most 36 characters.
+	// Changing it replaces the group. Required.
 	Name string
-	// InstanceTypes are the EC2 instance types. Default: - the tier's instance type.
+	// InstanceTypes are the EC2 instance types, of the architecture
+	// AMIType is built for. Changing them replaces the group.
+	// Default: - the tier's instance type.
 	InstanceTypes []string
 	// CapacityType is ON_DEMAND or SPOT. Default: "ON_DEMAND".
 	CapacityType string
-	// MinSize is the minimum node count. Default: - by tier.
+	// MinSize is the Cluster Autoscaler's lower bound. Default: - by tier.
 	MinSize *int
-	// MaxSize is the maximum node count. Default: - by tier.
+	// MaxSize is the Cluster Autoscaler's upper bound. Default: - by tier.
 	MaxSize *int
-	// DesiredSize is the initial node count; later changes are ignored
-	// because the cluster autoscaler owns it. Default: - by tier.
+	// DesiredSize is the node count at creation. With an Autoscaler it
+	// owns the count afterwards and later changes here are ignored;
+	// without one, the group keeps this size. Default: - by tier.
 	DesiredSize *int
 	// DiskSizeGB is the encrypted gp3 root volume size. Default: 50.
 	DiskSizeGB int
@@ -112,4 +146,30 @@ type AddOnsArgs struct {
 	// plinth on create and update: OVERWRITE or PRESERVE.
 	// Default: "OVERWRITE".
 	ResolveConflicts string
+}
+
+// StorageClassArgs configures the default StorageClass plinth creates:
+// EBS gp3 through the EBS CSI driver, encrypted, bound when a pod is
+// scheduled (so the volume is made in the pod's zone), expandable.
+type StorageClassArgs struct {
+	// Disabled creates no StorageClass. Default: false.
+	Disabled bool
+	// Name of the class. Changing it replaces the class (existing volumes
+	// keep theirs). Default: "gp3".
+	Name string
+}
+
+// AutoscalerArgs installs the Kubernetes Cluster Autoscaler from its Helm
+// chart in kube-system, with an IRSA role that may resize only this
+// cluster's node groups (EKS tags their Auto Scaling groups for it).
+type AutoscalerArgs struct {
+	// Repository is the chart repository URL (the Kubernetes autoscaler
+	// Helm repository, or a mirror) or an oci:// URL of the chart; ""
+	// installs no autoscaler.
+	Repository string
+	// ChartVersion of the cluster-autoscaler chart. Default: "9.46.6".
+	ChartVersion string
+	// ImageTag of the Cluster Autoscaler, whose minor version must match
+	// the cluster's. Default: - "v<Version>.0".
+	ImageTag string
 }

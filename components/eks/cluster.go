@@ -2,6 +2,7 @@ package eks
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudwatch"
@@ -10,6 +11,8 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/kms"
 	"github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes"
+	helmv4 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/helm/v4"
+	storagev1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/storage/v1"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/plinth-dev/plinth/pkg/awsiam"
@@ -51,9 +54,21 @@ type Cluster struct {
 	NodeGroups []*awseks.NodeGroup
 	// KMSKey encrypts secrets (nil with Args.KMSKeyARN).
 	KMSKey *kms.Key
+	// StorageClassName is the default StorageClass's name; pass it to
+	// what claims volumes (monitoring.Args.StorageClass) so the claims
+	// wait for the class. "" with StorageClass.Disabled.
+	StorageClassName pulumi.StringOutput `pulumi:"storageClassName"`
+	// StorageClass is the default StorageClass (nil when disabled).
+	StorageClass *storagev1.StorageClass
+	// Autoscaler is the Cluster Autoscaler release (nil without one).
+	Autoscaler *helmv4.Chart
 
-	name      string
-	partition string
+	name        string
+	clusterName string
+	partition   string
+	// policies are, per role, the attachments and inline policies that
+	// what uses the role must wait for.
+	policies map[*iam.Role][]pulumi.Resource
 }
 
 // New creates an EKS cluster called name. Arguments are validated before
@@ -75,7 +90,7 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 		return nil, fmt.Errorf("eks %q: look up the region: %w", name, err)
 	}
 
-	c := &Cluster{name: name, partition: part.Partition}
+	c := &Cluster{name: name, clusterName: a.ClusterName, partition: part.Partition, policies: map[*iam.Role][]pulumi.Resource{}}
 	if err := ctx.RegisterComponentResource(TypeToken, name, c, opts...); err != nil {
 		return nil, err
 	}
@@ -83,7 +98,7 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 		opts: []pulumi.ResourceOption{pulumi.Parent(c)},
 		tags: naming.Merge(a.Tags, naming.Tags(naming.TagInput{Project: ctx.Project(), Stack: ctx.Stack(), Environment: ctx.Stack()})),
 	}
-	for _, step := range []func() error{b.cluster, b.access, b.oidc, b.nodes, b.addons, b.kubeconfig} {
+	for _, step := range []func() error{b.cluster, b.endpointAccess, b.access, b.oidc, b.nodes, b.addons, b.kubeconfig, b.storageClass, b.autoscaler} {
 		if err := step(); err != nil {
 			return nil, err
 		}
@@ -91,17 +106,18 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 	return c, ctx.RegisterResourceOutputs(c, pulumi.Map{
 		"name": c.Name, "endpoint": c.Endpoint, "certificateAuthority": c.CertificateAuthority,
 		"oidcIssuerUrl": c.OIDCIssuerURL, "oidcProviderArn": c.OIDCProviderARN,
-		"nodeRoleArn": c.NodeRoleARN, "kubeconfig": c.Kubeconfig,
+		"nodeRoleArn": c.NodeRoleARN, "kubeconfig": c.Kubeconfig, "storageClassName": c.StorageClassName,
 	})
 }
 
 type builder struct {
-	ctx    *pulumi.Context
-	c      *Cluster
-	a      Args
-	region string
-	opts   []pulumi.ResourceOption
-	tags   map[string]string
+	ctx       *pulumi.Context
+	c         *Cluster
+	a         Args
+	region    string
+	opts      []pulumi.ResourceOption
+	tags      map[string]string
+	ebsDriver *awseks.Addon
 }
 
 func (b *builder) child(kind string) string { return naming.Child(b.c.name, kind) }
@@ -111,8 +127,15 @@ func (b *builder) managedPolicy(name string) string {
 	return fmt.Sprintf("arn:%s:iam::aws:policy/%s", b.c.partition, name)
 }
 
+// roleName is the IAM name of one of the cluster's roles: the cluster
+// name (project, stack, component) and the role's kind, within IAM's 64.
+func (b *builder) roleName(kind string) pulumi.StringInput {
+	return pulumi.String(naming.Physical(naming.MaxIAMRoleName, b.a.ClusterName, kind))
+}
+
 func (b *builder) role(kind, service string, policies ...string) (*iam.Role, error) {
 	role, err := iam.NewRole(b.ctx, b.child(kind), &iam.RoleArgs{
+		Name:             b.roleName(kind),
 		AssumeRolePolicy: pulumi.String(awsiam.AssumeRoleForService(service).JSON()),
 		Tags:             pulumi.ToStringMap(b.tags),
 	}, b.opts...)
@@ -120,13 +143,28 @@ func (b *builder) role(kind, service string, policies ...string) (*iam.Role, err
 		return nil, err
 	}
 	for _, p := range policies {
-		if _, err := iam.NewRolePolicyAttachment(b.ctx, b.child(kind+"-"+p), &iam.RolePolicyAttachmentArgs{
+		att, err := iam.NewRolePolicyAttachment(b.ctx, b.child(kind+"-"+p), &iam.RolePolicyAttachmentArgs{
 			Role: role.Name, PolicyArn: pulumi.String(b.managedPolicy(p)),
-		}, b.opts...); err != nil {
+		}, b.opts...)
+		if err != nil {
 			return nil, err
 		}
+		b.c.policies[role] = append(b.c.policies[role], att)
 	}
 	return role, nil
+}
+
+// usingRoles returns the options of a resource that uses roles: it waits
+// for the roles' policies, so it is created after them and deleted before
+// them (a node group or add-on whose policies go first leaves ENIs
+// behind that block the VPC's deletion).
+func (b *builder) usingRoles(roles ...*iam.Role) []pulumi.ResourceOption {
+	var deps []pulumi.Resource
+	for _, r := range roles {
+		deps = append(deps, r)
+		deps = append(deps, b.c.policies[r]...)
+	}
+	return append(slices.Clone(b.opts), pulumi.DependsOn(deps))
 }
 
 // cluster creates the KMS key, the cluster role, the control-plane log
@@ -163,11 +201,14 @@ func (b *builder) cluster() error {
 		return awsiam.New(awsiam.Allow("EncryptSecrets",
 			[]string{"kms:Encrypt", "kms:Decrypt", "kms:ListGrants", "kms:DescribeKey", "kms:CreateGrant"}, arn)).JSON()
 	}).(pulumi.StringOutput)
-	if _, err := iam.NewRolePolicy(b.ctx, b.child("cluster-role-kms"), &iam.RolePolicyArgs{
+	// EKS checks at creation that the role may use the key.
+	kmsInline, err := iam.NewRolePolicy(b.ctx, b.child("cluster-role-kms"), &iam.RolePolicyArgs{
 		Role: role.ID(), Policy: kmsPolicy,
-	}, b.opts...); err != nil {
+	}, b.opts...)
+	if err != nil {
 		return err
 	}
+	b.c.policies[role] = append(b.c.policies[role], kmsInline)
 	// Created before the cluster so EKS writes into a group with retention
 	// instead of creating one that keeps logs forever.
 	logs, err := cloudwatch.NewLogGroup(b.ctx, b.child("control-plane-logs"), &cloudwatch.LogGroupArgs{
@@ -187,7 +228,7 @@ func (b *builder) cluster() error {
 	if len(a.PublicAccessCIDRs) > 0 {
 		vpc.PublicAccessCidrs = pulumi.ToStringArray(a.PublicAccessCIDRs)
 	}
-	copts := append(b.opts, pulumi.DependsOn([]pulumi.Resource{logs, role}))
+	copts := append(b.usingRoles(role), pulumi.DependsOn([]pulumi.Resource{logs}))
 	if *a.DeletionProtection {
 		copts = append(copts, pulumi.Protect(true))
 	}
@@ -207,7 +248,7 @@ func (b *builder) cluster() error {
 			BootstrapClusterCreatorAdminPermissions: pulumi.Bool(false),
 		},
 		BootstrapSelfManagedAddons: pulumi.Bool(false),
-		UpgradePolicy:              &awseks.ClusterUpgradePolicyArgs{SupportType: pulumi.String("STANDARD")},
+		UpgradePolicy:              &awseks.ClusterUpgradePolicyArgs{SupportType: pulumi.String(a.SupportType)},
 		Tags:                       pulumi.ToStringMap(b.tags),
 	}, copts...)
 	if err != nil {
@@ -218,6 +259,36 @@ func (b *builder) cluster() error {
 	b.c.Endpoint = cluster.Endpoint
 	b.c.CertificateAuthority = cluster.CertificateAuthority.Data().Elem()
 	b.c.OIDCIssuerURL = cluster.Identities.Index(pulumi.Int(0)).Oidcs().Index(pulumi.Int(0)).Issuer().Elem()
+	return nil
+}
+
+// endpointAccess admits the listed blocks and security groups to the
+// private API endpoint: EKS's cluster security group admits only the
+// cluster itself, so without these nothing outside it (the deploy
+// runners, Pulumi's Kubernetes provider) can reach a private cluster.
+func (b *builder) endpointAccess() error {
+	sg := b.c.Cluster.VpcConfig.ClusterSecurityGroupId().Elem()
+	rule := func(kind string, args *ec2.SecurityGroupRuleArgs) error {
+		args.Type, args.Protocol = pulumi.String("ingress"), pulumi.String("tcp")
+		args.FromPort, args.ToPort = pulumi.Int(443), pulumi.Int(443)
+		args.SecurityGroupId = sg
+		_, err := ec2.NewSecurityGroupRule(b.ctx, b.child(kind), args, b.opts...)
+		return err
+	}
+	if len(b.a.PrivateAccessCIDRs) > 0 {
+		if err := rule("api-from-cidrs", &ec2.SecurityGroupRuleArgs{
+			CidrBlocks: pulumi.ToStringArray(b.a.PrivateAccessCIDRs), Description: pulumi.String("plinth: Kubernetes API from the deployers"),
+		}); err != nil {
+			return err
+		}
+	}
+	for i, id := range b.a.PrivateAccessSecurityGroupIDs {
+		if err := rule(fmt.Sprintf("api-from-sg-%d", i), &ec2.SecurityGroupRuleArgs{
+			SourceSecurityGroupId: id, Description: pulumi.String("plinth: Kubernetes API from the deployers"),
+		}); err != nil {
+			return err
+		}
+	}
 	return nil
 }
 
@@ -306,9 +377,18 @@ func (b *builder) nodes() error {
 		for _, t := range g.Taints {
 			taints = append(taints, &awseks.NodeGroupTaintArgs{Key: pulumi.String(t.Key), Value: pulumi.String(t.Value), Effect: pulumi.String(t.Effect)})
 		}
+		opts := b.usingRoles(role)
+		if b.a.Autoscaler.Repository != "" {
+			// The Cluster Autoscaler owns the desired size after creation.
+			opts = append(opts, pulumi.IgnoreChanges([]string{"scalingConfig.desiredSize"}))
+		}
 		ng, err := awseks.NewNodeGroup(b.ctx, b.child(g.Name), &awseks.NodeGroupArgs{
-			ClusterName:   b.c.Cluster.Name,
-			NodeGroupName: pulumi.String(g.Name),
+			ClusterName: b.c.Cluster.Name,
+			// A prefix, not a name: a replacement group is created (under a
+			// new name) before the old one is deleted.
+			NodeGroupNamePrefix: pulumi.String(g.Name + "-"),
+			// Nodes follow the control plane's version when it is upgraded.
+			Version:       b.c.Cluster.Version,
 			NodeRoleArn:   role.Arn,
 			SubnetIds:     b.a.SubnetIDs,
 			InstanceTypes: pulumi.ToStringArray(g.InstanceTypes),
@@ -322,10 +402,7 @@ func (b *builder) nodes() error {
 			Labels:         pulumi.ToStringMap(g.Labels),
 			Taints:         taints,
 			Tags:           pulumi.ToStringMap(b.tags),
-		}, append(b.opts,
-			// The cluster autoscaler owns the desired size after creation.
-			pulumi.IgnoreChanges([]string{"scalingConfig.desiredSize"}),
-			pulumi.DependsOn([]pulumi.Resource{role}))...)
+		}, opts...)
 		if err != nil {
 			return err
 		}
@@ -355,13 +432,15 @@ func (b *builder) addons() error {
 		name, version string
 		role          *iam.Role
 		afterNodes    bool
+		config        string
 	}{
-		{"vpc-cni", ad.VPCCNI, cni, false},
-		{"kube-proxy", ad.KubeProxy, nil, false},
-		{"eks-pod-identity-agent", ad.PodIdentityAgent, nil, false},
+		// NetworkPolicies are enforced only with the CNI's policy agent on.
+		{"vpc-cni", ad.VPCCNI, cni, false, `{"enableNetworkPolicy":"true"}`},
+		{"kube-proxy", ad.KubeProxy, nil, false, ""},
+		{"eks-pod-identity-agent", ad.PodIdentityAgent, nil, false, ""},
 		// coredns and the EBS CSI controller are Deployments: they need nodes.
-		{"coredns", ad.CoreDNS, nil, true},
-		{"aws-ebs-csi-driver", ad.EBSCSIDriver, ebs, true},
+		{"coredns", ad.CoreDNS, nil, true, ""},
+		{"aws-ebs-csi-driver", ad.EBSCSIDriver, ebs, true, ""},
 	}
 	var nodes []pulumi.Resource
 	for _, ng := range b.c.NodeGroups {
@@ -378,15 +457,23 @@ func (b *builder) addons() error {
 		if x.version != "" {
 			args.AddonVersion = pulumi.String(x.version)
 		}
-		if x.role != nil {
-			args.ServiceAccountRoleArn = x.role.Arn
+		if x.config != "" {
+			args.ConfigurationValues = pulumi.String(x.config)
 		}
 		opts := b.opts
+		if x.role != nil {
+			args.ServiceAccountRoleArn = x.role.Arn
+			opts = b.usingRoles(x.role)
+		}
 		if x.afterNodes {
 			opts = append(opts, pulumi.DependsOn(nodes))
 		}
-		if _, err := awseks.NewAddon(b.ctx, b.child("addon-"+x.name), args, opts...); err != nil {
+		addon, err := awseks.NewAddon(b.ctx, b.child("addon-"+x.name), args, opts...)
+		if err != nil {
 			return err
+		}
+		if x.name == "aws-ebs-csi-driver" {
+			b.ebsDriver = addon
 		}
 	}
 	return nil

@@ -12,6 +12,7 @@ import (
 	"github.com/plinth-dev/plinth/components/eks"
 	"github.com/plinth-dev/plinth/pkg/awsiam"
 	"github.com/plinth-dev/plinth/pkg/plinthtest"
+	"github.com/plinth-dev/plinth/pkg/policy"
 )
 
 const (
@@ -47,7 +48,7 @@ func TestSecureCluster(t *testing.T) {
 	cl := s.One(t, clusterType)
 	cl.Expect(t, map[string]any{
 		"name":                            "plinth-prod-main",
-		"version":                         "1.33",
+		"version":                         "1.35",
 		"vpcConfig.endpointPrivateAccess": true,
 		"vpcConfig.endpointPublicAccess":  false,
 		"encryptionConfig.resources[0]":   "secrets",
@@ -105,7 +106,7 @@ func TestNodes(t *testing.T) {
 	s, _ := deploy(t, prodArgs())
 	ng := s.One(t, ngType)
 	ng.Expect(t, map[string]any{
-		"nodeGroupName":             "general",
+		"nodeGroupNamePrefix":       "general-",
 		"capacityType":              "ON_DEMAND",
 		"amiType":                   "AL2023_x86_64_STANDARD",
 		"instanceTypes[0]":          "m6i.large",
@@ -113,8 +114,11 @@ func TestNodes(t *testing.T) {
 		"scalingConfig.maxSize":     10.0,
 		"scalingConfig.desiredSize": 3.0,
 	})
-	if !slices.Equal(ng.IgnoreChanges, []string{"scalingConfig.desiredSize"}) {
-		t.Errorf("node group ignoreChanges = %v, want the autoscaler-owned desired size", ng.IgnoreChanges)
+	if ng.Has("nodeGroupName") || len(ng.IgnoreChanges) != 0 {
+		t.Errorf("node group has a fixed name or ignores changes without an autoscaler: %s, ignoreChanges %v", ng.JSON(), ng.IgnoreChanges)
+	}
+	if ng.String(t, "version") != "1.35" {
+		t.Errorf("node group version = %v, want the cluster's", ng.Value(t, "version"))
 	}
 	lt := s.One(t, ltType)
 	lt.Expect(t, map[string]any{
@@ -207,7 +211,7 @@ func TestIRSA(t *testing.T) {
 	if sub != "system:serviceaccount:shop:web" || aud != "sts.amazonaws.com" {
 		t.Fatalf("IRSA conditions sub=%q aud=%q", sub, aud)
 	}
-	if got := plinthtest.Await(t, role).Value; got != "arn:aws:iam::123456789012:role/main-irsa-web" {
+	if got := plinthtest.Await(t, role).Value; got != "arn:aws:iam::123456789012:role/plinth-test-main-irsa-web" {
 		t.Fatalf("role ARN = %v", got)
 	}
 	cni := s.Get(t, "aws:eks/addon:Addon", "main-addon-vpc-cni")
@@ -293,8 +297,25 @@ func TestBadInput(t *testing.T) {
 		{"a malformed CIDR", "publicAccessCidrs[0]", "is not a CIDR block", mod(func(a *eks.Args) { a.PublicAccessCIDRs = []string{"10.0.0.300/24"} })},
 		{"no admin roles in API mode", "adminRoleArns", "is empty", mod(func(a *eks.Args) { a.AdminRoleARNs = nil })},
 		{"an admin that is not a role", "adminRoleArns[0]", "is not an IAM role ARN", mod(func(a *eks.Args) { a.AdminRoleARNs = []string{"arn:aws:iam::123456789012:user/bob"} })},
-		{"an unsupported version", "version", `"1.24" is not a supported Kubernetes minor version`, mod(func(a *eks.Args) { a.Version = "1.24" })},
-		{"a patch version", "version", `"1.33.2" is not a supported`, mod(func(a *eks.Args) { a.Version = "1.33.2" })},
+		{"a version EKS never offered", "version", `"1.24" is not a Kubernetes minor version EKS offers`, mod(func(a *eks.Args) { a.Version = "1.24" })},
+		{"a patch version", "version", `"1.33.2" is not a Kubernetes minor version EKS offers`, mod(func(a *eks.Args) { a.Version = "1.33.2" })},
+		{"a version past extended support", "version", `"1.31" is past the end of extended support (2026-11-26)`, mod(func(a *eks.Args) { a.Version, a.SupportType = "1.31", "EXTENDED" })},
+		{"a version past standard support on a STANDARD cluster", "version", `"1.33" is past the end of standard support`, mod(func(a *eks.Args) { a.Version = "1.33" })},
+		{"an unknown support type", "supportType", `"LTS" is not one of "STANDARD", "EXTENDED"`, mod(func(a *eks.Args) { a.SupportType = "LTS" })},
+		{"an ARM AMI on x86 instances", "nodeGroups[0].instanceTypes", `AL2023_ARM_64_STANDARD is built for arm64 but "m6i.large" is an x86_64 instance type`, mod(func(a *eks.Args) {
+			a.NodeGroups = []eks.NodeGroupArgs{{Name: "general", AMIType: "AL2023_ARM_64_STANDARD", InstanceTypes: []string{"m6i.large"}}}
+		})},
+		{"Bottlerocket x86 on Graviton", "nodeGroups[0].instanceTypes", `is a Graviton (arm64) instance type`, mod(func(a *eks.Args) {
+			a.NodeGroups = []eks.NodeGroupArgs{{Name: "general", AMIType: "BOTTLEROCKET_x86_64", InstanceTypes: []string{"m7g.large"}}}
+		})},
+		{"a group name too long for its suffix", "nodeGroups[0].name", "use at most 36", mod(func(a *eks.Args) {
+			a.NodeGroups = []eks.NodeGroupArgs{{Name: strings.Repeat("g", 37)}}
+		})},
+		{"a private access block open to the world", "privateAccessCidrs[0]", "opens access to the whole internet", mod(func(a *eks.Args) { a.PrivateAccessCIDRs = []string{"0.0.0.0/0"} })},
+		{"an autoscaler chart over plain HTTP", "autoscaler.repository", "is not an https:// or oci:// URL", mod(func(a *eks.Args) { a.Autoscaler.Repository = "http://charts.example.com/autoscaler" })},
+		{"an autoscaler for another Kubernetes minor", "autoscaler.imageTag", `"v1.32.0" does not match the cluster's version 1.35`, mod(func(a *eks.Args) {
+			a.Autoscaler = eks.AutoscalerArgs{Repository: "https://charts.example.com/autoscaler", ImageTag: "v1.32.0"}
+		})},
 		{"no subnets", "subnetIds", "is not set", mod(func(a *eks.Args) { a.SubnetIDs = nil })},
 		{"min above max", "nodeGroups[0].minSize", "(5) is greater than maxSize (2)", mod(func(a *eks.Args) {
 			a.NodeGroups = []eks.NodeGroupArgs{{Name: "general", MinSize: intp(5), MaxSize: intp(2)}}
@@ -331,5 +352,127 @@ func TestBadInput(t *testing.T) {
 			}
 			plinthtest.RequireProblem(t, tt.args.Validate("main"), `eks "main": `, tt.path, tt.text)
 		})
+	}
+}
+
+// deployable are production arguments with what a real first deployment
+// needs: a path to the private endpoint and an autoscaler.
+func deployable() eks.Args {
+	a := prodArgs()
+	a.PrivateAccessCIDRs = []string{"10.100.0.0/24"}
+	a.PrivateAccessSecurityGroupIDs = []pulumi.StringInput{pulumi.String("sg-0123456789abcdef0")}
+	a.Autoscaler.Repository = "https://charts.example.com/autoscaler"
+	return a
+}
+
+// TestFirstDeployOrder checks what the engine will wait for: the cluster
+// for its role's policies (EKS checks the KMS permission at creation),
+// node groups for theirs, add-ons for their IRSA role's.
+func TestFirstDeployOrder(t *testing.T) {
+	s, _ := deploy(t, deployable())
+	waits := func(r plinthtest.Resource, typ, name string) {
+		t.Helper()
+		if dep := s.Get(t, typ, name); !slices.Contains(r.Dependencies, dep.URN) {
+			t.Errorf("%s does not wait for %s", r.Name, name)
+		}
+	}
+	cl := s.One(t, clusterType)
+	waits(cl, "aws:iam/rolePolicyAttachment:RolePolicyAttachment", "main-cluster-role-AmazonEKSClusterPolicy")
+	waits(cl, "aws:iam/rolePolicy:RolePolicy", "main-cluster-role-kms")
+	ng := s.One(t, ngType)
+	waits(ng, "aws:iam/rolePolicyAttachment:RolePolicyAttachment", "main-node-role-AmazonEKSWorkerNodePolicy")
+	waits(ng, "aws:iam/rolePolicyAttachment:RolePolicyAttachment", "main-node-role-AmazonEC2ContainerRegistryPullOnly")
+	waits(s.Get(t, "aws:eks/addon:Addon", "main-addon-vpc-cni"), "aws:iam/rolePolicyAttachment:RolePolicyAttachment", "main-irsa-vpc-cni-0")
+	waits(s.Get(t, "aws:eks/addon:Addon", "main-addon-aws-ebs-csi-driver"), "aws:iam/rolePolicyAttachment:RolePolicyAttachment", "main-irsa-ebs-csi-0")
+
+	// Every deployability rule passes on what the component registers.
+	rep := policy.Evaluate(policy.DeployabilityRules(), s.PolicyResources(), policy.Context{Tier: "prod"}, nil)
+	if err := rep.Err(); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestNetworkPoliciesAreEnforced(t *testing.T) {
+	s, _ := deploy(t, prodArgs())
+	cni := s.Get(t, "aws:eks/addon:Addon", "main-addon-vpc-cni")
+	if got := cni.String(t, "configurationValues"); got != `{"enableNetworkPolicy":"true"}` {
+		t.Fatalf("vpc-cni configurationValues = %q, want the network policy agent on", got)
+	}
+}
+
+func TestDefaultStorageClass(t *testing.T) {
+	s, c := deploy(t, prodArgs())
+	sc := s.One(t, "kubernetes:storage.k8s.io/v1:StorageClass")
+	sc.Expect(t, map[string]any{
+		"metadata.name": "gp3",
+		`metadata.annotations["storageclass.kubernetes.io/is-default-class"]`: "true",
+		"provisioner":          "ebs.csi.aws.com",
+		"parameters.type":      "gp3",
+		"parameters.encrypted": "true",
+		"volumeBindingMode":    "WaitForFirstConsumer",
+		"allowVolumeExpansion": true,
+	})
+	if !strings.Contains(sc.Provider, "pulumi:providers:kubernetes::main-k8s::") {
+		t.Errorf("the class is not created on the cluster: provider %q", sc.Provider)
+	}
+	if ebs := s.Get(t, "aws:eks/addon:Addon", "main-addon-aws-ebs-csi-driver"); !slices.Contains(sc.Dependencies, ebs.URN) {
+		t.Errorf("the class does not wait for the EBS CSI driver")
+	}
+	if got := plinthtest.Await(t, c.StorageClassName).Value; got != "gp3" {
+		t.Errorf("StorageClassName = %v", got)
+	}
+	off := prodArgs()
+	off.StorageClass.Disabled = true
+	if s, _ := deploy(t, off); len(s.ByType("kubernetes:storage.k8s.io/v1:StorageClass")) != 0 {
+		t.Errorf("a disabled StorageClass was created")
+	}
+}
+
+func TestPrivateEndpointAccess(t *testing.T) {
+	s, _ := deploy(t, deployable())
+	cl := s.One(t, clusterType)
+	rules := s.ByType("aws:ec2/securityGroupRule:SecurityGroupRule")
+	if len(rules) != 2 {
+		t.Fatalf("%d security group rules, want one for the blocks and one for the security group", len(rules))
+	}
+	for _, r := range rules {
+		r.Expect(t, map[string]any{"type": "ingress", "protocol": "tcp", "fromPort": 443.0, "toPort": 443.0})
+		if !slices.Contains(r.Dependencies, cl.URN) {
+			t.Errorf("%s is not on the cluster's security group", r.Name)
+		}
+	}
+	s.Get(t, "aws:ec2/securityGroupRule:SecurityGroupRule", "main-api-from-cidrs").Expect(t, map[string]any{"cidrBlocks[0]": "10.100.0.0/24"})
+	s.Get(t, "aws:ec2/securityGroupRule:SecurityGroupRule", "main-api-from-sg-0").Expect(t, map[string]any{"sourceSecurityGroupId": "sg-0123456789abcdef0"})
+}
+
+func TestClusterAutoscaler(t *testing.T) {
+	s, _ := deploy(t, deployable())
+	chart := s.Get(t, "kubernetes:helm.sh/v4:Chart", "main-cluster-autoscaler")
+	chart.Expect(t, map[string]any{
+		"chart":                            "cluster-autoscaler",
+		"version":                          eks.DefaultAutoscalerChart,
+		"namespace":                        "kube-system",
+		"repositoryOpts.repo":              "https://charts.example.com/autoscaler",
+		"values.autoDiscovery.clusterName": "plinth-prod-main",
+		"values.awsRegion":                 "eu-west-1",
+		"values.image.tag":                 "v1.35.0",
+		"values.rbac.serviceAccount.name":  "cluster-autoscaler",
+	})
+	if arn := chart.String(t, `values.rbac.serviceAccount.annotations["eks.amazonaws.com/role-arn"]`); !strings.HasSuffix(arn, ":role/plinth-prod-main-irsa-cluster-autoscaler") {
+		t.Errorf("the autoscaler's service account role = %q", arn)
+	}
+	inline := s.Get(t, "aws:iam/rolePolicy:RolePolicy", "main-irsa-cluster-autoscaler-inline")
+	doc, err := awsiam.Parse(inline.String(t, "policy"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := doc.Statement[0].Condition["StringEquals"]["aws:ResourceTag/k8s.io/cluster-autoscaler/plinth-prod-main"]; got != "owned" {
+		t.Errorf("the autoscaler may resize groups beyond this cluster's: %+v", doc.Statement[0])
+	}
+	if !slices.Contains(chart.Dependencies, inline.URN) {
+		t.Errorf("the autoscaler does not wait for its role's policy")
+	}
+	if ng := s.One(t, ngType); !slices.Equal(ng.IgnoreChanges, []string{"scalingConfig.desiredSize"}) {
+		t.Errorf("with an autoscaler the node group must leave its desired size to it: ignoreChanges %v", ng.IgnoreChanges)
 	}
 }

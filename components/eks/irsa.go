@@ -2,6 +2,7 @@ package eks
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
@@ -41,21 +42,39 @@ func (c *Cluster) ServiceAccountRole(ctx *pulumi.Context, name string, args Serv
 	}).(pulumi.StringOutput)
 	opts = append([]pulumi.ResourceOption{pulumi.Parent(c)}, opts...)
 	logical := naming.Child(c.name, "irsa-"+name)
-	role, err := iam.NewRole(ctx, logical, &iam.RoleArgs{AssumeRolePolicy: trust}, opts...)
+	role, err := iam.NewRole(ctx, logical, &iam.RoleArgs{
+		// Named from the cluster's name (project, stack, component), cut
+		// with a hash to IAM's 64 characters: auto-naming would append 8
+		// more to a logical name that can already be 70 long.
+		Name:             pulumi.String(naming.Physical(naming.MaxIAMRoleName, c.clusterName, "irsa", name)),
+		AssumeRolePolicy: trust,
+	}, opts...)
 	if err != nil {
 		return nil, err
 	}
 	for i, arn := range args.PolicyARNs {
-		if _, err := iam.NewRolePolicyAttachment(ctx, fmt.Sprintf("%s-%d", logical, i), &iam.RolePolicyAttachmentArgs{
+		att, err := iam.NewRolePolicyAttachment(ctx, fmt.Sprintf("%s-%d", logical, i), &iam.RolePolicyAttachmentArgs{
 			Role: role.Name, PolicyArn: pulumi.String(arn),
-		}, opts...); err != nil {
+		}, opts...)
+		if err != nil {
 			return nil, err
 		}
+		c.policies[role] = append(c.policies[role], att)
 	}
 	if args.Policy != nil {
-		if _, err := iam.NewRolePolicy(ctx, logical+"-inline", &iam.RolePolicyArgs{Role: role.ID(), Policy: args.Policy}, opts...); err != nil {
+		inline, err := iam.NewRolePolicy(ctx, logical+"-inline", &iam.RolePolicyArgs{Role: role.ID(), Policy: args.Policy}, opts...)
+		if err != nil {
 			return nil, err
 		}
+		c.policies[role] = append(c.policies[role], inline)
 	}
 	return role, nil
+}
+
+// RolePolicies returns the policy attachments and inline policies of a
+// role ServiceAccountRole created: what uses the role should depend on
+// them too (pulumi.DependsOn), so that it is created after its
+// permissions and deleted before them.
+func (c *Cluster) RolePolicies(role *iam.Role) []pulumi.Resource {
+	return slices.Clone(c.policies[role])
 }

@@ -1,22 +1,36 @@
 package eks
 
 import (
+	"cmp"
 	"fmt"
+	"net/url"
 	"regexp"
 	"slices"
-	"strings"
+	"time"
 
 	"github.com/plinth-dev/plinth/pkg/config"
+	"github.com/plinth-dev/plinth/pkg/ec2arch"
+	"github.com/plinth-dev/plinth/pkg/eksversion"
+	"github.com/plinth-dev/plinth/pkg/naming"
 	"github.com/plinth-dev/plinth/pkg/problem"
 )
 
 // Defaults that do not depend on the tier.
 const (
-	defaultNodeGroup  = "general"
-	defaultDiskSizeGB = 50
-	defaultAMIType    = "AL2023_x86_64_STANDARD"
-	defaultResolve    = "OVERWRITE"
+	defaultNodeGroup    = "general"
+	defaultDiskSizeGB   = 50
+	defaultAMIType      = "AL2023_x86_64_STANDARD"
+	defaultResolve      = "OVERWRITE"
+	defaultStorageClass = "gp3"
+	// DefaultAutoscalerChart is the pinned cluster-autoscaler chart.
+	DefaultAutoscalerChart = "9.46.6"
+	// maxGroupName leaves room for "-" and the suffix EKS node group name
+	// prefixes get, within EKS's 63.
+	maxGroupName = 63 - naming.PrefixSuffix - 1
 )
+
+// today is the day versions are checked against; tests replace it.
+var today = time.Now
 
 var (
 	clusterNameRE  = regexp.MustCompile(`^[0-9A-Za-z][A-Za-z0-9_-]{0,99}$`)
@@ -24,6 +38,7 @@ var (
 	instanceTypeRE = regexp.MustCompile(`^[a-z][a-z0-9-]*\.[a-z0-9]+$`)
 	awsProfileRE   = regexp.MustCompile(`^[A-Za-z0-9_.-]+$`)
 	addonVersionRE = regexp.MustCompile(`^v[0-9]+\.[0-9]+\.[0-9]+-eksbuild\.[0-9]+$`)
+	chartVersionRE = regexp.MustCompile(`^[0-9]+\.[0-9]+\.[0-9]+$`)
 	amiTypes       = []string{"AL2023_x86_64_STANDARD", "AL2023_ARM_64_STANDARD", "AL2023_x86_64_NVIDIA", "AL2023_x86_64_NEURON", "BOTTLEROCKET_x86_64", "BOTTLEROCKET_ARM_64"}
 	logRetention   = []int{1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653}
 )
@@ -36,9 +51,11 @@ func (a Args) withDefaults() Args {
 	if d.InstanceType == "" { // the local tier has no cloud defaults: use dev's
 		d = config.ForTier(config.TierDev)
 	}
-	if a.Version == "" {
-		a.Version = config.DefaultClusterVersion
-	}
+	a.Version = cmp.Or(a.Version, eksversion.Default)
+	a.SupportType = cmp.Or(a.SupportType, eksversion.SupportStandard)
+	a.StorageClass.Name = cmp.Or(a.StorageClass.Name, defaultStorageClass)
+	a.Autoscaler.ChartVersion = cmp.Or(a.Autoscaler.ChartVersion, DefaultAutoscalerChart)
+	a.Autoscaler.ImageTag = cmp.Or(a.Autoscaler.ImageTag, "v"+a.Version+".0")
 	if a.LogRetentionDays == 0 {
 		a.LogRetentionDays = d.LogRetentionDays
 	}
@@ -92,13 +109,22 @@ func (a Args) Validate(name string) error {
 	if a.ClusterName != "" && !clusterNameRE.MatchString(a.ClusterName) {
 		p.Addf("clusterName", "%q is not an EKS cluster name: use up to 100 letters, digits, '-' and '_', starting with a letter or digit", a.ClusterName)
 	}
-	if !slices.Contains(config.SupportedVersions, a.Version) {
-		p.Addf("version", "%q is not a supported Kubernetes minor version: use one of %s", a.Version, strings.Join(config.SupportedVersions, ", "))
+	if p.OneOf("supportType", a.SupportType, eksversion.SupportStandard, eksversion.SupportExtended) {
+		p.Add("version", eksversion.Check(a.Version, a.SupportType, today()))
 	}
 	if a.SubnetIDs == nil {
 		p.Addf("subnetIds", "is not set: pass the private subnets, e.g. network.PrivateSubnetIDs")
 	}
 	p.NotWorldOpen("publicAccessCidrs", a.PublicAccessCIDRs, "list only the blocks that need the API (VPN, CI runners), or leave it empty for a private endpoint")
+	for i, c := range a.PrivateAccessCIDRs {
+		p.CIDR(fmt.Sprintf("privateAccessCidrs[%d]", i), c)
+	}
+	p.NotWorldOpen("privateAccessCidrs", a.PrivateAccessCIDRs, "list the runners' and VPN's blocks")
+	for i, id := range a.PrivateAccessSecurityGroupIDs {
+		if id == nil {
+			p.Addf(fmt.Sprintf("privateAccessSecurityGroupIds[%d]", i), "is nil: pass a security group id such as sg-0123456789abcdef0")
+		}
+	}
 	if len(a.AdminRoleARNs) == 0 {
 		p.Addf("adminRoleArns", "is empty: with API authentication nobody could reach the cluster, so list at least one IAM role ARN")
 	}
@@ -121,6 +147,8 @@ func (a Args) Validate(name string) error {
 		path := fmt.Sprintf("nodeGroups[%d]", i)
 		if p.DNSLabel(path+".name", g.Name) && seen[g.Name] {
 			p.Addf(path+".name", "%q is used twice: give every node group its own name", g.Name)
+		} else if len(g.Name) > maxGroupName {
+			p.Addf(path+".name", "%q is %d characters: use at most %d, leaving room for the unique suffix that lets a replacement group be created before the old one goes", g.Name, len(g.Name), maxGroupName)
 		}
 		seen[g.Name] = true
 		for j, it := range g.InstanceTypes {
@@ -129,7 +157,9 @@ func (a Args) Validate(name string) error {
 			}
 		}
 		p.OneOf(path+".capacityType", g.CapacityType, CapacityOnDemand, CapacitySpot)
-		p.OneOf(path+".amiType", g.AMIType, amiTypes...)
+		if p.OneOf(path+".amiType", g.AMIType, amiTypes...) {
+			p.Add(path+".instanceTypes", ec2arch.CheckAMI(g.AMIType, g.InstanceTypes))
+		}
 		lo, hi, want := *g.MinSize, *g.MaxSize, *g.DesiredSize
 		p.NonNegative(path+".minSize", lo)
 		switch {
@@ -159,5 +189,19 @@ func (a Args) Validate(name string) error {
 		}
 	}
 	p.OneOf("addOns.resolveConflicts", a.AddOns.ResolveConflicts, "OVERWRITE", "PRESERVE")
+	if !a.StorageClass.Disabled {
+		p.DNSLabel("storageClass.name", a.StorageClass.Name)
+	}
+	if r := a.Autoscaler.Repository; r != "" {
+		if u, err := url.Parse(r); err != nil || u.Host == "" || (u.Scheme != "https" && u.Scheme != "oci") {
+			p.Addf("autoscaler.repository", "%q is not an https:// or oci:// URL: charts are fetched over TLS", r)
+		}
+		if !chartVersionRE.MatchString(a.Autoscaler.ChartVersion) {
+			p.Addf("autoscaler.chartVersion", "%q is not a chart version: pin an exact version such as %q", a.Autoscaler.ChartVersion, DefaultAutoscalerChart)
+		}
+		if want := "v" + a.Version + "."; len(a.Autoscaler.ImageTag) <= len(want) || a.Autoscaler.ImageTag[:len(want)] != want {
+			p.Addf("autoscaler.imageTag", "%q does not match the cluster's version %s: the Cluster Autoscaler's minor version must match Kubernetes', e.g. %q", a.Autoscaler.ImageTag, a.Version, want+"0")
+		}
+	}
 	return p.Err()
 }

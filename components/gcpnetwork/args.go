@@ -28,4 +28,8 @@ type Args struct {
 	// FlowLogSampling is the share of subnetwork flows logged, 0–1.
 	// Default: 0.5.
 	FlowLogSampling float64
+	// EnableAPIs enables the Compute Engine API in the project before
+	// using it, and never disables it. Set false where APIs are managed
+	// centrally. Default: true.
+	EnableAPIs *bool
 }

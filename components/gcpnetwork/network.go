@@ -1,7 +1,10 @@
 package gcpnetwork
 
 import (
+	"slices"
+
 	"github.com/pulumi/pulumi-gcp/sdk/v7/go/gcp/compute"
+	"github.com/pulumi/pulumi-gcp/sdk/v7/go/gcp/projects"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/plinth-dev/plinth/pkg/naming"
@@ -60,7 +63,21 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 func (n *Network) create(ctx *pulumi.Context, name string, a Args) error {
 	opts := []pulumi.ResourceOption{pulumi.Parent(n)}
 	child := func(kind string) string { return naming.Child(name, kind) }
-	physical := func(kind string) string { return naming.GCP(naming.MaxGCPName, ctx.Stack(), name, kind) }
+	// Physical names carry the Pulumi project: two projects with a stack
+	// of the same name share a GCP project without colliding.
+	physical := func(kind string) string { return naming.GCP(naming.MaxGCPName, ctx.Project(), ctx.Stack(), name, kind) }
+	if *a.EnableAPIs {
+		// A disabled API answers 403 SERVICE_DISABLED; other workloads may
+		// use it, so it stays on when the stack is destroyed.
+		api, err := projects.NewService(ctx, child("api-compute"), &projects.ServiceArgs{
+			Project: pulumi.String(a.Project), Service: pulumi.String("compute.googleapis.com"),
+			DisableOnDestroy: pulumi.Bool(false), DisableDependentServices: pulumi.Bool(false),
+		}, opts...)
+		if err != nil {
+			return err
+		}
+		opts = append(slices.Clone(opts), pulumi.DependsOn([]pulumi.Resource{api}))
+	}
 	n.NodesCIDR, n.PodsCIDR, n.ServicesCIDR = a.NodesCIDR, a.PodsCIDR, a.ServicesCIDR
 
 	network, err := compute.NewNetwork(ctx, child("network"), &compute.NetworkArgs{

@@ -2,6 +2,7 @@ package gcpnetwork_test
 
 import (
 	"net"
+	"slices"
 	"strings"
 	"testing"
 
@@ -24,7 +25,7 @@ func TestNetwork(t *testing.T) {
 		return err
 	}, plinthtest.WithStack("gcp-prod"))
 	nw := s.One(t, "gcp:compute/network:Network")
-	if nw.Bool(t, "autoCreateSubnetworks") || nw.String(t, "name") != "gcp-prod-main" {
+	if nw.Bool(t, "autoCreateSubnetworks") || nw.String(t, "name") != "plinth-gcp-prod-main" {
 		t.Fatalf("network = %s", nw.JSON())
 	}
 	sub := s.One(t, "gcp:compute/subnetwork:Subnetwork")
@@ -66,8 +67,12 @@ func TestNetwork(t *testing.T) {
 	if deny.String(t, "denies[0].protocol") != "all" || deny.Number(t, "priority") != 65534 {
 		t.Fatalf("deny rule = %s", deny.JSON())
 	}
-	if got := plinthtest.Await(t, n.SubnetworkName).Value; got != "gcp-prod-main-nodes" {
+	if got := plinthtest.Await(t, n.SubnetworkName).Value; got != "plinth-gcp-prod-main-nodes" {
 		t.Fatalf("SubnetworkName = %v", got)
+	}
+	api := s.One(t, "gcp:projects/service:Service")
+	if api.String(t, "service") != "compute.googleapis.com" || api.Bool(t, "disableOnDestroy") || !slices.Contains(nw.Dependencies, api.URN) {
+		t.Fatalf("the Compute API is not enabled before the network: %s", api.JSON())
 	}
 }
 

@@ -69,6 +69,9 @@ func (a Args) withDefaults() Args {
 	if a.FlowLogSampling == 0 {
 		a.FlowLogSampling = 0.5
 	}
+	if a.EnableAPIs == nil {
+		a.EnableAPIs = new(true)
+	}
 	return a
 }
 

@@ -24,7 +24,7 @@ type Args struct {
 	// Zone of a zonal cluster. Default: - Region + "-b".
 	Zone string
 	// ClusterName is the GKE cluster name. Changing it replaces the cluster.
-	// Default: - "<stack>-<component name>", at most 40 characters.
+	// Default: - "<project>-<stack>-<component name>", at most 40 characters.
 	ClusterName string
 	// Network is the VPC network's name or self link (e.g.
 	// gcpnetwork.Network.NetworkName). Required.
@@ -49,9 +49,15 @@ type Args struct {
 	// BinaryAuthorization is the evaluation mode: DISABLED or
 	// PROJECT_SINGLETON_POLICY_ENFORCE. Default: "PROJECT_SINGLETON_POLICY_ENFORCE".
 	BinaryAuthorization string
-	// DatabaseEncryptionKey is a Cloud KMS key that encrypts Kubernetes
-	// secrets in etcd (CMEK); "" for Google's default encryption.
-	DatabaseEncryptionKey string
+	// DatabaseEncryptionKey is a Cloud KMS key (its name, or a key
+	// resource's id output) that encrypts Kubernetes secrets in etcd
+	// (CMEK); nil for Google's default encryption.
+	DatabaseEncryptionKey pulumi.StringInput
+	// EnableAPIs enables the APIs the cluster needs in the project (APIs,
+	// and Binary Authorization when enforced) before using them, and never
+	// disables them. Set false where APIs are managed centrally.
+	// Default: true.
+	EnableAPIs *bool
 	// MaintenanceStart is the daily maintenance window's start (UTC, HH:MM).
 	// Default: "03:00".
 	MaintenanceStart string
@@ -64,7 +70,11 @@ type Args struct {
 	Labels map[string]string
 }
 
-// NodePoolArgs configures one node pool.
+// NodePoolArgs configures one node pool. The pool's GKE name is
+// "<component>-<Name>-<random>", so a change that replaces it
+// (MachineType, DiskSizeGB, DiskType, Spot, Name) creates the new pool
+// before the old one is deleted. It starts with MinNodes nodes per zone
+// (at least one).
 type NodePoolArgs struct {
 	// Name of the pool, a DNS-1123 label. Changing it replaces the pool. Required.
 	Name string

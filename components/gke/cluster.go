@@ -2,6 +2,8 @@ package gke
 
 import (
 	"fmt"
+	"slices"
+	"strings"
 
 	"github.com/pulumi/pulumi-gcp/sdk/v7/go/gcp/container"
 	"github.com/pulumi/pulumi-gcp/sdk/v7/go/gcp/projects"
@@ -10,7 +12,15 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/plinth-dev/plinth/pkg/naming"
+	"github.com/plinth-dev/plinth/pkg/problem"
 )
+
+// APIs are the project APIs the cluster calls: GKE itself, IAM for the
+// service accounts, Cloud Resource Manager for the project IAM bindings,
+// and Logging and Monitoring for the cluster's logs and managed
+// Prometheus. Binary Authorization's API is added when it is enforced.
+var APIs = []string{"container.googleapis.com", "iam.googleapis.com", "cloudresourcemanager.googleapis.com",
+	"logging.googleapis.com", "monitoring.googleapis.com"}
 
 // TypeToken is the Pulumi type of the component.
 const TypeToken = "plinth:gcp:GkeCluster"
@@ -54,6 +64,9 @@ type Cluster struct {
 
 	name    string
 	project string
+	// apis are the project API services the cluster enabled (none when
+	// EnableAPIs is false): what the cluster's methods create waits too.
+	apis []pulumi.Resource
 }
 
 // New creates a GKE cluster called name. Arguments are validated before
@@ -64,7 +77,7 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 	}
 	a := args.withDefaults()
 	if a.ClusterName == "" {
-		a.ClusterName = naming.GCP(MaxClusterName, ctx.Stack(), name)
+		a.ClusterName = naming.GCP(MaxClusterName, ctx.Project(), ctx.Stack(), name)
 	}
 	c := &Cluster{name: name, project: a.Project, WorkloadPool: a.Project + ".svc.id.goog"}
 	if err := ctx.RegisterComponentResource(TypeToken, name, c, opts...); err != nil {
@@ -72,7 +85,7 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 	}
 	b := &builder{ctx: ctx, c: c, a: a, opts: []pulumi.ResourceOption{pulumi.Parent(c)},
 		labels: naming.Merge(a.Labels, naming.GCPLabels(naming.TagInput{Project: ctx.Project(), Stack: ctx.Stack(), Environment: ctx.Stack()}))}
-	for _, step := range []func() error{b.serviceAccount, b.cluster, b.pools, b.kubeconfig} {
+	for _, step := range []func() error{b.apis, b.serviceAccount, b.cluster, b.pools, b.kubeconfig} {
 		if err := step(); err != nil {
 			return nil, err
 		}
@@ -90,6 +103,39 @@ type builder struct {
 	opts   []pulumi.ResourceOption
 	labels map[string]string
 	sa     *serviceaccount.Account
+	// apiOpts make a resource wait for the APIs it calls.
+	apiOpts []pulumi.ResourceOption
+}
+
+// apis enables the project APIs the cluster needs before anything uses
+// them (a disabled API answers 403 SERVICE_DISABLED), and leaves them on
+// when the stack is destroyed: other workloads may use them.
+func (b *builder) apis() error {
+	b.apiOpts = b.opts
+	if !*b.a.EnableAPIs {
+		return nil
+	}
+	var deps []pulumi.Resource
+	apis := APIs
+	if b.a.BinaryAuthorization != "DISABLED" {
+		apis = append(slices.Clone(APIs), "binaryauthorization.googleapis.com")
+	}
+	for _, api := range apis {
+		short, _, _ := strings.Cut(api, ".")
+		svc, err := projects.NewService(b.ctx, b.child("api-"+short), &projects.ServiceArgs{
+			Project:                  pulumi.String(b.a.Project),
+			Service:                  pulumi.String(api),
+			DisableOnDestroy:         pulumi.Bool(false),
+			DisableDependentServices: pulumi.Bool(false),
+		}, b.opts...)
+		if err != nil {
+			return err
+		}
+		deps = append(deps, svc)
+	}
+	b.c.apis = deps
+	b.apiOpts = append(slices.Clone(b.opts), pulumi.DependsOn(deps))
+	return nil
 }
 
 func (b *builder) child(kind string) string { return naming.Child(b.c.name, kind) }
@@ -107,9 +153,9 @@ func (b *builder) location() string {
 func (b *builder) serviceAccount() error {
 	sa, err := serviceaccount.NewAccount(b.ctx, b.child("nodes-sa"), &serviceaccount.AccountArgs{
 		Project:     pulumi.String(b.a.Project),
-		AccountId:   pulumi.String(naming.GCP(naming.MaxGCPServiceAccount, b.ctx.Stack(), b.c.name, "nodes")),
+		AccountId:   pulumi.String(naming.GCPServiceAccountID(b.ctx.Project(), b.ctx.Stack(), b.c.name, "nodes")),
 		DisplayName: pulumi.Sprintf("GKE nodes of %s", b.a.ClusterName),
-	}, b.opts...)
+	}, b.apiOpts...)
 	if err != nil {
 		return err
 	}
@@ -118,7 +164,7 @@ func (b *builder) serviceAccount() error {
 			Project: pulumi.String(b.a.Project),
 			Role:    pulumi.String(role),
 			Member:  pulumi.Sprintf("serviceAccount:%s", sa.Email),
-		}, b.opts...); err != nil {
+		}, b.apiOpts...); err != nil {
 			return err
 		}
 	}
@@ -210,10 +256,11 @@ func (b *builder) cluster() error {
 		DeletionProtection: pulumi.Bool(*a.DeletionProtection),
 		ResourceLabels:     pulumi.ToStringMap(b.labels),
 	}
-	if a.DatabaseEncryptionKey != "" {
-		args.DatabaseEncryption = &container.ClusterDatabaseEncryptionArgs{State: pulumi.String("ENCRYPTED"), KeyName: pulumi.String(a.DatabaseEncryptionKey)}
+	if a.DatabaseEncryptionKey != nil {
+		key := problem.Resolved(fmt.Sprintf("gke %q: ", b.c.name), "databaseEncryptionKey", a.DatabaseEncryptionKey, checkKMSKey)
+		args.DatabaseEncryption = &container.ClusterDatabaseEncryptionArgs{State: pulumi.String("ENCRYPTED"), KeyName: key}
 	}
-	opts := append(b.opts,
+	opts := append(slices.Clone(b.apiOpts),
 		// The temporary default pool's settings are not plinth's to manage
 		// once it is removed.
 		pulumi.IgnoreChanges([]string{"nodeConfig", "initialNodeCount"}))
@@ -233,11 +280,15 @@ func (b *builder) cluster() error {
 
 func (b *builder) pools() error {
 	for _, p := range b.a.NodePools {
+		// No name: Pulumi names the pool "<component>-<pool>-<random>", so
+		// a replacement is created before the old pool goes.
 		np, err := container.NewNodePool(b.ctx, b.child(p.Name), &container.NodePoolArgs{
-			Name:     pulumi.String(p.Name),
 			Project:  pulumi.String(b.a.Project),
 			Location: pulumi.String(b.location()),
 			Cluster:  b.c.Cluster.Name,
+			// Autoscaling bounds do not size a pool at creation: without
+			// this the cluster (whose default pool is removed) has no nodes.
+			InitialNodeCount: pulumi.Int(max(*p.MinNodes, 1)),
 			Autoscaling: &container.NodePoolAutoscalingArgs{
 				MinNodeCount: pulumi.Int(*p.MinNodes), MaxNodeCount: pulumi.Int(*p.MaxNodes),
 			},
@@ -271,21 +322,25 @@ type WorkloadIdentityArgs struct {
 // (roles/iam.workloadIdentityUser on it), with the given project roles.
 // Pass its email to app.Args.ServiceAccount.GCPServiceAccount.
 func (c *Cluster) WorkloadIdentity(ctx *pulumi.Context, name string, args WorkloadIdentityArgs, opts ...pulumi.ResourceOption) (*serviceaccount.Account, error) {
-	opts = append([]pulumi.ResourceOption{pulumi.Parent(c)}, opts...)
+	opts = append([]pulumi.ResourceOption{pulumi.Parent(c), pulumi.DependsOn(c.apis)}, opts...)
 	logical := naming.Child(c.name, "wi-"+name)
 	sa, err := serviceaccount.NewAccount(ctx, logical, &serviceaccount.AccountArgs{
 		Project:     pulumi.String(c.project),
-		AccountId:   pulumi.String(naming.GCP(naming.MaxGCPServiceAccount, ctx.Stack(), name)),
+		AccountId:   pulumi.String(naming.GCPServiceAccountID(ctx.Project(), ctx.Stack(), name)),
 		DisplayName: pulumi.Sprintf("%s/%s on %s", args.Namespace, args.ServiceAccount, c.name),
 	}, opts...)
 	if err != nil {
 		return nil, err
 	}
+	// The identity pool exists once the cluster does: the binding takes
+	// the pool from the cluster's output, so it waits for the cluster
+	// (before, IAM answers "Identity Pool does not exist").
+	pool := c.Cluster.WorkloadIdentityConfig.WorkloadPool().Elem()
 	if _, err := serviceaccount.NewIAMMember(ctx, logical+"-wi-user", &serviceaccount.IAMMemberArgs{
 		ServiceAccountId: sa.Name,
 		Role:             pulumi.String("roles/iam.workloadIdentityUser"),
-		Member:           pulumi.String(fmt.Sprintf("serviceAccount:%s[%s/%s]", c.WorkloadPool, args.Namespace, args.ServiceAccount)),
-	}, opts...); err != nil {
+		Member:           pulumi.Sprintf("serviceAccount:%s[%s/%s]", pool, args.Namespace, args.ServiceAccount),
+	}, append(opts, pulumi.DependsOn([]pulumi.Resource{c.Cluster}))...); err != nil {
 		return nil, err
 	}
 	for i, role := range args.Roles {

@@ -12,16 +12,19 @@
 // It registers a component of type plinth:gcp:GkeCluster with these
 // children (logical names in brackets):
 //
+//   - the project APIs it needs, enabled and never disabled [<name>-api-<api>] (unless EnableAPIs is false)
 //   - node service account [<name>-nodes-sa] with exactly NodeRoles [<name>-nodes-<role>]
 //   - the cluster [<name>-cluster], its default node pool removed
-//   - node pools [<name>-<pool>]
+//   - node pools [<name>-<pool>], auto-named and starting with MinNodes per zone (at least one)
 //   - Kubernetes provider [<name>-k8s] built from the kubeconfig
 //
 // The cluster runs on an existing network (gcpnetwork, or yours) and this
 // package does not import the GCP compute SDK, the slowest to compile.
 // WorkloadIdentity creates a Google service account that exactly one
-// Kubernetes service account may use. The kubeconfig (a Pulumi secret)
-// authenticates with gke-gcloud-auth-plugin.
+// Kubernetes service account may use; the binding takes the identity pool
+// from the cluster, so it waits for the cluster that creates the pool.
+// The kubeconfig (a Pulumi secret) authenticates with
+// gke-gcloud-auth-plugin.
 //
 // # Defaults and the checks they satisfy
 //

@@ -37,6 +37,6 @@ func Example() {
 	fmt.Println("cluster:", c.Inputs["name"].StringValue(), "in", c.Inputs["location"].StringValue())
 	fmt.Println("node pools:", stack.Counts()["gcp:container/nodePool:NodePool"])
 	// Output:
-	// cluster: gcp-prod-main in europe-west1
+	// cluster: plinth-gcp-prod-main in europe-west1
 	// node pools: 1
 }

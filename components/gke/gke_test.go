@@ -11,6 +11,7 @@ import (
 
 	"github.com/plinth-dev/plinth/components/gke"
 	"github.com/plinth-dev/plinth/pkg/plinthtest"
+	"github.com/plinth-dev/plinth/pkg/policy"
 )
 
 const (
@@ -42,7 +43,7 @@ func TestSaferCluster(t *testing.T) {
 	s, c := deploy(t, prodArgs())
 	cl := s.One(t, clusterType)
 	cl.Expect(t, map[string]any{
-		"name":                  "gcp-prod-main",
+		"name":                  "plinth-gcp-prod-main",
 		"location":              "europe-west1",
 		"removeDefaultNodePool": true,
 		"networkingMode":        "VPC_NATIVE",
@@ -76,7 +77,7 @@ func TestSaferCluster(t *testing.T) {
 
 	pool := s.One(t, poolType)
 	pool.Expect(t, map[string]any{
-		"name": "general", "location": "europe-west1",
+		"initialNodeCount": 3.0, "location": "europe-west1",
 		"autoscaling.minNodeCount": 3.0, "autoscaling.maxNodeCount": 10.0,
 		"management.autoRepair": true, "management.autoUpgrade": true,
 		"upgradeSettings.maxSurge": 1.0, "upgradeSettings.maxUnavailable": 0.0,
@@ -133,7 +134,7 @@ func TestZonalDevAndCMEK(t *testing.T) {
 	a := prodArgs()
 	a.Tier = "dev"
 	a.PrivateEndpoint, a.AuthorizedNetworks = true, nil
-	a.DatabaseEncryptionKey = "projects/acme-platform/locations/europe-west1/keyRings/gke/cryptoKeys/secrets"
+	a.DatabaseEncryptionKey = pulumi.String("projects/acme-platform/locations/europe-west1/keyRings/gke/cryptoKeys/secrets")
 	a.NodePools = []gke.NodePoolArgs{{Name: "spot", Spot: true, Taints: []gke.Taint{{Key: "spot", Value: "true", Effect: "NO_SCHEDULE"}}}}
 	s, _ := deploy(t, a)
 	cl := s.One(t, clusterType)
@@ -144,7 +145,7 @@ func TestZonalDevAndCMEK(t *testing.T) {
 		t.Fatalf("private endpoint / CMEK = %s", cl.JSON())
 	}
 	pool := s.One(t, poolType)
-	if !pool.Bool(t, "nodeConfig.spot") || pool.String(t, "nodeConfig.taints[0].effect") != "NO_SCHEDULE" || pool.String(t, "nodeConfig.machineType") != "e2-standard-2" {
+	if !pool.Bool(t, "nodeConfig.spot") || pool.String(t, "nodeConfig.taints[0].effect") != "NO_SCHEDULE" || pool.String(t, "nodeConfig.machineType") != "e2-standard-2" || pool.Number(t, "initialNodeCount") != 1 {
 		t.Fatalf("pool = %s", pool.JSON())
 	}
 }
@@ -161,6 +162,61 @@ func TestWorkloadIdentity(t *testing.T) {
 	b := s.One(t, "gcp:serviceaccount/iAMMember:IAMMember")
 	if b.String(t, "role") != "roles/iam.workloadIdentityUser" || b.String(t, "member") != "serviceAccount:acme-platform.svc.id.goog[shop/web]" {
 		t.Fatalf("workload identity binding = %s", b.JSON())
+	}
+	// The pool exists only once the cluster does.
+	if cl := s.One(t, clusterType); !slices.Contains(b.Dependencies, cl.URN) {
+		t.Fatalf("the Workload Identity binding does not wait for the cluster")
+	}
+	if id := s.Get(t, "gcp:serviceaccount/account:Account", "main-wi-web").String(t, "accountId"); id != "plinth-gcp-prod-web" {
+		t.Fatalf("account id = %q", id)
+	}
+	short := plinthtest.Run(t, func(ctx *pulumi.Context) error {
+		c, err := gke.New(ctx, "main", prodArgs())
+		if err != nil {
+			return err
+		}
+		_, err = c.WorkloadIdentity(ctx, "ui", gke.WorkloadIdentityArgs{Namespace: "ui", ServiceAccount: "ui"})
+		return err
+	}, plinthtest.WithProject("qa"), plinthtest.WithStack("q"))
+	if id := short.Get(t, "gcp:serviceaccount/account:Account", "main-wi-ui").String(t, "accountId"); id != "qa-q-ui" {
+		t.Fatalf("a short account id = %q, want one of at least 6 characters", id)
+	}
+}
+
+// TestFirstDeploy checks what a real first deployment needs: the APIs
+// enabled before use, pools that start with nodes, and every
+// deployability rule passing on what the component registers.
+func TestFirstDeploy(t *testing.T) {
+	s, _ := deploy(t, prodArgs())
+	var apis []string
+	for _, svc := range s.ByType("gcp:projects/service:Service") {
+		apis = append(apis, svc.String(t, "service"))
+		if svc.Bool(t, "disableOnDestroy") {
+			t.Errorf("%s is disabled on destroy", svc.String(t, "service"))
+		}
+		cl := s.One(t, clusterType)
+		if !slices.Contains(cl.Dependencies, svc.URN) {
+			t.Errorf("the cluster does not wait for %s", svc.String(t, "service"))
+		}
+	}
+	slices.Sort(apis)
+	if !slices.Equal(apis, []string{"binaryauthorization.googleapis.com", "cloudresourcemanager.googleapis.com", "container.googleapis.com",
+		"iam.googleapis.com", "logging.googleapis.com", "monitoring.googleapis.com"}) {
+		t.Errorf("APIs = %v", apis)
+	}
+	if p := s.One(t, poolType); p.Has("name") {
+		t.Errorf("the pool has a fixed name: a replacement could not be created first")
+	}
+	rep := policy.Evaluate(policy.DeployabilityRules(), s.PolicyResources(), policy.Context{Tier: "prod"}, nil)
+	for _, f := range rep.Findings {
+		if f.Rule.ID != "PL-D-017" || !strings.Contains(f.Message, "compute.googleapis.com") { // the network component enables compute
+			t.Errorf("%s %s: %s", f.Rule.ID, f.Resource, f.Message)
+		}
+	}
+	off := prodArgs()
+	off.EnableAPIs = new(false)
+	if s, _ := deploy(t, off); len(s.ByType("gcp:projects/service:Service")) != 0 {
+		t.Errorf("APIs enabled with EnableAPIs false")
 	}
 }
 
@@ -189,7 +245,10 @@ func TestBadInput(t *testing.T) {
 		{"a missing network", "network", "is not set", mod(func(a *gke.Args) { a.Network = nil })},
 		{"a master range that is not a /28", "masterCidr", "is not a private /28", mod(func(a *gke.Args) { a.MasterCIDR = "172.16.0.0/24" })},
 		{"an unknown release channel", "releaseChannel", `"EXTENDED_PLUS" is not one of`, mod(func(a *gke.Args) { a.ReleaseChannel = "EXTENDED_PLUS" })},
-		{"a KMS key id instead of a name", "databaseEncryptionKey", "is not a Cloud KMS key name", mod(func(a *gke.Args) { a.DatabaseEncryptionKey = "secrets-key" })},
+		{"a KMS key id instead of a name", "databaseEncryptionKey", "is not a Cloud KMS key name", mod(func(a *gke.Args) { a.DatabaseEncryptionKey = pulumi.String("secrets-key") })},
+		{"a pool name too long for auto-naming", "nodePools[0].name", "over GKE's 40", mod(func(a *gke.Args) {
+			a.NodePools = []gke.NodePoolArgs{{Name: strings.Repeat("p", 30)}}
+		})},
 		{"a maintenance window at 25:00", "maintenanceStart", `"25:00" is not a time`, mod(func(a *gke.Args) { a.MaintenanceStart = "25:00" })},
 		{"upgrades that cannot progress", "nodePools[0].maxSurge", "and maxUnavailable are both 0", mod(func(a *gke.Args) {
 			a.NodePools = []gke.NodePoolArgs{{Name: "general", MaxSurge: intp(0)}}

@@ -7,6 +7,7 @@ import (
 	"slices"
 
 	"github.com/plinth-dev/plinth/pkg/config"
+	"github.com/plinth-dev/plinth/pkg/naming"
 	"github.com/plinth-dev/plinth/pkg/problem"
 )
 
@@ -56,6 +57,9 @@ func (a Args) withDefaults() Args {
 	if a.DeletionProtection == nil {
 		a.DeletionProtection = new(d.DeletionProtection)
 	}
+	if a.EnableAPIs == nil {
+		a.EnableAPIs = new(true)
+	}
 	if len(a.NodePools) == 0 {
 		a.NodePools = []NodePoolArgs{{Name: defaultPool}}
 	}
@@ -82,6 +86,15 @@ func (a Args) withDefaults() Args {
 	}
 	a.NodePools = pools
 	return a
+}
+
+// checkKMSKey is the check of DatabaseEncryptionKey: on a literal in
+// Validate, on an output when it resolves.
+func checkKMSKey(s string) error {
+	if !kmsKeyRE.MatchString(s) {
+		return fmt.Errorf("%q is not a Cloud KMS key name: use projects/<p>/locations/<l>/keyRings/<r>/cryptoKeys/<k>", s)
+	}
+	return nil
 }
 
 // Validate checks the arguments of a cluster called name, with defaults
@@ -125,9 +138,7 @@ func (a Args) Validate(name string) error {
 	}
 	p.OneOf("releaseChannel", a.ReleaseChannel, "RAPID", "REGULAR", "STABLE")
 	p.OneOf("binaryAuthorization", a.BinaryAuthorization, "DISABLED", "PROJECT_SINGLETON_POLICY_ENFORCE")
-	if a.DatabaseEncryptionKey != "" && !kmsKeyRE.MatchString(a.DatabaseEncryptionKey) {
-		p.Addf("databaseEncryptionKey", "%q is not a Cloud KMS key name: use projects/<p>/locations/<l>/keyRings/<r>/cryptoKeys/<k>", a.DatabaseEncryptionKey)
-	}
+	p.Input("databaseEncryptionKey", a.DatabaseEncryptionKey, checkKMSKey)
 	if !timeRE.MatchString(a.MaintenanceStart) {
 		p.Addf("maintenanceStart", "%q is not a time: use HH:MM in UTC, e.g. \"03:00\"", a.MaintenanceStart)
 	}
@@ -137,6 +148,8 @@ func (a Args) Validate(name string) error {
 		path := fmt.Sprintf("nodePools[%d]", i)
 		if p.DNSLabel(path+".name", np.Name) && seen[np.Name] {
 			p.Addf(path+".name", "%q is used twice: give every pool its own name", np.Name)
+		} else if logical := naming.Child(name, np.Name); len(logical)+naming.AutoNameSuffix > MaxClusterName {
+			p.Addf(path+".name", "%q makes the pool's name %q plus %d random characters, over GKE's %d: shorten it or the component's name", np.Name, logical, naming.AutoNameSuffix, MaxClusterName)
 		}
 		seen[np.Name] = true
 		if !machineTypeRE.MatchString(np.MachineType) {

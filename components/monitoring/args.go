@@ -34,6 +34,12 @@ type Args struct {
 	Cluster string
 	// Environment is the "environment" external label. Default: - the stack name.
 	Environment string
+	// StorageClass names the StorageClass of every volume the stack claims
+	// (Prometheus, Grafana); nil uses the cluster's default class. Pass a
+	// cluster's class output (eks.Cluster.StorageClassName) so the chart
+	// waits for the class: EKS clusters since Kubernetes 1.30 have no
+	// default class, and a claim without one stays Pending.
+	StorageClass pulumi.StringInput
 	// Labels are added to every object the component creates; in
 	// operator mode, use them to match an existing Prometheus' rule
 	// selector (e.g. release: kube-prometheus-stack).
@@ -82,8 +88,6 @@ type PrometheusArgs struct {
 	// StorageSize of each replica's volume; "" keeps data in an emptyDir.
 	// Default: - by tier (dev 10Gi, staging 20Gi, prod 100Gi).
 	StorageSize string
-	// StorageClass of the volume; "" uses the cluster default.
-	StorageClass string
 	// Replicas of Prometheus. Default: - by tier (prod 2, else 1).
 	Replicas int
 	// ScrapeInterval between scrapes. Default: "30s".

@@ -288,8 +288,8 @@ func (b *builder) values() map[string]any {
 			"accessModes": []any{"ReadWriteOnce"},
 			"resources":   map[string]any{"requests": map[string]any{"storage": p.StorageSize}},
 		}
-		if p.StorageClass != "" {
-			claim["storageClassName"] = p.StorageClass
+		if a.StorageClass != nil {
+			claim["storageClassName"] = a.StorageClass
 		}
 		spec["storageSpec"] = map[string]any{"volumeClaimTemplate": map[string]any{"spec": claim}}
 	}
@@ -308,7 +308,11 @@ func (b *builder) values() map[string]any {
 		}},
 	}
 	if a.Grafana.StorageSize != "" {
-		grafana["persistence"] = map[string]any{"enabled": true, "size": a.Grafana.StorageSize}
+		persistence := map[string]any{"enabled": true, "size": a.Grafana.StorageSize}
+		if a.StorageClass != nil {
+			persistence["storageClassName"] = a.StorageClass
+		}
+		grafana["persistence"] = persistence
 	}
 	amReplicas := 1
 	if a.Tier == "prod" {

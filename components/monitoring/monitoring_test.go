@@ -10,6 +10,8 @@ import (
 	"testing"
 
 	"github.com/prometheus/prometheus/promql/parser"
+	metav1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/meta/v1"
+	storagev1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/storage/v1"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	"sigs.k8s.io/yaml"
 
@@ -308,5 +310,37 @@ func TestRunbooksExist(t *testing.T) {
 		if _, err := os.Stat(filepath.Join("..", "..", rel)); err != nil {
 			t.Errorf("%s: runbook %s does not exist: %v", r.Alert, url, err)
 		}
+	}
+}
+
+// TestStorageClassFromTheCluster passes the cluster's StorageClass as an
+// output: every claim of the chart names it, and the chart waits for the
+// class.
+func TestStorageClassFromTheCluster(t *testing.T) {
+	s := plinthtest.Run(t, func(ctx *pulumi.Context) error {
+		sc, err := storagev1.NewStorageClass(ctx, "gp3", &storagev1.StorageClassArgs{
+			Metadata:    &metav1.ObjectMetaArgs{Name: pulumi.String("gp3")},
+			Provisioner: pulumi.String("ebs.csi.aws.com"),
+		})
+		if err != nil {
+			return err
+		}
+		a := installArgs()
+		a.StorageClass = sc.Metadata.Name().Elem()
+		_, err = monitoring.New(ctx, "monitoring", a)
+		return err
+	}, plinthtest.WithStack("prod"))
+	chart := s.One(t, chartType)
+	chart.Expect(t, map[string]any{
+		"values.prometheus.prometheusSpec.storageSpec.volumeClaimTemplate.spec.storageClassName": "gp3",
+		"values.grafana.persistence.storageClassName":                                            "gp3",
+	})
+	if sc := s.One(t, "kubernetes:storage.k8s.io/v1:StorageClass"); !slices.Contains(chart.Dependencies, sc.URN) {
+		t.Fatalf("the chart does not wait for the StorageClass it names")
+	}
+	// Without a class the claims name none (the cluster's default).
+	plain, _ := deploy(t, installArgs())
+	if plain.One(t, chartType).Has("values.grafana.persistence.storageClassName") {
+		t.Fatalf("a class is named without one given")
 	}
 }

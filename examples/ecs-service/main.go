@@ -1,13 +1,17 @@
 // Command ecs-service runs a container on ECS Fargate behind an internal
 // HTTPS load balancer, with its database password from Secrets Manager.
+// The image lives in an ECR repository the program creates: its URL, an
+// Output, flows into the service (push the tag before the first up).
 //
 //	pulumi config set aws:region eu-west-1
+//	pulumi config set plinth-example-ecs-service:imageTag 2.0.1
 //	pulumi config set plinth-example-ecs-service:certificateArn arn:aws:acm:…
 //	pulumi config set plinth-example-ecs-service:dbSecretArn arn:aws:secretsmanager:…
 //	pulumi up
 package main
 
 import (
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ecr"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi/config"
 
@@ -26,15 +30,24 @@ func program(ctx *pulumi.Context) error {
 	if err != nil {
 		return err
 	}
+	repo, err := ecr.NewRepository(ctx, "api", &ecr.RepositoryArgs{
+		ImageTagMutability: pulumi.String("IMMUTABLE"),
+		ImageScanningConfiguration: &ecr.RepositoryImageScanningConfigurationArgs{
+			ScanOnPush: pulumi.Bool(true),
+		},
+	})
+	if err != nil {
+		return err
+	}
 	api, err := ecs.New(ctx, "api", ecs.Args{
 		VPCID:            network.VPCID,
 		PrivateSubnetIDs: network.PrivateSubnetIDs,
-		Image:            "registry.example.com/acme/api:2.0.1",
+		Image:            pulumi.Sprintf("%s:%s", repo.RepositoryUrl, cfg.Require("imageTag")),
 		CPU:              512,
 		Memory:           1024,
-		CertificateARN:   cfg.Require("certificateArn"),
+		CertificateARN:   pulumi.String(cfg.Require("certificateArn")),
 		AllowedCIDRs:     []string{"10.0.0.0/8"},
-		Secrets:          map[string]string{"DB_PASSWORD": cfg.Require("dbSecretArn")},
+		Secrets:          map[string]pulumi.StringInput{"DB_PASSWORD": pulumi.String(cfg.Require("dbSecretArn"))},
 	})
 	if err != nil {
 		return err

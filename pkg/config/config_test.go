@@ -74,7 +74,7 @@ func TestParseAppliesTierDefaults(t *testing.T) {
 	if env.Monitoring.Mode != MonitoringInstall || env.Monitoring.Retention != "30d" || env.Monitoring.StorageSize != "100Gi" {
 		t.Fatalf("prod monitoring defaults = %+v", env.Monitoring)
 	}
-	if !*env.Cluster.DeletionProtection || env.Cluster.Name != "plinth-prod" || env.Cluster.Version != DefaultClusterVersion {
+	if !*env.Cluster.DeletionProtection || env.Cluster.Name != "" || env.Cluster.Version != DefaultClusterVersion {
 		t.Fatalf("prod cluster defaults = %+v", env.Cluster)
 	}
 
@@ -129,7 +129,7 @@ func TestParseRejectsBadConfig(t *testing.T) {
 		{"two zones in prod", with(awsValues(), "plinth:network", `{"azCount":2}`), "network.azCount", "below 3 for a prod environment"},
 		{"an unknown NAT layout", with(awsValues(), "plinth:network", `{"natGateways":"none"}`), "network.natGateways", `"none" is not one of "single", "perAz"`},
 		{"overlapping GCP ranges", with(gcpValues(), "plinth:network", `{"podsCidr":"10.16.0.0/16"}`), "network.podsCidr", `overlaps subnetCidr "10.16.0.0/20"`},
-		{"an unsupported cluster version", with(awsValues(), "plinth:cluster", `{"version":"1.19","adminRoleArns":["`+adminRole+`"]}`), "cluster.version", `"1.19" is not a supported Kubernetes minor version`},
+		{"an unsupported cluster version", with(awsValues(), "plinth:cluster", `{"version":"1.19","adminRoleArns":["`+adminRole+`"]}`), "cluster.version", `"1.19" is not a Kubernetes minor version EKS offers`},
 		{"a world-open API endpoint", with(awsValues(), "plinth:cluster", `{"publicAccessCidrs":["0.0.0.0/0"],"adminRoleArns":["`+adminRole+`"]}`), "cluster.publicAccessCidrs[0]", "opens access to the whole internet"},
 		{"no admin roles on EKS", with(awsValues(), "plinth:cluster", `{}`), "cluster.adminRoleArns", "is empty: list at least one IAM role ARN"},
 		{"an admin user instead of a role", with(awsValues(), "plinth:cluster", `{"adminRoleArns":["arn:aws:iam::123456789012:user/bob"]}`), "cluster.adminRoleArns[0]", "is not an IAM role ARN"},

@@ -1,34 +1,38 @@
 package config
 
-import "cmp"
+import (
+	"cmp"
+
+	"github.com/plinth-dev/plinth/pkg/eksversion"
+)
 
 // Defaults that do not depend on the tier.
 const (
-	DefaultVPCCIDR          = "10.0.0.0/16"
-	DefaultSubnetCIDR       = "10.16.0.0/20"
-	DefaultPodsCIDR         = "10.20.0.0/14"
-	DefaultServicesCIDR     = "10.16.16.0/20"
-	DefaultClusterVersion   = "1.33"
-	DefaultNodeGroupName    = "general"
-	DefaultDiskSizeGB       = 50
-	DefaultAppPort          = 8080
-	DefaultMetricsPort      = 9090
-	DefaultTargetCPU        = 70
-	DefaultCanaryPercent    = 10
-	DefaultMonitoringNS     = "monitoring"
-	DefaultECSCPU           = 256
-	DefaultECSMemory        = 512
-	DefaultHealthCheckPath  = "/health"
-	StrategyRolling         = "Rolling"
-	StrategyBlueGreen       = "BlueGreen"
-	StrategyCanary          = "Canary"
-	MonitoringInstall       = "install"
-	MonitoringOperator      = "operator"
-	MonitoringOff           = "off"
-	LimitNone               = "none"
-	ColorBlue               = "blue"
-	ColorGreen              = "green"
-	defaultProjectForNaming = "plinth"
+	DefaultVPCCIDR         = "10.0.0.0/16"
+	DefaultSubnetCIDR      = "10.16.0.0/20"
+	DefaultPodsCIDR        = "10.20.0.0/14"
+	DefaultServicesCIDR    = "10.16.16.0/20"
+	DefaultClusterVersion  = eksversion.Default
+	DefaultSupportType     = eksversion.SupportStandard
+	DefaultNodeGroupName   = "general"
+	DefaultDiskSizeGB      = 50
+	DefaultAppPort         = 8080
+	DefaultMetricsPort     = 9090
+	DefaultTargetCPU       = 70
+	DefaultCanaryPercent   = 10
+	DefaultMonitoringNS    = "monitoring"
+	DefaultECSCPU          = 256
+	DefaultECSMemory       = 512
+	DefaultHealthCheckPath = "/health"
+	StrategyRolling        = "Rolling"
+	StrategyBlueGreen      = "BlueGreen"
+	StrategyCanary         = "Canary"
+	MonitoringInstall      = "install"
+	MonitoringOperator     = "operator"
+	MonitoringOff          = "off"
+	LimitNone              = "none"
+	ColorBlue              = "blue"
+	ColorGreen             = "green"
 )
 
 func intPtr(v int) *int    { return &v }
@@ -59,10 +63,8 @@ func (e *Environment) applyDefaults(stack string) {
 	}
 
 	c := &e.Cluster
-	if c.Name == "" {
-		c.Name = defaultProjectForNaming + "-" + e.Name
-	}
 	c.Version = cmp.Or(c.Version, DefaultClusterVersion)
+	c.SupportType = cmp.Or(c.SupportType, DefaultSupportType)
 	if c.Regional == nil {
 		c.Regional = boolPtr(d.Regional)
 	}

@@ -52,6 +52,13 @@ type Network struct {
 	AZCount int `json:"azCount,omitempty"`
 	// NATGateways is "single" or "perAz". Default: - by tier ("single"; prod "perAz").
 	NATGateways string `json:"natGateways,omitempty"`
+	// SubnetSlots is the number of zone slots each half of the AWS VPC block
+	// is divided into; adding a zone never moves a subnet. Default: - 4
+	// (awsnetwork.Args.SubnetSlots).
+	SubnetSlots int `json:"subnetSlots,omitempty"`
+	// ExcludeZoneIDs are AWS availability zone IDs never to use (zones EKS
+	// refuses in the account).
+	ExcludeZoneIDs []string `json:"excludeZoneIds,omitempty"`
 	// SubnetCIDR is the GCP node subnetwork range. Default: "10.16.0.0/20".
 	SubnetCIDR string `json:"subnetCidr,omitempty"`
 	// PodsCIDR is the GCP secondary range for pods. Default: "10.20.0.0/14".
@@ -62,13 +69,23 @@ type Network struct {
 
 // Cluster is the "plinth:cluster" object.
 type Cluster struct {
-	// Name is the cluster name. Default: - "<project>-<stack>".
+	// Name is the cluster name. Default: - "<Pulumi project>-<stack>", set
+	// by the stack program (which knows the project).
 	Name string `json:"name,omitempty"`
-	// Version is the Kubernetes minor version, e.g. "1.33". Default: "1.33".
+	// Version is the EKS Kubernetes minor version, inside its support
+	// window on the day of the deployment (pkg/eksversion). Default: "1.35".
 	Version string `json:"version,omitempty"`
+	// SupportType is the EKS upgrade policy: STANDARD or EXTENDED.
+	// Default: "STANDARD".
+	SupportType string `json:"supportType,omitempty"`
 	// PublicAccessCIDRs opens the EKS API endpoint to these blocks; empty
 	// keeps it private. 0.0.0.0/0 is rejected.
 	PublicAccessCIDRs []string `json:"publicAccessCidrs,omitempty"`
+	// PrivateAccessCIDRs may reach the private EKS endpoint on 443: the
+	// deploy runners' subnets, a VPN.
+	PrivateAccessCIDRs []string `json:"privateAccessCidrs,omitempty"`
+	// Autoscaler installs the Cluster Autoscaler on EKS (nil for none).
+	Autoscaler *ClusterAutoscaler `json:"autoscaler,omitempty"`
 	// AdminRoleARNs get cluster-admin access entries on EKS. Required on aws.
 	AdminRoleARNs []string `json:"adminRoleArns,omitempty"`
 	// AuthorizedNetworks may reach the GKE API endpoint. 0.0.0.0/0 is rejected.
@@ -79,6 +96,15 @@ type Cluster struct {
 	DeletionProtection *bool `json:"deletionProtection,omitempty"`
 	// NodeGroups are the EKS node groups or GKE node pools. Default: - one group "general" sized by tier.
 	NodeGroups []NodeGroup `json:"nodeGroups,omitempty"`
+}
+
+// ClusterAutoscaler is "plinth:cluster.autoscaler": the Cluster
+// Autoscaler's chart.
+type ClusterAutoscaler struct {
+	// Repository of the cluster-autoscaler chart (a mirror or an oci:// URL). Required.
+	Repository string `json:"repository"`
+	// ChartVersion of the chart. Default: - the component's pinned version.
+	ChartVersion string `json:"chartVersion,omitempty"`
 }
 
 // NodeGroup is one EKS managed node group or GKE node pool.
@@ -213,7 +239,8 @@ type Monitoring struct {
 	Retention string `json:"retention,omitempty"`
 	// StorageSize of the Prometheus volume. Default: - by tier.
 	StorageSize string `json:"storageSize,omitempty"`
-	// StorageClass of the Prometheus volume. Default: - the cluster default.
+	// StorageClass of the monitoring volumes. Default: - the class the
+	// cluster component creates (EKS), else the cluster's default.
 	StorageClass string `json:"storageClass,omitempty"`
 	// RemoteWriteURL sends metrics to a remote store; empty for none.
 	RemoteWriteURL string `json:"remoteWriteUrl,omitempty"`

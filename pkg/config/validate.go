@@ -7,17 +7,19 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/prometheus/common/model"
 	"k8s.io/apimachinery/pkg/util/validation"
 
+	"github.com/plinth-dev/plinth/pkg/eksversion"
 	"github.com/plinth-dev/plinth/pkg/imageref"
 	"github.com/plinth-dev/plinth/pkg/problem"
 )
 
-// SupportedVersions are the Kubernetes minor versions plinth accepts for
-// EKS and GKE clusters.
-var SupportedVersions = []string{"1.31", "1.32", "1.33", "1.34", "1.35"}
+// Today is the day EKS versions are checked against (the day of the
+// deployment); tests may replace it.
+var Today = time.Now
 
 var (
 	awsRegionRE    = regexp.MustCompile(`^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-[0-9]$`)
@@ -132,10 +134,10 @@ func (e *Environment) validateCluster(p *problem.List) {
 	if e.Cloud == CloudLocal {
 		return
 	}
-	if !slices.Contains(SupportedVersions, c.Version) {
-		p.Addf("cluster.version", "%q is not a supported Kubernetes minor version: use one of %s", c.Version, strings.Join(SupportedVersions, ", "))
+	if e.Cloud == CloudAWS && p.OneOf("cluster.supportType", c.SupportType, eksversion.SupportStandard, eksversion.SupportExtended) {
+		p.Add("cluster.version", eksversion.Check(c.Version, c.SupportType, Today()))
 	}
-	if len(validation.IsDNS1123Label(c.Name)) > 0 || (e.Cloud == CloudGCP && (c.Name[0] < 'a' || c.Name[0] > 'z')) {
+	if c.Name != "" && (len(validation.IsDNS1123Label(c.Name)) > 0 || (e.Cloud == CloudGCP && (c.Name[0] < 'a' || c.Name[0] > 'z'))) {
 		p.Addf("cluster.name", "%q is not a valid cluster name: use at most 63 lowercase letters, digits and '-', starting with a letter", c.Name)
 	}
 	switch e.Cloud {
@@ -147,6 +149,15 @@ func (e *Environment) validateCluster(p *problem.List) {
 		for i, arn := range c.AdminRoleARNs {
 			if !iamRoleARNRE.MatchString(arn) {
 				p.Addf(fmt.Sprintf("cluster.adminRoleArns[%d]", i), "%q is not an IAM role ARN: use arn:aws:iam::<account>:role/<name>", arn)
+			}
+		}
+		for i, cidr := range c.PrivateAccessCIDRs {
+			p.CIDR(fmt.Sprintf("cluster.privateAccessCidrs[%d]", i), cidr)
+		}
+		p.NotWorldOpen("cluster.privateAccessCidrs", c.PrivateAccessCIDRs, "list the deploy runners' and VPN's blocks")
+		if as := c.Autoscaler; as != nil {
+			if u, err := url.Parse(as.Repository); err != nil || u.Host == "" || (u.Scheme != "https" && u.Scheme != "oci") {
+				p.Addf("cluster.autoscaler.repository", "%q is not an https:// or oci:// URL: set the cluster-autoscaler chart's repository (or your mirror)", as.Repository)
 			}
 		}
 	case CloudGCP:

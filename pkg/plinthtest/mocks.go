@@ -55,6 +55,7 @@ type mocks struct {
 	project, stack string
 	overrides      map[string]OutputsFunc
 	calls          map[string]func(args resource.PropertyMap) resource.PropertyMap
+	stackRefs      map[string]map[string]any
 
 	mu        sync.Mutex
 	resources []Resource
@@ -67,6 +68,9 @@ type Invoke struct {
 	Token string
 	// Args are the arguments.
 	Args resource.PropertyMap
+	// Provider is the URN of the provider the call went to ("" for the
+	// default provider).
+	Provider string
 }
 
 // NewResource records a registration (or read) and answers it with the
@@ -101,7 +105,13 @@ func (m *mocks) NewResource(args pulumi.MockResourceArgs) (string, resource.Prop
 			r.ID = mockID(r)
 		}
 	}
-	out := defaultOutputs(m, r)
+	out := defaultOutputs(r, m.regionOf(r.Provider))
+	if r.Type == "pulumi:pulumi:StackReference" {
+		out["outputs"] = resource.NewPropertyValue(map[string]any{})
+		if refs, ok := m.stackRefs[r.Name]; ok {
+			out["outputs"] = resource.NewPropertyValue(refs)
+		}
+	}
 	if f, ok := m.overrides[r.Type]; ok {
 		out = f(r, out)
 	}
@@ -113,18 +123,38 @@ func (m *mocks) NewResource(args pulumi.MockResourceArgs) (string, resource.Prop
 	return r.ID, out, nil
 }
 
-// Call records a provider function call and answers it.
+// Call records a provider function call and answers it, as the provider
+// it went to would: AWS lookups answer for that provider's region.
 func (m *mocks) Call(args pulumi.MockCallArgs) (resource.PropertyMap, error) {
 	m.mu.Lock()
-	m.invokes = append(m.invokes, Invoke{Token: args.Token, Args: args.Args})
+	m.invokes = append(m.invokes, Invoke{Token: args.Token, Args: args.Args, Provider: providerURN(args.Provider)})
 	m.mu.Unlock()
 	if f, ok := m.calls[args.Token]; ok {
 		return f(args.Args), nil
 	}
 	if f, ok := defaultCalls[args.Token]; ok {
-		return f(args.Args), nil
+		return f(args.Args, m.regionOf(args.Provider)), nil
 	}
 	return resource.PropertyMap{}, nil
+}
+
+// regionOf returns the region of the provider a reference names: its
+// "region" input, or Region for the default provider.
+func (m *mocks) regionOf(ref string) string {
+	urn := providerURN(ref)
+	if urn == "" {
+		return Region
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	for _, r := range m.resources {
+		if r.URN == urn {
+			if v, ok := r.Inputs["region"]; ok && v.IsString() {
+				return v.StringValue()
+			}
+		}
+	}
+	return Region
 }
 
 // urn computes a URN the way the engine (and the mock monitor) does.

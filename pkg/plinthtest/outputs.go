@@ -2,6 +2,8 @@ package plinthtest
 
 import (
 	"encoding/base64"
+	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
@@ -21,7 +23,7 @@ var FakeCA = "-----BEGIN CERTIFICATE-----\nMIIBfake\n-----END CERTIFICATE-----\n
 // defaultOutputs answers a registration: the inputs echoed back (as a
 // provider's state would hold them), plus the computed outputs of the types
 // plinth uses.
-func defaultOutputs(m *mocks, r Resource) resource.PropertyMap {
+func defaultOutputs(r Resource, region string) resource.PropertyMap {
 	out := r.Inputs.Copy()
 	set := func(k string, v any) {
 		if _, ok := out[resource.PropertyKey(k)]; !ok {
@@ -35,7 +37,7 @@ func defaultOutputs(m *mocks, r Resource) resource.PropertyMap {
 	service, kind := awsServiceKind(r.Type)
 	switch {
 	case strings.HasPrefix(r.Type, "aws:"):
-		set("arn", "arn:aws:"+service+":"+Region+":"+AccountID+":"+kind+"/"+name)
+		set("arn", "arn:aws:"+service+":"+region+":"+AccountID+":"+kind+"/"+name)
 		if tags, ok := out["tags"]; ok {
 			set("tagsAll", tags.Mappable())
 		}
@@ -49,17 +51,17 @@ func defaultOutputs(m *mocks, r Resource) resource.PropertyMap {
 		out["arn"] = resource.NewPropertyValue("arn:aws:iam::" + AccountID + ":oidc-provider/" + url)
 	case "aws:eks/cluster:Cluster":
 		set("name", name)
-		set("endpoint", "https://"+strings.ToUpper(shortHash(r.URN))+".gr7."+Region+".eks.amazonaws.com")
+		set("endpoint", "https://"+strings.ToUpper(shortHash(r.URN))+".gr7."+region+".eks.amazonaws.com")
 		set("certificateAuthority", map[string]any{"data": base64.StdEncoding.EncodeToString([]byte(FakeCA))})
 		set("identities", []any{map[string]any{"oidcs": []any{map[string]any{
-			"issuer": "https://oidc.eks." + Region + ".amazonaws.com/id/" + strings.ToUpper(shortHash(r.URN)),
+			"issuer": "https://oidc.eks." + region + ".amazonaws.com/id/" + strings.ToUpper(shortHash(r.URN)),
 		}}}})
 		set("status", "ACTIVE")
 	case "aws:kms/key:Key":
 		set("keyId", shortHash(r.URN))
 	case "aws:lb/loadBalancer:LoadBalancer":
 		set("name", name)
-		set("dnsName", name+"-"+shortHash(r.URN)[:8]+"."+Region+".elb.amazonaws.com")
+		set("dnsName", name+"-"+shortHash(r.URN)[:8]+"."+region+".elb.amazonaws.com")
 		set("arnSuffix", "app/"+name+"/"+shortHash(r.URN))
 		set("zoneId", "Z32O12XQLNTSW2")
 	case "aws:lb/targetGroup:TargetGroup":
@@ -69,9 +71,11 @@ func defaultOutputs(m *mocks, r Resource) resource.PropertyMap {
 		set("defaultRouteTableId", "rtb-default"+shortHash(r.URN)[:8])
 	case "aws:cloudwatch/logGroup:LogGroup":
 		set("name", name)
-		out["arn"] = resource.NewPropertyValue("arn:aws:logs:" + Region + ":" + AccountID + ":log-group:" + name)
+		out["arn"] = resource.NewPropertyValue("arn:aws:logs:" + region + ":" + AccountID + ":log-group:" + name)
 	case "aws:ecs/cluster:Cluster", "aws:ecs/service:Service":
 		set("name", name)
+	case "aws:ecr/repository:Repository":
+		set("repositoryUrl", AccountID+".dkr.ecr."+region+".amazonaws.com/"+name)
 	case "gcp:container/cluster:Cluster":
 		set("name", name)
 		set("endpoint", "10.0.0.2")
@@ -140,30 +144,83 @@ func k8sNames(r Resource) (string, string) {
 	return get("namespace"), get("name")
 }
 
-// defaultCalls answers the provider functions plinth calls.
-var defaultCalls = map[string]func(resource.PropertyMap) resource.PropertyMap{
-	"aws:index/getAvailabilityZones:getAvailabilityZones": func(resource.PropertyMap) resource.PropertyMap {
-		return resource.NewPropertyMapFromMap(map[string]any{
-			"names":   []any{Region + "a", Region + "b", Region + "c", Region + "d"},
-			"zoneIds": []any{"euw1-az1", "euw1-az2", "euw1-az3", "euw1-az4"},
-			"id":      Region,
-		})
-	},
-	"aws:index/getCallerIdentity:getCallerIdentity": func(resource.PropertyMap) resource.PropertyMap {
+// defaultCalls answers the provider functions plinth calls, for the
+// provider's region.
+var defaultCalls = map[string]func(args resource.PropertyMap, region string) resource.PropertyMap{
+	"aws:index/getAvailabilityZones:getAvailabilityZones": availabilityZones,
+	"aws:index/getCallerIdentity:getCallerIdentity": func(_ resource.PropertyMap, _ string) resource.PropertyMap {
 		return resource.NewPropertyMapFromMap(map[string]any{
 			"accountId": AccountID, "arn": "arn:aws:iam::" + AccountID + ":user/test", "userId": "AIDATEST", "id": AccountID,
 		})
 	},
-	"aws:index/getRegion:getRegion": func(resource.PropertyMap) resource.PropertyMap {
-		return resource.NewPropertyMapFromMap(map[string]any{"name": Region, "id": Region, "description": "Europe (Ireland)"})
+	"aws:index/getRegion:getRegion": func(_ resource.PropertyMap, region string) resource.PropertyMap {
+		return resource.NewPropertyMapFromMap(map[string]any{"name": region, "id": region, "description": region})
 	},
-	"aws:index/getPartition:getPartition": func(resource.PropertyMap) resource.PropertyMap {
+	"aws:index/getPartition:getPartition": func(_ resource.PropertyMap, _ string) resource.PropertyMap {
 		return resource.NewPropertyMapFromMap(map[string]any{"partition": "aws", "dnsSuffix": "amazonaws.com", "id": "aws"})
 	},
-	"gcp:organizations/getClientConfig:getClientConfig": func(resource.PropertyMap) resource.PropertyMap {
+	"gcp:organizations/getClientConfig:getClientConfig": func(_ resource.PropertyMap, _ string) resource.PropertyMap {
 		return resource.NewPropertyMapFromMap(map[string]any{"project": GCPProject, "region": "europe-west1", "accessToken": "fake", "id": "x"})
 	},
-	"gcp:compute/getZones:getZones": func(resource.PropertyMap) resource.PropertyMap {
+	"gcp:compute/getZones:getZones": func(_ resource.PropertyMap, _ string) resource.PropertyMap {
 		return resource.NewPropertyMapFromMap(map[string]any{"names": []any{"europe-west1-b", "europe-west1-c", "europe-west1-d"}, "id": "x"})
 	},
+}
+
+// zone is one zone of the mock regions: four standard zones and a Local
+// Zone the account has opted in to, as a real region may have.
+type zone struct{ name, id, optIn, kind string }
+
+func zonesOf(region string) []zone {
+	parts := strings.Split(region, "-") // eu-west-1 → euw1
+	short := region
+	if len(parts) == 3 && parts[1] != "" {
+		short = parts[0] + parts[1][:1] + parts[2]
+	}
+	var out []zone
+	for i, l := range []string{"a", "b", "c", "d"} {
+		out = append(out, zone{region + l, fmt.Sprintf("%s-az%d", short, i+1), "opt-in-not-required", "availability-zone"})
+	}
+	return append(out, zone{region + "-lcl-1a", short + "-lcl1-az1", "opted-in", "local-zone"})
+}
+
+// availabilityZones answers aws.GetAvailabilityZones the way EC2 does:
+// it honours state, the opt-in-status and zone-type filters, and the
+// names and zone IDs to exclude.
+func availabilityZones(args resource.PropertyMap, region string) resource.PropertyMap {
+	strs := func(v resource.PropertyValue) []string {
+		var out []string
+		if v.IsArray() {
+			for _, e := range v.ArrayValue() {
+				if e.IsString() {
+					out = append(out, e.StringValue())
+				}
+			}
+		}
+		return out
+	}
+	filters := map[string][]string{}
+	if f, ok := args["filters"]; ok && f.IsArray() {
+		for _, e := range f.ArrayValue() {
+			if e.IsObject() {
+				o := e.ObjectValue()
+				filters[o["name"].StringValue()] = strs(o["values"])
+			}
+		}
+	}
+	excludedIDs, excludedNames := strs(args["excludeZoneIds"]), strs(args["excludeNames"])
+	var names, ids []any
+	for _, z := range zonesOf(region) {
+		keep := !slices.Contains(excludedIDs, z.id) && !slices.Contains(excludedNames, z.name)
+		if v, ok := filters["opt-in-status"]; ok {
+			keep = keep && slices.Contains(v, z.optIn)
+		}
+		if v, ok := filters["zone-type"]; ok {
+			keep = keep && slices.Contains(v, z.kind)
+		}
+		if keep {
+			names, ids = append(names, z.name), append(ids, z.id)
+		}
+	}
+	return resource.NewPropertyMapFromMap(map[string]any{"names": names, "zoneIds": ids, "id": region})
 }

@@ -1,17 +1,35 @@
 package plinthtest
 
-import "github.com/plinth-dev/plinth/pkg/policy"
+import (
+	"strings"
 
-// PolicyResources returns the custom resources registered, as the
-// guardrail rules see them (components are left out: their children are
-// what gets created).
+	"github.com/plinth-dev/plinth/pkg/policy"
+)
+
+// PolicyResources returns the resources the rules of pkg/policy judge:
+// every custom resource and every multi-language component (a Helm Chart
+// v4, whose values the rules read), with its URN, provider and recorded
+// dependencies. Local components are left out: their children are what
+// gets created.
 func (s *Stack) PolicyResources() []policy.Resource {
 	var out []policy.Resource
 	for _, r := range s.Resources {
-		if !r.Custom {
+		if !r.Custom && !r.Remote {
 			continue
 		}
-		out = append(out, policy.Resource{Type: r.Type, Name: r.Name, Inputs: r.Plain(), Protect: r.Protect})
+		out = append(out, policy.Resource{
+			Type: r.Type, Name: r.Name, Inputs: r.Plain(), Protect: r.Protect,
+			URN: r.URN, Provider: providerURN(r.Provider), Dependencies: r.Dependencies,
+			IgnoreChanges: r.IgnoreChanges,
+		})
 	}
 	return out
+}
+
+// providerURN returns the URN of a provider reference ("<urn>::<id>").
+func providerURN(ref string) string {
+	if i := strings.LastIndex(ref, "::"); i > 0 {
+		return ref[:i]
+	}
+	return ref
 }

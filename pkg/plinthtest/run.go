@@ -27,6 +27,7 @@ type options struct {
 	preview        bool
 	overrides      map[string]OutputsFunc
 	calls          map[string]func(resource.PropertyMap) resource.PropertyMap
+	stackRefs      map[string]map[string]any
 }
 
 // Option configures a run.
@@ -64,6 +65,12 @@ func WithOutputs(typ string, f OutputsFunc) Option {
 	return func(o *options) { o.overrides[typ] = f }
 }
 
+// WithStackReference gives the stack reference name (e.g.
+// "acme/build/prod") these outputs, as another stack would.
+func WithStackReference(name string, outputs map[string]any) Option {
+	return func(o *options) { o.stackRefs[name] = outputs }
+}
+
 // WithCall answers the provider function token with f.
 func WithCall(token string, f func(args resource.PropertyMap) resource.PropertyMap) Option {
 	return func(o *options) { o.calls[token] = f }
@@ -87,11 +94,12 @@ func RunErr(program pulumi.RunFunc, opts ...Option) (*Stack, error) {
 	o := options{
 		project: DefaultProject, stack: DefaultStack, config: map[string]string{},
 		overrides: map[string]OutputsFunc{}, calls: map[string]func(resource.PropertyMap) resource.PropertyMap{},
+		stackRefs: map[string]map[string]any{},
 	}
 	for _, opt := range opts {
 		opt(&o)
 	}
-	m := &mocks{project: o.project, stack: o.stack, overrides: o.overrides, calls: o.calls}
+	m := &mocks{project: o.project, stack: o.stack, overrides: o.overrides, calls: o.calls, stackRefs: o.stackRefs}
 	err := pulumi.RunErr(program,
 		pulumi.WithMocks(o.project, o.stack, m),
 		func(info *pulumi.RunInfo) {

@@ -1,8 +1,17 @@
-// Package policy holds plinth's guardrails: security and reliability rules
-// over the resources a stack registers (type token and inputs), each with
-// an ID, a severity, what it checks, the fix, and the upstream checks it
-// mirrors (checkov, trivy, CIS EKS/GKE, Pod Security Standards,
-// kube-score/Polaris). The reference list is guardrails.md.
+// Package policy holds plinth's rules over the resources a stack
+// registers (type token, inputs and the dependency graph), each with an ID,
+// a severity, what it checks and the fix. There are two classes:
+//
+//   - Guardrails: security and reliability rules, each naming the upstream
+//     checks it mirrors (checkov, trivy, CIS EKS/GKE, Pod Security
+//     Standards, kube-score/Polaris).
+//   - Deployability rules: what the real AWS, GCP and Kubernetes APIs (or
+//     their Pulumi providers) refuse or mishandle, which Pulumi's mocks
+//     accept. Each cites its Source: the API reference, provider document
+//     or issue. They check names against limits (auto-name suffixes
+//     included), versions against their support window on the day, and
+//     the order the engine will create and delete things in (the recorded
+//     dependencies, provider references included).
 //
 // Rules see inputs as registered. An input left unset counts as the
 // provider's documented default, never as a pass: an EKS cluster without
@@ -28,6 +37,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"time"
 )
 
 // Severity says whether a finding blocks a deployment.
@@ -41,6 +51,17 @@ const (
 	Advisory Severity = "advisory"
 )
 
+// Class is the kind of rule.
+type Class string
+
+// Classes of rules.
+const (
+	// Guardrail rules keep stacks secure and reliable.
+	Guardrail Class = "guardrail"
+	// Deployability rules encode what the real APIs refuse or mishandle.
+	Deployability Class = "deployability"
+)
+
 // Resource is what a rule sees of one registered resource.
 type Resource struct {
 	// Type is the type token, e.g. "aws:eks/cluster:Cluster".
@@ -52,6 +73,16 @@ type Resource struct {
 	Inputs map[string]any
 	// Protect is the protect resource option.
 	Protect bool
+	// URN is the resource's URN.
+	URN string
+	// Provider is the URN of the provider resource it uses ("" for the
+	// default provider).
+	Provider string
+	// Dependencies are the URNs it depends on (explicit and through its
+	// inputs), as the engine received them.
+	Dependencies []string
+	// IgnoreChanges are the input paths the program lets drift.
+	IgnoreChanges []string
 }
 
 // ID identifies a resource in findings and waivers: "<type>::<name>".
@@ -61,6 +92,13 @@ func (r Resource) ID() string { return r.Type + "::" + r.Name }
 type Context struct {
 	// Tier is the environment's tier ("local", "dev", "staging", "prod").
 	Tier string
+	// Today is the day of the deployment, for rules about support
+	// windows. Default: - the current date.
+	Today time.Time
+	// Grown is the same stack composed with one more availability zone
+	// (nil when it does not apply), for the rules that keep a plan stable
+	// when the stack grows.
+	Grown []Resource
 }
 
 // Rule is one guardrail.
@@ -75,6 +113,11 @@ type Rule struct {
 	Remediation string
 	// Mirrors are the upstream check IDs the rule corresponds to.
 	Mirrors []string
+	// Class is Guardrail (the zero value) or Deployability.
+	Class Class
+	// Source is where a deployability rule's fact comes from: the API
+	// reference, provider document or issue.
+	Source string
 	// Types are the type tokens a single-resource rule applies to.
 	Types []string
 	// Check returns the violations of one resource (nil when it passes).
@@ -139,6 +182,9 @@ type Report struct {
 // ignored (and reported as findings of rule PL-WAIVER).
 func Evaluate(rules []*Rule, resources []Resource, c Context, waivers []Waiver) Report {
 	var rep Report
+	if c.Today.IsZero() {
+		c.Today = time.Now()
+	}
 	byID := map[string]Resource{}
 	for _, r := range resources {
 		byID[r.ID()] = r
@@ -221,11 +267,19 @@ func (r Report) Err() error {
 	return fmt.Errorf("%s", sb.String())
 }
 
-// Table renders the findings as a Markdown table: rule, severity,
+// ClassOf returns the rule's class (Guardrail when unset).
+func (r *Rule) ClassOf() Class {
+	if r.Class == "" {
+		return Guardrail
+	}
+	return r.Class
+}
+
+// Table renders the findings as a Markdown table: rule, class, severity,
 // resource, result, waiver.
 func (r Report) Table() string {
 	var sb strings.Builder
-	sb.WriteString("| rule | severity | resource | result | waiver |\n|---|---|---|---|---|\n")
+	sb.WriteString("| rule | class | severity | resource | result | waiver |\n|---|---|---|---|---|---|\n")
 	fs := append([]Finding(nil), r.Findings...)
 	sort.SliceStable(fs, func(i, j int) bool {
 		if fs[i].Rule.Severity != fs[j].Rule.Severity {
@@ -240,10 +294,10 @@ func (r Report) Table() string {
 			result = "waived: " + f.Message
 			waiver = f.Waiver.Reason
 		}
-		fmt.Fprintf(&sb, "| %s | %s | `%s` | %s | %s |\n", f.Rule.ID, f.Rule.Severity, f.Resource, escape(result), escape(waiver))
+		fmt.Fprintf(&sb, "| %s | %s | %s | `%s` | %s | %s |\n", f.Rule.ID, f.Rule.ClassOf(), f.Rule.Severity, f.Resource, escape(result), escape(waiver))
 	}
 	if len(fs) == 0 {
-		sb.WriteString("| – | – | – | pass | – |\n")
+		sb.WriteString("| – | – | – | – | pass | – |\n")
 	}
 	return sb.String()
 }

@@ -3,6 +3,8 @@ package policy
 import (
 	"strings"
 	"testing"
+
+	"github.com/plinth-dev/plinth/pkg/awsiam"
 )
 
 // failing builds, for every rule, the resources that must violate it:
@@ -147,8 +149,8 @@ func findings(rep Report, id string) []Finding {
 func TestEveryRuleHasFailingAndPassingFixtures(t *testing.T) {
 	fails := failing()
 	prod := Context{Tier: "prod"}
-	pass := Evaluate(Rules(), goodStack(), prod, nil)
-	for _, rule := range Rules() {
+	pass := Evaluate(Guardrails(), goodStack(), prod, nil)
+	for _, rule := range Guardrails() {
 		t.Run(rule.ID, func(t *testing.T) {
 			if got := findings(pass, rule.ID); len(got) != 0 {
 				t.Errorf("the compliant fixtures fail %s: %s", rule.ID, got[0].Message)
@@ -166,8 +168,8 @@ func TestEveryRuleHasFailingAndPassingFixtures(t *testing.T) {
 			}
 		})
 	}
-	if len(fails) != len(Rules()) {
-		t.Errorf("%d failing fixtures for %d rules: remove fixtures of rules that no longer exist", len(fails), len(Rules()))
+	if len(fails) != len(Guardrails()) {
+		t.Errorf("%d failing fixtures for %d rules: remove fixtures of rules that no longer exist", len(fails), len(Guardrails()))
 	}
 }
 
@@ -211,5 +213,28 @@ func TestReportErrNamesRuleResourceAndFix(t *testing.T) {
 	}
 	if len(rep.Advisories()) == 0 {
 		t.Fatalf("advisory findings missing")
+	}
+}
+
+// TestConditionedWildcardsAreScoped: a statement on "*" limited by a
+// condition (the Cluster Autoscaler may resize only groups tagged as its
+// cluster's) is scoped; an unscopable action (autoscaling:Describe*) is
+// not a finding either.
+func TestConditionedWildcardsAreScoped(t *testing.T) {
+	var rule *Rule
+	for _, r := range Guardrails() {
+		if r.ID == "PL-IAM-002" {
+			rule = r
+		}
+	}
+	resize := awsiam.Allow("Resize", []string{"autoscaling:SetDesiredCapacity"}, "*")
+	resize.Condition = map[string]map[string]string{"StringEquals": {"aws:ResourceTag/k8s.io/cluster-autoscaler/c": "owned"}}
+	doc := awsiam.New(resize, awsiam.Allow("Describe", []string{"autoscaling:DescribeTags"}, "*")).JSON()
+	if got := rule.Check(res(tRolePolicy, "p", map[string]any{"policy": doc}), Context{}); len(got) != 0 {
+		t.Fatalf("PL-IAM-002 flagged a conditioned or unscopable statement: %v", got)
+	}
+	resize.Condition = nil
+	if got := rule.Check(res(tRolePolicy, "p", map[string]any{"policy": awsiam.New(resize).JSON()}), Context{}); len(got) != 1 {
+		t.Fatalf("PL-IAM-002 passed SetDesiredCapacity on every group: %v", got)
 	}
 }

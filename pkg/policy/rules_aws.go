@@ -48,8 +48,15 @@ var ModernTLSPolicies = []string{
 	"ELBSecurityPolicy-TLS13-1-3-FIPS-2023-04",
 }
 
-// unscopedActions cannot be limited to resources (IAM requires "*").
-var unscopedActions = []string{"ecr:GetAuthorizationToken", "sts:GetCallerIdentity", "ec2:Describe*", "logs:DescribeLogGroups"}
+// unscopedActions cannot be limited to resources (IAM requires "*"), as
+// the Service Authorization Reference lists them (patterns allowed).
+var unscopedActions = []string{"ecr:GetAuthorizationToken", "sts:GetCallerIdentity", "ec2:Describe*",
+	"ec2:GetInstanceTypesFromInstanceRequirements", "autoscaling:Describe*", "logs:DescribeLogGroups"}
+
+// unscoped reports whether action is one IAM cannot scope to resources.
+func unscoped(action string) bool {
+	return slices.ContainsFunc(unscopedActions, func(p string) bool { return awsiam.Matches(p, action) })
+}
 
 func awsRules() []*Rule {
 	return []*Rule{
@@ -372,11 +379,13 @@ func awsRules() []*Rule {
 				}
 				var out []string
 				for _, st := range doc.Statement {
-					if st.Effect != "Allow" || !slices.Contains(st.Resource, "*") {
+					// A statement with a condition (a resource tag, say) is
+					// scoped by it.
+					if st.Effect != "Allow" || !slices.Contains(st.Resource, "*") || len(st.Condition) > 0 {
 						continue
 					}
 					for _, a := range st.Action {
-						if !slices.Contains(unscopedActions, a) {
+						if !unscoped(a) {
 							out = append(out, sprintfPath("%s on every resource", a))
 						}
 					}

@@ -171,12 +171,18 @@ func stackRules() []*Rule {
 	}
 }
 
-// Rules returns every plinth guardrail, in ID order within each area.
-func Rules() []*Rule {
+// Guardrails returns every guardrail (class Guardrail), in ID order
+// within each area.
+func Guardrails() []*Rule {
 	var out []*Rule
 	out = append(out, awsRules()...)
 	out = append(out, gcpRules()...)
 	out = append(out, k8sRules()...)
 	out = append(out, stackRules()...)
 	return out
+}
+
+// Rules returns every rule: the guardrails, then the deployability rules.
+func Rules() []*Rule {
+	return append(Guardrails(), DeployabilityRules()...)
 }

@@ -1,0 +1,45 @@
+package eks
+
+import (
+	metav1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/meta/v1"
+	storagev1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/storage/v1"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/plinth-dev/plinth/pkg/naming"
+)
+
+// storageClass creates the cluster's default StorageClass: EKS clusters
+// since Kubernetes 1.30 have no default class, so a volume claim without
+// one stays Pending. The class waits for the EBS CSI driver that
+// provisions its volumes, so what claims one waits for the driver too.
+func (b *builder) storageClass() error {
+	if b.a.StorageClass.Disabled {
+		b.c.StorageClassName = pulumi.String("").ToStringOutput()
+		return nil
+	}
+	sc, err := storagev1.NewStorageClass(b.ctx, b.child("storage-class"), &storagev1.StorageClassArgs{
+		Metadata: &metav1.ObjectMetaArgs{
+			Name: pulumi.String(b.a.StorageClass.Name),
+			Labels: pulumi.StringMap{
+				naming.LabelManagedBy: pulumi.String(naming.ManagedBy),
+			},
+			Annotations: pulumi.StringMap{"storageclass.kubernetes.io/is-default-class": pulumi.String("true")},
+		},
+		Provisioner: pulumi.String("ebs.csi.aws.com"),
+		Parameters: pulumi.StringMap{
+			"type":      pulumi.String("gp3"),
+			"encrypted": pulumi.String("true"),
+			"fsType":    pulumi.String("ext4"),
+		},
+		// Bind when a pod is scheduled, so the volume is made in its zone.
+		VolumeBindingMode:    pulumi.String("WaitForFirstConsumer"),
+		AllowVolumeExpansion: pulumi.Bool(true),
+		ReclaimPolicy:        pulumi.String("Delete"),
+	}, append(b.opts, pulumi.Provider(b.c.Provider), pulumi.DependsOn([]pulumi.Resource{b.ebsDriver}))...)
+	if err != nil {
+		return err
+	}
+	b.c.StorageClass = sc
+	b.c.StorageClassName = sc.Metadata.Name().Elem()
+	return nil
+}

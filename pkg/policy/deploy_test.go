@@ -1,0 +1,264 @@
+package policy
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/plinth-dev/plinth/pkg/awsiam"
+)
+
+// The deployability fixtures are whole stacks with their dependency
+// graph: resources carry URNs, providers and dependencies, the way
+// plinthtest records them from a program run under mocks.
+
+func urnOf(typ, name string) string { return "urn:pulumi:test::plinth::" + typ + "::" + name }
+
+// node is a resource depending on deps.
+func node(typ, name string, inputs map[string]any, deps ...Resource) Resource {
+	if inputs == nil {
+		inputs = map[string]any{}
+	}
+	r := res(typ, name, inputs)
+	r.URN = urnOf(typ, name)
+	for _, d := range deps {
+		r.Dependencies = append(r.Dependencies, d.URN)
+	}
+	return r
+}
+
+// on sets the provider r is registered with.
+func on(r Resource, provider Resource) Resource { r.Provider = provider.URN; return r }
+
+// deployStack is a compliant AWS stack and a compliant GCP stack.
+func deployStack() []Resource {
+	policy := func(actions []string, resources ...string) string {
+		return awsiam.New(awsiam.Allow("A", actions, resources...)).JSON()
+	}
+	clusterRole := node(tIAMRole, "cluster-role", nil)
+	clusterAttach := node(tRoleAttachment, "cluster-role-policy", map[string]any{"policyArn": "arn:aws:iam::aws:policy/AmazonEKSClusterPolicy"}, clusterRole)
+	clusterKMS := node(tRolePolicy, "cluster-role-kms", map[string]any{"policy": policy([]string{"kms:Decrypt"}, "arn:aws:kms:eu-west-1:123456789012:key/k")}, clusterRole)
+	subnet := node(tSubnet, "private-eu-west-1a", map[string]any{"availabilityZone": "eu-west-1a", "cidrBlock": "10.0.0.0/19"})
+	runners := node(tSecurityGroup, "runners", nil)
+	cluster := node(tEKSCluster, "cluster", map[string]any{
+		"version": "1.35", "upgradePolicy": map[string]any{"supportType": "STANDARD"},
+		"vpcConfig": map[string]any{"endpointPublicAccess": false, "endpointPrivateAccess": true},
+	}, clusterRole, clusterAttach, clusterKMS, subnet)
+	apiRule := node(tSGRule, "api-from-runners", map[string]any{"type": "ingress", "protocol": "tcp", "fromPort": 443.0, "toPort": 443.0, "cidrBlocks": []any{"10.64.0.0/24"}}, cluster)
+	nodeRole := node(tIAMRole, "node-role", nil)
+	nodeAttach := node(tRoleAttachment, "node-role-worker", nil, nodeRole)
+	group := node(tEKSNodeGroup, "general", map[string]any{
+		"nodeGroupNamePrefix": "general-", "amiType": "AL2023_x86_64_STANDARD", "instanceTypes": []any{"m6i.large"},
+		"scalingConfig": map[string]any{"minSize": 1.0, "maxSize": 3.0, "desiredSize": 2.0},
+	}, cluster, nodeRole, nodeAttach)
+	cniRole := node(tIAMRole, "irsa-vpc-cni", nil)
+	cniAttach := node(tRoleAttachment, "irsa-vpc-cni-0", nil, cniRole)
+	cni := node(tAddon, "addon-vpc-cni", map[string]any{"addonName": "vpc-cni", "configurationValues": `{"enableNetworkPolicy":"true"}`}, cluster, cniRole, cniAttach)
+	k8s := node("pulumi:providers:kubernetes", "main-k8s", nil, cluster, group)
+	gp3 := on(node(tStorageClass, "gp3", map[string]any{"metadata": map[string]any{"name": "gp3", "annotations": map[string]any{defaultClassAnnotation: "true"}}}, cni), k8s)
+	monitoring := on(node(tChart, "kube-prometheus-stack", map[string]any{"chart": "kube-prometheus-stack", "values": map[string]any{
+		"prometheus": map[string]any{"prometheusSpec": map[string]any{"storageSpec": map[string]any{"volumeClaimTemplate": map[string]any{"spec": map[string]any{"storageClassName": "gp3"}}}}},
+		"grafana":    map[string]any{"persistence": map[string]any{"enabled": true, "storageClassName": "gp3"}},
+	}}, gp3), k8s)
+	autoscaler := on(node(tChart, "cluster-autoscaler", map[string]any{"chart": "cluster-autoscaler"}), k8s)
+	netpol := on(node(tNetPol, "web", nil), k8s)
+	flowRole := node(tIAMRole, "flow-role", nil)
+	flowPolicy := node(tRolePolicy, "flow-policy", map[string]any{"policy": policy(
+		[]string{"logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams", "logs:DescribeLogGroups"},
+		"arn:aws:logs:eu-west-1:123456789012:log-group:*")}, flowRole)
+	flowLog := node(tFlowLog, "flow-log", map[string]any{"iamRoleArn": "arn:aws:iam::123456789012:role/flow-role",
+		"logDestination": "arn:aws:logs:eu-west-1:123456789012:log-group:/plinth/flow"}, flowRole, flowPolicy)
+	execRole := node(tIAMRole, "exec-role", nil)
+	execPolicy := node(tRolePolicy, "exec-policy", map[string]any{"policy": policy([]string{"secretsmanager:GetSecretValue"},
+		"arn:aws:secretsmanager:eu-west-1:123456789012:secret:db-Ab12Cd")}, execRole)
+	task := node(tTaskDef, "task", map[string]any{"executionRoleArn": "arn:aws:iam::123456789012:role/exec-role",
+		"containerDefinitions": containerDefs(map[string]any{"name": "api",
+			"secrets":     []any{map[string]any{"name": "DB", "valueFrom": "arn:aws:secretsmanager:eu-west-1:123456789012:secret:db-Ab12Cd:password::"}},
+			"healthCheck": map[string]any{"command": []any{"CMD-SHELL", "true"}, "interval": 30.0, "timeout": 5.0, "retries": 3.0, "startPeriod": 60.0}}),
+	}, execRole, execPolicy)
+	alb := node(tLB, "api-alb", map[string]any{"internal": true})
+	tg := node(tTargetGroup, "api-tg", map[string]any{"port": 8080.0})
+
+	container := node(tProjectService, "container-api", map[string]any{"service": "container.googleapis.com"})
+	compute := node(tProjectService, "compute-api", map[string]any{"service": "compute.googleapis.com"})
+	iamAPI := node(tProjectService, "iam-api", map[string]any{"service": "iam.googleapis.com"})
+	network := node(tGCPNetwork, "network", nil, compute)
+	gsaNodes := node(tGSA, "nodes-sa", map[string]any{"accountId": "plinth-prod-nodes"}, iamAPI)
+	gke := node(tGKECluster, "gke", map[string]any{"name": "plinth-prod-main", "removeDefaultNodePool": true,
+		"workloadIdentityConfig": map[string]any{"workloadPool": "acme-platform.svc.id.goog"}}, container, network, gsaNodes)
+	pool := node(tGKENodePool, "gke-general", map[string]any{"initialNodeCount": 1.0,
+		"autoscaling": map[string]any{"minNodeCount": 1.0, "maxNodeCount": 3.0}}, gke)
+	gsa := node(tGSA, "wi-web", map[string]any{"accountId": "plinth-prod-web"}, iamAPI)
+	wi := node(tGSAMember, "wi-web-user", map[string]any{"member": "serviceAccount:acme-platform.svc.id.goog[web/web]"}, gsa, gke)
+	gk8s := node("pulumi:providers:kubernetes", "gke-k8s", nil, gke, pool)
+	grafana := on(node(tChart, "gke-monitoring", map[string]any{"chart": "kube-prometheus-stack", "values": map[string]any{
+		"grafana": map[string]any{"persistence": map[string]any{"enabled": true}}}}), gk8s)
+
+	return []Resource{clusterRole, clusterAttach, clusterKMS, subnet, runners, cluster, apiRule, nodeRole, nodeAttach, group,
+		cniRole, cniAttach, cni, k8s, gp3, monitoring, autoscaler, netpol, flowRole, flowPolicy, flowLog, execRole, execPolicy,
+		task, alb, tg, container, compute, iamAPI, network, gsaNodes, gke, pool, gsa, wi, gk8s, grafana}
+}
+
+// stackEdit returns the stack with the resource called name changed by f.
+func stackEdit(rs []Resource, name string, f func(Resource) Resource) []Resource {
+	out := slices.Clone(rs)
+	for i, r := range out {
+		if r.Name == name {
+			out[i] = f(r)
+			return out
+		}
+	}
+	panic("no fixture resource " + name)
+}
+
+func set(path string, v any) func(Resource) Resource {
+	return func(r Resource) Resource {
+		e := edit(r, path, v)
+		e.URN, e.Provider, e.Dependencies = r.URN, r.Provider, r.Dependencies
+		return e
+	}
+}
+
+// without drops the dependency of r on the resource called dep.
+func without(dep string) func(Resource) Resource {
+	return func(r Resource) Resource {
+		r.Dependencies = slices.DeleteFunc(slices.Clone(r.Dependencies), func(u string) bool { return strings.HasSuffix(u, "::"+dep) })
+		return r
+	}
+}
+
+func remove(rs []Resource, name string) []Resource {
+	return slices.DeleteFunc(slices.Clone(rs), func(r Resource) bool { return r.Name == name })
+}
+
+var deployDay = time.Date(2026, 12, 2, 0, 0, 0, 0, time.UTC)
+
+// failingDeploy is, for every deployability rule, a stack that breaks it
+// in one place, with the sentence its finding must contain.
+func failingDeploy() map[string]struct {
+	stack []Resource
+	c     Context
+	want  string
+} {
+	good := deployStack()
+	c := Context{Tier: "prod", Today: deployDay}
+	type fx = struct {
+		stack []Resource
+		c     Context
+		want  string
+	}
+	grown := stackEdit(good, "private-eu-west-1a", set("cidrBlock", "10.0.0.0/20"))
+	return map[string]fx{
+		"PL-D-001": {remove(good, "gp3"), c, `values.grafana.persistence claims StorageClass "gp3", which neither the cluster (it has gp2, not the default since Kubernetes 1.30) nor the stack creates`},
+		"PL-D-002": {stackEdit(good, "kube-prometheus-stack", without("gp3")), c, `uses StorageClass "gp3", which the stack creates, but does not wait for it`},
+		"PL-D-003": {stackEdit(good, "wi-web-user", without("gke")), c, "before cluster gke creates the pool acme-platform.svc.id.goog"},
+		"PL-D-004": {remove(good, "api-from-runners"), c, "has a private endpoint only"},
+		"PL-D-005": {stackEdit(good, "gke-general", set("initialNodeCount", nil)), c, "starts with 0 nodes, below its autoscaling minimum of 1"},
+		"PL-D-006": {stackEdit(good, "addon-vpc-cni", set("configurationValues", nil)), c, "its vpc-cni add-on does not enforce them"},
+		"PL-D-007": {remove(good, "cluster-autoscaler"), c, "may run 1–3 nodes, but nothing in the stack scales it"},
+		"PL-D-008": {stackEdit(good, "cluster", set("version", "1.31")), c, "past the end of standard support"},
+		"PL-D-009": {good, Context{Tier: "prod", Today: time.Date(2027, 2, 15, 0, 0, 0, 0, time.UTC)}, "version 1.35 leaves standard support on 2027-03-27"},
+		"PL-D-010": {stackEdit(good, "general", set("nodeGroupName", "general")), c, `has the fixed nodeGroupName "general"`},
+		"PL-D-011": {stackEdit(good, "wi-web", set("accountId", "qa-ui")), c, `accountId "qa-ui" is not a GCP service account id`},
+		"PL-D-012": {stackEdit(good, "cluster", without("cluster-role-kms")), c, "uses role cluster-role but does not wait for its policy cluster-role-kms"},
+		"PL-D-013": {good, Context{Tier: "prod", Today: deployDay, Grown: grown}, "moves from 10.0.0.0/19 to 10.0.0.0/20 when the network gains a zone"},
+		"PL-D-014": {stackEdit(good, "exec-policy", set("policy", awsiam.New(awsiam.Allow("A", []string{"secretsmanager:GetSecretValue"}, "arn:aws:secretsmanager:eu-west-1:123456789012:secret:db")).JSON())), c, "which the execution role exec-role may not"},
+		"PL-D-015": {stackEdit(good, "general", set("amiType", "AL2023_ARM_64_STANDARD")), c, `"m6i.large" is an x86_64 instance type`},
+		"PL-D-016": {stackEdit(good, "private-eu-west-1a", set("availabilityZone", "us-east-1-bos-1a")), c, "is in us-east-1-bos-1a, not a standard availability zone"},
+		"PL-D-017": {remove(good, "container-api"), c, "calls container.googleapis.com, which the stack does not enable before it"},
+		"PL-D-018": {stackEdit(good, "flow-policy", set("policy", awsiam.New(awsiam.Allow("A", []string{"logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"}, "arn:aws:logs:eu-west-1:123456789012:log-group:/plinth/flow:*")).JSON())), c, "lacks logs:DescribeLogGroups"},
+		"PL-D-019": {stackEdit(good, "task", set("containerDefinitions", containerDefs(map[string]any{"name": "api", "healthCheck": map[string]any{"startPeriod": 600.0}}))), c, "startPeriod 600 is outside 0–300"},
+	}
+}
+
+func TestDeployabilityRules(t *testing.T) {
+	good := deployStack()
+	fails := failingDeploy()
+	grownSame := deployStack()
+	pass := Evaluate(DeployabilityRules(), good, Context{Tier: "prod", Today: deployDay, Grown: grownSame}, nil)
+	for _, rule := range DeployabilityRules() {
+		t.Run(rule.ID, func(t *testing.T) {
+			if got := findings(pass, rule.ID); len(got) != 0 {
+				t.Errorf("the compliant stack fails %s: %s: %s", rule.ID, got[0].Resource, got[0].Message)
+			}
+			bad, ok := fails[rule.ID]
+			if !ok {
+				t.Fatalf("%s has no failing fixture", rule.ID)
+			}
+			got := findings(Evaluate([]*Rule{rule}, bad.stack, bad.c, nil), rule.ID)
+			if len(got) == 0 {
+				t.Fatalf("%s does not fire on its failing fixture", rule.ID)
+			}
+			var msgs []string
+			for _, f := range got {
+				msgs = append(msgs, f.Resource+": "+f.Message)
+			}
+			if !strings.Contains(strings.Join(msgs, "\n"), bad.want) {
+				t.Errorf("%s findings:\n%s\nwant one containing %q", rule.ID, strings.Join(msgs, "\n"), bad.want)
+			}
+			if rule.ClassOf() != Deployability || rule.Source == "" || rule.Title == "" || rule.Remediation == "" {
+				t.Errorf("%s lacks its class, source, title or remediation", rule.ID)
+			}
+		})
+	}
+	if len(fails) != len(DeployabilityRules()) {
+		t.Errorf("%d failing fixtures for %d rules", len(fails), len(DeployabilityRules()))
+	}
+}
+
+// TestDeployabilityEdgeCases covers the cases a rule must accept.
+func TestDeployabilityEdgeCases(t *testing.T) {
+	good := deployStack()
+	c := Context{Tier: "prod", Today: deployDay}
+	for _, tt := range []struct {
+		name, rule string
+		stack      []Resource
+	}{
+		{"a claim on a cluster plinth cannot see is not judged", "PL-D-001",
+			[]Resource{on(node(tPVC, "data", map[string]any{"spec": map[string]any{"storageClassName": "fast"}}), node("pulumi:providers:kubernetes", "local", nil))}},
+		{"GKE's built-in default class serves a claim without a class", "PL-D-001", good},
+		{"EKS before 1.30 still has gp2 as its default", "PL-D-001",
+			append(remove(remove(stackEdit(good, "cluster", set("version", "1.29")), "gp3"), "kube-prometheus-stack"),
+				on(node(tPVC, "data", map[string]any{"spec": map[string]any{}}), node("pulumi:providers:kubernetes", "main-k8s", nil)))},
+		{"a public endpoint needs no private path", "PL-D-004", remove(stackEdit(good, "cluster", set("vpcConfig.endpointPublicAccess", true)), "api-from-runners")},
+		{"a rule on an extra security group of the cluster admits the runners", "PL-D-004",
+			append(stackEdit(remove(good, "api-from-runners"), "cluster", func(r Resource) Resource {
+				r.Dependencies = append(slices.Clone(r.Dependencies), urnOf(tSecurityGroup, "runners"))
+				return r
+			}), node(tSGIngress, "runners-443", map[string]any{"ipProtocol": "tcp", "fromPort": 443.0, "toPort": 443.0}, node(tSecurityGroup, "runners", nil)))},
+		{"a fixed-size node group needs no autoscaler", "PL-D-007", remove(stackEdit(good, "general", set("scalingConfig.maxSize", 1.0)), "cluster-autoscaler")},
+		{"an Auto Mode cluster scales itself", "PL-D-007", remove(stackEdit(good, "cluster", set("computeConfig.enabled", true)), "cluster-autoscaler")},
+		{"1.33 on extended support is fine in December 2026", "PL-D-008", stackEdit(good, "cluster", set("upgradePolicy.supportType", "EXTENDED"))},
+		{"a partial secret ARN is readable through the -?????? wildcard", "PL-D-014",
+			stackEdit(stackEdit(good, "exec-policy", set("policy", awsiam.New(awsiam.Allow("A", []string{"secretsmanager:GetSecretValue"}, "arn:aws:secretsmanager:eu-west-1:123456789012:secret:db-??????")).JSON())),
+				"task", set("containerDefinitions", containerDefs(map[string]any{"name": "api", "secrets": []any{map[string]any{"name": "DB", "valueFrom": "arn:aws:secretsmanager:eu-west-1:123456789012:secret:db"}}})))},
+		{"an auto-named role whose logical name leaves room for the suffix", "PL-D-011", []Resource{node(tIAMRole, strings.Repeat("r", 56), nil)}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			var rule *Rule
+			for _, r := range DeployabilityRules() {
+				if r.ID == tt.rule {
+					rule = r
+				}
+			}
+			if tt.name == "1.33 on extended support is fine in December 2026" {
+				tt.stack = stackEdit(tt.stack, "cluster", set("version", "1.33"))
+			}
+			if got := findings(Evaluate([]*Rule{rule}, tt.stack, c, nil), tt.rule); len(got) != 0 {
+				t.Fatalf("%s fired: %s: %s", tt.rule, got[0].Resource, got[0].Message)
+			}
+		})
+	}
+	long := []Resource{node(tIAMRole, strings.Repeat("r", 57), nil)}
+	var rule *Rule
+	for _, r := range DeployabilityRules() {
+		if r.ID == "PL-D-011" {
+			rule = r
+		}
+	}
+	if got := findings(Evaluate([]*Rule{rule}, long, c, nil), "PL-D-011"); len(got) != 1 {
+		t.Fatalf("a 57-character logical role name (65 with the suffix) passed: %v", fmt.Sprint(got))
+	}
+}

@@ -1,0 +1,729 @@
+package policy
+
+import (
+	"cmp"
+	"encoding/json"
+	"fmt"
+	"regexp"
+	"slices"
+	"strings"
+
+	"github.com/plinth-dev/plinth/pkg/awsiam"
+	"github.com/plinth-dev/plinth/pkg/ec2arch"
+	"github.com/plinth-dev/plinth/pkg/eksversion"
+	"github.com/plinth-dev/plinth/pkg/naming"
+)
+
+// Type tokens only the deployability rules look at.
+const (
+	tAddon          = "aws:eks/addon:Addon"
+	tIAMRole        = "aws:iam/role:Role"
+	tSGIngress      = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule"
+	tStorageClass   = "kubernetes:storage.k8s.io/v1:StorageClass"
+	tPVC            = "kubernetes:core/v1:PersistentVolumeClaim"
+	tChart          = "kubernetes:helm.sh/v4:Chart"
+	tHelmRelease    = "kubernetes:helm.sh/v3:Release"
+	tGSA            = "gcp:serviceaccount/account:Account"
+	tGSAMember      = "gcp:serviceaccount/iAMMember:IAMMember"
+	tGSABinding     = "gcp:serviceaccount/iAMBinding:IAMBinding"
+	tProjectMember  = "gcp:projects/iAMMember:IAMMember"
+	tProjectBinding = "gcp:projects/iAMBinding:IAMBinding"
+	tProjectService = "gcp:projects/service:Service"
+)
+
+// defaultClassAnnotation marks a cluster's default StorageClass.
+const defaultClassAnnotation = "storageclass.kubernetes.io/is-default-class"
+
+// DeployabilityRules returns the rules that encode what the real APIs and
+// providers refuse or mishandle (class Deployability), each citing its
+// source.
+func DeployabilityRules() []*Rule {
+	rules := []*Rule{
+		{ID: "PL-D-001", Severity: Mandatory, Title: "Volume claims name a StorageClass that exists",
+			Remediation: "create the class (eks.New creates an encrypted gp3 default class) or name one the cluster has",
+			Source:      "EKS Kubernetes 1.30 release notes: new clusters have no default StorageClass (https://docs.aws.amazon.com/eks/latest/userguide/kubernetes-versions-standard.html#kubernetes-1-30); GKE: standard-rwo is the default class (https://cloud.google.com/kubernetes-engine/docs/how-to/persistent-volumes/gce-pd-csi-driver)",
+			StackCheck:  storageClassesExist},
+		{ID: "PL-D-002", Severity: Mandatory, Title: "Volume claims wait for the StorageClass the stack creates",
+			Remediation: "pass the class's name output (e.g. cluster.StorageClassName) so the claim depends on it",
+			Source:      "Kubernetes: a claim whose class does not exist yet stays Pending (https://kubernetes.io/docs/concepts/storage/persistent-volumes/#class-1)",
+			StackCheck:  claimsWaitForClasses},
+		{ID: "PL-D-003", Severity: Mandatory, Title: "Workload Identity bindings wait for the cluster that creates the pool",
+			Remediation: "make the IAM binding depend on the GKE cluster (gke.Cluster.WorkloadIdentity does)",
+			Source:      "GKE Workload Identity: the <project>.svc.id.goog pool exists once a cluster with Workload Identity exists; before, setIamPolicy fails with \"Identity Pool does not exist\" (https://cloud.google.com/kubernetes-engine/docs/how-to/workload-identity)",
+			StackCheck:  workloadIdentityAfterCluster},
+		{ID: "PL-D-004", Severity: Mandatory, Title: "A private EKS endpoint admits the deployer",
+			Remediation: "list the runners' blocks or security groups in eks.Args.PrivateAccessCIDRs / PrivateAccessSecurityGroupIDs, or open the public endpoint to them",
+			Source:      "EKS cluster endpoint access: with public access off, the API is reachable only from within the VPC, through the cluster security group's rules on 443 (https://docs.aws.amazon.com/eks/latest/userguide/cluster-endpoint.html)",
+			StackCheck:  privateEndpointReachable},
+		{ID: "PL-D-005", Severity: Mandatory, Title: "GKE node pools start with nodes",
+			Remediation: "set initialNodeCount to at least the autoscaling minimum (and 1)",
+			Source:      "google_container_node_pool: autoscaling bounds do not set the pool's size at creation; initial_node_count does (https://registry.terraform.io/providers/hashicorp/google/latest/docs/resources/container_node_pool#initial_node_count)",
+			StackCheck:  gkePoolsStartWithNodes},
+		{ID: "PL-D-006", Severity: Mandatory, Title: "EKS enforces the NetworkPolicies the stack creates",
+			Remediation: "set enableNetworkPolicy \"true\" in the vpc-cni add-on's configurationValues (eks.New does)",
+			Source:      "Amazon VPC CNI network policies are off until the add-on's enableNetworkPolicy is set (https://docs.aws.amazon.com/eks/latest/userguide/cni-network-policy-configure.html)",
+			StackCheck:  eksEnforcesNetworkPolicies},
+		{ID: "PL-D-007", Severity: Mandatory, Title: "Node groups that may scale have an autoscaler",
+			Remediation: "deploy the Cluster Autoscaler (eks.Args.Autoscaler) or Karpenter, use EKS Auto Mode, or make minSize equal maxSize",
+			Source:      "EKS best practices, cluster autoscaling: managed node groups change size only when an autoscaler sets it (https://docs.aws.amazon.com/eks/latest/best-practices/cas.html)",
+			StackCheck:  nodeGroupsHaveAutoscaler},
+		{ID: "PL-D-008", Severity: Mandatory, Title: "EKS versions are inside their support window today",
+			Remediation: "upgrade the cluster's version (pkg/eksversion lists the calendar)",
+			Source:      "EKS version lifecycle and release calendar (https://docs.aws.amazon.com/eks/latest/userguide/kubernetes-versions.html)",
+			Types:       []string{tEKSCluster}, Check: eksVersionSupported},
+		{ID: "PL-D-009", Severity: Advisory, Title: "EKS versions are not about to leave support",
+			Remediation: "plan the upgrade before AWS does it",
+			Source:      "EKS version lifecycle and release calendar (https://docs.aws.amazon.com/eks/latest/userguide/kubernetes-versions.html)",
+			Types:       []string{tEKSCluster}, Check: eksVersionExpiring},
+		{ID: "PL-D-010", Severity: Mandatory, Title: "Resources that can be replaced carry no fixed name",
+			Remediation: "leave the name to auto-naming, or use the name prefix field",
+			Source:      "Pulumi replaces by creating first, which a fixed name makes fail (https://www.pulumi.com/docs/iac/concepts/resources/names/#autonaming); node group instance types, target group port and protocol, node pool machine type force replacement (provider docs)",
+			Types:       []string{tEKSNodeGroup, tTargetGroup, tLB, tGKENodePool}, Check: noFixedNames},
+		{ID: "PL-D-011", Severity: Mandatory, Title: "Physical names fit their API's rules, auto-name suffix included",
+			Remediation: "shorten the logical name or set a name that fits",
+			Source:      "IAM CreateRole RoleName ≤ 64; ELBv2 names ≤ 32, no \"internal-\" prefix; EKS node group names ≤ 63; GCP service account ids 6–30; GKE cluster and node pool names ≤ 40 (API references)",
+			Types:       []string{tIAMRole, tLB, tTargetGroup, tEKSNodeGroup, tGSA, tGKECluster, tGKENodePool}, Check: namesFit},
+		{ID: "PL-D-012", Severity: Mandatory, Title: "What uses a role waits for the role's policies",
+			Remediation: "add the role's policy attachments and inline policies to the user's dependsOn",
+			Source:      "EKS CreateCluster checks the role's KMS permissions; node groups and add-ons need their policies at creation; on destroy, policies detached first leave ENIs behind that block VPC deletion (https://docs.aws.amazon.com/eks/latest/userguide/delete-cluster.html, terraform-aws-eks depends_on attachments)",
+			StackCheck:  roleUsersWaitForPolicies},
+		{ID: "PL-D-013", Severity: Mandatory, Title: "Subnets keep their blocks when the network gains a zone",
+			Remediation: "plan subnets in fixed slots (awsnetwork.Args.SubnetSlots)",
+			Source:      "EC2 cannot change a subnet's CIDR block: a new block replaces the subnet and everything in it (https://docs.aws.amazon.com/vpc/latest/userguide/subnet-sizing.html)",
+			StackCheck:  subnetsStableUnderGrowth},
+		{ID: "PL-D-014", Severity: Mandatory, Title: "ECS execution roles can read the secrets their tasks reference",
+			Remediation: "reference secrets by full ARN and grant GetSecretValue on <arn> (and <arn>-?????? for partial ARNs)",
+			Source:      "ECS: the execution role needs secretsmanager:GetSecretValue / ssm:GetParameters on each secret, whose IAM resource is the full ARN with its six-character suffix (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/secrets-envvar-secrets-manager.html)",
+			StackCheck:  ecsSecretsReadable},
+		{ID: "PL-D-015", Severity: Mandatory, Title: "Node group AMIs match their instance types' architecture",
+			Remediation: "use an AMI type built for the instance types (ARM_64 for Graviton)",
+			Source:      "EKS Nodegroup amiType (https://docs.aws.amazon.com/eks/latest/APIReference/API_Nodegroup.html); EC2 instance type names (https://docs.aws.amazon.com/ec2/latest/instancetypes/instance-type-names.html)",
+			Types:       []string{tEKSNodeGroup}, Check: amiMatchesInstances},
+		{ID: "PL-D-016", Severity: Mandatory, Title: "EKS subnets are in standard availability zones",
+			Remediation: "exclude Local and Wavelength Zones (awsnetwork filters them, and takes ExcludeZoneIDs)",
+			Source:      "EKS CreateCluster fails with UnsupportedAvailabilityZoneException outside supported zones (https://docs.aws.amazon.com/eks/latest/userguide/network-reqs.html)",
+			StackCheck:  eksSubnetsInStandardZones},
+		{ID: "PL-D-017", Severity: Advisory, Title: "GCP APIs are enabled before they are used",
+			Remediation: "enable the API with gcp.projects.Service (gke and gcpnetwork do), or enable it in the project beforehand",
+			Source:      "GCP returns 403 SERVICE_DISABLED for calls to an API the project has not enabled (https://cloud.google.com/service-usage/docs/enable-disable)",
+			StackCheck:  gcpAPIsEnabled},
+		{ID: "PL-D-018", Severity: Mandatory, Title: "Flow log roles can write to CloudWatch Logs",
+			Remediation: "grant logs:CreateLogStream, PutLogEvents, DescribeLogGroups and DescribeLogStreams",
+			Source:      "VPC flow logs to CloudWatch: the IAM role's required permissions (https://docs.aws.amazon.com/vpc/latest/userguide/flow-logs-iam-role.html)",
+			StackCheck:  flowLogRoleComplete},
+		{ID: "PL-D-019", Severity: Mandatory, Title: "ECS container health checks stay within ECS's limits",
+			Remediation: "interval 5–300 s, timeout 2–60 s, retries 1–10, startPeriod 0–300 s",
+			Source:      "ECS API HealthCheck (https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_HealthCheck.html)",
+			Types:       []string{tTaskDef}, Check: ecsHealthCheckInLimits},
+	}
+	for _, r := range rules {
+		r.Class = Deployability
+	}
+	return rules
+}
+
+// --- storage classes
+
+// claim is one request for a volume.
+type claim struct {
+	where string // where in the resource, for the message
+	class string
+	named bool
+}
+
+// claimsOf returns the volume claims a resource makes: a PVC, a
+// StatefulSet's claim templates, or the claim templates and persistence
+// blocks of a Helm chart's values.
+func claimsOf(r Resource) []claim {
+	var out []claim
+	add := func(where string, spec map[string]any, key string) {
+		v, named := spec[key].(string)
+		out = append(out, claim{where: where, class: v, named: named && v != ""})
+	}
+	switch r.Type {
+	case tPVC:
+		add("spec", object(r.Inputs, "spec"), "storageClassName")
+	case tStatefulSet:
+		for i, t := range list(r.Inputs, "spec.volumeClaimTemplates") {
+			m, _ := t.(map[string]any)
+			spec, _ := m["spec"].(map[string]any)
+			add(fmt.Sprintf("spec.volumeClaimTemplates[%d]", i), spec, "storageClassName")
+		}
+	case tChart, tHelmRelease:
+		var walk func(path string, v any)
+		walk = func(path string, v any) {
+			switch x := v.(type) {
+			case map[string]any:
+				for _, k := range sortedKeys(x) {
+					p := path + "." + k
+					if m, ok := x[k].(map[string]any); ok {
+						switch {
+						case k == "volumeClaimTemplate":
+							spec, _ := m["spec"].(map[string]any)
+							add(p, spec, "storageClassName")
+							continue
+						case k == "persistence" && m["enabled"] == true:
+							key := "storageClassName"
+							if _, ok := m[key]; !ok {
+								key = "storageClass"
+							}
+							add(p, m, key)
+							continue
+						}
+					}
+					walk(p, x[k])
+				}
+			case []any:
+				for i, e := range x {
+					walk(fmt.Sprintf("%s[%d]", path, i), e)
+				}
+			}
+		}
+		walk("values", object(r.Inputs, "values"))
+	}
+	return out
+}
+
+// classSet is the StorageClasses a cluster has or the stack gives it.
+type classSet struct {
+	exists      map[string]bool
+	created     map[string]string // class name → URN of the StorageClass the stack creates
+	defaultName string
+	builtin     string // what the cluster itself has, for messages
+}
+
+func classesFor(rs []Resource, cluster Resource, provider string) classSet {
+	cs := classSet{exists: map[string]bool{}, created: map[string]string{}}
+	switch cluster.Type {
+	case tEKSCluster:
+		// Every EKS cluster has gp2; from 1.30 on it is no longer the default.
+		cs.exists["gp2"] = true
+		cs.builtin = "gp2, not the default since Kubernetes 1.30"
+		if v := minorOf(str(cluster.Inputs, "version", "")); v >= 0 && v < 30 {
+			cs.defaultName = "gp2"
+			cs.builtin = "gp2 (the default)"
+		}
+	case tGKECluster:
+		for _, n := range []string{"standard-rwo", "standard", "premium-rwo"} {
+			cs.exists[n] = true
+		}
+		cs.defaultName = "standard-rwo"
+		cs.builtin = "standard-rwo (the default), standard, premium-rwo"
+	}
+	for _, r := range rs {
+		if r.Type != tStorageClass || r.Provider != provider {
+			continue
+		}
+		name := str(r.Inputs, "metadata.name", r.Name)
+		cs.exists[name] = true
+		cs.created[name] = r.URN
+		if ann := object(r.Inputs, "metadata.annotations"); ann[defaultClassAnnotation] == "true" {
+			cs.defaultName = name
+		}
+	}
+	return cs
+}
+
+// eachClaim calls f for every claim of a resource on a known cluster.
+func eachClaim(rs []Resource, f func(r Resource, c claim, cs classSet)) {
+	g := newGraph(rs)
+	for _, r := range rs {
+		claims := claimsOf(r)
+		if len(claims) == 0 {
+			continue
+		}
+		cluster, ok := g.clusterOf(r)
+		if !ok { // a cluster plinth cannot see (local, or given by kubeconfig)
+			continue
+		}
+		cs := classesFor(rs, cluster, r.Provider)
+		for _, c := range claims {
+			f(r, c, cs)
+		}
+	}
+}
+
+func storageClassesExist(rs []Resource, _ Context) []Violation {
+	var out []Violation
+	eachClaim(rs, func(r Resource, c claim, cs classSet) {
+		switch {
+		case c.named && !cs.exists[c.class]:
+			out = append(out, Violation{r.ID(), fmt.Sprintf("%s claims StorageClass %q, which neither the cluster (it has %s) nor the stack creates: the claim stays Pending", c.where, c.class, cs.builtin)})
+		case !c.named && cs.defaultName == "":
+			out = append(out, Violation{r.ID(), fmt.Sprintf("%s claims a volume without a storageClassName, and the cluster has no default StorageClass (it has %s): the claim stays Pending", c.where, cs.builtin)})
+		}
+	})
+	return out
+}
+
+func claimsWaitForClasses(rs []Resource, _ Context) []Violation {
+	g := newGraph(rs)
+	var out []Violation
+	eachClaim(rs, func(r Resource, c claim, cs classSet) {
+		name := c.class
+		if !c.named {
+			name = cs.defaultName
+		}
+		if urn := cs.created[name]; urn != "" && !g.waitsFor(r, urn) {
+			out = append(out, Violation{r.ID(), fmt.Sprintf("%s uses StorageClass %q, which the stack creates, but does not wait for it", c.where, name)})
+		}
+	})
+	return out
+}
+
+// --- GKE
+
+func workloadIdentityAfterCluster(rs []Resource, _ Context) []Violation {
+	g := newGraph(rs)
+	pools := map[string]Resource{}
+	for _, r := range rs {
+		if r.Type == tGKECluster {
+			if p := str(r.Inputs, "workloadIdentityConfig.workloadPool", ""); p != "" {
+				pools[p] = r
+			}
+		}
+	}
+	var out []Violation
+	for _, r := range rs {
+		if r.Type != tGSAMember && r.Type != tGSABinding && r.Type != tProjectMember && r.Type != tProjectBinding {
+			continue
+		}
+		members := append(stringsAt(r.Inputs, "members"), str(r.Inputs, "member", ""))
+		for _, m := range members {
+			pool, _, ok := strings.Cut(strings.TrimPrefix(m, "serviceAccount:"), "[")
+			if !ok || !strings.HasSuffix(pool, ".svc.id.goog") {
+				continue
+			}
+			if c, ok := pools[pool]; ok && !g.waitsFor(r, c.URN) {
+				out = append(out, Violation{r.ID(), fmt.Sprintf("binds %s before cluster %s creates the pool %s: the first deployment fails with \"Identity Pool does not exist\"", m, c.Name, pool)})
+			}
+		}
+	}
+	return out
+}
+
+func gkePoolsStartWithNodes(rs []Resource, _ Context) []Violation {
+	g := newGraph(rs)
+	var out []Violation
+	for _, c := range rs {
+		if c.Type != tGKECluster {
+			continue
+		}
+		starts := false
+		pools := 0
+		for _, p := range rs {
+			if p.Type != tGKENodePool || !g.waitsFor(p, c.URN) {
+				continue
+			}
+			pools++
+			start := max(number(p.Inputs, "initialNodeCount", 0), number(p.Inputs, "nodeCount", 0))
+			lo := max(number(p.Inputs, "autoscaling.minNodeCount", 0), number(p.Inputs, "autoscaling.totalMinNodeCount", 0))
+			if hasKey(p.Inputs, "autoscaling") && start < lo {
+				out = append(out, Violation{p.ID(), fmt.Sprintf("starts with %g nodes, below its autoscaling minimum of %g: the autoscaler does not add nodes until pods are pending", start, lo)})
+			}
+			starts = starts || start >= 1
+		}
+		if boolean(c.Inputs, "removeDefaultNodePool", false) && !starts && !boolean(c.Inputs, "enableAutopilot", false) {
+			out = append(out, Violation{c.ID(), fmt.Sprintf("removes its default pool, and none of its %d node pools starts with a node: the cluster has nowhere to run anything", pools)})
+		}
+	}
+	return out
+}
+
+// gcpAPIs maps a type token's module to the API it calls.
+var gcpAPIs = map[string]string{
+	"compute": "compute.googleapis.com", "container": "container.googleapis.com",
+	"serviceaccount": "iam.googleapis.com", "kms": "cloudkms.googleapis.com",
+}
+
+func gcpAPIsEnabled(rs []Resource, _ Context) []Violation {
+	g := newGraph(rs)
+	enabled := map[string]string{}
+	for _, r := range rs {
+		if r.Type == tProjectService {
+			enabled[str(r.Inputs, "service", "")] = r.URN
+		}
+	}
+	reported := map[string]bool{}
+	var out []Violation
+	for _, r := range rs {
+		mod, _, _ := strings.Cut(strings.TrimPrefix(r.Type, "gcp:"), "/")
+		api, ok := gcpAPIs[mod]
+		if !strings.HasPrefix(r.Type, "gcp:") || !ok || reported[api] {
+			continue
+		}
+		if urn := enabled[api]; urn == "" || !g.waitsFor(r, urn) {
+			reported[api] = true
+			out = append(out, Violation{r.ID(), fmt.Sprintf("calls %s, which the stack does not enable before it", api)})
+		}
+	}
+	return out
+}
+
+// --- EKS
+
+// covers443 reports whether a security group rule admits TCP 443.
+func covers443(in map[string]any, protoKey string) bool {
+	proto := str(in, protoKey, "tcp")
+	if proto == "-1" || proto == "all" {
+		return true
+	}
+	return proto == "tcp" && number(in, "fromPort", 0) <= 443 && number(in, "toPort", 0) >= 443
+}
+
+func privateEndpointReachable(rs []Resource, _ Context) []Violation {
+	g := newGraph(rs)
+	var out []Violation
+	for _, c := range rs {
+		if c.Type != tEKSCluster || boolean(c.Inputs, "vpcConfig.endpointPublicAccess", true) {
+			continue
+		}
+		groups := []string{c.URN} // the cluster security group comes from the cluster
+		for _, sg := range g.direct(c, tSecurityGroup) {
+			groups = append(groups, sg.URN)
+		}
+		ok := false
+		for _, r := range rs {
+			admits := (r.Type == tSGRule && str(r.Inputs, "type", "") == "ingress" && covers443(r.Inputs, "protocol")) ||
+				(r.Type == tSGIngress && covers443(r.Inputs, "ipProtocol"))
+			for _, sg := range groups {
+				ok = ok || admits && g.waitsFor(r, sg)
+			}
+		}
+		if !ok {
+			out = append(out, Violation{c.ID(), "has a private endpoint only, and no rule admits anything to it on 443 but the cluster itself: the Kubernetes provider (and every deployment through it) times out"})
+		}
+	}
+	return out
+}
+
+func eksEnforcesNetworkPolicies(rs []Resource, _ Context) []Violation {
+	g := newGraph(rs)
+	need := map[string]Resource{}
+	for _, np := range rs {
+		if np.Type != tNetPol {
+			continue
+		}
+		if c, ok := g.clusterOf(np); ok && c.Type == tEKSCluster {
+			need[c.URN] = c
+		}
+	}
+	var out []Violation
+	for _, urn := range sortedKeys(need) {
+		c := need[urn]
+		enforced := false
+		for _, a := range rs {
+			if a.Type != tAddon || str(a.Inputs, "addonName", "") != "vpc-cni" || !g.waitsFor(a, c.URN) {
+				continue
+			}
+			var cfg map[string]any
+			_ = json.Unmarshal([]byte(str(a.Inputs, "configurationValues", "{}")), &cfg)
+			enforced = cfg["enableNetworkPolicy"] == "true" || cfg["enableNetworkPolicy"] == true
+		}
+		if !enforced {
+			out = append(out, Violation{c.ID(), "runs NetworkPolicies, but its vpc-cni add-on does not enforce them (configurationValues.enableNetworkPolicy is not \"true\"): every policy is ignored"})
+		}
+	}
+	return out
+}
+
+func nodeGroupsHaveAutoscaler(rs []Resource, _ Context) []Violation {
+	g := newGraph(rs)
+	var out []Violation
+	for _, ng := range rs {
+		if ng.Type != tEKSNodeGroup {
+			continue
+		}
+		lo, hi := number(ng.Inputs, "scalingConfig.minSize", 0), number(ng.Inputs, "scalingConfig.maxSize", 0)
+		if lo >= hi {
+			continue
+		}
+		clusters := g.upstreamOfType(ng, tEKSCluster)
+		if len(clusters) == 0 || boolean(clusters[0].Inputs, "computeConfig.enabled", false) {
+			continue
+		}
+		scaled := false
+		for _, r := range rs {
+			if r.Type != tChart && r.Type != tHelmRelease {
+				continue
+			}
+			chart := str(r.Inputs, "chart", "")
+			if c, ok := g.clusterOf(r); ok && c.URN == clusters[0].URN && (strings.Contains(chart, "cluster-autoscaler") || strings.Contains(chart, "karpenter")) {
+				scaled = true
+			}
+		}
+		if !scaled {
+			out = append(out, Violation{ng.ID(), fmt.Sprintf("may run %g–%g nodes, but nothing in the stack scales it: it stays at its initial size", lo, hi)})
+		}
+	}
+	return out
+}
+
+func eksVersionSupported(r Resource, c Context) []string {
+	v := str(r.Inputs, "version", "")
+	if v == "" { // EKS takes its current default version
+		return nil
+	}
+	if err := eksversion.Check(v, str(r.Inputs, "upgradePolicy.supportType", ""), c.Today); err != nil {
+		return fail("version %v", err)
+	}
+	return nil
+}
+
+func eksVersionExpiring(r Resource, c Context) []string {
+	support := str(r.Inputs, "upgradePolicy.supportType", "")
+	if end, soon := eksversion.Expiring(str(r.Inputs, "version", ""), support, c.Today); soon {
+		return fail("version %s leaves %s support on %s", str(r.Inputs, "version", ""), strings.ToLower(cmp.Or(support, eksversion.SupportExtended)), end.Format("2006-01-02"))
+	}
+	return nil
+}
+
+func amiMatchesInstances(r Resource, _ Context) []string {
+	ami := str(r.Inputs, "amiType", "AL2023_x86_64_STANDARD")
+	if err := ec2arch.CheckAMI(ami, stringsAt(r.Inputs, "instanceTypes")); err != nil {
+		return fail("%v: its nodes never join the cluster", err)
+	}
+	return nil
+}
+
+// standardZoneRE matches an AWS availability zone name (a region and a
+// letter); Local Zones ("us-east-1-bos-1a") and Wavelength Zones do not.
+var standardZoneRE = regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-[0-9]+[a-z]$`)
+
+func eksSubnetsInStandardZones(rs []Resource, _ Context) []Violation {
+	g := newGraph(rs)
+	var out []Violation
+	for _, c := range rs {
+		if c.Type != tEKSCluster {
+			continue
+		}
+		for _, s := range g.upstreamOfType(c, tSubnet) {
+			if z := str(s.Inputs, "availabilityZone", ""); z != "" && !standardZoneRE.MatchString(z) {
+				out = append(out, Violation{s.ID(), fmt.Sprintf("is in %s, not a standard availability zone: EKS refuses it", z)})
+			}
+		}
+	}
+	return out
+}
+
+// --- IAM
+
+// roleUsers are the resources that need their role's permissions when
+// they are created.
+var roleUsers = []string{tEKSCluster, tEKSNodeGroup, tAddon, tFlowLog, tTaskDef}
+
+func roleUsersWaitForPolicies(rs []Resource, _ Context) []Violation {
+	g := newGraph(rs)
+	var out []Violation
+	for _, u := range rs {
+		if !slices.Contains(roleUsers, u.Type) {
+			continue
+		}
+		for _, role := range g.direct(u, tIAMRole) {
+			for _, typ := range []string{tRoleAttachment, tRolePolicy} {
+				for _, p := range dependents(rs, role, typ) {
+					if !g.waitsFor(u, p.URN) {
+						out = append(out, Violation{u.ID(), fmt.Sprintf("uses role %s but does not wait for its policy %s", role.Name, p.Name)})
+					}
+				}
+			}
+		}
+	}
+	return out
+}
+
+// roleByARN finds the role an ARN input names, among the roles r depends on.
+func roleByARN(g *graph, r Resource, arn string) (Resource, bool) {
+	name := arn[strings.LastIndex(arn, "/")+1:]
+	for _, role := range g.direct(r, tIAMRole) {
+		if str(role.Inputs, "name", role.Name) == name {
+			return role, true
+		}
+	}
+	return Resource{}, false
+}
+
+// inlinePolicies returns the parsed inline policies of a role, and
+// whether it also has managed policies (which cannot be read here).
+func inlinePolicies(rs []Resource, role Resource) ([]awsiam.Document, bool) {
+	var docs []awsiam.Document
+	for _, p := range dependents(rs, role, tRolePolicy) {
+		if d, err := awsiam.Parse(str(p.Inputs, "policy", "{}")); err == nil {
+			docs = append(docs, d)
+		}
+	}
+	return docs, len(dependents(rs, role, tRoleAttachment)) > 0
+}
+
+func allowedBy(docs []awsiam.Document, action, resource string) bool {
+	for _, d := range docs {
+		if d.Allows(action, resource) {
+			return true
+		}
+	}
+	return false
+}
+
+func ecsSecretsReadable(rs []Resource, _ Context) []Violation {
+	g := newGraph(rs)
+	var out []Violation
+	for _, td := range rs {
+		if td.Type != tTaskDef {
+			continue
+		}
+		var defs []map[string]any
+		if json.Unmarshal([]byte(str(td.Inputs, "containerDefinitions", "[]")), &defs) != nil {
+			continue
+		}
+		role, found := roleByARN(g, td, str(td.Inputs, "executionRoleArn", ""))
+		docs, managed := inlinePolicies(rs, role)
+		for _, c := range defs {
+			secrets, _ := c["secrets"].([]any)
+			for _, s := range secrets {
+				m, _ := s.(map[string]any)
+				from, _ := m["valueFrom"].(string)
+				ref, err := awsiam.ParseSecretRef(from)
+				switch {
+				case err != nil:
+					out = append(out, Violation{td.ID(), fmt.Sprintf("container %v secret %v: valueFrom %v", c["name"], m["name"], err)})
+				case found && !managed && !allowedBy(docs, ref.Action(), ref.RuntimeARN()):
+					out = append(out, Violation{td.ID(), fmt.Sprintf("container %v reads %s, which the execution role %s may not (%s on %s): the task fails to start with AccessDenied", c["name"], from, role.Name, ref.Action(), ref.RuntimeARN())})
+				}
+			}
+		}
+	}
+	return out
+}
+
+func flowLogRoleComplete(rs []Resource, _ Context) []Violation {
+	g := newGraph(rs)
+	var out []Violation
+	for _, fl := range rs {
+		if fl.Type != tFlowLog || str(fl.Inputs, "logDestinationType", "cloud-watch-logs") != "cloud-watch-logs" {
+			continue
+		}
+		role, found := roleByARN(g, fl, str(fl.Inputs, "iamRoleArn", ""))
+		docs, managed := inlinePolicies(rs, role)
+		if !found || managed {
+			continue
+		}
+		group := str(fl.Inputs, "logDestination", "*")
+		var missing []string
+		for _, a := range []string{"logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"} {
+			if !allowedBy(docs, a, group+":log-stream:x") && !allowedBy(docs, a, group) {
+				missing = append(missing, a)
+			}
+		}
+		if !allowedBy(docs, "logs:DescribeLogGroups", group) {
+			missing = append(missing, "logs:DescribeLogGroups")
+		}
+		if len(missing) > 0 {
+			out = append(out, Violation{fl.ID(), fmt.Sprintf("its role %s lacks %s", role.Name, strings.Join(missing, ", "))})
+		}
+	}
+	return out
+}
+
+// --- ECS
+
+func ecsHealthCheckInLimits(r Resource, _ Context) []string {
+	return perContainer(r, func(c map[string]any) string {
+		hc, ok := c["healthCheck"].(map[string]any)
+		if !ok {
+			return ""
+		}
+		var bad []string
+		for _, l := range []struct {
+			key    string
+			lo, hi float64
+		}{{"interval", 5, 300}, {"timeout", 2, 60}, {"retries", 1, 10}, {"startPeriod", 0, 300}} {
+			if v, ok := hc[l.key].(float64); ok && (v < l.lo || v > l.hi) {
+				bad = append(bad, fmt.Sprintf("%s %g is outside %g–%g", l.key, v, l.lo, l.hi))
+			}
+		}
+		if len(bad) == 0 {
+			return ""
+		}
+		return "health check: " + strings.Join(bad, ", ")
+	})
+}
+
+// --- names
+
+func noFixedNames(r Resource, _ Context) []string {
+	field := map[string]string{tEKSNodeGroup: "nodeGroupName", tTargetGroup: "name", tLB: "name", tGKENodePool: "name"}[r.Type]
+	if name := str(r.Inputs, field, ""); name != "" {
+		return fail("has the fixed %s %q: a change that replaces it must delete it first (taking its capacity or traffic down) or fails because the name is taken", field, name)
+	}
+	return nil
+}
+
+// nameLimit is a name field's rule.
+type nameLimit struct {
+	field, prefixField string
+	max                int
+	autoNamed          bool               // the provider auto-names it when unset
+	check              func(string) error // the API's own rule, if any
+}
+
+var nameLimits = map[string]nameLimit{
+	tIAMRole:      {field: "name", prefixField: "namePrefix", max: naming.MaxIAMRoleName, autoNamed: true},
+	tLB:           {field: "name", max: naming.MaxLoadBalancerName, autoNamed: true},
+	tTargetGroup:  {field: "name", max: naming.MaxLoadBalancerName, autoNamed: true},
+	tEKSNodeGroup: {field: "nodeGroupName", prefixField: "nodeGroupNamePrefix", max: 63},
+	tGSA:          {field: "accountId", max: naming.MaxGCPServiceAccount, check: naming.CheckGCPServiceAccountID},
+	tGKECluster:   {field: "name", max: 40, autoNamed: true},
+	tGKENodePool:  {field: "name", max: 40, autoNamed: true},
+}
+
+func namesFit(r Resource, _ Context) []string {
+	l := nameLimits[r.Type]
+	name, set := str(r.Inputs, l.field, ""), hasKey(r.Inputs, l.field)
+	if r.Type == tLB || r.Type == tTargetGroup {
+		if prefix := str(r.Inputs, "namePrefix", ""); prefix != "" {
+			return nil
+		}
+		if err := naming.CheckELBName(cmp.Or(name, r.Name), !set); err != nil {
+			return fail("%s %v", l.field, err)
+		}
+		return nil
+	}
+	switch {
+	case l.check != nil && set:
+		if err := l.check(name); err != nil {
+			return fail("%s %v", l.field, err)
+		}
+	case set && len(name) > l.max:
+		return fail("%s %q is %d characters: the API allows %d", l.field, name, len(name), l.max)
+	case l.prefixField != "" && hasKey(r.Inputs, l.prefixField):
+		if p := str(r.Inputs, l.prefixField, ""); len(p)+naming.PrefixSuffix > l.max {
+			return fail("%s %q plus the %d characters the provider appends exceeds %d", l.prefixField, p, naming.PrefixSuffix, l.max)
+		}
+	case !set && l.autoNamed && len(r.Name)+naming.AutoNameSuffix > l.max:
+		return fail("is auto-named from %q: with the %d characters Pulumi appends the name exceeds %d, so the update fails", r.Name, naming.AutoNameSuffix, l.max)
+	}
+	return nil
+}
+
+// --- growth
+
+func subnetsStableUnderGrowth(rs []Resource, c Context) []Violation {
+	if c.Grown == nil {
+		return nil
+	}
+	grown := map[string]Resource{}
+	for _, r := range c.Grown {
+		grown[r.ID()] = r
+	}
+	var out []Violation
+	for _, r := range rs {
+		key := map[string]string{tSubnet: "cidrBlock", tGCPSubnet: "ipCidrRange"}[r.Type]
+		if key == "" {
+			continue
+		}
+		if after, ok := grown[r.ID()]; ok && str(after.Inputs, key, "") != str(r.Inputs, key, "") {
+			out = append(out, Violation{r.ID(), fmt.Sprintf("moves from %s to %s when the network gains a zone: the subnet, and everything in it, would be replaced", str(r.Inputs, key, ""), str(after.Inputs, key, ""))})
+		}
+	}
+	return out
+}
