@@ -17,7 +17,7 @@ import (
 func appArgs(env *config.Environment, a config.App) app.Args {
 	no := false
 	args := app.Args{
-		Image:           a.Image,
+		Image:           pulumi.String(a.Image),
 		AllowMutableTag: a.AllowMutableTag,
 		Tier:            env.Tier,
 		Namespace:       a.Namespace,
@@ -47,8 +47,8 @@ func appArgs(env *config.Environment, a config.App) app.Args {
 		Strategy: app.StrategyArgs{
 			Type:          a.Strategy,
 			ActiveColor:   a.ActiveColor,
-			GreenImage:    a.GreenImage,
-			CanaryImage:   a.CanaryImage,
+			GreenImage:    optional(a.GreenImage),
+			CanaryImage:   optional(a.CanaryImage),
 			CanaryPercent: a.CanaryPercent,
 		},
 	}
@@ -122,4 +122,21 @@ func clusterName(ctx *pulumi.Context, env *config.Environment) string {
 		return naming.GCP(40, ctx.Project(), ctx.Stack())
 	}
 	return naming.Physical(naming.MaxEKSClusterName, ctx.Project(), ctx.Stack())
+}
+
+// optional is a literal input, or nil for "".
+func optional(s string) pulumi.StringInput {
+	if s == "" {
+		return nil
+	}
+	return pulumi.String(s)
+}
+
+// literals are the strings as literal inputs.
+func literals(ss []string) []pulumi.StringInput {
+	out := make([]pulumi.StringInput, len(ss))
+	for i, s := range ss {
+		out[i] = pulumi.String(s)
+	}
+	return out
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/plinth-dev/plinth/components/eks"
 	"github.com/plinth-dev/plinth/pkg/config"
 	"github.com/plinth-dev/plinth/pkg/naming"
+	"github.com/plinth-dev/plinth/pkg/problem"
 )
 
 // composeAWS deploys an AWS environment: the network, an EKS cluster, the
@@ -28,7 +29,7 @@ func composeAWS(ctx *pulumi.Context, env *config.Environment) (map[string]pulumi
 	eksArgs := eks.Args{
 		Tier: env.Tier, ClusterName: name, Version: env.Cluster.Version, SupportType: env.Cluster.SupportType,
 		PublicAccessCIDRs: env.Cluster.PublicAccessCIDRs, PrivateAccessCIDRs: env.Cluster.PrivateAccessCIDRs,
-		AdminRoleARNs: env.Cluster.AdminRoleARNs, DeletionProtection: env.Cluster.DeletionProtection, Tags: tags,
+		AdminRoleARNs: literals(env.Cluster.AdminRoleARNs), DeletionProtection: env.Cluster.DeletionProtection, Tags: tags,
 	}
 	if as := env.Cluster.Autoscaler; as != nil {
 		eksArgs.Autoscaler = eks.AutoscalerArgs{Repository: as.Repository, ChartVersion: as.ChartVersion}
@@ -67,20 +68,15 @@ func composeAWS(ctx *pulumi.Context, env *config.Environment) (map[string]pulumi
 		}
 	}
 
-	// Validate everything before the first resource registers. The
-	// network, subnets and cluster do not exist yet: each component
-	// validates what is known now (its own fields and literal inputs),
-	// the rest is checked when the outputs resolve.
-	v := eksArgs
-	v.SubnetIDs = pulumi.StringArray{}
-	errs := []error{netArgs.Validate("main"), v.Validate("main"), validateApps(env, apps)}
+	// Validate everything before the first resource registers, and report
+	// every problem at once. The fields wired from resources that do not
+	// exist yet (the subnets, the VPC) are not problems now.
+	errs := []error{netArgs.Validate("main"), problem.Except(eksArgs.Validate("main"), "subnetIds"), validateApps(env, apps)}
 	if env.Monitoring.Mode != config.MonitoringOff {
 		errs = append(errs, monArgs.Validate("monitoring"))
 	}
 	if ecsArgs != nil {
-		e := *ecsArgs
-		e.VPCID, e.PrivateSubnetIDs, e.PublicSubnetIDs = pulumi.String("vpc-00000000"), pulumi.StringArray{}, pulumi.StringArray{}
-		errs = append(errs, e.Validate(env.ECS.Name))
+		errs = append(errs, problem.Except(ecsArgs.Validate(env.ECS.Name), "vpcId", "privateSubnetIds", "publicSubnetIds"))
 	}
 	if err := errors.Join(errs...); err != nil {
 		return nil, err

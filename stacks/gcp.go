@@ -12,6 +12,7 @@ import (
 	"github.com/plinth-dev/plinth/components/gke"
 	"github.com/plinth-dev/plinth/pkg/config"
 	"github.com/plinth-dev/plinth/pkg/naming"
+	"github.com/plinth-dev/plinth/pkg/problem"
 )
 
 // composeGCP deploys a GCP environment: the network, a GKE cluster, the
@@ -42,9 +43,9 @@ func composeGCP(ctx *pulumi.Context, env *config.Environment) (map[string]pulumi
 		apps[a.Name] = appArgs(env, a)
 	}
 
-	v := gkeArgs
-	v.Network, v.Subnetwork = pulumi.String("stand-in"), pulumi.String("stand-in")
-	errs := []error{netArgs.Validate("main"), v.Validate("main"), validateApps(env, apps)}
+	// Every problem at once, before anything registers; the network and
+	// subnetwork are wired from the network component, not yet created.
+	errs := []error{netArgs.Validate("main"), problem.Except(gkeArgs.Validate("main"), "network", "subnetwork"), validateApps(env, apps)}
 	if env.Monitoring.Mode != config.MonitoringOff {
 		errs = append(errs, monArgs.Validate("monitoring"))
 	}

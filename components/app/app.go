@@ -1,6 +1,8 @@
 package app
 
 import (
+	"fmt"
+
 	"github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/apiextensions"
 	appsv1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/apps/v1"
 	autoscalingv2 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/autoscaling/v2"
@@ -12,6 +14,7 @@ import (
 
 	"github.com/plinth-dev/plinth/pkg/imageref"
 	"github.com/plinth-dev/plinth/pkg/naming"
+	"github.com/plinth-dev/plinth/pkg/problem"
 )
 
 // TypeToken is the Pulumi type of the component.
@@ -74,12 +77,12 @@ type App struct {
 
 // track is one Deployment of the application.
 type track struct {
-	name      string            // Kubernetes name and logical-name stem
-	image     string            // container image
-	labels    map[string]string // the labels that tell it apart
-	replicas  int               // replicas when not autoscaled
-	autoscale bool              // owned by an HPA
-	canary    bool              // the fixed-size canary of a Canary app
+	name      string              // Kubernetes name and logical-name stem
+	image     pulumi.StringOutput // container image, checked when it resolves
+	labels    map[string]string   // the labels that tell it apart
+	replicas  int                 // replicas when not autoscaled
+	autoscale bool                // owned by an HPA
+	canary    bool                // the fixed-size canary of a Canary app
 }
 
 // builder carries what the parts of New share.
@@ -193,15 +196,18 @@ func (b *builder) tracks() []track {
 	if autoscale {
 		base = a.Autoscaling.MinReplicas
 	}
-	stable := track{name: b.name, image: a.Image, labels: map[string]string{LabelTrack: "stable"}, replicas: *a.Replicas, autoscale: autoscale}
+	image := func(path string, in pulumi.StringInput) pulumi.StringOutput {
+		return problem.Resolved(fmt.Sprintf("app %q: ", b.name), path, in, a.checkImage)
+	}
+	stable := track{name: b.name, image: image("image", a.Image), labels: map[string]string{LabelTrack: "stable"}, replicas: *a.Replicas, autoscale: autoscale}
 	switch a.Strategy.Type {
 	case StrategyBlueGreen:
-		blue := track{name: b.name + "-" + ColorBlue, image: a.Image, labels: map[string]string{LabelColor: ColorBlue}, replicas: *a.Replicas, autoscale: autoscale}
-		green := track{name: b.name + "-" + ColorGreen, image: a.Strategy.GreenImage, labels: map[string]string{LabelColor: ColorGreen}, replicas: *a.Replicas, autoscale: autoscale}
+		blue := track{name: b.name + "-" + ColorBlue, image: stable.image, labels: map[string]string{LabelColor: ColorBlue}, replicas: *a.Replicas, autoscale: autoscale}
+		green := track{name: b.name + "-" + ColorGreen, image: image("strategy.greenImage", a.Strategy.GreenImage), labels: map[string]string{LabelColor: ColorGreen}, replicas: *a.Replicas, autoscale: autoscale}
 		return []track{blue, green}
 	case StrategyCanary:
 		n := max(1, (base*a.Strategy.CanaryPercent+99)/100)
-		canary := track{name: b.name + "-canary", image: a.Strategy.CanaryImage, labels: map[string]string{LabelTrack: "canary"}, replicas: n, canary: true}
+		canary := track{name: b.name + "-canary", image: image("strategy.canaryImage", a.Strategy.CanaryImage), labels: map[string]string{LabelTrack: "canary"}, replicas: n, canary: true}
 		return []track{stable, canary}
 	default:
 		return []track{stable}
@@ -303,9 +309,10 @@ func (b *builder) createDeployments() error {
 		if !t.autoscale {
 			spec.Replicas = pulumi.Int(t.replicas)
 		}
-		ref, _ := imageref.Parse(t.image)
+		md := b.meta(t.name, t.labels)
+		md.Labels = withVersion(md.Labels.(pulumi.StringMap), t.image)
 		dep, err := appsv1.NewDeployment(b.ctx, naming.Child(t.name, "deployment"), &appsv1.DeploymentArgs{
-			Metadata: b.meta(t.name, naming.Merge(t.labels, map[string]string{naming.LabelVersion: naming.LabelValue(ref.Version())})),
+			Metadata: md,
 			Spec:     spec,
 		}, append(b.opts, pulumi.DependsOn(dependsOn))...)
 		if err != nil {
@@ -387,6 +394,19 @@ func (b *builder) createServices() error {
 		b.app.PreviewService = preview
 	}
 	return nil
+}
+
+// withVersion adds the app.kubernetes.io/version label, the image's tag
+// (or digest) as a label value, to labels.
+func withVersion(labels pulumi.StringMap, image pulumi.StringOutput) pulumi.StringMap {
+	out := pulumi.StringMap{naming.LabelVersion: image.ApplyT(func(s string) string {
+		ref, _ := imageref.Parse(s)
+		return naming.LabelValue(ref.Version())
+	}).(pulumi.StringOutput)}
+	for k, v := range labels {
+		out[k] = v
+	}
+	return out
 }
 
 func deploymentResources(ds []*appsv1.Deployment) []pulumi.Resource {

@@ -45,7 +45,7 @@ func deploy(t *testing.T, args app.Args, opts ...pulumi.ResourceOption) (*plinth
 }
 
 func TestProdRollingDefaults(t *testing.T) {
-	s, web := deploy(t, app.Args{Image: image, Tier: "prod"})
+	s, web := deploy(t, app.Args{Image: pulumi.String(image), Tier: "prod"})
 
 	comp := s.One(t, app.TypeToken)
 	for _, r := range s.Resources {
@@ -202,7 +202,7 @@ func TestProdRollingDefaults(t *testing.T) {
 }
 
 func TestDevDefaultsAreSmall(t *testing.T) {
-	s, _ := deploy(t, app.Args{Image: image})
+	s, _ := deploy(t, app.Args{Image: pulumi.String(image)})
 	hpa := s.Get(t, hpaType, "web-hpa")
 	if hpa.Number(t, "spec.minReplicas") != 1 || hpa.Number(t, "spec.maxReplicas") != 3 {
 		t.Fatalf("dev HPA = %v, want 1–3", hpa.Value(t, "spec"))
@@ -217,13 +217,13 @@ func TestDevDefaultsAreSmall(t *testing.T) {
 // the Deployment never sets spec.replicas (so `pulumi up` cannot reset the
 // HPA's count); without one it does and no HPA exists.
 func TestAutoscalingOwnsReplicas(t *testing.T) {
-	s, _ := deploy(t, app.Args{Image: image, Tier: "prod"})
+	s, _ := deploy(t, app.Args{Image: pulumi.String(image), Tier: "prod"})
 	d := s.Get(t, deployment, "web-deployment")
 	if d.Has("spec.replicas") || len(d.IgnoreChanges) != 0 {
 		t.Fatalf("autoscaled Deployment: replicas set=%v ignoreChanges=%v, want neither", d.Has("spec.replicas"), d.IgnoreChanges)
 	}
 
-	s, _ = deploy(t, app.Args{Image: image, Tier: "prod", Autoscaling: app.AutoscalingArgs{Disabled: true}})
+	s, _ = deploy(t, app.Args{Image: pulumi.String(image), Tier: "prod", Autoscaling: app.AutoscalingArgs{Disabled: true}})
 	d = s.Get(t, deployment, "web-deployment")
 	if d.Number(t, "spec.replicas") != 3 {
 		t.Fatalf("fixed prod Deployment replicas = %v, want 3", d.Value(t, "spec.replicas"))
@@ -232,7 +232,7 @@ func TestAutoscalingOwnsReplicas(t *testing.T) {
 		t.Fatalf("%d HPAs with autoscaling disabled", n)
 	}
 	two := 2
-	s, _ = deploy(t, app.Args{Image: image, Replicas: &two, Autoscaling: app.AutoscalingArgs{Disabled: true}})
+	s, _ = deploy(t, app.Args{Image: pulumi.String(image), Replicas: &two, Autoscaling: app.AutoscalingArgs{Disabled: true}})
 	if d := s.Get(t, deployment, "web-deployment"); d.Number(t, "spec.replicas") != 2 {
 		t.Fatalf("replicas = %v, want 2", d.Value(t, "spec.replicas"))
 	}
@@ -259,11 +259,11 @@ func restricted(t *testing.T, s *plinthtest.Stack) {
 
 func TestEveryPodTemplateIsRestricted(t *testing.T) {
 	cases := map[string]app.Args{
-		"rolling":                            {Image: image, Tier: "prod"},
-		"bluegreen":                          {Image: image, Strategy: app.StrategyArgs{Type: app.StrategyBlueGreen, GreenImage: nextImage}},
-		"canary":                             {Image: image, Strategy: app.StrategyArgs{Type: app.StrategyCanary, CanaryImage: nextImage}},
-		"net-bind-service and writable root": {Image: image, Security: app.SecurityArgs{AddNetBindService: true, WritableRootFilesystem: true}},
-		"env from everywhere": {Image: image, SecretEnv: []app.SecretKeyRef{{Name: "A", Secret: "s", Key: "k"}},
+		"rolling":                            {Image: pulumi.String(image), Tier: "prod"},
+		"bluegreen":                          {Image: pulumi.String(image), Strategy: app.StrategyArgs{Type: app.StrategyBlueGreen, GreenImage: pulumi.String(nextImage)}},
+		"canary":                             {Image: pulumi.String(image), Strategy: app.StrategyArgs{Type: app.StrategyCanary, CanaryImage: pulumi.String(nextImage)}},
+		"net-bind-service and writable root": {Image: pulumi.String(image), Security: app.SecurityArgs{AddNetBindService: true, WritableRootFilesystem: true}},
+		"env from everywhere": {Image: pulumi.String(image), SecretEnv: []app.SecretKeyRef{{Name: "A", Secret: "s", Key: "k"}},
 			EnvFromSecrets: []string{"more"}, SecretValues: map[string]pulumi.StringInput{"B": pulumi.String("x")}},
 	}
 	for name, args := range cases {
@@ -277,7 +277,7 @@ func TestEveryPodTemplateIsRestricted(t *testing.T) {
 // TestRestrictedCheckCanFail makes sure the evaluator used above rejects a
 // template when the component's hardening is removed.
 func TestRestrictedCheckCanFail(t *testing.T) {
-	s, _ := deploy(t, app.Args{Image: image})
+	s, _ := deploy(t, app.Args{Image: pulumi.String(image)})
 	tmpl := s.Get(t, deployment, "web-deployment").Value(t, "spec.template").(map[string]any)
 	c := tmpl["spec"].(map[string]any)["containers"].([]any)[0].(map[string]any)
 	delete(c["securityContext"].(map[string]any), "allowPrivilegeEscalation")
@@ -288,7 +288,7 @@ func TestRestrictedCheckCanFail(t *testing.T) {
 }
 
 func TestBlueGreen(t *testing.T) {
-	args := app.Args{Image: image, Tier: "prod", Strategy: app.StrategyArgs{Type: app.StrategyBlueGreen, GreenImage: nextImage}}
+	args := app.Args{Image: pulumi.String(image), Tier: "prod", Strategy: app.StrategyArgs{Type: app.StrategyBlueGreen, GreenImage: pulumi.String(nextImage)}}
 	s, web := deploy(t, args)
 	blue := s.Get(t, deployment, "web-blue-deployment")
 	green := s.Get(t, deployment, "web-green-deployment")
@@ -336,7 +336,7 @@ func TestBlueGreen(t *testing.T) {
 }
 
 func TestCanary(t *testing.T) {
-	s, _ := deploy(t, app.Args{Image: image, Tier: "prod", Strategy: app.StrategyArgs{Type: app.StrategyCanary, CanaryImage: nextImage, CanaryPercent: 20}})
+	s, _ := deploy(t, app.Args{Image: pulumi.String(image), Tier: "prod", Strategy: app.StrategyArgs{Type: app.StrategyCanary, CanaryImage: pulumi.String(nextImage), CanaryPercent: 20}})
 	stable := s.Get(t, deployment, "web-deployment")
 	canary := s.Get(t, deployment, "web-canary-deployment")
 	if canary.String(t, "spec.template.spec.containers[0].image") != nextImage || stable.String(t, "spec.template.spec.containers[0].image") != image {
@@ -357,7 +357,7 @@ func TestCanary(t *testing.T) {
 		t.Fatalf("%d HPAs, want one for the stable track only", n)
 	}
 
-	s, _ = deploy(t, app.Args{Image: image, Strategy: app.StrategyArgs{Type: app.StrategyCanary, CanaryImage: nextImage, CanaryPercent: 25},
+	s, _ = deploy(t, app.Args{Image: pulumi.String(image), Strategy: app.StrategyArgs{Type: app.StrategyCanary, CanaryImage: pulumi.String(nextImage), CanaryPercent: 25},
 		Ingress: &app.IngressArgs{Host: "web.example.com"}})
 	if got := s.Get(t, service, "web-service").String(t, `spec.selector["plinth.dev/track"]`); got != "stable" {
 		t.Fatalf("with an Ingress the live Service selects track %q, want stable", got)
@@ -377,7 +377,7 @@ func TestCanary(t *testing.T) {
 
 func TestSecretValuesStaySecret(t *testing.T) {
 	const password = "hunter2-not-in-state"
-	s, _ := deploy(t, app.Args{Image: image, SecretValues: map[string]pulumi.StringInput{
+	s, _ := deploy(t, app.Args{Image: pulumi.String(image), SecretValues: map[string]pulumi.StringInput{
 		"DB_PASSWORD": pulumi.String(password), // even a plain string is stored as a secret
 	}})
 	sec := s.Get(t, secretType, "web-env")
@@ -398,7 +398,7 @@ func TestSecretValuesStaySecret(t *testing.T) {
 }
 
 func TestEnvOrderAndSources(t *testing.T) {
-	s, _ := deploy(t, app.Args{Image: image,
+	s, _ := deploy(t, app.Args{Image: pulumi.String(image),
 		Env:            map[string]string{"B": "2", "A": "1"},
 		SecretEnv:      []app.SecretKeyRef{{Name: "TOKEN", Secret: "api", Key: "token"}},
 		ConfigMapEnv:   []app.ConfigMapKeyRef{{Name: "MODE", ConfigMap: "settings", Key: "mode"}},
@@ -422,7 +422,7 @@ func TestEnvOrderAndSources(t *testing.T) {
 }
 
 func TestExternalSecret(t *testing.T) {
-	s, _ := deploy(t, app.Args{Image: image, ExternalSecrets: &app.ExternalSecretArgs{
+	s, _ := deploy(t, app.Args{Image: pulumi.String(image), ExternalSecrets: &app.ExternalSecretArgs{
 		Store: "aws-secrets", Data: []app.ExternalSecretData{{Name: "DB_URL", RemoteKey: "prod/db", Property: "url"}},
 	}})
 	es := s.Get(t, "kubernetes:external-secrets.io/v1beta1:ExternalSecret", "web-externalsecret")
@@ -442,12 +442,12 @@ func TestExternalSecret(t *testing.T) {
 
 func TestCloudIdentity(t *testing.T) {
 	const role = "arn:aws:iam::123456789012:role/web"
-	s, _ := deploy(t, app.Args{Image: image, ServiceAccount: app.ServiceAccountArgs{AWSRoleARN: pulumi.String(role)}})
+	s, _ := deploy(t, app.Args{Image: pulumi.String(image), ServiceAccount: app.ServiceAccountArgs{AWSRoleARN: pulumi.String(role)}})
 	if got := s.Get(t, saType, "web-serviceaccount").String(t, `metadata.annotations["eks.amazonaws.com/role-arn"]`); got != role {
 		t.Fatalf("IRSA annotation = %q", got)
 	}
 	const gsa = "web-sa@acme-platform.iam.gserviceaccount.com"
-	s, _ = deploy(t, app.Args{Image: image, ServiceAccount: app.ServiceAccountArgs{GCPServiceAccount: pulumi.String(gsa)}})
+	s, _ = deploy(t, app.Args{Image: pulumi.String(image), ServiceAccount: app.ServiceAccountArgs{GCPServiceAccount: pulumi.String(gsa)}})
 	if got := s.Get(t, saType, "web-serviceaccount").String(t, `metadata.annotations["iam.gke.io/gcp-service-account"]`); got != gsa {
 		t.Fatalf("Workload Identity annotation = %q", got)
 	}
@@ -455,7 +455,7 @@ func TestCloudIdentity(t *testing.T) {
 
 func TestExistingNamespaceAndServiceAccount(t *testing.T) {
 	no := false
-	s, web := deploy(t, app.Args{Image: image, Namespace: "shop", CreateNamespace: &no, ServiceAccount: app.ServiceAccountArgs{Name: "shop-web"}})
+	s, web := deploy(t, app.Args{Image: pulumi.String(image), Namespace: "shop", CreateNamespace: &no, ServiceAccount: app.ServiceAccountArgs{Name: "shop-web"}})
 	if len(s.ByType(nsType)) != 0 || len(s.ByType(saType)) != 0 {
 		t.Fatalf("created a namespace or service account although given existing ones:\n%s", s.Inventory())
 	}
@@ -469,7 +469,7 @@ func TestExistingNamespaceAndServiceAccount(t *testing.T) {
 }
 
 func TestNetworkPolicySources(t *testing.T) {
-	s, _ := deploy(t, app.Args{Image: image,
+	s, _ := deploy(t, app.Args{Image: pulumi.String(image),
 		NetworkPolicy: app.NetworkPolicyArgs{
 			AllowFromNamespaces: []string{"frontend"},
 			AllowFromPods:       map[string]string{"role": "worker"},
@@ -502,7 +502,7 @@ func TestNetworkPolicySources(t *testing.T) {
 }
 
 func TestIngress(t *testing.T) {
-	s, web := deploy(t, app.Args{Image: image, Ingress: &app.IngressArgs{Host: "web.example.com", TLSSecret: "web-tls"}})
+	s, web := deploy(t, app.Args{Image: pulumi.String(image), Ingress: &app.IngressArgs{Host: "web.example.com", TLSSecret: "web-tls"}})
 	ing := s.Get(t, ingType, "web-ingress")
 	ing.Expect(t, map[string]any{
 		"spec.ingressClassName": "nginx", "spec.rules[0].host": "web.example.com",
@@ -521,7 +521,7 @@ func TestProviderReachesEveryChild(t *testing.T) {
 		if err != nil {
 			return err
 		}
-		web, err = app.New(ctx, "web", app.Args{Image: image}, pulumi.Provider(p))
+		web, err = app.New(ctx, "web", app.Args{Image: pulumi.String(image)}, pulumi.Provider(p))
 		return err
 	})
 	p := s.One(t, "pulumi:providers:kubernetes")
@@ -535,7 +535,7 @@ func TestProviderReachesEveryChild(t *testing.T) {
 
 func TestNothingRegisteredOnBadInput(t *testing.T) {
 	s, err := plinthtest.RunErr(func(ctx *pulumi.Context) error {
-		_, err := app.New(ctx, "web", app.Args{Image: "nginx"})
+		_, err := app.New(ctx, "web", app.Args{Image: pulumi.String("nginx")})
 		return err
 	})
 	if err == nil || !strings.Contains(err.Error(), `app "web": image: "nginx" has no tag or digest: pin a tag or a digest`) {
@@ -543,5 +543,35 @@ func TestNothingRegisteredOnBadInput(t *testing.T) {
 	}
 	if len(s.Resources) != 0 {
 		t.Fatalf("registered %d resources before failing:\n%s", len(s.Resources), s.Inventory())
+	}
+}
+
+// TestImageFromAnOutput passes the image as another stack's output: a
+// pinned one deploys (the version label follows it), an unpinned one
+// fails the run naming the field, as a literal would.
+func TestImageFromAnOutput(t *testing.T) {
+	run := func(img string) (*plinthtest.Stack, error) {
+		return plinthtest.RunErr(func(ctx *pulumi.Context) error {
+			build, err := pulumi.NewStackReference(ctx, "acme/web-build/main", nil)
+			if err != nil {
+				return err
+			}
+			_, err = app.New(ctx, "web", app.Args{Image: build.GetStringOutput(pulumi.String("image"))})
+			return err
+		}, plinthtest.WithStackReference("acme/web-build/main", map[string]any{"image": img}))
+	}
+	s, err := run("ghcr.io/acme/web:2.0.0")
+	if err != nil {
+		t.Fatalf("a pinned image from an output failed: %v", err)
+	}
+	d := s.Get(t, "kubernetes:apps/v1:Deployment", "web-deployment")
+	d.Expect(t, map[string]any{
+		"spec.template.spec.containers[0].image":                     "ghcr.io/acme/web:2.0.0",
+		`metadata.labels["app.kubernetes.io/version"]`:               "2.0.0",
+		`spec.template.metadata.labels["app.kubernetes.io/version"]`: "2.0.0",
+	})
+	_, err = run("ghcr.io/acme/web")
+	if err == nil || !strings.Contains(err.Error(), `app "web": image: "ghcr.io/acme/web" has no tag or digest`) {
+		t.Fatalf("an unpinned image from an output: err = %v, want the message naming image", err)
 	}
 }

@@ -29,9 +29,13 @@ const LimitNone = "none"
 // has a documented default, several of them by Tier (see the package doc).
 type Args struct {
 	// Image is the container image, pinned by a tag other than latest or by
-	// a digest, e.g. "ghcr.io/acme/web:1.4.2". Required. Changing it rolls
-	// the pods out (it never replaces the Deployment).
-	Image string
+	// a digest: a literal (pulumi.String("ghcr.io/acme/web:1.4.2")) or
+	// another resource's output (a registry URL and a build's digest, a
+	// stack reference). A literal is checked before anything is
+	// registered, an output when it resolves (a bad one fails the update
+	// with the same message). Required. Changing it rolls the pods out (it
+	// never replaces the Deployment).
+	Image pulumi.StringInput
 	// AllowMutableTag accepts an unpinned image (no tag, or latest).
 	// Default: false.
 	AllowMutableTag bool
@@ -375,9 +379,9 @@ type StrategyArgs struct {
 	// Default: "blue".
 	ActiveColor string
 	// GreenImage is the green color's image (BlueGreen); Image is blue's.
-	GreenImage string
+	GreenImage pulumi.StringInput
 	// CanaryImage is the canary's image (Canary); Image is the stable one's.
-	CanaryImage string
+	CanaryImage pulumi.StringInput
 	// CanaryPercent is the canary's share of the traffic, 1–99: of the
 	// replicas without an Ingress, of the requests with one.
 	// Default: 10.

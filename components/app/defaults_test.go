@@ -3,6 +3,8 @@ package app
 import (
 	"testing"
 
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
 	"github.com/plinth-dev/plinth/pkg/config"
 	"github.com/plinth-dev/plinth/pkg/plinthtest"
 )
@@ -10,7 +12,7 @@ import (
 // TestDocumentedDefaults checks every "Default: <value>." written on a
 // field of Args against withDefaults.
 func TestDocumentedDefaults(t *testing.T) {
-	plinthtest.CheckDocumentedDefaults(t, ".", Args{Image: "ghcr.io/acme/web:1.4.2"}.withDefaults("web"))
+	plinthtest.CheckDocumentedDefaults(t, ".", Args{Image: pulumi.String("ghcr.io/acme/web:1.4.2")}.withDefaults("web"))
 }
 
 // TestDefaultedArgsValidate checks that defaults alone never fail
@@ -18,12 +20,12 @@ func TestDocumentedDefaults(t *testing.T) {
 func TestDefaultedArgsValidate(t *testing.T) {
 	strategies := []StrategyArgs{
 		{},
-		{Type: StrategyBlueGreen, GreenImage: "ghcr.io/acme/web:1.5.0"},
-		{Type: StrategyCanary, CanaryImage: "ghcr.io/acme/web:1.5.0"},
+		{Type: StrategyBlueGreen, GreenImage: pulumi.String("ghcr.io/acme/web:1.5.0")},
+		{Type: StrategyCanary, CanaryImage: pulumi.String("ghcr.io/acme/web:1.5.0")},
 	}
 	for _, tier := range config.Tiers {
 		for _, st := range strategies {
-			a := Args{Image: "ghcr.io/acme/web:1.4.2", Tier: tier, Strategy: st}
+			a := Args{Image: pulumi.String("ghcr.io/acme/web:1.4.2"), Tier: tier, Strategy: st}
 			if err := a.Validate("web"); err != nil {
 				t.Errorf("tier %s, strategy %q: defaulted args fail validation: %v", tier, st.Type, err)
 			}
@@ -35,7 +37,7 @@ func TestDefaultedArgsValidate(t *testing.T) {
 // into the caller's maps and pointers.
 func TestWithDefaultsDoesNotChangeTheCaller(t *testing.T) {
 	in := &IngressArgs{Host: "web.example.com"}
-	a := Args{Image: "ghcr.io/acme/web:1.4.2", Ingress: in}
+	a := Args{Image: pulumi.String("ghcr.io/acme/web:1.4.2"), Ingress: in}
 	_ = a.withDefaults("web")
 	if in.Path != "" || in.ClassName != "" {
 		t.Fatalf("withDefaults changed the caller's IngressArgs: %+v", *in)

@@ -2,7 +2,7 @@
 // it, in one call:
 //
 //	web, err := app.New(ctx, "web", app.Args{
-//		Image: "ghcr.io/acme/web:1.4.2",
+//		Image: pulumi.String("ghcr.io/acme/web:1.4.2"),
 //		Tier:  config.TierProd,
 //	}, pulumi.Provider(cluster.Provider))
 //

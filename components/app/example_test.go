@@ -16,7 +16,7 @@ import (
 func Example() {
 	stack, err := plinthtest.RunErr(func(ctx *pulumi.Context) error {
 		web, err := app.New(ctx, "web", app.Args{
-			Image: "ghcr.io/acme/web:1.4.2",
+			Image: pulumi.String("ghcr.io/acme/web:1.4.2"),
 			Tier:  "prod",
 			Env:   map[string]string{"LOG_LEVEL": "info"},
 		})
@@ -46,7 +46,7 @@ func Example() {
 // Bad arguments fail before anything is registered, with every problem
 // named by its field.
 func ExampleArgs_Validate() {
-	err := app.Args{Image: "nginx", Autoscaling: app.AutoscalingArgs{MinReplicas: 5, MaxReplicas: 3}}.Validate("web")
+	err := app.Args{Image: pulumi.String("nginx"), Autoscaling: app.AutoscalingArgs{MinReplicas: 5, MaxReplicas: 3}}.Validate("web")
 	fmt.Println(err)
 	// Output:
 	// app "web": image: "nginx" has no tag or digest: pin a tag or a digest

@@ -5,7 +5,6 @@ import (
 	metav1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/meta/v1"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
-	"github.com/plinth-dev/plinth/pkg/imageref"
 	"github.com/plinth-dev/plinth/pkg/naming"
 )
 
@@ -24,8 +23,6 @@ func (b *builder) podTemplate(t track) *corev1.PodTemplateSpecArgs {
 	podLabels := naming.Merge(b.labels, t.labels)
 	trackSelector := naming.Merge(b.selector, t.labels)
 
-	ref, _ := imageref.Parse(t.image)
-	podLabels[naming.LabelVersion] = naming.LabelValue(ref.Version())
 	annotations := naming.Merge(a.PodAnnotations, map[string]string{
 		"kubectl.kubernetes.io/default-container": b.name,
 	})
@@ -70,7 +67,7 @@ func (b *builder) podTemplate(t track) *corev1.PodTemplateSpecArgs {
 	}
 	return &corev1.PodTemplateSpecArgs{
 		Metadata: &metav1.ObjectMetaArgs{
-			Labels:      pulumi.ToStringMap(podLabels),
+			Labels:      withVersion(pulumi.ToStringMap(podLabels), t.image),
 			Annotations: pulumi.ToStringMap(annotations),
 		},
 		Spec: spec,
@@ -94,7 +91,7 @@ func (b *builder) container(t track) *corev1.ContainerArgs {
 	}
 	c := &corev1.ContainerArgs{
 		Name:            pulumi.String(b.name),
-		Image:           pulumi.String(t.image),
+		Image:           t.image,
 		ImagePullPolicy: pulumi.String(a.ImagePullPolicy),
 		Ports:           ports,
 		Env:             b.env(),

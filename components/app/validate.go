@@ -40,7 +40,10 @@ func (a Args) Validate(name string) error {
 	if p.DNSLabel("namespace", a.Namespace) && (a.Namespace == "default" || strings.HasPrefix(a.Namespace, "kube-")) {
 		p.Addf("namespace", "%q is a system namespace: run applications in their own namespace", a.Namespace)
 	}
-	p.Add("image", imageref.Check(a.Image, a.AllowMutableTag))
+	if a.Image == nil {
+		p.Addf("image", "is not set: pass the image to run, e.g. pulumi.String(%q) or a build's output", "ghcr.io/acme/web:1.4.2")
+	}
+	p.Input("image", a.Image, a.checkImage)
 	p.OneOf("imagePullPolicy", a.ImagePullPolicy, "Always", "IfNotPresent", "Never")
 	p.Port("port", a.Port)
 	a.validateEnv(&p)
@@ -280,27 +283,29 @@ func (a Args) validateStrategy(p *problem.List) {
 	st := a.Strategy
 	switch st.Type {
 	case StrategyRolling:
-		if st.GreenImage != "" || st.CanaryImage != "" {
+		if st.GreenImage != nil || st.CanaryImage != nil {
 			p.Addf("strategy", "sets greenImage or canaryImage with type Rolling: set type BlueGreen or Canary, or remove them")
 		}
 	case StrategyBlueGreen:
 		p.OneOf("strategy.activeColor", st.ActiveColor, ColorBlue, ColorGreen)
-		if st.GreenImage == "" {
+		if st.GreenImage == nil {
 			p.Addf("strategy.greenImage", "is empty: blue-green needs the green color's image (Image is blue's); set it to the version to deploy next")
-		} else {
-			p.Add("strategy.greenImage", imageref.Check(st.GreenImage, a.AllowMutableTag))
 		}
+		p.Input("strategy.greenImage", st.GreenImage, a.checkImage)
 	case StrategyCanary:
-		if st.CanaryImage == "" {
+		if st.CanaryImage == nil {
 			p.Addf("strategy.canaryImage", "is empty: a canary needs the image to try; set it, or use type Rolling")
-		} else {
-			p.Add("strategy.canaryImage", imageref.Check(st.CanaryImage, a.AllowMutableTag))
 		}
+		p.Input("strategy.canaryImage", st.CanaryImage, a.checkImage)
 		p.Between("strategy.canaryPercent", st.CanaryPercent, 1, 99)
 	default:
 		p.OneOf("strategy.type", st.Type, StrategyRolling, StrategyBlueGreen, StrategyCanary)
 	}
 }
+
+// checkImage is the check of every image field: on a literal in
+// Validate, on an output when it resolves (New).
+func (a Args) checkImage(s string) error { return imageref.Check(s, a.AllowMutableTag) }
 
 func sortedKeys[V any](m map[string]V) []string {
 	keys := make([]string, 0, len(m))

@@ -16,7 +16,7 @@ func intp(v int) *int { return &v }
 
 func TestBadInputIsRejectedBeforeAnythingRegisters(t *testing.T) {
 	ok := func(mod func(a *app.Args)) app.Args {
-		a := app.Args{Image: image}
+		a := app.Args{Image: pulumi.String(image)}
 		mod(&a)
 		return a
 	}
@@ -27,12 +27,12 @@ func TestBadInputIsRejectedBeforeAnythingRegisters(t *testing.T) {
 		wantPath string
 		wantText string
 	}{
-		{"a missing image", "web", app.Args{}, "image", "is empty: set an image"},
-		{"an invalid image reference", "web", app.Args{Image: "ghcr.io/Acme/Web:1"}, "image", "is not a valid image reference"},
-		{"the latest tag", "web", app.Args{Image: "nginx:latest"}, "image", `uses the mutable tag "latest"`},
-		{"an image without a tag", "web", app.Args{Image: "nginx"}, "image", "has no tag or digest: pin a tag or a digest"},
-		{"a name that is not DNS-1123", "Web_App", app.Args{Image: image}, "name", `"Web_App" is not a valid name`},
-		{"a name too long for derived names", strings.Repeat("a", 60), app.Args{Image: image}, "name", "use at most 55"},
+		{"a missing image", "web", app.Args{}, "image", "is not set: pass the image to run"},
+		{"an invalid image reference", "web", app.Args{Image: pulumi.String("ghcr.io/Acme/Web:1")}, "image", "is not a valid image reference"},
+		{"the latest tag", "web", app.Args{Image: pulumi.String("nginx:latest")}, "image", `uses the mutable tag "latest"`},
+		{"an image without a tag", "web", app.Args{Image: pulumi.String("nginx")}, "image", "has no tag or digest: pin a tag or a digest"},
+		{"a name that is not DNS-1123", "Web_App", app.Args{Image: pulumi.String(image)}, "name", `"Web_App" is not a valid name`},
+		{"a name too long for derived names", strings.Repeat("a", 60), app.Args{Image: pulumi.String(image)}, "name", "use at most 55"},
 		{"min replicas above max", "web", ok(func(a *app.Args) { a.Autoscaling.MinReplicas, a.Autoscaling.MaxReplicas = 5, 3 }),
 			"autoscaling.minReplicas", "(5) is greater than maxReplicas (3): make minReplicas ≤ maxReplicas"},
 		{"a CPU target above 100", "web", ok(func(a *app.Args) { a.Autoscaling.TargetCPUPercent = 150 }), "autoscaling.targetCPUPercent", "(150) is outside 1–100"},
@@ -55,12 +55,12 @@ func TestBadInputIsRejectedBeforeAnythingRegisters(t *testing.T) {
 		{"a PDB with both fields", "web", ok(func(a *app.Args) { a.PDB = app.PDBArgs{MinAvailable: 1, MaxUnavailable: 1} }), "pdb", "sets both minAvailable and maxUnavailable"},
 		{"blue-green without a second image", "web", ok(func(a *app.Args) { a.Strategy.Type = app.StrategyBlueGreen }), "strategy.greenImage", "is empty: blue-green needs the green color's image"},
 		{"an unknown active color", "web", ok(func(a *app.Args) {
-			a.Strategy = app.StrategyArgs{Type: app.StrategyBlueGreen, GreenImage: nextImage, ActiveColor: "red"}
+			a.Strategy = app.StrategyArgs{Type: app.StrategyBlueGreen, GreenImage: pulumi.String(nextImage), ActiveColor: "red"}
 		}),
 			"strategy.activeColor", `"red" is not one of "blue", "green"`},
 		{"a canary without an image", "web", ok(func(a *app.Args) { a.Strategy.Type = app.StrategyCanary }), "strategy.canaryImage", "is empty: a canary needs the image"},
 		{"a canary share of 100 %", "web", ok(func(a *app.Args) {
-			a.Strategy = app.StrategyArgs{Type: app.StrategyCanary, CanaryImage: nextImage, CanaryPercent: 100}
+			a.Strategy = app.StrategyArgs{Type: app.StrategyCanary, CanaryImage: pulumi.String(nextImage), CanaryPercent: 100}
 		}),
 			"strategy.canaryPercent", "(100) is outside 1–99"},
 		{"an unknown strategy", "web", ok(func(a *app.Args) { a.Strategy.Type = "Recreate" }), "strategy.type", `"Recreate" is not one of "Rolling", "BlueGreen", "Canary"`},
@@ -109,7 +109,7 @@ func TestBadInputIsRejectedBeforeAnythingRegisters(t *testing.T) {
 }
 
 func TestValidationReportsEveryProblem(t *testing.T) {
-	err := app.Args{Image: "nginx", Port: 70000, Autoscaling: app.AutoscalingArgs{MinReplicas: 4, MaxReplicas: 2}}.Validate("web")
+	err := app.Args{Image: pulumi.String("nginx"), Port: 70000, Autoscaling: app.AutoscalingArgs{MinReplicas: 4, MaxReplicas: 2}}.Validate("web")
 	got := problem.Paths(err)
 	for _, want := range []string{"image", "port", "autoscaling.minReplicas"} {
 		if !slices.Contains(got, want) {

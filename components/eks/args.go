@@ -50,8 +50,9 @@ type Args struct {
 	// 443, e.g. the deploy runners' security group.
 	PrivateAccessSecurityGroupIDs []pulumi.StringInput
 	// AdminRoleARNs get cluster-admin through access entries (API
-	// authentication mode). Required.
-	AdminRoleARNs []string
+	// authentication mode): literals, or roles created elsewhere
+	// (role.Arn). Required.
+	AdminRoleARNs []pulumi.StringInput
 	// KMSKeyARN encrypts Kubernetes secrets. Default: - a new key with
 	// yearly rotation.
 	KMSKeyARN pulumi.StringInput
@@ -72,8 +73,8 @@ type Args struct {
 	// group stays at its DesiredSize.
 	Autoscaler AutoscalerArgs
 	// KubeconfigRoleARN is the role the kubeconfig's `aws eks get-token`
-	// assumes; "" uses the caller's credentials.
-	KubeconfigRoleARN string
+	// assumes; nil uses the caller's credentials.
+	KubeconfigRoleARN pulumi.StringInput
 	// KubeconfigProfile is the AWS profile the kubeconfig uses; "" for the
 	// default credential chain.
 	KubeconfigProfile string

@@ -15,8 +15,10 @@ import (
 	storagev1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/storage/v1"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/plinth-dev/plinth/components/internal/lookup"
 	"github.com/plinth-dev/plinth/pkg/awsiam"
 	"github.com/plinth-dev/plinth/pkg/naming"
+	"github.com/plinth-dev/plinth/pkg/problem"
 )
 
 // TypeToken is the Pulumi type of the component.
@@ -42,6 +44,10 @@ type Cluster struct {
 	OIDCProviderARN pulumi.StringOutput `pulumi:"oidcProviderArn"`
 	// NodeRoleARN is the role of the managed nodes.
 	NodeRoleARN pulumi.StringOutput `pulumi:"nodeRoleArn"`
+	// ClusterSecurityGroupID is the security group EKS gives the control
+	// plane and the managed nodes: admit it where they connect (a
+	// database), or add rules to it.
+	ClusterSecurityGroupID pulumi.StringOutput `pulumi:"clusterSecurityGroupId"`
 	// Kubeconfig reaches the cluster with `aws eks get-token`; a secret.
 	Kubeconfig pulumi.StringOutput `pulumi:"kubeconfig"`
 	// Provider is a Kubernetes provider for the cluster; pass it to app.New
@@ -52,6 +58,8 @@ type Cluster struct {
 	Cluster *awseks.Cluster
 	// NodeGroups are the managed node groups.
 	NodeGroups []*awseks.NodeGroup
+	// NodeRole is the nodes' IAM role: attach policies the nodes need.
+	NodeRole *iam.Role
 	// KMSKey encrypts secrets (nil with Args.KMSKeyARN).
 	KMSKey *kms.Key
 	// StorageClassName is the default StorageClass's name; pass it to
@@ -81,11 +89,16 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 	if a.ClusterName == "" {
 		a.ClusterName = naming.Physical(naming.MaxEKSClusterName, ctx.Project(), ctx.Stack(), name)
 	}
-	part, err := aws.GetPartition(ctx, &aws.GetPartitionArgs{})
+	// The lookups go to the AWS provider the resources will use.
+	invoke, err := lookup.AWS(opts...)
+	if err != nil {
+		return nil, err
+	}
+	part, err := aws.GetPartition(ctx, &aws.GetPartitionArgs{}, invoke...)
 	if err != nil {
 		return nil, fmt.Errorf("eks %q: look up the partition: %w", name, err)
 	}
-	region, err := aws.GetRegion(ctx, &aws.GetRegionArgs{})
+	region, err := aws.GetRegion(ctx, &aws.GetRegionArgs{}, invoke...)
 	if err != nil {
 		return nil, fmt.Errorf("eks %q: look up the region: %w", name, err)
 	}
@@ -107,6 +120,7 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 		"name": c.Name, "endpoint": c.Endpoint, "certificateAuthority": c.CertificateAuthority,
 		"oidcIssuerUrl": c.OIDCIssuerURL, "oidcProviderArn": c.OIDCProviderARN,
 		"nodeRoleArn": c.NodeRoleARN, "kubeconfig": c.Kubeconfig, "storageClassName": c.StorageClassName,
+		"clusterSecurityGroupId": c.ClusterSecurityGroupID,
 	})
 }
 
@@ -259,6 +273,7 @@ func (b *builder) cluster() error {
 	b.c.Endpoint = cluster.Endpoint
 	b.c.CertificateAuthority = cluster.CertificateAuthority.Data().Elem()
 	b.c.OIDCIssuerURL = cluster.Identities.Index(pulumi.Int(0)).Oidcs().Index(pulumi.Int(0)).Issuer().Elem()
+	b.c.ClusterSecurityGroupID = cluster.VpcConfig.ClusterSecurityGroupId().Elem()
 	return nil
 }
 
@@ -267,7 +282,7 @@ func (b *builder) cluster() error {
 // cluster itself, so without these nothing outside it (the deploy
 // runners, Pulumi's Kubernetes provider) can reach a private cluster.
 func (b *builder) endpointAccess() error {
-	sg := b.c.Cluster.VpcConfig.ClusterSecurityGroupId().Elem()
+	sg := b.c.ClusterSecurityGroupID
 	rule := func(kind string, args *ec2.SecurityGroupRuleArgs) error {
 		args.Type, args.Protocol = pulumi.String("ingress"), pulumi.String("tcp")
 		args.FromPort, args.ToPort = pulumi.Int(443), pulumi.Int(443)
@@ -294,11 +309,12 @@ func (b *builder) endpointAccess() error {
 
 // access gives each admin role cluster-admin through an access entry.
 func (b *builder) access() error {
-	for i, arn := range b.a.AdminRoleARNs {
+	for i, in := range b.a.AdminRoleARNs {
 		kind := fmt.Sprintf("admin-%d", i)
+		arn := problem.Resolved(fmt.Sprintf("eks %q: ", b.c.name), fmt.Sprintf("adminRoleArns[%d]", i), in, checkRoleARN)
 		entry, err := awseks.NewAccessEntry(b.ctx, b.child(kind), &awseks.AccessEntryArgs{
 			ClusterName:  b.c.Cluster.Name,
-			PrincipalArn: pulumi.String(arn),
+			PrincipalArn: arn,
 			Type:         pulumi.String("STANDARD"),
 			Tags:         pulumi.ToStringMap(b.tags),
 		}, b.opts...)
@@ -307,7 +323,7 @@ func (b *builder) access() error {
 		}
 		if _, err := awseks.NewAccessPolicyAssociation(b.ctx, b.child(kind+"-policy"), &awseks.AccessPolicyAssociationArgs{
 			ClusterName:  b.c.Cluster.Name,
-			PrincipalArn: pulumi.String(arn),
+			PrincipalArn: arn,
 			PolicyArn:    pulumi.Sprintf("arn:%s:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy", b.c.partition),
 			AccessScope:  &awseks.AccessPolicyAssociationAccessScopeArgs{Type: pulumi.String("cluster")},
 		}, append(b.opts, pulumi.DependsOn([]pulumi.Resource{entry}))...); err != nil {
@@ -341,6 +357,7 @@ func (b *builder) nodes() error {
 		return err
 	}
 	b.c.NodeRoleARN = role.Arn
+	b.c.NodeRole = role
 	for _, g := range b.a.NodeGroups {
 		lt, err := ec2.NewLaunchTemplate(b.ctx, b.child(g.Name+"-lt"), &ec2.LaunchTemplateArgs{
 			Description: pulumi.Sprintf("plinth node group %s of %s", g.Name, b.a.ClusterName),

@@ -15,7 +15,7 @@ func TestDocumentedDefaults(t *testing.T) {
 
 func TestDefaultedArgsValidate(t *testing.T) {
 	for _, tier := range config.Tiers {
-		a := Args{Tier: tier, SubnetIDs: pulumi.StringArray{}, AdminRoleARNs: []string{"arn:aws:iam::123456789012:role/admin"}}
+		a := Args{Tier: tier, SubnetIDs: pulumi.StringArray{}, AdminRoleARNs: []pulumi.StringInput{pulumi.String("arn:aws:iam::123456789012:role/admin")}}
 		if err := a.Validate("main"); err != nil {
 			t.Errorf("tier %s: %v", tier, err)
 		}

@@ -5,7 +5,7 @@
 //	cluster, err := eks.New(ctx, "main", eks.Args{
 //		Tier:          config.TierProd,
 //		SubnetIDs:     network.PrivateSubnetIDs,
-//		AdminRoleARNs: []string{"arn:aws:iam::123456789012:role/platform-admin"},
+//		AdminRoleARNs: []pulumi.StringInput{admin.Arn}, // a role created in the same program
 //	})
 //	web, err := app.New(ctx, "web", app.Args{...}, pulumi.Provider(cluster.Provider))
 //

@@ -6,9 +6,14 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ec2"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
+	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	"k8s.io/client-go/tools/clientcmd"
 
+	"github.com/plinth-dev/plinth/components/awsnetwork"
 	"github.com/plinth-dev/plinth/components/eks"
 	"github.com/plinth-dev/plinth/pkg/awsiam"
 	"github.com/plinth-dev/plinth/pkg/plinthtest"
@@ -28,7 +33,7 @@ func prodArgs() eks.Args {
 	return eks.Args{
 		Tier:          "prod",
 		SubnetIDs:     pulumi.ToStringArray([]string{"subnet-a", "subnet-b", "subnet-c"}),
-		AdminRoleARNs: []string{admin, deployer},
+		AdminRoleARNs: []pulumi.StringInput{pulumi.String(admin), pulumi.String(deployer)},
 	}
 }
 
@@ -222,7 +227,7 @@ func TestIRSA(t *testing.T) {
 
 func TestKubeconfigAndProvider(t *testing.T) {
 	args := prodArgs()
-	args.KubeconfigRoleARN = deployer
+	args.KubeconfigRoleARN = pulumi.String(deployer)
 	args.KubeconfigProfile = "platform"
 	s, c := deploy(t, args)
 	kc := plinthtest.Await(t, c.Kubeconfig)
@@ -296,7 +301,9 @@ func TestBadInput(t *testing.T) {
 		{"an IPv6 world", "publicAccessCidrs[0]", "opens access to the whole internet", mod(func(a *eks.Args) { a.PublicAccessCIDRs = []string{"::/0"} })},
 		{"a malformed CIDR", "publicAccessCidrs[0]", "is not a CIDR block", mod(func(a *eks.Args) { a.PublicAccessCIDRs = []string{"10.0.0.300/24"} })},
 		{"no admin roles in API mode", "adminRoleArns", "is empty", mod(func(a *eks.Args) { a.AdminRoleARNs = nil })},
-		{"an admin that is not a role", "adminRoleArns[0]", "is not an IAM role ARN", mod(func(a *eks.Args) { a.AdminRoleARNs = []string{"arn:aws:iam::123456789012:user/bob"} })},
+		{"an admin that is not a role", "adminRoleArns[0]", "is not an IAM role ARN", mod(func(a *eks.Args) {
+			a.AdminRoleARNs = []pulumi.StringInput{pulumi.String("arn:aws:iam::123456789012:user/bob")}
+		})},
 		{"a version EKS never offered", "version", `"1.24" is not a Kubernetes minor version EKS offers`, mod(func(a *eks.Args) { a.Version = "1.24" })},
 		{"a patch version", "version", `"1.33.2" is not a Kubernetes minor version EKS offers`, mod(func(a *eks.Args) { a.Version = "1.33.2" })},
 		{"a version past extended support", "version", `"1.31" is past the end of extended support (2026-11-26)`, mod(func(a *eks.Args) { a.Version, a.SupportType = "1.31", "EXTENDED" })},
@@ -474,5 +481,99 @@ func TestClusterAutoscaler(t *testing.T) {
 	}
 	if ng := s.One(t, ngType); !slices.Equal(ng.IgnoreChanges, []string{"scalingConfig.desiredSize"}) {
 		t.Errorf("with an autoscaler the node group must leave its desired size to it: ignoreChanges %v", ng.IgnoreChanges)
+	}
+}
+
+// TestTwoRegions deploys a network and a cluster in each of two regions,
+// one through pulumi.Provider, one through a parent's providers: each
+// plans its zones, names its kubeconfig's region and creates its
+// resources with its own provider.
+func TestTwoRegions(t *testing.T) {
+	clusters := map[string]*eks.Cluster{}
+	nets := map[string]*awsnetwork.Network{}
+	s := plinthtest.Run(t, func(ctx *pulumi.Context) error {
+		for _, region := range []string{"eu-west-1", "us-west-2"} {
+			p, err := aws.NewProvider(ctx, region, &aws.ProviderArgs{Region: pulumi.String(region)})
+			if err != nil {
+				return err
+			}
+			opts := []pulumi.ResourceOption{pulumi.Provider(p)}
+			if region == "us-west-2" {
+				// Inherited: a parent component that carries the provider.
+				parent := &pulumi.ResourceState{}
+				if err := ctx.RegisterComponentResource("acme:platform:Region", region, parent, pulumi.Providers(p)); err != nil {
+					return err
+				}
+				opts = []pulumi.ResourceOption{pulumi.Parent(parent)}
+			}
+			n, err := awsnetwork.New(ctx, "net-"+region, awsnetwork.Args{Tier: "prod"}, opts...)
+			if err != nil {
+				return err
+			}
+			a := prodArgs()
+			a.SubnetIDs = n.PrivateSubnetIDs
+			a.ClusterName = "c-" + region
+			c, err := eks.New(ctx, "eks-"+region, a, opts...)
+			if err != nil {
+				return err
+			}
+			clusters[region], nets[region] = c, n
+		}
+		return nil
+	})
+	for region, c := range clusters {
+		if z := nets[region].AvailabilityZones; len(z) != 3 || !strings.HasPrefix(z[0], region) {
+			t.Errorf("%s: zones %v", region, z)
+		}
+		kc := plinthtest.Await(t, c.Kubeconfig).Value.(string)
+		if !strings.Contains(kc, "--region\n      - "+region) {
+			t.Errorf("%s: the kubeconfig names another region:\n%s", region, kc)
+		}
+	}
+	for _, inv := range s.Invokes {
+		if inv.Provider == "" {
+			t.Errorf("%s went to the default provider, not the caller's", inv.Token)
+		}
+	}
+	for _, r := range s.ByType(clusterType) {
+		region := strings.TrimPrefix(r.Name, "eks-")
+		region = strings.TrimSuffix(region, "-cluster")
+		if !strings.Contains(r.Provider, "pulumi:providers:aws::"+region+"::") {
+			t.Errorf("cluster %s is created with provider %s", r.Name, r.Provider)
+		}
+	}
+}
+
+// TestWiringToTheNodesAndTheClusterSecurityGroup composes the cluster with
+// a database security group that admits the nodes, and a policy on the
+// node role.
+func TestWiringToTheNodesAndTheClusterSecurityGroup(t *testing.T) {
+	s := plinthtest.Run(t, func(ctx *pulumi.Context) error {
+		c, err := eks.New(ctx, "main", prodArgs())
+		if err != nil {
+			return err
+		}
+		db, err := ec2.NewSecurityGroup(ctx, "db", &ec2.SecurityGroupArgs{VpcId: pulumi.String("vpc-1")})
+		if err != nil {
+			return err
+		}
+		if _, err := ec2.NewSecurityGroupRule(ctx, "db-from-eks", &ec2.SecurityGroupRuleArgs{
+			Type: pulumi.String("ingress"), Protocol: pulumi.String("tcp"), FromPort: pulumi.Int(5432), ToPort: pulumi.Int(5432),
+			SecurityGroupId: db.ID(), SourceSecurityGroupId: c.ClusterSecurityGroupID,
+		}); err != nil {
+			return err
+		}
+		_, err = iam.NewRolePolicyAttachment(ctx, "nodes-ssm", &iam.RolePolicyAttachmentArgs{
+			Role: c.NodeRole.Name, PolicyArn: pulumi.String("arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore"),
+		})
+		return err
+	}, plinthtest.WithOutputs(clusterType, func(r plinthtest.Resource, out resource.PropertyMap) resource.PropertyMap {
+		out["vpcConfig"].ObjectValue()["clusterSecurityGroupId"] = resource.NewPropertyValue("sg-0cluster")
+		return out
+	}))
+	s.Get(t, "aws:ec2/securityGroupRule:SecurityGroupRule", "db-from-eks").Expect(t, map[string]any{"sourceSecurityGroupId": "sg-0cluster"})
+	att := s.Get(t, "aws:iam/rolePolicyAttachment:RolePolicyAttachment", "nodes-ssm")
+	if node := s.Get(t, roleType, "main-node-role"); att.String(t, "role") != node.Outputs["name"].StringValue() {
+		t.Fatalf("the policy is attached to %q, not the node role", att.String(t, "role"))
 	}
 }

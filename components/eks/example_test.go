@@ -21,7 +21,7 @@ func Example() {
 		cluster, err := eks.New(ctx, "main", eks.Args{
 			Tier:          "prod",
 			SubnetIDs:     network.PrivateSubnetIDs,
-			AdminRoleARNs: []string{"arn:aws:iam::123456789012:role/platform-admin"},
+			AdminRoleARNs: []pulumi.StringInput{pulumi.String("arn:aws:iam::123456789012:role/platform-admin")},
 		})
 		if err != nil {
 			return err

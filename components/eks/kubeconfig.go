@@ -2,11 +2,14 @@ package eks
 
 import (
 	"encoding/base64"
+	"fmt"
 
 	"github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	"k8s.io/client-go/tools/clientcmd"
 	clientcmdapi "k8s.io/client-go/tools/clientcmd/api"
+
+	"github.com/plinth-dev/plinth/pkg/problem"
 )
 
 // Kubeconfig builds a kubeconfig for an EKS cluster whose credentials come
@@ -43,8 +46,12 @@ func Kubeconfig(clusterName, endpoint, caData, region, roleARN, profile string) 
 // which waits for the node groups so workloads have somewhere to run.
 func (b *builder) kubeconfig() error {
 	c := b.c
-	kc := pulumi.All(c.Name, c.Endpoint, c.CertificateAuthority).ApplyT(func(v []any) (string, error) {
-		return Kubeconfig(v[0].(string), v[1].(string), v[2].(string), b.region, b.a.KubeconfigRoleARN, b.a.KubeconfigProfile)
+	role := pulumi.String("").ToStringOutput()
+	if b.a.KubeconfigRoleARN != nil {
+		role = problem.Resolved(fmt.Sprintf("eks %q: ", c.name), "kubeconfigRoleArn", b.a.KubeconfigRoleARN, checkRoleARN)
+	}
+	kc := pulumi.All(c.Name, c.Endpoint, c.CertificateAuthority, role).ApplyT(func(v []any) (string, error) {
+		return Kubeconfig(v[0].(string), v[1].(string), v[2].(string), b.region, v[3].(string), b.a.KubeconfigProfile)
 	}).(pulumi.StringOutput)
 	c.Kubeconfig = pulumi.ToSecret(kc).(pulumi.StringOutput)
 	var deps []pulumi.Resource

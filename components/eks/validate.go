@@ -97,6 +97,15 @@ func (a Args) withDefaults() Args {
 	return a
 }
 
+// checkRoleARN is the check of the role ARN fields: on literals in
+// Validate, on outputs when they resolve.
+func checkRoleARN(s string) error {
+	if !iamRoleARNRE.MatchString(s) {
+		return fmt.Errorf("%q is not an IAM role ARN: use arn:aws:iam::<account>:role/<name>", s)
+	}
+	return nil
+}
+
 // Validate checks the arguments of a cluster called name, with defaults
 // applied, and returns every problem, each naming its field and the fix.
 func (a Args) Validate(name string) error {
@@ -129,13 +138,12 @@ func (a Args) Validate(name string) error {
 		p.Addf("adminRoleArns", "is empty: with API authentication nobody could reach the cluster, so list at least one IAM role ARN")
 	}
 	for i, arn := range a.AdminRoleARNs {
-		if !iamRoleARNRE.MatchString(arn) {
-			p.Addf(fmt.Sprintf("adminRoleArns[%d]", i), "%q is not an IAM role ARN: use arn:aws:iam::<account>:role/<name>", arn)
+		if arn == nil {
+			p.Addf(fmt.Sprintf("adminRoleArns[%d]", i), "is nil: pass an IAM role ARN")
 		}
+		p.Input(fmt.Sprintf("adminRoleArns[%d]", i), arn, checkRoleARN)
 	}
-	if a.KubeconfigRoleARN != "" && !iamRoleARNRE.MatchString(a.KubeconfigRoleARN) {
-		p.Addf("kubeconfigRoleArn", "%q is not an IAM role ARN: use arn:aws:iam::<account>:role/<name>", a.KubeconfigRoleARN)
-	}
+	p.Input("kubeconfigRoleArn", a.KubeconfigRoleARN, checkRoleARN)
 	if a.KubeconfigProfile != "" && !awsProfileRE.MatchString(a.KubeconfigProfile) {
 		p.Addf("kubeconfigProfile", "%q is not an AWS profile name: use letters, digits, '.', '_' and '-'", a.KubeconfigProfile)
 	}

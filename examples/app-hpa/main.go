@@ -22,7 +22,7 @@ func main() {
 func program(ctx *pulumi.Context) error {
 	cfg := config.New(ctx, "")
 	web, err := app.New(ctx, "web", app.Args{
-		Image: cfg.Require("image"),
+		Image: pulumi.String(cfg.Require("image")),
 		Tier:  "prod",
 		Env:   map[string]string{"LOG_LEVEL": "info"},
 		SecretValues: map[string]pulumi.StringInput{

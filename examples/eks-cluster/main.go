@@ -30,7 +30,7 @@ func program(ctx *pulumi.Context) error {
 		Tier:          "prod",
 		ClusterName:   "example",
 		SubnetIDs:     network.PrivateSubnetIDs,
-		AdminRoleARNs: []string{cfg.Require("adminRoleArn")},
+		AdminRoleARNs: []pulumi.StringInput{pulumi.String(cfg.Require("adminRoleArn"))},
 	})
 	if err != nil {
 		return err
@@ -43,7 +43,7 @@ func program(ctx *pulumi.Context) error {
 		return err
 	}
 	web, err := app.New(ctx, "web", app.Args{
-		Image:          "registry.example.com/acme/web:1.4.2",
+		Image:          pulumi.String("registry.example.com/acme/web:1.4.2"),
 		Tier:           "prod",
 		ServiceAccount: app.ServiceAccountArgs{AWSRoleARN: role.Arn},
 	}, pulumi.Provider(cluster.Provider))

@@ -43,7 +43,7 @@ func program(ctx *pulumi.Context) error {
 		return err
 	}
 	web, err := app.New(ctx, "web", app.Args{
-		Image:          "registry.example.com/acme/web:1.4.2",
+		Image:          pulumi.String("registry.example.com/acme/web:1.4.2"),
 		Tier:           "prod",
 		ServiceAccount: app.ServiceAccountArgs{GCPServiceAccount: gsa.Email},
 	}, pulumi.Provider(cluster.Provider))

@@ -4,7 +4,7 @@
 // resource options.
 //
 //	stack := plinthtest.Run(t, func(ctx *pulumi.Context) error {
-//		_, err := app.New(ctx, "web", app.Args{Image: "ghcr.io/acme/web:1.4.2"})
+//		_, err := app.New(ctx, "web", app.Args{Image: pulumi.String("ghcr.io/acme/web:1.4.2")})
 //		return err
 //	}, plinthtest.WithConfig(map[string]string{"plinth:tier": "prod"}))
 //	dep := stack.Get(t, "kubernetes:apps/v1:Deployment", "web-deployment")

@@ -16,6 +16,7 @@ package problem
 import (
 	"errors"
 	"fmt"
+	"slices"
 )
 
 // Error is one validation problem.
@@ -125,4 +126,20 @@ func Paths(err error) []string {
 		}
 	}
 	return out
+}
+
+// Except returns err without the problems at paths: a composition
+// validates a component before the resources it is wired to exist, and
+// the fields it will wire (e.g. "subnetIds") are not problems then. It
+// returns nil when nothing else remains.
+func Except(err error, paths ...string) error {
+	var keep []error
+	for _, e := range Unwrap(err) {
+		var pe *Error
+		if errors.As(e, &pe) && slices.Contains(paths, pe.Path) {
+			continue
+		}
+		keep = append(keep, e)
+	}
+	return errors.Join(keep...)
 }

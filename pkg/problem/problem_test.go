@@ -53,3 +53,17 @@ func TestMergeRePrefixes(t *testing.T) {
 		t.Fatalf("merged = %q, want re-prefixed paths", got)
 	}
 }
+
+func TestExcept(t *testing.T) {
+	var l List
+	l.Prefix = `eks "main": `
+	l.Addf("subnetIds", "is not set: pass the private subnets")
+	l.Addf("version", `"1.24" is not a Kubernetes minor version EKS offers`)
+	rest := Except(l.Err(), "subnetIds")
+	if got := Paths(rest); len(got) != 1 || got[0] != "version" {
+		t.Fatalf("Except kept %v, want only version", got)
+	}
+	if Except(rest, "version") != nil {
+		t.Fatalf("nothing should remain")
+	}
+}
