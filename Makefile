@@ -33,9 +33,11 @@ help: ## list the targets
 # ---------------------------------------------------------------- checks
 
 .PHONY: test
-test: ## vet, then every unit, stack and example test under mocks (no cloud, no cluster)
+test: ## vet, then every unit, stack, example and provider test under mocks (no cloud, no cluster)
 	$(GO) vet ./...
 	$(GO) test ./...
+	@# The component provider is its own module (it needs pulumi/pkg/v3).
+	cd provider && $(GO) vet ./... && $(GO) test ./...
 
 .PHONY: lint
 lint: $(BIN)/staticcheck $(BIN)/actionlint $(BIN)/dockerlint $(BIN)/trivy $(DEPLOY_TOOLS) ## gofmt, vet, staticcheck, actionlint, Dockerfile lint, trivy on the rendered local manifests
@@ -65,8 +67,13 @@ build: ## compile the library, the stack program and the examples
 # Each tool is its own module under tools/ (their dependency graphs
 # differ) and is rebuilt only when its go.mod, go.sum or sources change.
 
-.PHONY: tools
+# What the end-to-end suite needs besides: the YAML language host and
+# plinth's component provider, for the YAML program run by `pulumi up`.
+E2E_TOOLS := $(TOOLS) $(BIN)/pulumi-language-yaml $(BIN)/pulumi-resource-plinth
+
+.PHONY: tools e2e-tools
 tools: $(TOOLS) ## build the Pulumi CLI, the kubernetes provider and the local control plane into bin/
+e2e-tools: $(E2E_TOOLS) ## build what make e2e needs: the tools, the YAML language host and the component provider
 
 $(BIN)/pulumi: tools/pulumi/go.mod tools/pulumi/go.sum
 	cd tools/pulumi && $(GO) build -o $@ \
@@ -85,6 +92,11 @@ $(BIN)/pulumi-resource-kubernetes: tools/kubernetes-provider/go.mod tools/kubern
 
 $(BIN)/kube-apiserver $(BIN)/kube-controller-manager $(BIN)/kube-scheduler: $(BIN)/kube-%: tools/kube/go.mod tools/kube/go.sum
 	cd tools/kube && $(GO) build -o $@ -ldflags "$(KUBE_LDFLAGS)" k8s.io/kubernetes/cmd/kube-$*
+
+# Pulumi YAML's language host, so `pulumi up` runs runtime: yaml programs.
+# Its module needs pulumi/pkg v3.206 (newer versions break its compile).
+$(BIN)/pulumi-language-yaml: tools/pulumi-yaml/go.mod tools/pulumi-yaml/go.sum
+	cd tools/pulumi-yaml && $(GO) build -o $@ github.com/pulumi/pulumi-yaml/cmd/pulumi-language-yaml
 
 $(BIN)/etcd: tools/etcd/go.mod tools/etcd/go.sum tools/etcd/main.go
 	cd tools/etcd && $(GO) build -o $@ .
@@ -119,6 +131,21 @@ $(BIN)/dockerlint: tools/dockerlint/go.mod tools/dockerlint/go.sum tools/dockerl
 $(BIN)/trivy: tools/trivy/go.mod tools/trivy/go.sum
 	cd tools/trivy && GOEXPERIMENT=jsonv2 $(GO) build -o $@ github.com/aquasecurity/trivy/cmd/trivy
 
+# ---------------------------------------------------------------- component provider
+# pulumi-resource-plinth serves the components to every Pulumi language
+# (provider/, its own module). Its schema is checked in: a test fails when
+# it is stale, and `make provider-schema` rewrites it.
+
+LIBRARY_SOURCES := $(shell git ls-files 'components/*.go' 'pkg/*.go' 'internal/*.go' 'provider/*.go' 2>/dev/null | grep -v _test.go)
+
+.PHONY: provider provider-schema
+provider: $(BIN)/pulumi-resource-plinth ## build the component provider into bin/
+$(BIN)/pulumi-resource-plinth: provider/go.mod provider/go.sum go.mod $(LIBRARY_SOURCES)
+	cd provider && $(GO) build -o $@ .
+
+provider-schema: ## regenerate provider/descriptions.go and provider/schema.json after changing an Args field or its doc
+	cd provider && $(GO) generate ./... && $(GO) test -run TestSchemaIsCurrent . -update
+
 # ---------------------------------------------------------------- local deployment
 
 LOCAL_STATE := $(STATE)/cluster
@@ -144,7 +171,7 @@ local-down: ## destroy the local stack and stop the local control plane
 	$(GO) run ./cmd/localcluster down -state $(LOCAL_STATE)
 
 .PHONY: e2e
-e2e: $(TOOLS) ## end-to-end tests: the local stack on a real local Kubernetes API
+e2e: $(E2E_TOOLS) ## end-to-end tests: the local stack, and a YAML program through `pulumi up`, on a real local Kubernetes API
 	$(GO) test -tags "e2e plinthlocal" -count=1 -timeout 30m -v -run 'E2E' ./stacks/
 
 # ---------------------------------------------------------------- stacks

@@ -24,27 +24,28 @@ func appArgs(env *config.Environment, a config.App) app.Args {
 		CreateNamespace: &no,
 		Port:            a.Port,
 		Replicas:        a.Replicas,
+		ServiceAccount:  &app.ServiceAccountArgs{},
 		Env:             a.Env,
-		Autoscaling: app.AutoscalingArgs{
+		Autoscaling: &app.AutoscalingArgs{
 			Disabled:            !*a.Autoscaling.Enabled,
 			MinReplicas:         a.Autoscaling.Min,
 			MaxReplicas:         a.Autoscaling.Max,
 			TargetCPUPercent:    a.Autoscaling.TargetCPU,
 			TargetMemoryPercent: a.Autoscaling.TargetMemory,
 		},
-		Resources: app.ResourcesArgs{
+		Resources: &app.ResourcesArgs{
 			CPURequest: a.Resources.CPURequest, MemoryRequest: a.Resources.MemoryRequest,
 			CPULimit: a.Resources.CPULimit, MemoryLimit: a.Resources.MemoryLimit,
 		},
-		Metrics: app.MetricsArgs{
+		Metrics: &app.MetricsArgs{
 			Port:                  a.MetricsPort,
 			DisableServiceMonitor: env.Monitoring.Mode == config.MonitoringOff,
 		},
-		NetworkPolicy: app.NetworkPolicyArgs{
+		NetworkPolicy: &app.NetworkPolicyArgs{
 			AllowFromNamespaces: a.AllowFrom,
 			MonitoringNamespace: env.Monitoring.Namespace,
 		},
-		Strategy: app.StrategyArgs{
+		Strategy: &app.StrategyArgs{
 			Type:          a.Strategy,
 			ActiveColor:   a.ActiveColor,
 			GreenImage:    optional(a.GreenImage),

@@ -32,7 +32,7 @@ func composeAWS(ctx *pulumi.Context, env *config.Environment) (map[string]pulumi
 		AdminRoleARNs: literals(env.Cluster.AdminRoleARNs), DeletionProtection: env.Cluster.DeletionProtection, Tags: tags,
 	}
 	if as := env.Cluster.Autoscaler; as != nil {
-		eksArgs.Autoscaler = eks.AutoscalerArgs{Repository: as.Repository, ChartVersion: as.ChartVersion}
+		eksArgs.Autoscaler = &eks.AutoscalerArgs{Repository: as.Repository, ChartVersion: as.ChartVersion}
 	}
 	for _, g := range env.Cluster.NodeGroups {
 		ng := eks.NodeGroupArgs{
@@ -57,7 +57,7 @@ func composeAWS(ctx *pulumi.Context, env *config.Environment) (map[string]pulumi
 		ecsArgs = &ecs.Args{
 			Tier: env.Tier, Image: pulumi.String(s.Image), Port: s.Port, CPU: s.CPU, Memory: s.Memory,
 			MinTasks: s.MinTasks, MaxTasks: s.MaxTasks,
-			HealthCheck: ecs.HealthCheckArgs{Path: s.HealthCheckPath}, Public: s.Public,
+			HealthCheck: &ecs.HealthCheckArgs{Path: s.HealthCheckPath}, Public: s.Public,
 			AllowedCIDRs: s.AllowedCIDRs, Secrets: map[string]pulumi.StringInput{}, Tags: tags,
 		}
 		if s.CertificateARN != "" {

@@ -17,10 +17,12 @@ func monitoringArgs(env *config.Environment, cluster string) monitoring.Args {
 		Namespace:   m.Namespace,
 		Cluster:     cluster,
 		Environment: env.Name,
-		Chart:       monitoring.ChartArgs{Version: m.ChartVersion, Repository: m.Repository},
-		Prometheus: monitoring.PrometheusArgs{
+		Chart:       &monitoring.ChartArgs{Version: m.ChartVersion, Repository: m.Repository},
+		Prometheus: &monitoring.PrometheusArgs{
 			Retention: m.Retention, StorageSize: m.StorageSize, RemoteWriteURL: m.RemoteWriteURL,
 		},
+		Grafana:  &monitoring.GrafanaArgs{},
+		Alerting: &monitoring.AlertingArgs{},
 	}
 	if m.StorageClass != "" {
 		a.StorageClass = pulumi.String(m.StorageClass)

@@ -223,7 +223,7 @@ func TestAutoscalingOwnsReplicas(t *testing.T) {
 		t.Fatalf("autoscaled Deployment: replicas set=%v ignoreChanges=%v, want neither", d.Has("spec.replicas"), d.IgnoreChanges)
 	}
 
-	s, _ = deploy(t, app.Args{Image: pulumi.String(image), Tier: "prod", Autoscaling: app.AutoscalingArgs{Disabled: true}})
+	s, _ = deploy(t, app.Args{Image: pulumi.String(image), Tier: "prod", Autoscaling: &app.AutoscalingArgs{Disabled: true}})
 	d = s.Get(t, deployment, "web-deployment")
 	if d.Number(t, "spec.replicas") != 3 {
 		t.Fatalf("fixed prod Deployment replicas = %v, want 3", d.Value(t, "spec.replicas"))
@@ -232,7 +232,7 @@ func TestAutoscalingOwnsReplicas(t *testing.T) {
 		t.Fatalf("%d HPAs with autoscaling disabled", n)
 	}
 	two := 2
-	s, _ = deploy(t, app.Args{Image: pulumi.String(image), Replicas: &two, Autoscaling: app.AutoscalingArgs{Disabled: true}})
+	s, _ = deploy(t, app.Args{Image: pulumi.String(image), Replicas: &two, Autoscaling: &app.AutoscalingArgs{Disabled: true}})
 	if d := s.Get(t, deployment, "web-deployment"); d.Number(t, "spec.replicas") != 2 {
 		t.Fatalf("replicas = %v, want 2", d.Value(t, "spec.replicas"))
 	}
@@ -260,9 +260,9 @@ func restricted(t *testing.T, s *plinthtest.Stack) {
 func TestEveryPodTemplateIsRestricted(t *testing.T) {
 	cases := map[string]app.Args{
 		"rolling":                            {Image: pulumi.String(image), Tier: "prod"},
-		"bluegreen":                          {Image: pulumi.String(image), Strategy: app.StrategyArgs{Type: app.StrategyBlueGreen, GreenImage: pulumi.String(nextImage)}},
-		"canary":                             {Image: pulumi.String(image), Strategy: app.StrategyArgs{Type: app.StrategyCanary, CanaryImage: pulumi.String(nextImage)}},
-		"net-bind-service and writable root": {Image: pulumi.String(image), Security: app.SecurityArgs{AddNetBindService: true, WritableRootFilesystem: true}},
+		"bluegreen":                          {Image: pulumi.String(image), Strategy: &app.StrategyArgs{Type: app.StrategyBlueGreen, GreenImage: pulumi.String(nextImage)}},
+		"canary":                             {Image: pulumi.String(image), Strategy: &app.StrategyArgs{Type: app.StrategyCanary, CanaryImage: pulumi.String(nextImage)}},
+		"net-bind-service and writable root": {Image: pulumi.String(image), Security: &app.SecurityArgs{AddNetBindService: true, WritableRootFilesystem: true}},
 		"env from everywhere": {Image: pulumi.String(image), SecretEnv: []app.SecretKeyRef{{Name: "A", Secret: "s", Key: "k"}},
 			EnvFromSecrets: []string{"more"}, SecretValues: map[string]pulumi.StringInput{"B": pulumi.String("x")}},
 	}
@@ -288,7 +288,7 @@ func TestRestrictedCheckCanFail(t *testing.T) {
 }
 
 func TestBlueGreen(t *testing.T) {
-	args := app.Args{Image: pulumi.String(image), Tier: "prod", Strategy: app.StrategyArgs{Type: app.StrategyBlueGreen, GreenImage: pulumi.String(nextImage)}}
+	args := app.Args{Image: pulumi.String(image), Tier: "prod", Strategy: &app.StrategyArgs{Type: app.StrategyBlueGreen, GreenImage: pulumi.String(nextImage)}}
 	s, web := deploy(t, args)
 	blue := s.Get(t, deployment, "web-blue-deployment")
 	green := s.Get(t, deployment, "web-green-deployment")
@@ -336,7 +336,7 @@ func TestBlueGreen(t *testing.T) {
 }
 
 func TestCanary(t *testing.T) {
-	s, _ := deploy(t, app.Args{Image: pulumi.String(image), Tier: "prod", Strategy: app.StrategyArgs{Type: app.StrategyCanary, CanaryImage: pulumi.String(nextImage), CanaryPercent: 20}})
+	s, _ := deploy(t, app.Args{Image: pulumi.String(image), Tier: "prod", Strategy: &app.StrategyArgs{Type: app.StrategyCanary, CanaryImage: pulumi.String(nextImage), CanaryPercent: 20}})
 	stable := s.Get(t, deployment, "web-deployment")
 	canary := s.Get(t, deployment, "web-canary-deployment")
 	if canary.String(t, "spec.template.spec.containers[0].image") != nextImage || stable.String(t, "spec.template.spec.containers[0].image") != image {
@@ -357,7 +357,7 @@ func TestCanary(t *testing.T) {
 		t.Fatalf("%d HPAs, want one for the stable track only", n)
 	}
 
-	s, _ = deploy(t, app.Args{Image: pulumi.String(image), Strategy: app.StrategyArgs{Type: app.StrategyCanary, CanaryImage: pulumi.String(nextImage), CanaryPercent: 25},
+	s, _ = deploy(t, app.Args{Image: pulumi.String(image), Strategy: &app.StrategyArgs{Type: app.StrategyCanary, CanaryImage: pulumi.String(nextImage), CanaryPercent: 25},
 		Ingress: &app.IngressArgs{Host: "web.example.com"}})
 	if got := s.Get(t, service, "web-service").String(t, `spec.selector["plinth.dev/track"]`); got != "stable" {
 		t.Fatalf("with an Ingress the live Service selects track %q, want stable", got)
@@ -442,12 +442,12 @@ func TestExternalSecret(t *testing.T) {
 
 func TestCloudIdentity(t *testing.T) {
 	const role = "arn:aws:iam::123456789012:role/web"
-	s, _ := deploy(t, app.Args{Image: pulumi.String(image), ServiceAccount: app.ServiceAccountArgs{AWSRoleARN: pulumi.String(role)}})
+	s, _ := deploy(t, app.Args{Image: pulumi.String(image), ServiceAccount: &app.ServiceAccountArgs{AWSRoleARN: pulumi.String(role)}})
 	if got := s.Get(t, saType, "web-serviceaccount").String(t, `metadata.annotations["eks.amazonaws.com/role-arn"]`); got != role {
 		t.Fatalf("IRSA annotation = %q", got)
 	}
 	const gsa = "web-sa@acme-platform.iam.gserviceaccount.com"
-	s, _ = deploy(t, app.Args{Image: pulumi.String(image), ServiceAccount: app.ServiceAccountArgs{GCPServiceAccount: pulumi.String(gsa)}})
+	s, _ = deploy(t, app.Args{Image: pulumi.String(image), ServiceAccount: &app.ServiceAccountArgs{GCPServiceAccount: pulumi.String(gsa)}})
 	if got := s.Get(t, saType, "web-serviceaccount").String(t, `metadata.annotations["iam.gke.io/gcp-service-account"]`); got != gsa {
 		t.Fatalf("Workload Identity annotation = %q", got)
 	}
@@ -455,7 +455,7 @@ func TestCloudIdentity(t *testing.T) {
 
 func TestExistingNamespaceAndServiceAccount(t *testing.T) {
 	no := false
-	s, web := deploy(t, app.Args{Image: pulumi.String(image), Namespace: "shop", CreateNamespace: &no, ServiceAccount: app.ServiceAccountArgs{Name: "shop-web"}})
+	s, web := deploy(t, app.Args{Image: pulumi.String(image), Namespace: "shop", CreateNamespace: &no, ServiceAccount: &app.ServiceAccountArgs{Name: "shop-web"}})
 	if len(s.ByType(nsType)) != 0 || len(s.ByType(saType)) != 0 {
 		t.Fatalf("created a namespace or service account although given existing ones:\n%s", s.Inventory())
 	}
@@ -470,7 +470,7 @@ func TestExistingNamespaceAndServiceAccount(t *testing.T) {
 
 func TestNetworkPolicySources(t *testing.T) {
 	s, _ := deploy(t, app.Args{Image: pulumi.String(image),
-		NetworkPolicy: app.NetworkPolicyArgs{
+		NetworkPolicy: &app.NetworkPolicyArgs{
 			AllowFromNamespaces: []string{"frontend"},
 			AllowFromPods:       map[string]string{"role": "worker"},
 			Egress:              []app.EgressRule{{CIDR: "10.0.0.0/8", Ports: []int{5432}}},

@@ -35,126 +35,126 @@ type Args struct {
 	// registered, an output when it resolves (a bad one fails the update
 	// with the same message). Required. Changing it rolls the pods out (it
 	// never replaces the Deployment).
-	Image pulumi.StringInput
+	Image pulumi.StringInput `pulumi:"image,optional"`
 	// AllowMutableTag accepts an unpinned image (no tag, or latest).
 	// Default: false.
-	AllowMutableTag bool
+	AllowMutableTag bool `pulumi:"allowMutableTag,optional"`
 	// ImagePullPolicy is Always, IfNotPresent or Never. Default: "IfNotPresent".
-	ImagePullPolicy string
+	ImagePullPolicy string `pulumi:"imagePullPolicy,optional"`
 	// Tier picks the replica, autoscaling and resource defaults.
 	// Default: "dev".
-	Tier config.Tier
+	Tier config.Tier `pulumi:"tier,optional"`
 	// Namespace the application runs in. Changing it replaces every object.
 	// Default: - the application name.
-	Namespace string
+	Namespace string `pulumi:"namespace,optional"`
 	// CreateNamespace creates Namespace with Pod Security "restricted"
 	// enforced; set false when the namespace exists already. Default: true.
-	CreateNamespace *bool
+	CreateNamespace *bool `pulumi:"createNamespace,optional"`
 	// Instance is the app.kubernetes.io/instance label, which tells two
 	// installs of one application apart. Default: - the stack name.
-	Instance string
+	Instance string `pulumi:"instance,optional"`
 	// PartOf is the app.kubernetes.io/part-of label. Default: - the project name.
-	PartOf string
+	PartOf string `pulumi:"partOf,optional"`
 	// Port is the container port the application serves HTTP on.
 	// Default: 8080.
-	Port int
+	Port int `pulumi:"port,optional"`
 	// Command overrides the image's entrypoint.
-	Command []string
+	Command []string `pulumi:"command,optional"`
 	// Args overrides the image's command arguments.
-	Args []string
+	Args []string `pulumi:"args,optional"`
 	// Env are plain environment variables.
-	Env map[string]string
+	Env map[string]string `pulumi:"env,optional"`
 	// SecretEnv are environment variables read from keys of existing Secrets.
-	SecretEnv []SecretKeyRef
+	SecretEnv []SecretKeyRef `pulumi:"secretEnv,optional"`
 	// ConfigMapEnv are environment variables read from keys of ConfigMaps.
-	ConfigMapEnv []ConfigMapKeyRef
+	ConfigMapEnv []ConfigMapKeyRef `pulumi:"configMapEnv,optional"`
 	// EnvFromSecrets are Secrets whose every key becomes an environment variable.
-	EnvFromSecrets []string
+	EnvFromSecrets []string `pulumi:"envFromSecrets,optional"`
 	// SecretValues are environment variables whose values are Pulumi
 	// secrets (e.g. from `pulumi config set --secret`); the component
 	// stores them in a Secret named "<name>-env", so they stay encrypted in
 	// the state and never appear in the pod spec.
-	SecretValues map[string]pulumi.StringInput
+	SecretValues map[string]pulumi.StringInput `pulumi:"secretValues,optional"`
 	// ExternalSecrets are environment variables fetched from an external
 	// secret manager (AWS Secrets Manager, GCP Secret Manager, Vault)
 	// through the External Secrets Operator.
-	ExternalSecrets *ExternalSecretArgs
+	ExternalSecrets *ExternalSecretArgs `pulumi:"externalSecrets,optional"`
 	// Replicas is the replica count when autoscaling is disabled.
 	// Default: - by tier (1; staging 2; prod 3).
-	Replicas *int
+	Replicas *int `pulumi:"replicas,optional"`
 	// Autoscaling configures the HorizontalPodAutoscaler.
 	// Default: - enabled, bounds by tier.
-	Autoscaling AutoscalingArgs
+	Autoscaling *AutoscalingArgs `pulumi:"autoscaling,optional"`
 	// Resources sizes the container. Default: - by tier.
-	Resources ResourcesArgs
+	Resources *ResourcesArgs `pulumi:"resources,optional"`
 	// Probes configures readiness, liveness and startup probes.
 	// Default: - HTTP GET /ready, /health and /health on the app port.
-	Probes ProbesArgs
+	Probes *ProbesArgs `pulumi:"probes,optional"`
 	// ProgressDeadlineSeconds is how long a rollout may make no progress
 	// before it is reported failed. Default: 600.
-	ProgressDeadlineSeconds int
+	ProgressDeadlineSeconds int `pulumi:"progressDeadlineSeconds,optional"`
 	// RevisionHistoryLimit is the number of old ReplicaSets kept for
 	// rollback. Default: 5.
-	RevisionHistoryLimit *int
+	RevisionHistoryLimit *int `pulumi:"revisionHistoryLimit,optional"`
 	// TerminationGracePeriodSeconds is how long a pod may take to stop.
 	// Default: 30.
-	TerminationGracePeriodSeconds int
+	TerminationGracePeriodSeconds int `pulumi:"terminationGracePeriodSeconds,optional"`
 	// PreStopSleepSeconds delays SIGTERM so endpoints are removed before the
 	// application stops accepting connections; 0 turns it off. Default: 5.
-	PreStopSleepSeconds *int
+	PreStopSleepSeconds *int `pulumi:"preStopSleepSeconds,optional"`
 	// SpreadPolicy is what the topology spread constraints over zones and
 	// nodes do when they cannot be met: ScheduleAnyway or DoNotSchedule.
 	// Default: "ScheduleAnyway".
-	SpreadPolicy string
+	SpreadPolicy string `pulumi:"spreadPolicy,optional"`
 	// PriorityClassName is the pod priority class; "" for the cluster default.
-	PriorityClassName string
+	PriorityClassName string `pulumi:"priorityClassName,optional"`
 	// NodeSelector constrains the pods to nodes with these labels.
-	NodeSelector map[string]string
+	NodeSelector map[string]string `pulumi:"nodeSelector,optional"`
 	// Security configures the pod and container security contexts.
 	// Default: - Pod Security Standards "restricted".
-	Security SecurityArgs
+	Security *SecurityArgs `pulumi:"security,optional"`
 	// ServiceAccount configures the pods' service account.
-	ServiceAccount ServiceAccountArgs
+	ServiceAccount *ServiceAccountArgs `pulumi:"serviceAccount,optional"`
 	// Metrics configures the metrics port and the ServiceMonitor.
-	Metrics MetricsArgs
+	Metrics *MetricsArgs `pulumi:"metrics,optional"`
 	// NetworkPolicy configures who may reach the pods.
 	// Default: - deny all ingress except the listed sources and monitoring.
-	NetworkPolicy NetworkPolicyArgs
+	NetworkPolicy *NetworkPolicyArgs `pulumi:"networkPolicy,optional"`
 	// PDB configures the PodDisruptionBudget. Default: - at most one pod
 	// disrupted at a time.
-	PDB PDBArgs
+	PDB *PDBArgs `pulumi:"pdb,optional"`
 	// Ingress exposes the Service through an Ingress; nil for none.
-	Ingress *IngressArgs
+	Ingress *IngressArgs `pulumi:"ingress,optional"`
 	// Strategy chooses rolling, blue-green or canary deployment.
 	// Default: - Rolling.
-	Strategy StrategyArgs
+	Strategy *StrategyArgs `pulumi:"strategy,optional"`
 	// Labels are added to every object the component creates.
-	Labels map[string]string
+	Labels map[string]string `pulumi:"labels,optional"`
 	// PodAnnotations are added to the pod template.
-	PodAnnotations map[string]string
+	PodAnnotations map[string]string `pulumi:"podAnnotations,optional"`
 }
 
 // SecretKeyRef is an environment variable read from a key of a Secret.
 type SecretKeyRef struct {
 	// Name of the environment variable. Required.
-	Name string
+	Name string `pulumi:"name"`
 	// Secret is the name of the Secret. Required.
-	Secret string
+	Secret string `pulumi:"secret"`
 	// Key in the Secret. Required.
-	Key string
+	Key string `pulumi:"key"`
 	// Optional lets the pod start when the Secret or key is missing.
 	// Default: false.
-	Optional bool
+	Optional bool `pulumi:"optional,optional"`
 }
 
 // ConfigMapKeyRef is an environment variable read from a key of a ConfigMap.
 type ConfigMapKeyRef struct {
 	// Name of the environment variable. Required.
-	Name string
+	Name string `pulumi:"name"`
 	// ConfigMap is the name of the ConfigMap. Required.
-	ConfigMap string
+	ConfigMap string `pulumi:"configMap"`
 	// Key in the ConfigMap. Required.
-	Key string
+	Key string `pulumi:"key"`
 }
 
 // ExternalSecretArgs syncs keys of an external secret manager into a Secret
@@ -162,25 +162,25 @@ type ConfigMapKeyRef struct {
 // (external-secrets.io/v1beta1); every key becomes an environment variable.
 type ExternalSecretArgs struct {
 	// Store is the SecretStore or ClusterSecretStore to read from. Required.
-	Store string
+	Store string `pulumi:"store"`
 	// StoreKind is SecretStore or ClusterSecretStore.
 	// Default: "ClusterSecretStore".
-	StoreKind string
+	StoreKind string `pulumi:"storeKind,optional"`
 	// RefreshInterval is how often the operator re-reads the values.
 	// Default: "1h".
-	RefreshInterval string
+	RefreshInterval string `pulumi:"refreshInterval,optional"`
 	// Data maps environment variable names to remote keys. Required.
-	Data []ExternalSecretData
+	Data []ExternalSecretData `pulumi:"data"`
 }
 
 // ExternalSecretData is one value fetched from the external manager.
 type ExternalSecretData struct {
 	// Name of the environment variable (and key in the synced Secret). Required.
-	Name string
+	Name string `pulumi:"name"`
 	// RemoteKey is the secret's name or path in the manager. Required.
-	RemoteKey string
+	RemoteKey string `pulumi:"remoteKey"`
 	// Property selects one field of a JSON secret; "" for the whole value.
-	Property string
+	Property string `pulumi:"property,optional"`
 }
 
 // AutoscalingArgs configures the autoscaling/v2 HorizontalPodAutoscaler.
@@ -191,112 +191,112 @@ type ExternalSecretData struct {
 type AutoscalingArgs struct {
 	// Disabled turns the autoscaler off; Replicas then sets the count.
 	// Default: false.
-	Disabled bool
+	Disabled bool `pulumi:"disabled,optional"`
 	// MinReplicas is the lower bound. Default: - by tier (1; staging 2; prod 3).
-	MinReplicas int
+	MinReplicas int `pulumi:"minReplicas,optional"`
 	// MaxReplicas is the upper bound. Default: - by tier (3; staging 6; prod 10).
-	MaxReplicas int
+	MaxReplicas int `pulumi:"maxReplicas,optional"`
 	// TargetCPUPercent is the average CPU utilisation target, 1–100.
 	// Default: 70.
-	TargetCPUPercent int
+	TargetCPUPercent int `pulumi:"targetCpuPercent,optional"`
 	// TargetMemoryPercent is the average memory utilisation target, 1–100;
 	// 0 for no memory metric.
-	TargetMemoryPercent int
+	TargetMemoryPercent int `pulumi:"targetMemoryPercent,optional"`
 	// ScaleDownStabilizationSeconds is how long the autoscaler waits
 	// before removing pods, so load spikes do not flap replicas.
 	// Default: 300.
-	ScaleDownStabilizationSeconds *int
+	ScaleDownStabilizationSeconds *int `pulumi:"scaleDownStabilizationSeconds,optional"`
 	// ScaleUpStabilizationSeconds is how long it waits before adding pods.
 	// Default: 0.
-	ScaleUpStabilizationSeconds *int
+	ScaleUpStabilizationSeconds *int `pulumi:"scaleUpStabilizationSeconds,optional"`
 }
 
 // ResourcesArgs sizes the application container. Requests are always set;
 // a limit can be removed with LimitNone.
 type ResourcesArgs struct {
 	// CPURequest, e.g. "250m". Default: - by tier.
-	CPURequest string
+	CPURequest string `pulumi:"cpuRequest,optional"`
 	// MemoryRequest, e.g. "256Mi". Default: - by tier.
-	MemoryRequest string
+	MemoryRequest string `pulumi:"memoryRequest,optional"`
 	// CPULimit, or LimitNone for no limit. Default: - by tier.
-	CPULimit string
+	CPULimit string `pulumi:"cpuLimit,optional"`
 	// MemoryLimit, or LimitNone for no limit. Default: - by tier.
-	MemoryLimit string
+	MemoryLimit string `pulumi:"memoryLimit,optional"`
 	// EphemeralStorageRequest bounds the scratch space (/tmp).
 	// Default: "64Mi".
-	EphemeralStorageRequest string
+	EphemeralStorageRequest string `pulumi:"ephemeralStorageRequest,optional"`
 	// EphemeralStorageLimit bounds the scratch space (/tmp).
 	// Default: "256Mi".
-	EphemeralStorageLimit string
+	EphemeralStorageLimit string `pulumi:"ephemeralStorageLimit,optional"`
 }
 
 // ProbesArgs configures the three probes.
 type ProbesArgs struct {
 	// Readiness gates traffic. Default: - GET /ready every 10 s.
-	Readiness ProbeArgs
+	Readiness *ProbeArgs `pulumi:"readiness,optional"`
 	// Liveness restarts a stuck container. Default: - GET /health every 10 s.
-	Liveness ProbeArgs
+	Liveness *ProbeArgs `pulumi:"liveness,optional"`
 	// Startup holds the other probes until the application has started.
 	// Default: - GET /health every 5 s, up to 30 failures (150 s).
-	Startup ProbeArgs
+	Startup *ProbeArgs `pulumi:"startup,optional"`
 }
 
 // ProbeArgs configures one HTTP GET probe.
 type ProbeArgs struct {
 	// Disabled removes the probe. Default: false.
-	Disabled bool
+	Disabled bool `pulumi:"disabled,optional"`
 	// Path is the HTTP path, starting with "/". Default: - /ready for
 	// readiness, /health for liveness and startup.
-	Path string
+	Path string `pulumi:"path,optional"`
 	// Port is the port probed. Default: - the application port.
-	Port int
+	Port int `pulumi:"port,optional"`
 	// InitialDelaySeconds before the first probe. Default: 0.
-	InitialDelaySeconds int
+	InitialDelaySeconds int `pulumi:"initialDelaySeconds,optional"`
 	// PeriodSeconds between probes. Default: - 10 (startup 5).
-	PeriodSeconds int
+	PeriodSeconds int `pulumi:"periodSeconds,optional"`
 	// TimeoutSeconds of one probe. Default: 2.
-	TimeoutSeconds int
+	TimeoutSeconds int `pulumi:"timeoutSeconds,optional"`
 	// FailureThreshold is the number of failures that count.
 	// Default: - 3 (startup 30).
-	FailureThreshold int
+	FailureThreshold int `pulumi:"failureThreshold,optional"`
 }
 
 // SecurityArgs configures the security contexts. The defaults meet the Pod
 // Security Standards "restricted" level.
 type SecurityArgs struct {
 	// RunAsUser is the UID of every container; 0 is rejected. Default: 1001.
-	RunAsUser int
+	RunAsUser int `pulumi:"runAsUser,optional"`
 	// RunAsGroup is the primary GID. Default: 1001.
-	RunAsGroup int
+	RunAsGroup int `pulumi:"runAsGroup,optional"`
 	// FSGroup owns mounted volumes. Default: 1001.
-	FSGroup int
+	FSGroup int `pulumi:"fsGroup,optional"`
 	// WritableRootFilesystem lets the container write to its root
 	// filesystem; by default it is read-only with an emptyDir at /tmp.
 	// Default: false.
-	WritableRootFilesystem bool
+	WritableRootFilesystem bool `pulumi:"writableRootFilesystem,optional"`
 	// AddNetBindService adds NET_BIND_SERVICE (to bind ports below 1024),
 	// the only capability "restricted" allows. Default: false.
-	AddNetBindService bool
+	AddNetBindService bool `pulumi:"addNetBindService,optional"`
 	// TmpSizeLimit bounds the /tmp emptyDir. Default: "256Mi".
-	TmpSizeLimit string
+	TmpSizeLimit string `pulumi:"tmpSizeLimit,optional"`
 }
 
 // ServiceAccountArgs configures the service account of the pods.
 type ServiceAccountArgs struct {
 	// Name of an existing service account to use instead of creating one.
 	// Default: - "<name>", created.
-	Name string
+	Name string `pulumi:"name,optional"`
 	// AutomountToken mounts the API token into the pods; only
 	// applications that call the Kubernetes API need it. Default: false.
-	AutomountToken bool
+	AutomountToken bool `pulumi:"automountToken,optional"`
 	// AWSRoleARN gives the pods an IAM role through EKS IRSA
 	// (eks.amazonaws.com/role-arn).
-	AWSRoleARN pulumi.StringInput
+	AWSRoleARN pulumi.StringInput `pulumi:"awsRoleArn,optional"`
 	// GCPServiceAccount gives the pods a Google service account through
 	// GKE Workload Identity (iam.gke.io/gcp-service-account).
-	GCPServiceAccount pulumi.StringInput
+	GCPServiceAccount pulumi.StringInput `pulumi:"gcpServiceAccount,optional"`
 	// Annotations are added to the service account.
-	Annotations map[string]string
+	Annotations map[string]string `pulumi:"annotations,optional"`
 }
 
 // MetricsArgs configures Prometheus scraping.
@@ -304,42 +304,42 @@ type MetricsArgs struct {
 	// Port serves the metrics, named "metrics" on the pod and the Service;
 	// it must differ from the application port. 0 turns metrics off.
 	// Default: 9090.
-	Port *int
+	Port *int `pulumi:"port,optional"`
 	// Path of the metrics endpoint. Default: "/metrics".
-	Path string
+	Path string `pulumi:"path,optional"`
 	// Interval between scrapes. Default: "30s".
-	Interval string
+	Interval string `pulumi:"interval,optional"`
 	// DisableServiceMonitor skips the ServiceMonitor (e.g. where the
 	// Prometheus Operator is not installed). Default: false.
-	DisableServiceMonitor bool
+	DisableServiceMonitor bool `pulumi:"disableServiceMonitor,optional"`
 }
 
 // NetworkPolicyArgs configures the NetworkPolicy of the pods: ingress is
 // denied except from the sources below.
 type NetworkPolicyArgs struct {
 	// Disabled creates no NetworkPolicy. Default: false.
-	Disabled bool
+	Disabled bool `pulumi:"disabled,optional"`
 	// AllowFromNamespaces may reach the application port.
-	AllowFromNamespaces []string
+	AllowFromNamespaces []string `pulumi:"allowFromNamespaces,optional"`
 	// AllowFromPods are pod labels (in the application's namespace) that
 	// may reach the application port.
-	AllowFromPods map[string]string
+	AllowFromPods map[string]string `pulumi:"allowFromPods,optional"`
 	// MonitoringNamespace may reach the metrics port. Default: "monitoring".
-	MonitoringNamespace string
+	MonitoringNamespace string `pulumi:"monitoringNamespace,optional"`
 	// IngressNamespace is where the ingress controller runs; it may reach
 	// the application port when Ingress is set. Default: "ingress-nginx".
-	IngressNamespace string
+	IngressNamespace string `pulumi:"ingressNamespace,optional"`
 	// Egress, when non-nil, restricts egress to DNS plus these
 	// destinations; nil leaves egress open.
-	Egress []EgressRule
+	Egress []EgressRule `pulumi:"egress,optional"`
 }
 
 // EgressRule allows egress to a block on some ports.
 type EgressRule struct {
 	// CIDR is the destination block. Required.
-	CIDR string
+	CIDR string `pulumi:"cidr"`
 	// Ports are TCP ports; empty for all.
-	Ports []int
+	Ports []int `pulumi:"ports,optional"`
 }
 
 // PDBArgs configures the PodDisruptionBudget. At most one of MinAvailable
@@ -347,25 +347,25 @@ type EgressRule struct {
 type PDBArgs struct {
 	// MinAvailable is the number of pods kept during voluntary disruptions;
 	// it must be below the minimum replica count.
-	MinAvailable int
+	MinAvailable int `pulumi:"minAvailable,optional"`
 	// MaxUnavailable is the number of pods that may be disrupted at once.
 	// Default: - 1 when MinAvailable is unset.
-	MaxUnavailable int
+	MaxUnavailable int `pulumi:"maxUnavailable,optional"`
 }
 
 // IngressArgs exposes the application through an Ingress.
 type IngressArgs struct {
 	// Host is the DNS name served. Required.
-	Host string
+	Host string `pulumi:"host"`
 	// Path served. Default: "/".
-	Path string
+	Path string `pulumi:"path,optional"`
 	// ClassName is the ingress class. Default: "nginx".
-	ClassName string
+	ClassName string `pulumi:"className,optional"`
 	// TLSSecret is a Secret holding the certificate for Host; "" serves
 	// plain HTTP.
-	TLSSecret string
+	TLSSecret string `pulumi:"tlsSecret,optional"`
 	// Annotations are added to the Ingress.
-	Annotations map[string]string
+	Annotations map[string]string `pulumi:"annotations,optional"`
 }
 
 // StrategyArgs chooses how new versions are deployed (see the package doc
@@ -374,16 +374,16 @@ type StrategyArgs struct {
 	// Type is Rolling, BlueGreen or Canary. Switching between Rolling and
 	// BlueGreen replaces the Deployments; Canary keeps the stable one.
 	// Default: "Rolling".
-	Type string
+	Type string `pulumi:"type,optional"`
 	// ActiveColor is the color the Service sends traffic to (BlueGreen).
 	// Default: "blue".
-	ActiveColor string
+	ActiveColor string `pulumi:"activeColor,optional"`
 	// GreenImage is the green color's image (BlueGreen); Image is blue's.
-	GreenImage pulumi.StringInput
+	GreenImage pulumi.StringInput `pulumi:"greenImage,optional"`
 	// CanaryImage is the canary's image (Canary); Image is the stable one's.
-	CanaryImage pulumi.StringInput
+	CanaryImage pulumi.StringInput `pulumi:"canaryImage,optional"`
 	// CanaryPercent is the canary's share of the traffic, 1–99: of the
 	// replicas without an Ingress, of the requests with one.
 	// Default: 10.
-	CanaryPercent int
+	CanaryPercent int `pulumi:"canaryPercent,optional"`
 }

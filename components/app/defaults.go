@@ -5,6 +5,7 @@ import (
 	"maps"
 	"slices"
 
+	"github.com/plinth-dev/plinth/components/internal/ptr"
 	"github.com/plinth-dev/plinth/pkg/config"
 )
 
@@ -58,7 +59,8 @@ func (a Args) withDefaults(name string) Args {
 		a.Replicas = new(d.Replicas)
 	}
 
-	as := &a.Autoscaling
+	a.Autoscaling = ptr.Clone(a.Autoscaling)
+	as := a.Autoscaling
 	if as.MinReplicas == 0 {
 		as.MinReplicas = d.MinReplicas
 	}
@@ -75,7 +77,8 @@ func (a Args) withDefaults(name string) Args {
 		as.ScaleUpStabilizationSeconds = new(0)
 	}
 
-	r := &a.Resources
+	a.Resources = ptr.Clone(a.Resources)
+	r := a.Resources
 	r.CPURequest = cmp.Or(r.CPURequest, d.CPURequest)
 	r.MemoryRequest = cmp.Or(r.MemoryRequest, d.MemoryRequest)
 	r.CPULimit = cmp.Or(r.CPULimit, d.CPULimit)
@@ -98,9 +101,13 @@ func (a Args) withDefaults(name string) Args {
 			p.FailureThreshold = failures
 		}
 	}
-	probe(&a.Probes.Readiness, "/ready", 10, 3)
-	probe(&a.Probes.Liveness, "/health", 10, 3)
-	probe(&a.Probes.Startup, "/health", 5, 30)
+	a.Probes = ptr.Clone(a.Probes)
+	a.Probes.Readiness = ptr.Clone(a.Probes.Readiness)
+	a.Probes.Liveness = ptr.Clone(a.Probes.Liveness)
+	a.Probes.Startup = ptr.Clone(a.Probes.Startup)
+	probe(a.Probes.Readiness, "/ready", 10, 3)
+	probe(a.Probes.Liveness, "/health", 10, 3)
+	probe(a.Probes.Startup, "/health", 5, 30)
 
 	if a.ProgressDeadlineSeconds == 0 {
 		a.ProgressDeadlineSeconds = defaultProgress
@@ -116,7 +123,9 @@ func (a Args) withDefaults(name string) Args {
 	}
 	a.SpreadPolicy = cmp.Or(a.SpreadPolicy, "ScheduleAnyway")
 
-	s := &a.Security
+	a.Security = ptr.Clone(a.Security)
+	a.ServiceAccount = ptr.Clone(a.ServiceAccount)
+	s := a.Security
 	if s.RunAsUser == 0 {
 		s.RunAsUser = defaultUID
 	}
@@ -128,17 +137,20 @@ func (a Args) withDefaults(name string) Args {
 	}
 	s.TmpSizeLimit = cmp.Or(s.TmpSizeLimit, defaultTmpSize)
 
-	m := &a.Metrics
+	a.Metrics = ptr.Clone(a.Metrics)
+	m := a.Metrics
 	if m.Port == nil {
 		m.Port = new(defaultMetricsPort)
 	}
 	m.Path = cmp.Or(m.Path, defaultMetricsPath)
 	m.Interval = cmp.Or(m.Interval, defaultMetricsInterval)
 
-	np := &a.NetworkPolicy
+	a.NetworkPolicy = ptr.Clone(a.NetworkPolicy)
+	np := a.NetworkPolicy
 	np.MonitoringNamespace = cmp.Or(np.MonitoringNamespace, defaultMonitoringNS)
 	np.IngressNamespace = cmp.Or(np.IngressNamespace, defaultIngressNS)
 
+	a.PDB = ptr.Clone(a.PDB)
 	if a.PDB.MinAvailable == 0 && a.PDB.MaxUnavailable == 0 {
 		a.PDB.MaxUnavailable = 1
 	}
@@ -151,7 +163,8 @@ func (a Args) withDefaults(name string) Args {
 		e.RefreshInterval = cmp.Or(e.RefreshInterval, defaultRefresh)
 	}
 
-	st := &a.Strategy
+	a.Strategy = ptr.Clone(a.Strategy)
+	st := a.Strategy
 	st.Type = cmp.Or(st.Type, StrategyRolling)
 	st.ActiveColor = cmp.Or(st.ActiveColor, ColorBlue)
 	if st.CanaryPercent == 0 {

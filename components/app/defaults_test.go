@@ -25,7 +25,7 @@ func TestDefaultedArgsValidate(t *testing.T) {
 	}
 	for _, tier := range config.Tiers {
 		for _, st := range strategies {
-			a := Args{Image: pulumi.String("ghcr.io/acme/web:1.4.2"), Tier: tier, Strategy: st}
+			a := Args{Image: pulumi.String("ghcr.io/acme/web:1.4.2"), Tier: tier, Strategy: &st}
 			if err := a.Validate("web"); err != nil {
 				t.Errorf("tier %s, strategy %q: defaulted args fail validation: %v", tier, st.Type, err)
 			}

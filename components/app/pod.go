@@ -97,9 +97,9 @@ func (b *builder) container(t track) *corev1.ContainerArgs {
 		Env:             b.env(),
 		EnvFrom:         b.envFrom(),
 		Resources:       b.resources(),
-		ReadinessProbe:  probe(a.Probes.Readiness),
-		LivenessProbe:   probe(a.Probes.Liveness),
-		StartupProbe:    probe(a.Probes.Startup),
+		ReadinessProbe:  probe(*a.Probes.Readiness),
+		LivenessProbe:   probe(*a.Probes.Liveness),
+		StartupProbe:    probe(*a.Probes.Startup),
 		SecurityContext: &corev1.SecurityContextArgs{
 			AllowPrivilegeEscalation: pulumi.Bool(false),
 			Privileged:               pulumi.Bool(false),

@@ -128,7 +128,7 @@ func (a Args) validateScaling(p *problem.List) {
 		if as.MinReplicas > as.MaxReplicas {
 			p.Addf("autoscaling.minReplicas", "(%d) is greater than maxReplicas (%d): make minReplicas ≤ maxReplicas", as.MinReplicas, as.MaxReplicas)
 		}
-		p.Between("autoscaling.targetCPUPercent", as.TargetCPUPercent, 1, 100)
+		p.Between("autoscaling.targetCpuPercent", as.TargetCPUPercent, 1, 100)
 		if as.TargetMemoryPercent != 0 {
 			p.Between("autoscaling.targetMemoryPercent", as.TargetMemoryPercent, 1, 100)
 		}
@@ -172,7 +172,7 @@ func (a Args) validateProbes(p *problem.List) {
 	for _, pr := range []struct {
 		name string
 		p    ProbeArgs
-	}{{"readiness", a.Probes.Readiness}, {"liveness", a.Probes.Liveness}, {"startup", a.Probes.Startup}} {
+	}{{"readiness", *a.Probes.Readiness}, {"liveness", *a.Probes.Liveness}, {"startup", *a.Probes.Startup}} {
 		if pr.p.Disabled {
 			continue
 		}

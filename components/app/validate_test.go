@@ -16,7 +16,11 @@ func intp(v int) *int { return &v }
 
 func TestBadInputIsRejectedBeforeAnythingRegisters(t *testing.T) {
 	ok := func(mod func(a *app.Args)) app.Args {
-		a := app.Args{Image: pulumi.String(image)}
+		// Every nested argument is there to be modified.
+		a := app.Args{Image: pulumi.String(image), Autoscaling: &app.AutoscalingArgs{}, Resources: &app.ResourcesArgs{},
+			Probes:   &app.ProbesArgs{Readiness: &app.ProbeArgs{}, Liveness: &app.ProbeArgs{}, Startup: &app.ProbeArgs{}},
+			Security: &app.SecurityArgs{}, ServiceAccount: &app.ServiceAccountArgs{}, Metrics: &app.MetricsArgs{},
+			NetworkPolicy: &app.NetworkPolicyArgs{}, PDB: &app.PDBArgs{}, Strategy: &app.StrategyArgs{}}
 		mod(&a)
 		return a
 	}
@@ -35,8 +39,8 @@ func TestBadInputIsRejectedBeforeAnythingRegisters(t *testing.T) {
 		{"a name too long for derived names", strings.Repeat("a", 60), app.Args{Image: pulumi.String(image)}, "name", "use at most 55"},
 		{"min replicas above max", "web", ok(func(a *app.Args) { a.Autoscaling.MinReplicas, a.Autoscaling.MaxReplicas = 5, 3 }),
 			"autoscaling.minReplicas", "(5) is greater than maxReplicas (3): make minReplicas ≤ maxReplicas"},
-		{"a CPU target above 100", "web", ok(func(a *app.Args) { a.Autoscaling.TargetCPUPercent = 150 }), "autoscaling.targetCPUPercent", "(150) is outside 1–100"},
-		{"a negative CPU target", "web", ok(func(a *app.Args) { a.Autoscaling.TargetCPUPercent = -5 }), "autoscaling.targetCPUPercent", "(-5) is outside 1–100"},
+		{"a CPU target above 100", "web", ok(func(a *app.Args) { a.Autoscaling.TargetCPUPercent = 150 }), "autoscaling.targetCpuPercent", "(150) is outside 1–100"},
+		{"a negative CPU target", "web", ok(func(a *app.Args) { a.Autoscaling.TargetCPUPercent = -5 }), "autoscaling.targetCpuPercent", "(-5) is outside 1–100"},
 		{"a port above 65535", "web", ok(func(a *app.Args) { a.Port = 70000 }), "port", "(70000) is not a valid port"},
 		{"a negative port", "web", ok(func(a *app.Args) { a.Port = -1 }), "port", "(-1) is not a valid port"},
 		{"metrics on the app port", "web", ok(func(a *app.Args) { a.Metrics.Port = intp(8080) }), "metrics.port", "(8080) is the application port"},
@@ -52,15 +56,15 @@ func TestBadInputIsRejectedBeforeAnythingRegisters(t *testing.T) {
 		{"a zero memory request", "web", ok(func(a *app.Args) { a.Resources.MemoryRequest = "0" }), "resources.memoryRequest", "is zero"},
 		{"a PDB that blocks every eviction", "web", ok(func(a *app.Args) { a.Tier = "prod"; a.PDB.MinAvailable = 3 }),
 			"pdb.minAvailable", "(3) is not below the minimum replica count (3): it would block every eviction"},
-		{"a PDB with both fields", "web", ok(func(a *app.Args) { a.PDB = app.PDBArgs{MinAvailable: 1, MaxUnavailable: 1} }), "pdb", "sets both minAvailable and maxUnavailable"},
+		{"a PDB with both fields", "web", ok(func(a *app.Args) { a.PDB = &app.PDBArgs{MinAvailable: 1, MaxUnavailable: 1} }), "pdb", "sets both minAvailable and maxUnavailable"},
 		{"blue-green without a second image", "web", ok(func(a *app.Args) { a.Strategy.Type = app.StrategyBlueGreen }), "strategy.greenImage", "is empty: blue-green needs the green color's image"},
 		{"an unknown active color", "web", ok(func(a *app.Args) {
-			a.Strategy = app.StrategyArgs{Type: app.StrategyBlueGreen, GreenImage: pulumi.String(nextImage), ActiveColor: "red"}
+			a.Strategy = &app.StrategyArgs{Type: app.StrategyBlueGreen, GreenImage: pulumi.String(nextImage), ActiveColor: "red"}
 		}),
 			"strategy.activeColor", `"red" is not one of "blue", "green"`},
 		{"a canary without an image", "web", ok(func(a *app.Args) { a.Strategy.Type = app.StrategyCanary }), "strategy.canaryImage", "is empty: a canary needs the image"},
 		{"a canary share of 100 %", "web", ok(func(a *app.Args) {
-			a.Strategy = app.StrategyArgs{Type: app.StrategyCanary, CanaryImage: pulumi.String(nextImage), CanaryPercent: 100}
+			a.Strategy = &app.StrategyArgs{Type: app.StrategyCanary, CanaryImage: pulumi.String(nextImage), CanaryPercent: 100}
 		}),
 			"strategy.canaryPercent", "(100) is outside 1–99"},
 		{"an unknown strategy", "web", ok(func(a *app.Args) { a.Strategy.Type = "Recreate" }), "strategy.type", `"Recreate" is not one of "Rolling", "BlueGreen", "Canary"`},
@@ -109,7 +113,7 @@ func TestBadInputIsRejectedBeforeAnythingRegisters(t *testing.T) {
 }
 
 func TestValidationReportsEveryProblem(t *testing.T) {
-	err := app.Args{Image: pulumi.String("nginx"), Port: 70000, Autoscaling: app.AutoscalingArgs{MinReplicas: 4, MaxReplicas: 2}}.Validate("web")
+	err := app.Args{Image: pulumi.String("nginx"), Port: 70000, Autoscaling: &app.AutoscalingArgs{MinReplicas: 4, MaxReplicas: 2}}.Validate("web")
 	got := problem.Paths(err)
 	for _, want := range []string{"image", "port", "autoscaling.minReplicas"} {
 		if !slices.Contains(got, want) {

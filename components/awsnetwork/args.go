@@ -18,46 +18,46 @@ const (
 // Args configures a VPC, or names an existing one.
 type Args struct {
 	// Tier picks the zone count, NAT layout and log retention. Default: "dev".
-	Tier config.Tier
+	Tier config.Tier `pulumi:"tier,optional"`
 	// VPCID uses an existing VPC (a literal id, or another resource's
 	// output): nothing is created, and PublicSubnetIDs, PrivateSubnetIDs
 	// and AvailabilityZones are required.
-	VPCID pulumi.StringInput
+	VPCID pulumi.StringInput `pulumi:"vpcId,optional"`
 	// PublicSubnetIDs are the existing VPC's public subnets.
-	PublicSubnetIDs pulumi.StringArrayInput
+	PublicSubnetIDs pulumi.StringArrayInput `pulumi:"publicSubnetIds,optional"`
 	// PrivateSubnetIDs are the existing VPC's private subnets.
-	PrivateSubnetIDs pulumi.StringArrayInput
+	PrivateSubnetIDs pulumi.StringArrayInput `pulumi:"privateSubnetIds,optional"`
 	// CIDR is the VPC block: private IPv4, /16 to /24. Changing it replaces
 	// the VPC. Default: "10.0.0.0/16".
-	CIDR string
+	CIDR string `pulumi:"cidr,optional"`
 	// AZCount is the number of availability zones, 2 to SubnetSlots (at
 	// most 6). Adding a zone adds its subnets and moves none.
 	// Default: - by tier (2; prod 3).
-	AZCount int
+	AZCount int `pulumi:"azCount,optional"`
 	// SubnetSlots is the number of equal slots each half of the VPC block
 	// is divided into (a power of two): zone i takes slot i, so adding a
 	// zone never moves an existing subnet (EC2 cannot change a subnet's
 	// block; it replaces the subnet and everything in it). Changing it
 	// moves every subnet. Set 2 to keep the layout of a 2-zone network
 	// created by plinth v0.1, 8 for more than 4 zones. Default: 4.
-	SubnetSlots int
+	SubnetSlots int `pulumi:"subnetSlots,optional"`
 	// AvailabilityZones are the zones to use; empty takes the first
 	// AZCount standard zones of the region (no Local or Wavelength Zones,
 	// none that need an opt-in, none in ExcludeZoneIDs).
-	AvailabilityZones []string
+	AvailabilityZones []string `pulumi:"availabilityZones,optional"`
 	// ExcludeZoneIDs are zone IDs (e.g. "use1-az3") never to use, such as
 	// the zones EKS refuses in your account (its
 	// UnsupportedAvailabilityZoneException names them). Zone IDs, unlike
 	// zone names, are the same in every account.
-	ExcludeZoneIDs []string
+	ExcludeZoneIDs []string `pulumi:"excludeZoneIds,optional"`
 	// NATGateways is "single" or "perAz". Default: - by tier ("single"; prod "perAz").
-	NATGateways string
+	NATGateways string `pulumi:"nATGateways,optional"`
 	// FlowLogRetentionDays is how long VPC flow logs are kept (a CloudWatch
 	// retention value). Default: - by tier (dev 30, staging 90, prod 365).
-	FlowLogRetentionDays int
+	FlowLogRetentionDays int `pulumi:"flowLogRetentionDays,optional"`
 	// ClusterName tags the subnets kubernetes.io/cluster/<name>=shared
 	// for the cluster's load balancer controller; "" for none.
-	ClusterName string
+	ClusterName string `pulumi:"clusterName,optional"`
 	// Tags are added to every resource.
-	Tags map[string]string
+	Tags map[string]string `pulumi:"tags,optional"`
 }

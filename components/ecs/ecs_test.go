@@ -250,7 +250,7 @@ func TestBadInput(t *testing.T) {
 		{"a port out of range", "port", "(70000) is not a valid port", mod(func(a *ecs.Args) { a.Port = 70000 })},
 		{"HTTPS without a certificate", "certificateArn", "is empty: the load balancer serves HTTPS only", mod(func(a *ecs.Args) { a.CertificateARN = nil })},
 		{"a certificate that is not an ACM ARN", "certificateArn", "is not an ACM certificate ARN", mod(func(a *ecs.Args) { a.CertificateARN = pulumi.String("example.com") })},
-		{"a health check path without a slash", "healthCheck.path", `"health" is not an absolute path`, mod(func(a *ecs.Args) { a.HealthCheck.Path = "health" })},
+		{"a health check path without a slash", "healthCheck.path", `"health" is not an absolute path`, mod(func(a *ecs.Args) { a.HealthCheck = &ecs.HealthCheckArgs{Path: "health"} })},
 		{"a public ALB without CIDRs", "allowedCidrs", "is empty", mod(func(a *ecs.Args) { a.AllowedCIDRs = nil })},
 		{"an internal ALB open to the world", "allowedCidrs[0]", "opens access to the whole internet", mod(func(a *ecs.Args) { a.Public = false })},
 		{"root", "user", `"0:0" runs as root`, mod(func(a *ecs.Args) { a.User = "0:0" })},
@@ -259,7 +259,7 @@ func TestBadInput(t *testing.T) {
 		{"admin on the task role", "taskPolicyArns[0]", "gives the task every permission", mod(func(a *ecs.Args) {
 			a.TaskPolicyARNs = []pulumi.StringInput{pulumi.String("arn:aws:iam::aws:policy/AdministratorAccess")}
 		})},
-		{"a timeout longer than the interval", "healthCheck.timeoutSeconds", "(20) is not below intervalSeconds (15)", mod(func(a *ecs.Args) { a.HealthCheck.TimeoutSeconds = 20 })},
+		{"a timeout longer than the interval", "healthCheck.timeoutSeconds", "(20) is not below intervalSeconds (15)", mod(func(a *ecs.Args) { a.HealthCheck = &ecs.HealthCheckArgs{TimeoutSeconds: 20} })},
 		{"a public ALB without public subnets", "publicSubnetIds", "is not set", mod(func(a *ecs.Args) { a.PublicSubnetIDs = nil })},
 	}
 	for _, tt := range tests {

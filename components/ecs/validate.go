@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/plinth-dev/plinth/components/internal/ptr"
 	"github.com/plinth-dev/plinth/pkg/awsiam"
 	"github.com/plinth-dev/plinth/pkg/config"
 	"github.com/plinth-dev/plinth/pkg/imageref"
@@ -124,7 +125,8 @@ func (a Args) withDefaults() Args {
 		}
 		a.ContainerHealthCheck = &hc
 	}
-	h := &a.HealthCheck
+	a.HealthCheck = ptr.Clone(a.HealthCheck)
+	h := a.HealthCheck
 	if h.Path == "" {
 		h.Path = "/health"
 	}

@@ -16,74 +16,74 @@ const (
 type Args struct {
 	// Tier picks node sizes, log retention and deletion protection.
 	// Default: "dev".
-	Tier config.Tier
+	Tier config.Tier `pulumi:"tier,optional"`
 	// ClusterName is the EKS cluster name. Changing it replaces the cluster.
 	// Default: - "<project>-<stack>-<component name>", at most 100 characters.
-	ClusterName string
+	ClusterName string `pulumi:"clusterName,optional"`
 	// Version is the Kubernetes minor version. It must be inside the
 	// support window SupportType pays for on the day of the deployment
 	// (pkg/eksversion has the calendar): EKS refuses to create a version
 	// past extended support, and upgrades a cluster past its support by
 	// itself. Node groups follow the cluster's version. Default: "1.35".
-	Version string
+	Version string `pulumi:"version,optional"`
 	// SupportType is the cluster's upgrade policy: STANDARD (14 months
 	// from the version's release, then EKS upgrades the control plane) or
 	// EXTENDED (12 months more, at an extra hourly cost). plinth pins the
 	// version and refuses one past the end of this support, and the
 	// guardrail report warns 60 days before, so upgrades happen on your
 	// schedule and never as a downgrade. Default: "STANDARD".
-	SupportType string
+	SupportType string `pulumi:"supportType,optional"`
 	// SubnetIDs are the private subnets of the control plane's network
 	// interfaces and the nodes (e.g. awsnetwork.Network.PrivateSubnetIDs).
 	// Required.
-	SubnetIDs pulumi.StringArrayInput
+	SubnetIDs pulumi.StringArrayInput `pulumi:"subnetIds"`
 	// PublicAccessCIDRs opens the API endpoint to these blocks; empty keeps
 	// the endpoint private. 0.0.0.0/0 is rejected.
-	PublicAccessCIDRs []string
+	PublicAccessCIDRs []string `pulumi:"publicAccessCidrs,optional"`
 	// PrivateAccessCIDRs may reach the private API endpoint on 443: the
 	// subnets of the runners that deploy (peered or in the VPC), a VPN.
 	// EKS's cluster security group admits only the cluster itself, so a
 	// private-only cluster needs these (or PrivateAccessSecurityGroupIDs)
 	// for anything outside the cluster, Pulumi included, to reach it.
-	PrivateAccessCIDRs []string
+	PrivateAccessCIDRs []string `pulumi:"privateAccessCidrs,optional"`
 	// PrivateAccessSecurityGroupIDs may reach the private API endpoint on
 	// 443, e.g. the deploy runners' security group.
-	PrivateAccessSecurityGroupIDs []pulumi.StringInput
+	PrivateAccessSecurityGroupIDs []pulumi.StringInput `pulumi:"privateAccessSecurityGroupIds,optional"`
 	// AdminRoleARNs get cluster-admin through access entries (API
 	// authentication mode): literals, or roles created elsewhere
 	// (role.Arn). Required.
-	AdminRoleARNs []pulumi.StringInput
+	AdminRoleARNs []pulumi.StringInput `pulumi:"adminRoleArns"`
 	// KMSKeyARN encrypts Kubernetes secrets. Default: - a new key with
 	// yearly rotation.
-	KMSKeyARN pulumi.StringInput
+	KMSKeyARN pulumi.StringInput `pulumi:"kmsKeyArn,optional"`
 	// LogRetentionDays keeps the control-plane logs (all five types).
 	// Default: - by tier (dev 30, staging 90, prod 365).
-	LogRetentionDays int
+	LogRetentionDays int `pulumi:"logRetentionDays,optional"`
 	// NodeGroups are the managed node groups.
 	// Default: - one group "general" sized by tier.
-	NodeGroups []NodeGroupArgs
+	NodeGroups []NodeGroupArgs `pulumi:"nodeGroups,optional"`
 	// AddOns pins the EKS add-on versions.
-	AddOns AddOnsArgs
+	AddOns *AddOnsArgs `pulumi:"addOns,optional"`
 	// StorageClass is the cluster's default StorageClass. EKS clusters
 	// since Kubernetes 1.30 have none, so volume claims without a class
 	// stay Pending.
-	StorageClass StorageClassArgs
+	StorageClass *StorageClassArgs `pulumi:"storageClass,optional"`
 	// Autoscaler installs the Kubernetes Cluster Autoscaler, which sizes
 	// the node groups between their MinSize and MaxSize. Without it a node
 	// group stays at its DesiredSize.
-	Autoscaler AutoscalerArgs
+	Autoscaler *AutoscalerArgs `pulumi:"autoscaler,optional"`
 	// KubeconfigRoleARN is the role the kubeconfig's `aws eks get-token`
 	// assumes; nil uses the caller's credentials.
-	KubeconfigRoleARN pulumi.StringInput
+	KubeconfigRoleARN pulumi.StringInput `pulumi:"kubeconfigRoleArn,optional"`
 	// KubeconfigProfile is the AWS profile the kubeconfig uses; "" for the
 	// default credential chain.
-	KubeconfigProfile string
+	KubeconfigProfile string `pulumi:"kubeconfigProfile,optional"`
 	// DeletionProtection protects the cluster from `pulumi destroy` and
 	// replacement (the protect resource option).
 	// Default: - by tier (prod only).
-	DeletionProtection *bool
+	DeletionProtection *bool `pulumi:"deletionProtection,optional"`
 	// Tags are added to every resource.
-	Tags map[string]string
+	Tags map[string]string `pulumi:"tags,optional"`
 }
 
 // NodeGroupArgs configures one managed node group. The group's EKS name
@@ -93,39 +93,39 @@ type Args struct {
 type NodeGroupArgs struct {
 	// Name of the group, a DNS-1123 label of at most 36 characters.
 	// Changing it replaces the group. Required.
-	Name string
+	Name string `pulumi:"name"`
 	// InstanceTypes are the EC2 instance types, of the architecture
 	// AMIType is built for. Changing them replaces the group.
 	// Default: - the tier's instance type.
-	InstanceTypes []string
+	InstanceTypes []string `pulumi:"instanceTypes,optional"`
 	// CapacityType is ON_DEMAND or SPOT. Default: "ON_DEMAND".
-	CapacityType string
+	CapacityType string `pulumi:"capacityType,optional"`
 	// MinSize is the Cluster Autoscaler's lower bound. Default: - by tier.
-	MinSize *int
+	MinSize *int `pulumi:"minSize,optional"`
 	// MaxSize is the Cluster Autoscaler's upper bound. Default: - by tier.
-	MaxSize *int
+	MaxSize *int `pulumi:"maxSize,optional"`
 	// DesiredSize is the node count at creation. With an Autoscaler it
 	// owns the count afterwards and later changes here are ignored;
 	// without one, the group keeps this size. Default: - by tier.
-	DesiredSize *int
+	DesiredSize *int `pulumi:"desiredSize,optional"`
 	// DiskSizeGB is the encrypted gp3 root volume size. Default: 50.
-	DiskSizeGB int
+	DiskSizeGB int `pulumi:"diskSizeGb,optional"`
 	// AMIType is the node image family. Default: "AL2023_x86_64_STANDARD".
-	AMIType string
+	AMIType string `pulumi:"amiType,optional"`
 	// Labels are Kubernetes node labels.
-	Labels map[string]string
+	Labels map[string]string `pulumi:"labels,optional"`
 	// Taints are Kubernetes node taints.
-	Taints []Taint
+	Taints []Taint `pulumi:"taints,optional"`
 }
 
 // Taint is a node taint.
 type Taint struct {
 	// Key of the taint. Required.
-	Key string
+	Key string `pulumi:"key"`
 	// Value of the taint.
-	Value string
+	Value string `pulumi:"value,optional"`
 	// Effect is NO_SCHEDULE, NO_EXECUTE or PREFER_NO_SCHEDULE. Required.
-	Effect string
+	Effect string `pulumi:"effect"`
 }
 
 // AddOnsArgs pins the versions of the EKS add-ons plinth installs
@@ -134,19 +134,19 @@ type Taint struct {
 // offers for the cluster's Kubernetes version at creation.
 type AddOnsArgs struct {
 	// VPCCNI is the vpc-cni version.
-	VPCCNI string
+	VPCCNI string `pulumi:"vpcCni,optional"`
 	// CoreDNS is the coredns version.
-	CoreDNS string
+	CoreDNS string `pulumi:"coreDns,optional"`
 	// KubeProxy is the kube-proxy version.
-	KubeProxy string
+	KubeProxy string `pulumi:"kubeProxy,optional"`
 	// PodIdentityAgent is the eks-pod-identity-agent version.
-	PodIdentityAgent string
+	PodIdentityAgent string `pulumi:"podIdentityAgent,optional"`
 	// EBSCSIDriver is the aws-ebs-csi-driver version.
-	EBSCSIDriver string
+	EBSCSIDriver string `pulumi:"ebsCsiDriver,optional"`
 	// ResolveConflicts is what EKS does with settings changed outside
 	// plinth on create and update: OVERWRITE or PRESERVE.
 	// Default: "OVERWRITE".
-	ResolveConflicts string
+	ResolveConflicts string `pulumi:"resolveConflicts,optional"`
 }
 
 // StorageClassArgs configures the default StorageClass plinth creates:
@@ -154,10 +154,10 @@ type AddOnsArgs struct {
 // scheduled (so the volume is made in the pod's zone), expandable.
 type StorageClassArgs struct {
 	// Disabled creates no StorageClass. Default: false.
-	Disabled bool
+	Disabled bool `pulumi:"disabled,optional"`
 	// Name of the class. Changing it replaces the class (existing volumes
 	// keep theirs). Default: "gp3".
-	Name string
+	Name string `pulumi:"name,optional"`
 }
 
 // AutoscalerArgs installs the Kubernetes Cluster Autoscaler from its Helm
@@ -167,10 +167,10 @@ type AutoscalerArgs struct {
 	// Repository is the chart repository URL (the Kubernetes autoscaler
 	// Helm repository, or a mirror) or an oci:// URL of the chart; ""
 	// installs no autoscaler.
-	Repository string
+	Repository string `pulumi:"repository,optional"`
 	// ChartVersion of the cluster-autoscaler chart. Default: "9.46.6".
-	ChartVersion string
+	ChartVersion string `pulumi:"chartVersion,optional"`
 	// ImageTag of the Cluster Autoscaler, whose minor version must match
 	// the cluster's. Default: - "v<Version>.0".
-	ImageTag string
+	ImageTag string `pulumi:"imageTag,optional"`
 }

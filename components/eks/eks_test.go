@@ -264,7 +264,7 @@ func TestPublicEndpointAndAddonVersions(t *testing.T) {
 	args := prodArgs()
 	args.Tier = "dev"
 	args.PublicAccessCIDRs = []string{"203.0.113.0/24"}
-	args.AddOns = eks.AddOnsArgs{CoreDNS: "v1.11.4-eksbuild.2"}
+	args.AddOns = &eks.AddOnsArgs{CoreDNS: "v1.11.4-eksbuild.2"}
 	s, _ := deploy(t, args)
 	cl := s.One(t, clusterType)
 	if !cl.Bool(t, "vpcConfig.endpointPublicAccess") || cl.String(t, "vpcConfig.publicAccessCidrs[0]") != "203.0.113.0/24" || cl.Protect {
@@ -319,9 +319,11 @@ func TestBadInput(t *testing.T) {
 			a.NodeGroups = []eks.NodeGroupArgs{{Name: strings.Repeat("g", 37)}}
 		})},
 		{"a private access block open to the world", "privateAccessCidrs[0]", "opens access to the whole internet", mod(func(a *eks.Args) { a.PrivateAccessCIDRs = []string{"0.0.0.0/0"} })},
-		{"an autoscaler chart over plain HTTP", "autoscaler.repository", "is not an https:// or oci:// URL", mod(func(a *eks.Args) { a.Autoscaler.Repository = "http://charts.example.com/autoscaler" })},
+		{"an autoscaler chart over plain HTTP", "autoscaler.repository", "is not an https:// or oci:// URL", mod(func(a *eks.Args) {
+			a.Autoscaler = &eks.AutoscalerArgs{Repository: "http://charts.example.com/autoscaler"}
+		})},
 		{"an autoscaler for another Kubernetes minor", "autoscaler.imageTag", `"v1.32.0" does not match the cluster's version 1.35`, mod(func(a *eks.Args) {
-			a.Autoscaler = eks.AutoscalerArgs{Repository: "https://charts.example.com/autoscaler", ImageTag: "v1.32.0"}
+			a.Autoscaler = &eks.AutoscalerArgs{Repository: "https://charts.example.com/autoscaler", ImageTag: "v1.32.0"}
 		})},
 		{"no subnets", "subnetIds", "is not set", mod(func(a *eks.Args) { a.SubnetIDs = nil })},
 		{"min above max", "nodeGroups[0].minSize", "(5) is greater than maxSize (2)", mod(func(a *eks.Args) {
@@ -345,7 +347,7 @@ func TestBadInput(t *testing.T) {
 		{"two groups with one name", "nodeGroups[1].name", "is used twice", mod(func(a *eks.Args) {
 			a.NodeGroups = []eks.NodeGroupArgs{{Name: "general"}, {Name: "general"}}
 		})},
-		{"an add-on version without eksbuild", "addOns.coreDns", "is not an add-on version", mod(func(a *eks.Args) { a.AddOns.CoreDNS = "1.11.4" })},
+		{"an add-on version without eksbuild", "addOns.coreDns", "is not an add-on version", mod(func(a *eks.Args) { a.AddOns = &eks.AddOnsArgs{CoreDNS: "1.11.4"} })},
 		{"a retention CloudWatch rejects", "logRetentionDays", "(400000) is not a CloudWatch retention value", mod(func(a *eks.Args) { a.LogRetentionDays = 400000 })},
 	}
 	for _, tt := range tests {
@@ -368,7 +370,7 @@ func deployable() eks.Args {
 	a := prodArgs()
 	a.PrivateAccessCIDRs = []string{"10.100.0.0/24"}
 	a.PrivateAccessSecurityGroupIDs = []pulumi.StringInput{pulumi.String("sg-0123456789abcdef0")}
-	a.Autoscaler.Repository = "https://charts.example.com/autoscaler"
+	a.Autoscaler = &eks.AutoscalerArgs{Repository: "https://charts.example.com/autoscaler"}
 	return a
 }
 
@@ -429,7 +431,7 @@ func TestDefaultStorageClass(t *testing.T) {
 		t.Errorf("StorageClassName = %v", got)
 	}
 	off := prodArgs()
-	off.StorageClass.Disabled = true
+	off.StorageClass = &eks.StorageClassArgs{Disabled: true}
 	if s, _ := deploy(t, off); len(s.ByType("kubernetes:storage.k8s.io/v1:StorageClass")) != 0 {
 		t.Errorf("a disabled StorageClass was created")
 	}

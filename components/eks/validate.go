@@ -8,6 +8,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/plinth-dev/plinth/components/internal/ptr"
 	"github.com/plinth-dev/plinth/pkg/config"
 	"github.com/plinth-dev/plinth/pkg/ec2arch"
 	"github.com/plinth-dev/plinth/pkg/eksversion"
@@ -53,6 +54,7 @@ func (a Args) withDefaults() Args {
 	}
 	a.Version = cmp.Or(a.Version, eksversion.Default)
 	a.SupportType = cmp.Or(a.SupportType, eksversion.SupportStandard)
+	a.StorageClass, a.Autoscaler, a.AddOns = ptr.Clone(a.StorageClass), ptr.Clone(a.Autoscaler), ptr.Clone(a.AddOns)
 	a.StorageClass.Name = cmp.Or(a.StorageClass.Name, defaultStorageClass)
 	a.Autoscaler.ChartVersion = cmp.Or(a.Autoscaler.ChartVersion, DefaultAutoscalerChart)
 	a.Autoscaler.ImageTag = cmp.Or(a.Autoscaler.ImageTag, "v"+a.Version+".0")

@@ -12,62 +12,62 @@ import (
 type Args struct {
 	// Tier picks regional vs zonal, node sizes and deletion protection.
 	// Default: "dev".
-	Tier config.Tier
+	Tier config.Tier `pulumi:"tier,optional"`
 	// Project is the GCP project id. Required.
-	Project string
+	Project string `pulumi:"project"`
 	// Region of a regional cluster, and of the network. Required.
-	Region string
+	Region string `pulumi:"region"`
 	// Regional runs the control plane in every zone of Region; a zonal
 	// cluster (dev only) runs in Zone. Changing it replaces the cluster.
 	// Default: - by tier (zonal for dev, regional otherwise).
-	Regional *bool
+	Regional *bool `pulumi:"regional,optional"`
 	// Zone of a zonal cluster. Default: - Region + "-b".
-	Zone string
+	Zone string `pulumi:"zone,optional"`
 	// ClusterName is the GKE cluster name. Changing it replaces the cluster.
 	// Default: - "<project>-<stack>-<component name>", at most 40 characters.
-	ClusterName string
+	ClusterName string `pulumi:"clusterName,optional"`
 	// Network is the VPC network's name or self link (e.g.
 	// gcpnetwork.Network.NetworkName). Required.
-	Network pulumi.StringInput
+	Network pulumi.StringInput `pulumi:"network"`
 	// Subnetwork is the subnetwork's name or self link. Required.
-	Subnetwork pulumi.StringInput
+	Subnetwork pulumi.StringInput `pulumi:"subnetwork"`
 	// PodsRangeName is the subnetwork's secondary range for pods. Default: "pods".
-	PodsRangeName string
+	PodsRangeName string `pulumi:"podsRangeName,optional"`
 	// ServicesRangeName is the secondary range for services. Default: "services".
-	ServicesRangeName string
+	ServicesRangeName string `pulumi:"servicesRangeName,optional"`
 	// MasterCIDR is the /28 of the control plane's private endpoint.
 	// Default: "172.16.0.0/28".
-	MasterCIDR string
+	MasterCIDR string `pulumi:"masterCidr,optional"`
 	// PrivateEndpoint removes the public endpoint: the API is reachable
 	// only from the VPC. Default: false.
-	PrivateEndpoint bool
+	PrivateEndpoint bool `pulumi:"privateEndpoint,optional"`
 	// AuthorizedNetworks may reach the API endpoint; required unless
 	// PrivateEndpoint. 0.0.0.0/0 is rejected.
-	AuthorizedNetworks []string
+	AuthorizedNetworks []string `pulumi:"authorizedNetworks,optional"`
 	// ReleaseChannel is RAPID, REGULAR or STABLE. Default: "REGULAR".
-	ReleaseChannel string
+	ReleaseChannel string `pulumi:"releaseChannel,optional"`
 	// BinaryAuthorization is the evaluation mode: DISABLED or
 	// PROJECT_SINGLETON_POLICY_ENFORCE. Default: "PROJECT_SINGLETON_POLICY_ENFORCE".
-	BinaryAuthorization string
+	BinaryAuthorization string `pulumi:"binaryAuthorization,optional"`
 	// DatabaseEncryptionKey is a Cloud KMS key (its name, or a key
 	// resource's id output) that encrypts Kubernetes secrets in etcd
 	// (CMEK); nil for Google's default encryption.
-	DatabaseEncryptionKey pulumi.StringInput
+	DatabaseEncryptionKey pulumi.StringInput `pulumi:"databaseEncryptionKey,optional"`
 	// EnableAPIs enables the APIs the cluster needs in the project (APIs,
 	// and Binary Authorization when enforced) before using them, and never
 	// disables them. Set false where APIs are managed centrally.
 	// Default: true.
-	EnableAPIs *bool
+	EnableAPIs *bool `pulumi:"enableApis,optional"`
 	// MaintenanceStart is the daily maintenance window's start (UTC, HH:MM).
 	// Default: "03:00".
-	MaintenanceStart string
+	MaintenanceStart string `pulumi:"maintenanceStart,optional"`
 	// DeletionProtection protects the cluster from deletion (GKE's own
 	// setting and the Pulumi protect option). Default: - by tier (prod only).
-	DeletionProtection *bool
+	DeletionProtection *bool `pulumi:"deletionProtection,optional"`
 	// NodePools are the node pools. Default: - one pool "general" sized by tier.
-	NodePools []NodePoolArgs
+	NodePools []NodePoolArgs `pulumi:"nodePools,optional"`
 	// Labels are added to every resource that takes labels.
-	Labels map[string]string
+	Labels map[string]string `pulumi:"labels,optional"`
 }
 
 // NodePoolArgs configures one node pool. The pool's GKE name is
@@ -77,35 +77,35 @@ type Args struct {
 // (at least one).
 type NodePoolArgs struct {
 	// Name of the pool, a DNS-1123 label. Changing it replaces the pool. Required.
-	Name string
+	Name string `pulumi:"name"`
 	// MachineType, e.g. "e2-standard-4". Default: - the tier's machine type.
-	MachineType string
+	MachineType string `pulumi:"machineType,optional"`
 	// MinNodes per zone. Default: - by tier.
-	MinNodes *int
+	MinNodes *int `pulumi:"minNodes,optional"`
 	// MaxNodes per zone. Default: - by tier.
-	MaxNodes *int
+	MaxNodes *int `pulumi:"maxNodes,optional"`
 	// Spot runs the pool on Spot VMs. Default: false.
-	Spot bool
+	Spot bool `pulumi:"spot,optional"`
 	// DiskSizeGB of each node's boot disk. Default: 50.
-	DiskSizeGB int
+	DiskSizeGB int `pulumi:"diskSizeGb,optional"`
 	// DiskType is pd-standard, pd-balanced or pd-ssd. Default: "pd-balanced".
-	DiskType string
+	DiskType string `pulumi:"diskType,optional"`
 	// MaxSurge is the extra nodes created during upgrades. Default: 1.
-	MaxSurge *int
+	MaxSurge *int `pulumi:"maxSurge,optional"`
 	// MaxUnavailable is the nodes that may be down during upgrades. Default: 0.
-	MaxUnavailable *int
+	MaxUnavailable *int `pulumi:"maxUnavailable,optional"`
 	// Labels are Kubernetes node labels.
-	Labels map[string]string
+	Labels map[string]string `pulumi:"labels,optional"`
 	// Taints are Kubernetes node taints.
-	Taints []Taint
+	Taints []Taint `pulumi:"taints,optional"`
 }
 
 // Taint is a node taint.
 type Taint struct {
 	// Key of the taint. Required.
-	Key string
+	Key string `pulumi:"key"`
 	// Value of the taint.
-	Value string
+	Value string `pulumi:"value,optional"`
 	// Effect is NO_SCHEDULE, PREFER_NO_SCHEDULE or NO_EXECUTE. Required.
-	Effect string
+	Effect string `pulumi:"effect"`
 }

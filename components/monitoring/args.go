@@ -20,89 +20,89 @@ const (
 // Args configures the monitoring stack.
 type Args struct {
 	// Mode is "install" or "operator". Default: "install".
-	Mode string
+	Mode string `pulumi:"mode,optional"`
 	// Tier picks retention, storage and replica defaults. Default: "dev".
-	Tier config.Tier
+	Tier config.Tier `pulumi:"tier,optional"`
 	// Namespace of the stack, its rules and dashboards. Changing it
 	// replaces everything. Default: "monitoring".
-	Namespace string
+	Namespace string `pulumi:"namespace,optional"`
 	// CreateNamespace creates Namespace; set false when it exists.
 	// Default: true.
-	CreateNamespace *bool
+	CreateNamespace *bool `pulumi:"createNamespace,optional"`
 	// Cluster is the "cluster" external label on every series and alert.
 	// Default: - the stack name.
-	Cluster string
+	Cluster string `pulumi:"cluster,optional"`
 	// Environment is the "environment" external label. Default: - the stack name.
-	Environment string
+	Environment string `pulumi:"environment,optional"`
 	// StorageClass names the StorageClass of every volume the stack claims
 	// (Prometheus, Grafana); nil uses the cluster's default class. Pass a
 	// cluster's class output (eks.Cluster.StorageClassName) so the chart
 	// waits for the class: EKS clusters since Kubernetes 1.30 have no
 	// default class, and a claim without one stays Pending.
-	StorageClass pulumi.StringInput
+	StorageClass pulumi.StringInput `pulumi:"storageClass,optional"`
 	// Labels are added to every object the component creates; in
 	// operator mode, use them to match an existing Prometheus' rule
 	// selector (e.g. release: kube-prometheus-stack).
-	Labels map[string]string
+	Labels map[string]string `pulumi:"labels,optional"`
 	// Chart selects the kube-prometheus-stack chart (install mode).
-	Chart ChartArgs
+	Chart *ChartArgs `pulumi:"chart,optional"`
 	// Prometheus configures Prometheus (install mode).
-	Prometheus PrometheusArgs
+	Prometheus *PrometheusArgs `pulumi:"prometheus,optional"`
 	// Grafana configures Grafana (install mode).
-	Grafana GrafanaArgs
+	Grafana *GrafanaArgs `pulumi:"grafana,optional"`
 	// Alerting routes alerts to receivers by severity (install mode).
-	Alerting AlertingArgs
+	Alerting *AlertingArgs `pulumi:"alerting,optional"`
 	// Metrics names the application metrics that the default rules and the
 	// service dashboard query.
-	Metrics MetricNames
+	Metrics *MetricNames `pulumi:"metrics,optional"`
 	// Rules are extra alert rules, checked like plinth's own.
-	Rules []Rule
+	Rules []Rule `pulumi:"rules,optional"`
 	// DisableDefaultRules leaves out plinth's default alerts. Default: false.
-	DisableDefaultRules bool
+	DisableDefaultRules bool `pulumi:"disableDefaultRules,optional"`
 	// RunbookBaseURL is where runbook_url annotations point; an alert's
 	// runbook is <base>/<alert-name-in-kebab-case>.md.
 	// Default: "https://github.com/plinth-dev/plinth/blob/main/docs/runbooks".
-	RunbookBaseURL string
+	RunbookBaseURL string `pulumi:"runbookBaseUrl,optional"`
 	// ExtraValues are merged over the chart values plinth computes
 	// (install mode): the escape hatch for settings without a typed field.
 	// They may not carry secrets (see the package doc).
-	ExtraValues map[string]any
+	ExtraValues map[string]any `pulumi:"extraValues,optional"`
 }
 
 // ChartArgs selects the kube-prometheus-stack chart.
 type ChartArgs struct {
 	// Version of kube-prometheus-stack. Changing it upgrades the stack,
 	// CRDs included. Default: "79.5.0".
-	Version string
+	Version string `pulumi:"version,optional"`
 	// Repository is the chart repository URL (the prometheus-community
 	// Helm repository or a mirror of it), or an oci:// URL of the chart.
 	// Required in install mode.
-	Repository string
+	Repository string `pulumi:"repository,optional"`
 }
 
 // PrometheusArgs configures Prometheus.
 type PrometheusArgs struct {
 	// Retention is how long metrics are kept, a Prometheus duration.
 	// Default: - by tier (local 1d, dev 3d, staging 7d, prod 30d).
-	Retention string
+	Retention string `pulumi:"retention,optional"`
 	// StorageSize of each replica's volume; "" keeps data in an emptyDir.
 	// Default: - by tier (dev 10Gi, staging 20Gi, prod 100Gi).
-	StorageSize string
+	StorageSize string `pulumi:"storageSize,optional"`
 	// Replicas of Prometheus. Default: - by tier (prod 2, else 1).
-	Replicas int
+	Replicas int `pulumi:"replicas,optional"`
 	// ScrapeInterval between scrapes. Default: "30s".
-	ScrapeInterval string
+	ScrapeInterval string `pulumi:"scrapeInterval,optional"`
 	// EvaluationInterval between rule evaluations. Default: "30s".
-	EvaluationInterval string
+	EvaluationInterval string `pulumi:"evaluationInterval,optional"`
 	// CPURequest of each replica. Default: "250m".
-	CPURequest string
+	CPURequest string `pulumi:"cpuRequest,optional"`
 	// MemoryRequest of each replica. Default: "1Gi".
-	MemoryRequest string
+	MemoryRequest string `pulumi:"memoryRequest,optional"`
 	// MemoryLimit of each replica. Default: "4Gi".
-	MemoryLimit string
+	MemoryLimit string `pulumi:"memoryLimit,optional"`
 	// RemoteWriteURL sends every sample to a remote store (https only);
 	// "" for none.
-	RemoteWriteURL string
+	RemoteWriteURL string `pulumi:"remoteWriteUrl,optional"`
 }
 
 // GrafanaArgs configures Grafana.
@@ -110,12 +110,12 @@ type GrafanaArgs struct {
 	// AdminPassword is Grafana's admin password, a Pulumi secret. It is
 	// stored only in a Kubernetes Secret that the chart references, never
 	// in the chart values. Required in install mode.
-	AdminPassword pulumi.StringInput
+	AdminPassword pulumi.StringInput `pulumi:"adminPassword,optional"`
 	// AdminUser is the admin login. Default: "admin".
-	AdminUser string
+	AdminUser string `pulumi:"adminUser,optional"`
 	// StorageSize of Grafana's volume; "" for no persistence.
 	// Default: "10Gi".
-	StorageSize string
+	StorageSize string `pulumi:"storageSize,optional"`
 }
 
 // AlertingArgs routes alerts by their severity label: critical to the
@@ -124,26 +124,26 @@ type GrafanaArgs struct {
 type AlertingArgs struct {
 	// PagingURL is the webhook critical alerts are sent to (an incident
 	// tool's Alertmanager webhook), a Pulumi secret; nil for none.
-	PagingURL pulumi.StringInput
+	PagingURL pulumi.StringInput `pulumi:"pagingUrl,optional"`
 	// ChatURL is the Slack-compatible incoming webhook warnings are sent
 	// to, a Pulumi secret; nil for none.
-	ChatURL pulumi.StringInput
+	ChatURL pulumi.StringInput `pulumi:"chatUrl,optional"`
 	// ChatChannel is the channel warnings are posted to. Default: "#alerts".
-	ChatChannel string
+	ChatChannel string `pulumi:"chatChannel,optional"`
 	// RepeatInterval is how often a firing alert is sent again.
 	// Default: "4h".
-	RepeatInterval string
+	RepeatInterval string `pulumi:"repeatInterval,optional"`
 }
 
 // MetricNames are the application metrics the default rules and the
 // service dashboard use (Prometheus conventions).
 type MetricNames struct {
 	// Requests is the request counter. Default: "http_requests_total".
-	Requests string
+	Requests string `pulumi:"requests,optional"`
 	// Duration is the request duration histogram (without _bucket).
 	// Default: "http_request_duration_seconds".
-	Duration string
+	Duration string `pulumi:"duration,optional"`
 	// StatusLabel is the label holding the HTTP status code.
 	// Default: "status".
-	StatusLabel string
+	StatusLabel string `pulumi:"statusLabel,optional"`
 }

@@ -5,6 +5,7 @@ import (
 	"maps"
 	"slices"
 
+	"github.com/plinth-dev/plinth/components/internal/ptr"
 	"github.com/plinth-dev/plinth/pkg/config"
 )
 
@@ -42,8 +43,10 @@ func (a Args) withDefaults() Args {
 		yes := true
 		a.CreateNamespace = &yes
 	}
+	a.Chart = ptr.Clone(a.Chart)
 	a.Chart.Version = cmp.Or(a.Chart.Version, DefaultChartVersion)
-	p := &a.Prometheus
+	a.Prometheus = ptr.Clone(a.Prometheus)
+	p := a.Prometheus
 	p.Retention = cmp.Or(p.Retention, d.Retention)
 	p.StorageSize = cmp.Or(p.StorageSize, d.StorageSize)
 	if p.Replicas == 0 {
@@ -54,11 +57,13 @@ func (a Args) withDefaults() Args {
 	p.CPURequest = cmp.Or(p.CPURequest, defaultCPURequest)
 	p.MemoryRequest = cmp.Or(p.MemoryRequest, defaultMemoryRequest)
 	p.MemoryLimit = cmp.Or(p.MemoryLimit, defaultMemoryLimit)
+	a.Grafana, a.Alerting = ptr.Clone(a.Grafana), ptr.Clone(a.Alerting)
 	a.Grafana.AdminUser = cmp.Or(a.Grafana.AdminUser, defaultGrafanaUser)
 	a.Grafana.StorageSize = cmp.Or(a.Grafana.StorageSize, defaultGrafanaStorage)
 	a.Alerting.ChatChannel = cmp.Or(a.Alerting.ChatChannel, defaultChatChannel)
 	a.Alerting.RepeatInterval = cmp.Or(a.Alerting.RepeatInterval, defaultRepeat)
-	m := &a.Metrics
+	a.Metrics = ptr.Clone(a.Metrics)
+	m := a.Metrics
 	m.Requests = cmp.Or(m.Requests, defaultRequests)
 	m.Duration = cmp.Or(m.Duration, defaultDuration)
 	m.StatusLabel = cmp.Or(m.StatusLabel, defaultStatusLabel)
@@ -71,7 +76,7 @@ func (a Args) withDefaults() Args {
 func (a Args) rules() []Rule {
 	var out []Rule
 	if !a.DisableDefaultRules {
-		out = append(out, DefaultRules(a.Metrics)...)
+		out = append(out, DefaultRules(*a.Metrics)...)
 	}
 	return append(out, a.Rules...)
 }

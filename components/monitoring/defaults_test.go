@@ -15,8 +15,8 @@ func TestDocumentedDefaults(t *testing.T) {
 
 func TestDefaultedArgsValidate(t *testing.T) {
 	for _, tier := range config.Tiers {
-		install := Args{Tier: tier, Chart: ChartArgs{Repository: "https://charts.example.com/prometheus-community"},
-			Grafana: GrafanaArgs{AdminPassword: pulumi.String("x")}}
+		install := Args{Tier: tier, Chart: &ChartArgs{Repository: "https://charts.example.com/prometheus-community"},
+			Grafana: &GrafanaArgs{AdminPassword: pulumi.String("x")}}
 		if err := install.Validate("monitoring"); err != nil {
 			t.Errorf("tier %s, install mode: %v", tier, err)
 		}

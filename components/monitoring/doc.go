@@ -3,9 +3,9 @@
 //
 //	mon, err := monitoring.New(ctx, "monitoring", monitoring.Args{
 //		Tier:    config.TierProd,
-//		Chart:   monitoring.ChartArgs{Repository: "https://charts.example.com/prometheus-community"},
-//		Grafana: monitoring.GrafanaArgs{AdminPassword: config.RequireSecret(ctx, "plinth:grafanaAdminPassword")},
-//		Alerting: monitoring.AlertingArgs{
+//		Chart:   &monitoring.ChartArgs{Repository: "https://charts.example.com/prometheus-community"},
+//		Grafana: &monitoring.GrafanaArgs{AdminPassword: config.RequireSecret(ctx, "plinth:grafanaAdminPassword")},
+//		Alerting: &monitoring.AlertingArgs{
 //			PagingURL: config.RequireSecret(ctx, "plinth:alertPagingUrl"),
 //			ChatURL:   config.RequireSecret(ctx, "plinth:alertChatUrl"),
 //		},

@@ -17,11 +17,11 @@ func Example() {
 	stack, err := plinthtest.RunErr(func(ctx *pulumi.Context) error {
 		_, err := monitoring.New(ctx, "monitoring", monitoring.Args{
 			Tier:  "prod",
-			Chart: monitoring.ChartArgs{Repository: "https://charts.example.com/prometheus-community"},
-			Grafana: monitoring.GrafanaArgs{
+			Chart: &monitoring.ChartArgs{Repository: "https://charts.example.com/prometheus-community"},
+			Grafana: &monitoring.GrafanaArgs{
 				AdminPassword: config.RequireSecret(ctx, "plinth:grafanaAdminPassword"),
 			},
-			Alerting: monitoring.AlertingArgs{
+			Alerting: &monitoring.AlertingArgs{
 				PagingURL: config.RequireSecret(ctx, "plinth:alertPagingUrl"),
 				ChatURL:   config.RequireSecret(ctx, "plinth:alertChatUrl"),
 			},

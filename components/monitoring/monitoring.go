@@ -71,7 +71,7 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 	if a.Environment == "" {
 		a.Environment = ctx.Stack()
 	}
-	dashboard, err := ServiceDashboard(a.Metrics)
+	dashboard, err := ServiceDashboard(*a.Metrics)
 	if err != nil {
 		return nil, err
 	}
@@ -221,7 +221,7 @@ func (b *builder) install() error {
 
 	paging, chat := secretOrEmpty(a.Alerting.PagingURL), secretOrEmpty(a.Alerting.ChatURL)
 	config := pulumi.All(paging, chat).ApplyT(func(v []any) (string, error) {
-		return alertmanagerConfig(a.Alerting, v[0].(string), v[1].(string))
+		return alertmanagerConfig(*a.Alerting, v[0].(string), v[1].(string))
 	}).(pulumi.StringOutput)
 	am, err := corev1.NewSecret(b.ctx, b.child("alertmanager-config"), &corev1.SecretArgs{
 		Metadata:   b.meta(b.name+"-alertmanager-config", nil),

@@ -33,12 +33,14 @@ const (
 
 func installArgs() monitoring.Args {
 	return monitoring.Args{
-		Tier:  "prod",
-		Chart: monitoring.ChartArgs{Repository: repo},
-		Grafana: monitoring.GrafanaArgs{
+		Tier:       "prod",
+		Prometheus: &monitoring.PrometheusArgs{},
+		Metrics:    &monitoring.MetricNames{},
+		Chart:      &monitoring.ChartArgs{Repository: repo},
+		Grafana: &monitoring.GrafanaArgs{
 			AdminPassword: pulumi.ToSecret(pulumi.String(password)).(pulumi.StringOutput),
 		},
-		Alerting: monitoring.AlertingArgs{
+		Alerting: &monitoring.AlertingArgs{
 			PagingURL: pulumi.ToSecret(pulumi.String(pagingURL)).(pulumi.StringOutput),
 			ChatURL:   pulumi.ToSecret(pulumi.String(chatURL)).(pulumi.StringOutput),
 		},

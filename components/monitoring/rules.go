@@ -47,27 +47,27 @@ var severityOfSev = map[string]Severity{
 // annotations) before anything is registered.
 type Rule struct {
 	// Alert is the alert name, e.g. "HighErrorRate". Required.
-	Alert string
+	Alert string `pulumi:"alert"`
 	// Expr is the PromQL expression; the alert fires while it returns
 	// series. Required.
-	Expr string
+	Expr string `pulumi:"expr"`
 	// For is how long Expr must hold before the alert fires, e.g. "5m".
 	// Default: - fire at once.
-	For string
+	For string `pulumi:"for,optional"`
 	// Severity routes the alert: critical, warning or info. Required.
-	Severity Severity
+	Severity Severity `pulumi:"severity"`
 	// Sev is the incident level, SEV1–SEV4; it must agree with Severity
 	// (SEV1–2 critical, SEV3 warning, SEV4 info). Required.
-	Sev string
+	Sev string `pulumi:"sev"`
 	// Summary is a one-line summary; it may use alert templating such as
 	// {{ $labels.namespace }}. Required.
-	Summary string
+	Summary string `pulumi:"summary"`
 	// Description says what is happening and what it means. Required.
-	Description string
+	Description string `pulumi:"description"`
 	// RunbookURL links the runbook. Default: - <RunbookBaseURL>/<alert-in-kebab-case>.md.
-	RunbookURL string
+	RunbookURL string `pulumi:"runbookUrl,optional"`
 	// Labels are extra labels on the alert.
-	Labels map[string]string
+	Labels map[string]string `pulumi:"labels,optional"`
 }
 
 var alertNameRE = regexp.MustCompile(`^[A-Z][A-Za-z0-9]*$`)

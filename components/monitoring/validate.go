@@ -35,7 +35,7 @@ func (a Args) Validate(name string) error {
 		seen[r.Alert] = path
 	}
 	if !a.DisableDefaultRules {
-		for _, r := range DefaultRules(a.Metrics) {
+		for _, r := range DefaultRules(*a.Metrics) {
 			check("defaultRules."+r.Alert, r)
 		}
 	}

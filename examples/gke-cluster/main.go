@@ -45,7 +45,7 @@ func program(ctx *pulumi.Context) error {
 	web, err := app.New(ctx, "web", app.Args{
 		Image:          pulumi.String("registry.example.com/acme/web:1.4.2"),
 		Tier:           "prod",
-		ServiceAccount: app.ServiceAccountArgs{GCPServiceAccount: gsa.Email},
+		ServiceAccount: &app.ServiceAccountArgs{GCPServiceAccount: gsa.Email},
 	}, pulumi.Provider(cluster.Provider))
 	if err != nil {
 		return err

@@ -24,9 +24,9 @@ func program(ctx *pulumi.Context) error {
 	cfg := config.New(ctx, "")
 	mon, err := monitoring.New(ctx, "monitoring", monitoring.Args{
 		Tier:     "prod",
-		Chart:    monitoring.ChartArgs{Repository: cfg.Require("chartRepository")},
-		Grafana:  monitoring.GrafanaArgs{AdminPassword: cfg.RequireSecret("grafanaAdminPassword")},
-		Alerting: monitoring.AlertingArgs{PagingURL: cfg.RequireSecret("pagingUrl"), ChatURL: cfg.RequireSecret("chatUrl")},
+		Chart:    &monitoring.ChartArgs{Repository: cfg.Require("chartRepository")},
+		Grafana:  &monitoring.GrafanaArgs{AdminPassword: cfg.RequireSecret("grafanaAdminPassword")},
+		Alerting: &monitoring.AlertingArgs{PagingURL: cfg.RequireSecret("pagingUrl"), ChatURL: cfg.RequireSecret("chatUrl")},
 		Rules: []monitoring.Rule{{
 			Alert:       "QueueBacklog",
 			Expr:        `sum by (queue) (queue_depth) > 1000`,

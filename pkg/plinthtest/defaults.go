@@ -2,20 +2,20 @@ package plinthtest
 
 import (
 	"fmt"
-	"go/ast"
-	"go/parser"
-	"go/token"
-	"os"
-	"path/filepath"
 	"reflect"
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/plinth-dev/plinth/internal/godoc"
 )
 
 // CheckDocumentedDefaults compares the defaults written on struct fields in
 // the Go files of dir with a defaulted value, the house rule that every
-// default is written once in code and documented once on its field.
+// default is written once in code and documented once on its field. It
+// also checks that every field carries a `pulumi:"<name>"` tag: the
+// component provider serves the Args to every Pulumi language through
+// those tags, and a field without one would silently not exist there.
 //
 // A field documents its default in one of two forms, ending its comment:
 // "Default: <Go literal>." (checked against the value) or
@@ -24,13 +24,16 @@ import (
 // Nested structs, and pointers to them, are walked.
 func CheckDocumentedDefaults(t testing.TB, dir string, defaulted any) {
 	t.Helper()
-	docs, err := fieldDocs(dir)
+	docs, err := godoc.Structs(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
 	checked := 0
-	var walk func(v reflect.Value, path string)
-	walk = func(v reflect.Value, path string) {
+	seen := map[reflect.Type]bool{}
+	// walk checks v's fields; a zero value standing in for a list's
+	// elements (tagsOnly) has no defaults to compare.
+	var walk func(v reflect.Value, path string, tagsOnly bool)
+	walk = func(v reflect.Value, path string, tagsOnly bool) {
 		typ := v.Type()
 		for i := 0; i < typ.NumField(); i++ {
 			f := typ.Field(i)
@@ -39,12 +42,15 @@ func CheckDocumentedDefaults(t testing.TB, dir string, defaulted any) {
 			}
 			fv := v.Field(i)
 			fpath := path + "." + f.Name
+			if _, tagged := f.Tag.Lookup("pulumi"); !tagged {
+				t.Errorf("%s has no pulumi tag: name it for the component provider, e.g. `pulumi:\"%s,optional\"`", fpath, lowerFirst(f.Name))
+			}
 			doc, ok := docs[typ.Name()+"."+f.Name]
 			if !ok {
 				t.Errorf("%s has no doc comment in %s: document it (and its default)", fpath, dir)
 				continue
 			}
-			if lit, has := literalDefault(doc); has {
+			if lit, has := literalDefault(doc); has && !tagsOnly {
 				checked++
 				if got := render(fv); got != lit {
 					t.Errorf("%s documents \"Default: %s.\" but the defaulted value is %s", fpath, lit, got)
@@ -54,7 +60,23 @@ func CheckDocumentedDefaults(t testing.TB, dir string, defaulted any) {
 				fv = fv.Elem()
 			}
 			if fv.Kind() == reflect.Struct && fv.Type().PkgPath() == typ.PkgPath() {
-				walk(fv, fpath)
+				walk(fv, fpath, tagsOnly)
+			}
+			// A list's element type: its first defaulted element, or a
+			// zero value for the tags only.
+			if k := fv.Kind(); k == reflect.Slice || k == reflect.Map {
+				et := fv.Type().Elem()
+				for et.Kind() == reflect.Pointer {
+					et = et.Elem()
+				}
+				if et.Kind() == reflect.Struct && et.PkgPath() == typ.PkgPath() && !seen[et] {
+					seen[et] = true
+					if k == reflect.Slice && fv.Len() > 0 {
+						walk(reflect.Indirect(fv.Index(0)), fpath+"[0]", tagsOnly)
+					} else {
+						walk(reflect.New(et).Elem(), fpath+"[]", true)
+					}
+				}
 			}
 		}
 	}
@@ -62,7 +84,7 @@ func CheckDocumentedDefaults(t testing.TB, dir string, defaulted any) {
 	for v.Kind() == reflect.Pointer {
 		v = v.Elem()
 	}
-	walk(v, v.Type().Name())
+	walk(v, v.Type().Name(), false)
 	if checked == 0 {
 		t.Errorf("no field in %s documents a literal default: the check checked nothing", dir)
 	}
@@ -103,45 +125,9 @@ func render(v reflect.Value) string {
 	}
 }
 
-// fieldDocs returns the doc comment of every struct field declared in the
-// non-test Go files of dir, keyed "Type.Field".
-func fieldDocs(dir string) (map[string]string, error) {
-	files, err := filepath.Glob(filepath.Join(dir, "*.go"))
-	if err != nil {
-		return nil, err
+func lowerFirst(s string) string {
+	if s == "" {
+		return s
 	}
-	docs := map[string]string{}
-	fset := token.NewFileSet()
-	for _, name := range files {
-		if strings.HasSuffix(name, "_test.go") {
-			continue
-		}
-		src, err := os.ReadFile(name)
-		if err != nil {
-			return nil, err
-		}
-		f, err := parser.ParseFile(fset, name, src, parser.ParseComments)
-		if err != nil {
-			return nil, err
-		}
-		ast.Inspect(f, func(n ast.Node) bool {
-			ts, ok := n.(*ast.TypeSpec)
-			if !ok {
-				return true
-			}
-			st, ok := ts.Type.(*ast.StructType)
-			if !ok {
-				return true
-			}
-			for _, field := range st.Fields.List {
-				for _, id := range field.Names {
-					if field.Doc != nil {
-						docs[ts.Name.Name+"."+id.Name] = field.Doc.Text()
-					}
-				}
-			}
-			return true
-		})
-	}
-	return docs, nil
+	return strings.ToLower(s[:1]) + s[1:]
 }
