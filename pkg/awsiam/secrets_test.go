@@ -66,3 +66,29 @@ func TestAllowsAndMatches(t *testing.T) {
 		t.Error("* must match across / and :")
 	}
 }
+
+func TestCheckKMSKeyARN(t *testing.T) {
+	for _, ok := range []string{
+		"arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab",
+		"arn:aws:kms:eu-west-1:123456789012:key/mrk-1234abcd12ab34cd56ef1234567890ab",
+		"arn:aws:kms:us-gov-west-1:123456789012:alias/platform/eks",
+		"arn:aws-cn:kms:cn-north-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab",
+	} {
+		if err := CheckKMSKeyARN(ok); err != nil {
+			t.Errorf("%s refused: %v", ok, err)
+		}
+	}
+	for _, bad := range []string{
+		"1234abcd-12ab-34cd-56ef-1234567890ab",
+		"alias/eks",
+		"arn:aws:kms:eu-west-1:123456789012:1234abcd",
+		"arn:aws:kms::123456789012:key/1234abcd",
+		"arn:aws:kms:eu-west-1:1234:key/1234abcd",
+		"arn:aws:s3:::bucket",
+		"arn:aws:kms:eu-west-1:123456789012:key/",
+	} {
+		if err := CheckKMSKeyARN(bad); err == nil {
+			t.Errorf("%s accepted", bad)
+		}
+	}
+}
