@@ -35,9 +35,18 @@ help: ## list the targets
 .PHONY: test
 test: ## vet, then every unit, stack, example and provider test under mocks (no cloud, no cluster)
 	$(GO) vet ./...
+	@# The local build and the e2e tests compile only under their tags.
+	$(GO) vet -tags "e2e plinthlocal" ./stacks/
 	$(GO) test ./...
 	@# The component provider is its own module (it needs pulumi/pkg/v3).
 	cd provider && $(GO) vet ./... && $(GO) test ./...
+
+FUZZTIME ?= 60s
+
+.PHONY: fuzz
+fuzz: ## fuzz config load, then config load and every component's validation together (FUZZTIME each)
+	$(GO) test -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $(FUZZTIME) ./pkg/config/
+	$(GO) test -run '^$$' -fuzz '^FuzzConfigThroughTheComponents$$' -fuzztime $(FUZZTIME) ./stacks/
 
 .PHONY: lint
 lint: $(BIN)/staticcheck $(BIN)/actionlint $(BIN)/dockerlint $(BIN)/trivy $(DEPLOY_TOOLS) ## gofmt, vet, staticcheck, actionlint, Dockerfile lint, trivy on the rendered local manifests

@@ -3,12 +3,15 @@ package main
 import (
 	"errors"
 	"fmt"
+	"slices"
+	"strings"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/plinth-dev/plinth/components/app"
 	"github.com/plinth-dev/plinth/pkg/config"
 	"github.com/plinth-dev/plinth/pkg/naming"
+	"github.com/plinth-dev/plinth/pkg/problem"
 )
 
 // appArgs maps an application of the config onto the app component's
@@ -17,17 +20,18 @@ import (
 func appArgs(env *config.Environment, a config.App) app.Args {
 	no := false
 	args := app.Args{
-		Image:           pulumi.String(a.Image),
-		AllowMutableTag: a.AllowMutableTag,
-		Tier:            env.Tier,
-		Namespace:       a.Namespace,
-		CreateNamespace: &no,
-		Port:            a.Port,
-		Replicas:        a.Replicas,
-		ServiceAccount:  &app.ServiceAccountArgs{},
-		Env:             a.Env,
+		Image:             pulumi.String(a.Image),
+		AllowMutableTag:   a.AllowMutableTag,
+		Tier:              env.Tier,
+		Namespace:         a.Namespace,
+		CreateNamespace:   &no,
+		Port:              a.Port,
+		Replicas:          a.Replicas,
+		ServiceAccount:    &app.ServiceAccountArgs{},
+		Env:               a.Env,
+		AllowPlaintextEnv: a.AllowPlaintextEnv,
 		Autoscaling: &app.AutoscalingArgs{
-			Disabled:            !*a.Autoscaling.Enabled,
+			Disabled:            a.Autoscaling.Enabled != nil && !*a.Autoscaling.Enabled,
 			MinReplicas:         a.Autoscaling.Min,
 			MaxReplicas:         a.Autoscaling.Max,
 			TargetCPUPercent:    a.Autoscaling.TargetCPU,
@@ -69,14 +73,36 @@ func appArgs(env *config.Environment, a config.App) app.Args {
 	return args
 }
 
-// validateApps validates every application's arguments and joins the
-// problems.
+// validateApps validates every application's arguments with the app
+// component and joins the problems, reported under the application's
+// config keys (plinth:apps[i]…).
 func validateApps(env *config.Environment, args map[string]app.Args) error {
 	var errs []error
-	for _, a := range env.Apps {
-		if err := args[a.Name].Validate(a.Name); err != nil {
-			errs = append(errs, fmt.Errorf("plinth:apps %q: %w", a.Name, err))
+	for i, a := range env.Apps {
+		section := fmt.Sprintf("apps[%d]", i)
+		rules := slices.Clone(appPaths)
+		// appArgs splits secretEnv into SecretValues (fromConfig) and
+		// SecretEnv (existing Secrets): map each back to its entry.
+		k := 0
+		for j, s := range a.SecretEnv {
+			to := fmt.Sprintf("/apps[%d].secretEnv[%d]", i, j)
+			if s.FromConfig != "" {
+				rules = append(rules, pathRule{"secretValues." + s.Name, to})
+				continue
+			}
+			rules = append(rules, pathRule{fmt.Sprintf("secretEnv#%d", k), to})
+			k++
 		}
+		err := args[a.Name].Validate(a.Name)
+		err = problem.Remap(err, "", func(p string) string { // secretEnv[k] → secretEnv#k, which the rules name
+			if rest, ok := strings.CutPrefix(p, "secretEnv["); ok {
+				if idx, tail, ok := strings.Cut(rest, "]"); ok {
+					return "secretEnv#" + idx + tail
+				}
+			}
+			return p
+		})
+		errs = append(errs, remap(err, section, rules))
 	}
 	return errors.Join(errs...)
 }

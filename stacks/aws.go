@@ -71,12 +71,16 @@ func composeAWS(ctx *pulumi.Context, env *config.Environment) (map[string]pulumi
 	// Validate everything before the first resource registers, and report
 	// every problem at once. The fields wired from resources that do not
 	// exist yet (the subnets, the VPC) are not problems now.
-	errs := []error{netArgs.Validate("main"), problem.Except(eksArgs.Validate("main"), "subnetIds"), validateApps(env, apps)}
+	errs := []error{
+		remap(netArgs.Validate("main"), "network", awsNetworkPaths),
+		remap(problem.Except(eksArgs.Validate("main"), "subnetIds"), "cluster", eksPaths),
+		validateApps(env, apps),
+	}
 	if env.Monitoring.Mode != config.MonitoringOff {
-		errs = append(errs, monArgs.Validate("monitoring"))
+		errs = append(errs, remap(monArgs.Validate("monitoring"), "monitoring", monitoringPaths))
 	}
 	if ecsArgs != nil {
-		errs = append(errs, problem.Except(ecsArgs.Validate(env.ECS.Name), "vpcId", "privateSubnetIds", "publicSubnetIds"))
+		errs = append(errs, remap(problem.Except(ecsArgs.Validate(env.ECS.Name), "vpcId", "privateSubnetIds", "publicSubnetIds"), "ecs", ecsPaths))
 	}
 	if err := errors.Join(errs...); err != nil {
 		return nil, err

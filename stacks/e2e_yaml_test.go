@@ -134,7 +134,7 @@ func TestE2EYAMLProgram(t *testing.T) {
 			if _, err := app.New(ctx, "web", app.Args{
 				Image: pulumi.String("registry.example.com/plinth/web:1.0.0"), Tier: "local",
 				Env:         map[string]string{"LOG_LEVEL": "info"},
-				Autoscaling: &app.AutoscalingArgs{MinReplicas: 2, MaxReplicas: 4},
+				Autoscaling: &app.AutoscalingArgs{MinReplicas: new(2), MaxReplicas: new(4)},
 			}); err != nil {
 				return err
 			}

@@ -38,11 +38,9 @@ func Gate(env *config.Environment, project, stack string) (policy.Report, error)
 	}
 	c := policy.Context{Tier: string(env.Tier), Today: time.Now()}
 	if env.Cloud == config.CloudAWS {
-		grown := *env
-		grown.Network.AZCount++
 		// A stack that cannot grow without more subnet slots is not judged:
 		// adding slots moves every subnet, which config must say.
-		if g, err := composeUnderMocks(&grown, project, stack); err == nil {
+		if g, err := composeUnderMocks(grow(env, s), project, stack); err == nil {
 			c.Grown = g.PolicyResources()
 		}
 	}
@@ -51,6 +49,20 @@ func Gate(env *config.Environment, project, stack string) (policy.Report, error)
 		waivers = append(waivers, policy.Waiver{Rule: w.Rule, Resource: w.Resource, Reason: w.Reason})
 	}
 	return policy.Evaluate(policy.Rules(), s.PolicyResources(), c, waivers), nil
+}
+
+// grow returns env with one more availability zone than the network s
+// composed spans (the zones its subnets were placed in).
+func grow(env *config.Environment, s *plinthtest.Stack) *config.Environment {
+	zones := map[string]bool{}
+	for _, r := range s.ByType("aws:ec2/subnet:Subnet") {
+		if z, ok := r.Inputs["availabilityZone"]; ok && z.IsString() {
+			zones[z.StringValue()] = true
+		}
+	}
+	grown := *env
+	grown.Network.AZCount = new(len(zones) + 1)
+	return &grown
 }
 
 func composeUnderMocks(env *config.Environment, project, stack string) (*plinthtest.Stack, error) {

@@ -45,9 +45,13 @@ func composeGCP(ctx *pulumi.Context, env *config.Environment) (map[string]pulumi
 
 	// Every problem at once, before anything registers; the network and
 	// subnetwork are wired from the network component, not yet created.
-	errs := []error{netArgs.Validate("main"), problem.Except(gkeArgs.Validate("main"), "network", "subnetwork"), validateApps(env, apps)}
+	errs := []error{
+		remap(netArgs.Validate("main"), "network", gcpNetworkPaths),
+		remap(problem.Except(gkeArgs.Validate("main"), "network", "subnetwork"), "cluster", gkePaths),
+		validateApps(env, apps),
+	}
 	if env.Monitoring.Mode != config.MonitoringOff {
-		errs = append(errs, monArgs.Validate("monitoring"))
+		errs = append(errs, remap(monArgs.Validate("monitoring"), "monitoring", monitoringPaths))
 	}
 	if err := errors.Join(errs...); err != nil {
 		return nil, err

@@ -34,7 +34,7 @@ func composeLocal(ctx *pulumi.Context, env *config.Environment) (map[string]pulu
 	monArgs := monitoringArgs(env, LocalClusterName)
 	errs := []error{validateApps(env, apps)}
 	if env.Monitoring.Mode != config.MonitoringOff {
-		errs = append(errs, monArgs.Validate("monitoring"))
+		errs = append(errs, remap(monArgs.Validate("monitoring"), "monitoring", monitoringPaths))
 	}
 	if err := errors.Join(errs...); err != nil {
 		return nil, err

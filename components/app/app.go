@@ -194,7 +194,7 @@ func (b *builder) tracks() []track {
 	autoscale := !a.Autoscaling.Disabled
 	base := *a.Replicas
 	if autoscale {
-		base = a.Autoscaling.MinReplicas
+		base = *a.Autoscaling.MinReplicas
 	}
 	image := func(path string, in pulumi.StringInput) pulumi.StringOutput {
 		return problem.Resolved(fmt.Sprintf("app %q: ", b.name), path, in, a.checkImage)
@@ -206,7 +206,7 @@ func (b *builder) tracks() []track {
 		green := track{name: b.name + "-" + ColorGreen, image: image("strategy.greenImage", a.Strategy.GreenImage), labels: map[string]string{LabelColor: ColorGreen}, replicas: *a.Replicas, autoscale: autoscale}
 		return []track{blue, green}
 	case StrategyCanary:
-		n := max(1, (base*a.Strategy.CanaryPercent+99)/100)
+		n := max(1, (base*(*a.Strategy.CanaryPercent)+99)/100)
 		canary := track{name: b.name + "-canary", image: image("strategy.canaryImage", a.Strategy.CanaryImage), labels: map[string]string{LabelTrack: "canary"}, replicas: n, canary: true}
 		return []track{stable, canary}
 	default:
@@ -300,7 +300,7 @@ func (b *builder) createDeployments() error {
 				},
 			},
 			RevisionHistoryLimit:    pulumi.Int(*b.a.RevisionHistoryLimit),
-			ProgressDeadlineSeconds: pulumi.Int(b.a.ProgressDeadlineSeconds),
+			ProgressDeadlineSeconds: pulumi.Int(*b.a.ProgressDeadlineSeconds),
 			Template:                b.podTemplate(t),
 		}
 		// An autoscaled Deployment leaves spec.replicas to its HPA: with

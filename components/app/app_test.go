@@ -336,7 +336,7 @@ func TestBlueGreen(t *testing.T) {
 }
 
 func TestCanary(t *testing.T) {
-	s, _ := deploy(t, app.Args{Image: pulumi.String(image), Tier: "prod", Strategy: &app.StrategyArgs{Type: app.StrategyCanary, CanaryImage: pulumi.String(nextImage), CanaryPercent: 20}})
+	s, _ := deploy(t, app.Args{Image: pulumi.String(image), Tier: "prod", Strategy: &app.StrategyArgs{Type: app.StrategyCanary, CanaryImage: pulumi.String(nextImage), CanaryPercent: new(20)}})
 	stable := s.Get(t, deployment, "web-deployment")
 	canary := s.Get(t, deployment, "web-canary-deployment")
 	if canary.String(t, "spec.template.spec.containers[0].image") != nextImage || stable.String(t, "spec.template.spec.containers[0].image") != image {
@@ -357,7 +357,7 @@ func TestCanary(t *testing.T) {
 		t.Fatalf("%d HPAs, want one for the stable track only", n)
 	}
 
-	s, _ = deploy(t, app.Args{Image: pulumi.String(image), Strategy: &app.StrategyArgs{Type: app.StrategyCanary, CanaryImage: pulumi.String(nextImage), CanaryPercent: 25},
+	s, _ = deploy(t, app.Args{Image: pulumi.String(image), Strategy: &app.StrategyArgs{Type: app.StrategyCanary, CanaryImage: pulumi.String(nextImage), CanaryPercent: new(25)},
 		Ingress: &app.IngressArgs{Host: "web.example.com"}})
 	if got := s.Get(t, service, "web-service").String(t, `spec.selector["plinth.dev/track"]`); got != "stable" {
 		t.Fatalf("with an Ingress the live Service selects track %q, want stable", got)

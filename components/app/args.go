@@ -57,13 +57,20 @@ type Args struct {
 	PartOf string `pulumi:"partOf,optional"`
 	// Port is the container port the application serves HTTP on.
 	// Default: 8080.
-	Port int `pulumi:"port,optional"`
+	Port *int `pulumi:"port,optional"`
 	// Command overrides the image's entrypoint.
 	Command []string `pulumi:"command,optional"`
 	// Args overrides the image's command arguments.
 	Args []string `pulumi:"args,optional"`
-	// Env are plain environment variables.
+	// Env are plain environment variables, stored in the clear in the pod
+	// spec and the state: a credential, recognised by its name
+	// (DB_PASSWORD, STRIPE_KEY) or value (a URL with a password, a key
+	// format such as AKIA…), is refused; pass it in SecretValues,
+	// SecretEnv or ExternalSecrets.
 	Env map[string]string `pulumi:"env,optional"`
+	// AllowPlaintextEnv maps an Env variable that looks like a credential
+	// but is not one to the reason, e.g. {"CACHE_KEY": "a key prefix"}.
+	AllowPlaintextEnv map[string]string `pulumi:"allowPlaintextEnv,optional"`
 	// SecretEnv are environment variables read from keys of existing Secrets.
 	SecretEnv []SecretKeyRef `pulumi:"secretEnv,optional"`
 	// ConfigMapEnv are environment variables read from keys of ConfigMaps.
@@ -92,15 +99,17 @@ type Args struct {
 	Probes *ProbesArgs `pulumi:"probes,optional"`
 	// ProgressDeadlineSeconds is how long a rollout may make no progress
 	// before it is reported failed. Default: 600.
-	ProgressDeadlineSeconds int `pulumi:"progressDeadlineSeconds,optional"`
+	ProgressDeadlineSeconds *int `pulumi:"progressDeadlineSeconds,optional"`
 	// RevisionHistoryLimit is the number of old ReplicaSets kept for
 	// rollback. Default: 5.
 	RevisionHistoryLimit *int `pulumi:"revisionHistoryLimit,optional"`
-	// TerminationGracePeriodSeconds is how long a pod may take to stop.
-	// Default: 30.
-	TerminationGracePeriodSeconds int `pulumi:"terminationGracePeriodSeconds,optional"`
+	// TerminationGracePeriodSeconds is how long a pod may take to stop;
+	// 0 kills it at once. Default: 30.
+	TerminationGracePeriodSeconds *int `pulumi:"terminationGracePeriodSeconds,optional"`
 	// PreStopSleepSeconds delays SIGTERM so endpoints are removed before the
-	// application stops accepting connections; 0 turns it off. Default: 5.
+	// application stops accepting connections; 0 turns it off. It must be
+	// below TerminationGracePeriodSeconds.
+	// Default: - 5, or 0 when TerminationGracePeriodSeconds is 5 or less.
 	PreStopSleepSeconds *int `pulumi:"preStopSleepSeconds,optional"`
 	// SpreadPolicy is what the topology spread constraints over zones and
 	// nodes do when they cannot be met: ScheduleAnyway or DoNotSchedule.
@@ -193,12 +202,12 @@ type AutoscalingArgs struct {
 	// Default: false.
 	Disabled bool `pulumi:"disabled,optional"`
 	// MinReplicas is the lower bound. Default: - by tier (1; staging 2; prod 3).
-	MinReplicas int `pulumi:"minReplicas,optional"`
+	MinReplicas *int `pulumi:"minReplicas,optional"`
 	// MaxReplicas is the upper bound. Default: - by tier (3; staging 6; prod 10).
-	MaxReplicas int `pulumi:"maxReplicas,optional"`
+	MaxReplicas *int `pulumi:"maxReplicas,optional"`
 	// TargetCPUPercent is the average CPU utilisation target, 1–100.
 	// Default: 70.
-	TargetCPUPercent int `pulumi:"targetCpuPercent,optional"`
+	TargetCPUPercent *int `pulumi:"targetCpuPercent,optional"`
 	// TargetMemoryPercent is the average memory utilisation target, 1–100;
 	// 0 for no memory metric.
 	TargetMemoryPercent int `pulumi:"targetMemoryPercent,optional"`
@@ -249,27 +258,27 @@ type ProbeArgs struct {
 	// readiness, /health for liveness and startup.
 	Path string `pulumi:"path,optional"`
 	// Port is the port probed. Default: - the application port.
-	Port int `pulumi:"port,optional"`
+	Port *int `pulumi:"port,optional"`
 	// InitialDelaySeconds before the first probe. Default: 0.
 	InitialDelaySeconds int `pulumi:"initialDelaySeconds,optional"`
 	// PeriodSeconds between probes. Default: - 10 (startup 5).
-	PeriodSeconds int `pulumi:"periodSeconds,optional"`
+	PeriodSeconds *int `pulumi:"periodSeconds,optional"`
 	// TimeoutSeconds of one probe. Default: 2.
-	TimeoutSeconds int `pulumi:"timeoutSeconds,optional"`
+	TimeoutSeconds *int `pulumi:"timeoutSeconds,optional"`
 	// FailureThreshold is the number of failures that count.
 	// Default: - 3 (startup 30).
-	FailureThreshold int `pulumi:"failureThreshold,optional"`
+	FailureThreshold *int `pulumi:"failureThreshold,optional"`
 }
 
 // SecurityArgs configures the security contexts. The defaults meet the Pod
 // Security Standards "restricted" level.
 type SecurityArgs struct {
 	// RunAsUser is the UID of every container; 0 is rejected. Default: 1001.
-	RunAsUser int `pulumi:"runAsUser,optional"`
+	RunAsUser *int `pulumi:"runAsUser,optional"`
 	// RunAsGroup is the primary GID. Default: 1001.
-	RunAsGroup int `pulumi:"runAsGroup,optional"`
+	RunAsGroup *int `pulumi:"runAsGroup,optional"`
 	// FSGroup owns mounted volumes. Default: 1001.
-	FSGroup int `pulumi:"fsGroup,optional"`
+	FSGroup *int `pulumi:"fsGroup,optional"`
 	// WritableRootFilesystem lets the container write to its root
 	// filesystem; by default it is read-only with an emptyDir at /tmp.
 	// Default: false.
@@ -346,11 +355,12 @@ type EgressRule struct {
 // and MaxUnavailable may be set; the budget never blocks every eviction.
 type PDBArgs struct {
 	// MinAvailable is the number of pods kept during voluntary disruptions;
-	// it must be below the minimum replica count.
-	MinAvailable int `pulumi:"minAvailable,optional"`
-	// MaxUnavailable is the number of pods that may be disrupted at once.
+	// it must be below the minimum replica count. 0 protects no pod.
+	MinAvailable *int `pulumi:"minAvailable,optional"`
+	// MaxUnavailable is the number of pods that may be disrupted at once,
+	// 1 or more: 0 would block every eviction.
 	// Default: - 1 when MinAvailable is unset.
-	MaxUnavailable int `pulumi:"maxUnavailable,optional"`
+	MaxUnavailable *int `pulumi:"maxUnavailable,optional"`
 }
 
 // IngressArgs exposes the application through an Ingress.
@@ -385,5 +395,5 @@ type StrategyArgs struct {
 	// CanaryPercent is the canary's share of the traffic, 1–99: of the
 	// replicas without an Ingress, of the requests with one.
 	// Default: 10.
-	CanaryPercent int `pulumi:"canaryPercent,optional"`
+	CanaryPercent *int `pulumi:"canaryPercent,optional"`
 }

@@ -22,6 +22,7 @@ const (
 	defaultHistory         = 5
 	defaultGrace           = 30
 	defaultPreStop         = 5
+	defaultProbeTimeout    = 2
 	defaultUID             = 1001
 	defaultTmpSize         = "256Mi"
 	defaultEphemeralReq    = "64Mi"
@@ -52,24 +53,16 @@ func (a Args) withDefaults(name string) Args {
 	if a.CreateNamespace == nil {
 		a.CreateNamespace = new(true)
 	}
-	if a.Port == 0 {
-		a.Port = defaultPort
-	}
+	a.Port = ptr.Or(a.Port, defaultPort)
 	if a.Replicas == nil {
 		a.Replicas = new(d.Replicas)
 	}
 
 	a.Autoscaling = ptr.Clone(a.Autoscaling)
 	as := a.Autoscaling
-	if as.MinReplicas == 0 {
-		as.MinReplicas = d.MinReplicas
-	}
-	if as.MaxReplicas == 0 {
-		as.MaxReplicas = max(d.MaxReplicas, as.MinReplicas)
-	}
-	if as.TargetCPUPercent == 0 {
-		as.TargetCPUPercent = defaultTargetCPU
-	}
+	as.MinReplicas = ptr.Or(as.MinReplicas, d.MinReplicas)
+	as.MaxReplicas = ptr.Or(as.MaxReplicas, max(d.MaxReplicas, *as.MinReplicas))
+	as.TargetCPUPercent = ptr.Or(as.TargetCPUPercent, defaultTargetCPU)
 	if as.ScaleDownStabilizationSeconds == nil {
 		as.ScaleDownStabilizationSeconds = new(defaultScaleDownWindow)
 	}
@@ -88,18 +81,10 @@ func (a Args) withDefaults(name string) Args {
 
 	probe := func(p *ProbeArgs, path string, period, failures int) {
 		p.Path = cmp.Or(p.Path, path)
-		if p.Port == 0 {
-			p.Port = a.Port
-		}
-		if p.PeriodSeconds == 0 {
-			p.PeriodSeconds = period
-		}
-		if p.TimeoutSeconds == 0 {
-			p.TimeoutSeconds = 2
-		}
-		if p.FailureThreshold == 0 {
-			p.FailureThreshold = failures
-		}
+		p.Port = ptr.Or(p.Port, *a.Port)
+		p.PeriodSeconds = ptr.Or(p.PeriodSeconds, period)
+		p.TimeoutSeconds = ptr.Or(p.TimeoutSeconds, defaultProbeTimeout)
+		p.FailureThreshold = ptr.Or(p.FailureThreshold, failures)
 	}
 	a.Probes = ptr.Clone(a.Probes)
 	a.Probes.Readiness = ptr.Clone(a.Probes.Readiness)
@@ -109,32 +94,26 @@ func (a Args) withDefaults(name string) Args {
 	probe(a.Probes.Liveness, "/health", 10, 3)
 	probe(a.Probes.Startup, "/health", 5, 30)
 
-	if a.ProgressDeadlineSeconds == 0 {
-		a.ProgressDeadlineSeconds = defaultProgress
-	}
+	a.ProgressDeadlineSeconds = ptr.Or(a.ProgressDeadlineSeconds, defaultProgress)
 	if a.RevisionHistoryLimit == nil {
 		a.RevisionHistoryLimit = new(defaultHistory)
 	}
-	if a.TerminationGracePeriodSeconds == 0 {
-		a.TerminationGracePeriodSeconds = defaultGrace
-	}
+	a.TerminationGracePeriodSeconds = ptr.Or(a.TerminationGracePeriodSeconds, defaultGrace)
 	if a.PreStopSleepSeconds == nil {
+		// The delay must end before the grace period does.
 		a.PreStopSleepSeconds = new(defaultPreStop)
+		if *a.TerminationGracePeriodSeconds <= defaultPreStop {
+			a.PreStopSleepSeconds = new(0)
+		}
 	}
 	a.SpreadPolicy = cmp.Or(a.SpreadPolicy, "ScheduleAnyway")
 
 	a.Security = ptr.Clone(a.Security)
 	a.ServiceAccount = ptr.Clone(a.ServiceAccount)
 	s := a.Security
-	if s.RunAsUser == 0 {
-		s.RunAsUser = defaultUID
-	}
-	if s.RunAsGroup == 0 {
-		s.RunAsGroup = defaultUID
-	}
-	if s.FSGroup == 0 {
-		s.FSGroup = defaultUID
-	}
+	s.RunAsUser = ptr.Or(s.RunAsUser, defaultUID)
+	s.RunAsGroup = ptr.Or(s.RunAsGroup, defaultUID)
+	s.FSGroup = ptr.Or(s.FSGroup, defaultUID)
 	s.TmpSizeLimit = cmp.Or(s.TmpSizeLimit, defaultTmpSize)
 
 	a.Metrics = ptr.Clone(a.Metrics)
@@ -151,8 +130,8 @@ func (a Args) withDefaults(name string) Args {
 	np.IngressNamespace = cmp.Or(np.IngressNamespace, defaultIngressNS)
 
 	a.PDB = ptr.Clone(a.PDB)
-	if a.PDB.MinAvailable == 0 && a.PDB.MaxUnavailable == 0 {
-		a.PDB.MaxUnavailable = 1
+	if a.PDB.MinAvailable == nil {
+		a.PDB.MaxUnavailable = ptr.Or(a.PDB.MaxUnavailable, 1)
 	}
 	if a.Ingress != nil {
 		a.Ingress.Path = cmp.Or(a.Ingress.Path, "/")
@@ -167,9 +146,7 @@ func (a Args) withDefaults(name string) Args {
 	st := a.Strategy
 	st.Type = cmp.Or(st.Type, StrategyRolling)
 	st.ActiveColor = cmp.Or(st.ActiveColor, ColorBlue)
-	if st.CanaryPercent == 0 {
-		st.CanaryPercent = defaultCanaryPercent
-	}
+	st.CanaryPercent = ptr.Or(st.CanaryPercent, defaultCanaryPercent)
 	return a
 }
 

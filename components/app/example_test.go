@@ -46,7 +46,7 @@ func Example() {
 // Bad arguments fail before anything is registered, with every problem
 // named by its field.
 func ExampleArgs_Validate() {
-	err := app.Args{Image: pulumi.String("nginx"), Autoscaling: &app.AutoscalingArgs{MinReplicas: 5, MaxReplicas: 3}}.Validate("web")
+	err := app.Args{Image: pulumi.String("nginx"), Autoscaling: &app.AutoscalingArgs{MinReplicas: new(5), MaxReplicas: new(3)}}.Validate("web")
 	fmt.Println(err)
 	// Output:
 	// app "web": image: "nginx" has no tag or digest: pin a tag or a digest

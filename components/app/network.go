@@ -147,7 +147,7 @@ func (b *builder) createIngresses() error {
 	if b.a.Strategy.Type == StrategyCanary {
 		return ingress(b.child("canary-ingress"), b.name+"-canary", b.app.PreviewService, map[string]string{
 			"nginx.ingress.kubernetes.io/canary":        "true",
-			"nginx.ingress.kubernetes.io/canary-weight": itoa(b.a.Strategy.CanaryPercent),
+			"nginx.ingress.kubernetes.io/canary-weight": itoa(*b.a.Strategy.CanaryPercent),
 		})
 	}
 	return nil

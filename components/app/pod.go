@@ -42,12 +42,12 @@ func (b *builder) podTemplate(t track) *corev1.PodTemplateSpecArgs {
 	spec := &corev1.PodSpecArgs{
 		ServiceAccountName:            b.serviceAccountName(),
 		AutomountServiceAccountToken:  pulumi.Bool(a.ServiceAccount.AutomountToken),
-		TerminationGracePeriodSeconds: pulumi.Int(a.TerminationGracePeriodSeconds),
+		TerminationGracePeriodSeconds: pulumi.Int(*a.TerminationGracePeriodSeconds),
 		SecurityContext: &corev1.PodSecurityContextArgs{
 			RunAsNonRoot:   pulumi.Bool(true),
-			RunAsUser:      pulumi.Int(s.RunAsUser),
-			RunAsGroup:     pulumi.Int(s.RunAsGroup),
-			FsGroup:        pulumi.Int(s.FSGroup),
+			RunAsUser:      pulumi.Int(*s.RunAsUser),
+			RunAsGroup:     pulumi.Int(*s.RunAsGroup),
+			FsGroup:        pulumi.Int(*s.FSGroup),
 			SeccompProfile: &corev1.SeccompProfileArgs{Type: pulumi.String("RuntimeDefault")},
 		},
 		TopologySpreadConstraints: corev1.TopologySpreadConstraintArray{spread(zoneKey), spread(hostKey)},
@@ -82,7 +82,7 @@ func (b *builder) container(t track) *corev1.ContainerArgs {
 		caps.Add = pulumi.StringArray{pulumi.String("NET_BIND_SERVICE")}
 	}
 	ports := corev1.ContainerPortArray{&corev1.ContainerPortArgs{
-		Name: pulumi.String("http"), ContainerPort: pulumi.Int(a.Port), Protocol: pulumi.String("TCP"),
+		Name: pulumi.String("http"), ContainerPort: pulumi.Int(*a.Port), Protocol: pulumi.String("TCP"),
 	}}
 	if mp := *a.Metrics.Port; mp != 0 {
 		ports = append(ports, &corev1.ContainerPortArgs{
@@ -137,13 +137,13 @@ func probe(p ProbeArgs) corev1.ProbePtrInput {
 	return &corev1.ProbeArgs{
 		HttpGet: &corev1.HTTPGetActionArgs{
 			Path:   pulumi.String(p.Path),
-			Port:   pulumi.Int(p.Port),
+			Port:   pulumi.Int(*p.Port),
 			Scheme: pulumi.String("HTTP"),
 		},
 		InitialDelaySeconds: pulumi.Int(p.InitialDelaySeconds),
-		PeriodSeconds:       pulumi.Int(p.PeriodSeconds),
-		TimeoutSeconds:      pulumi.Int(p.TimeoutSeconds),
-		FailureThreshold:    pulumi.Int(p.FailureThreshold),
+		PeriodSeconds:       pulumi.Int(*p.PeriodSeconds),
+		TimeoutSeconds:      pulumi.Int(*p.TimeoutSeconds),
+		FailureThreshold:    pulumi.Int(*p.FailureThreshold),
 		SuccessThreshold:    pulumi.Int(1),
 	}
 }

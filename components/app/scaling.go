@@ -7,6 +7,7 @@ import (
 	policyv1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/policy/v1"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/plinth-dev/plinth/components/internal/ptr"
 	"github.com/plinth-dev/plinth/pkg/naming"
 )
 
@@ -20,12 +21,14 @@ func (b *builder) createScaling(t track, dep *appsv1.Deployment) error {
 		// never stop a drain because of pods that serve nothing.
 		UnhealthyPodEvictionPolicy: pulumi.String("AlwaysAllow"),
 	}
-	if a.PDB.MinAvailable > 0 && !t.canary {
-		pdbSpec.MinAvailable = pulumi.Int(a.PDB.MinAvailable)
-	} else {
-		// A fixed-size track (a canary) keeps the default budget: one pod
-		// at a time, which never blocks every eviction.
-		pdbSpec.MaxUnavailable = pulumi.Int(max(a.PDB.MaxUnavailable, 1))
+	switch {
+	case a.PDB.MinAvailable != nil && !t.canary:
+		pdbSpec.MinAvailable = pulumi.Int(*a.PDB.MinAvailable)
+	default:
+		// A fixed-size track (a canary) has no minAvailable: a count kept
+		// of the stable track's replicas could block every eviction of
+		// the canary's few. It keeps maxUnavailable, or one pod at a time.
+		pdbSpec.MaxUnavailable = pulumi.Int(*ptr.Or(a.PDB.MaxUnavailable, 1))
 	}
 	pdb, err := policyv1.NewPodDisruptionBudget(b.ctx, naming.Child(t.name, "pdb"), &policyv1.PodDisruptionBudgetArgs{
 		Metadata: b.meta(t.name, t.labels),
@@ -52,7 +55,7 @@ func (b *builder) createScaling(t track, dep *appsv1.Deployment) error {
 			},
 		}
 	}
-	metrics := autoscalingv2.MetricSpecArray{metric("cpu", as.TargetCPUPercent)}
+	metrics := autoscalingv2.MetricSpecArray{metric("cpu", *as.TargetCPUPercent)}
 	if as.TargetMemoryPercent > 0 {
 		metrics = append(metrics, metric("memory", as.TargetMemoryPercent))
 	}
@@ -64,8 +67,8 @@ func (b *builder) createScaling(t track, dep *appsv1.Deployment) error {
 				Kind:       pulumi.String("Deployment"),
 				Name:       dep.Metadata.Name().Elem(),
 			},
-			MinReplicas: pulumi.Int(as.MinReplicas),
-			MaxReplicas: pulumi.Int(as.MaxReplicas),
+			MinReplicas: pulumi.Int(*as.MinReplicas),
+			MaxReplicas: pulumi.Int(*as.MaxReplicas),
 			Metrics:     metrics,
 			Behavior: &autoscalingv2.HorizontalPodAutoscalerBehaviorArgs{
 				ScaleUp: &autoscalingv2.HPAScalingRulesArgs{

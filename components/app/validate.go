@@ -45,7 +45,7 @@ func (a Args) Validate(name string) error {
 	}
 	p.Input("image", a.Image, a.checkImage)
 	p.OneOf("imagePullPolicy", a.ImagePullPolicy, "Always", "IfNotPresent", "Never")
-	p.Port("port", a.Port)
+	p.Port("port", *a.Port)
 	a.validateEnv(&p)
 	a.validateScaling(&p)
 	a.validateResources(&p)
@@ -67,6 +67,8 @@ func (a Args) validateEnv(p *problem.List) {
 	for _, k := range sortedKeys(a.Env) {
 		name("env."+k, k)
 	}
+	p.PlaintextEnv("env", a.Env, "allowPlaintextEnv", a.AllowPlaintextEnv,
+		"pass it in secretValues (a Pulumi secret), secretEnv (an existing Secret) or externalSecrets (a secret manager)")
 	for i, s := range a.SecretEnv {
 		path := fmt.Sprintf("secretEnv[%d]", i)
 		name(path+".name", s.Name)
@@ -121,28 +123,39 @@ func (a Args) validateScaling(p *problem.List) {
 	if as.Disabled {
 		p.NonNegative("replicas", *a.Replicas)
 	} else {
-		minReplicas = as.MinReplicas
-		if as.MinReplicas < 1 {
-			p.Addf("autoscaling.minReplicas", "(%d) is below 1: keep at least one replica", as.MinReplicas)
+		minReplicas = *as.MinReplicas
+		if *as.MinReplicas < 1 {
+			p.Addf("autoscaling.minReplicas", "(%d) is below 1: keep at least one replica", *as.MinReplicas)
 		}
-		if as.MinReplicas > as.MaxReplicas {
-			p.Addf("autoscaling.minReplicas", "(%d) is greater than maxReplicas (%d): make minReplicas ≤ maxReplicas", as.MinReplicas, as.MaxReplicas)
+		if *as.MinReplicas > *as.MaxReplicas {
+			p.Addf("autoscaling.minReplicas", "(%d) is greater than maxReplicas (%d): make minReplicas ≤ maxReplicas", *as.MinReplicas, *as.MaxReplicas)
 		}
-		p.Between("autoscaling.targetCpuPercent", as.TargetCPUPercent, 1, 100)
+		p.Between("autoscaling.targetCpuPercent", *as.TargetCPUPercent, 1, 100)
 		if as.TargetMemoryPercent != 0 {
 			p.Between("autoscaling.targetMemoryPercent", as.TargetMemoryPercent, 1, 100)
 		}
 		p.Between("autoscaling.scaleDownStabilizationSeconds", *as.ScaleDownStabilizationSeconds, 0, 3600)
 		p.Between("autoscaling.scaleUpStabilizationSeconds", *as.ScaleUpStabilizationSeconds, 0, 3600)
 	}
+	if a.Tier == config.TierProd && minReplicas < 2 {
+		path := "replicas"
+		if !as.Disabled {
+			path = "autoscaling.minReplicas"
+		}
+		p.Addf(path, "(%d) is below 2 in prod: one pod is a single point of failure, use at least 2 (the prod default is 3)", minReplicas)
+	}
 	pdb := a.PDB
 	switch {
-	case pdb.MinAvailable != 0 && pdb.MaxUnavailable != 0:
+	case pdb.MinAvailable != nil && pdb.MaxUnavailable != nil:
 		p.Addf("pdb", "sets both minAvailable and maxUnavailable: set one of them")
-	case pdb.MinAvailable < 0 || pdb.MaxUnavailable < 0:
-		p.Addf("pdb", "has a negative value: use a positive number of pods")
-	case pdb.MinAvailable > 0 && pdb.MinAvailable >= minReplicas:
-		p.Addf("pdb.minAvailable", "(%d) is not below the minimum replica count (%d): it would block every eviction (node drains and upgrades hang), so use at most %d", pdb.MinAvailable, minReplicas, minReplicas-1)
+	case pdb.MinAvailable != nil:
+		if n := *pdb.MinAvailable; n < 0 {
+			p.Addf("pdb.minAvailable", "(%d) is negative: use 0 or more pods", n)
+		} else if n > 0 && n >= minReplicas {
+			p.Addf("pdb.minAvailable", "(%d) is not below the minimum replica count (%d): it would block every eviction (node drains and upgrades hang), so use at most %d", n, minReplicas, minReplicas-1)
+		}
+	case *pdb.MaxUnavailable < 1:
+		p.Addf("pdb.maxUnavailable", "(%d) is below 1: it would block every eviction (node drains and upgrades hang), so use 1 or more", *pdb.MaxUnavailable)
 	}
 }
 
@@ -178,45 +191,45 @@ func (a Args) validateProbes(p *problem.List) {
 		}
 		path := "probes." + pr.name
 		p.HTTPPath(path+".path", pr.p.Path)
-		p.Port(path+".port", pr.p.Port)
+		p.Port(path+".port", *pr.p.Port)
 		p.NonNegative(path+".initialDelaySeconds", pr.p.InitialDelaySeconds)
-		if pr.p.PeriodSeconds < 1 {
-			p.Addf(path+".periodSeconds", "(%d) is below 1: probe at least every few seconds, e.g. 10", pr.p.PeriodSeconds)
+		if *pr.p.PeriodSeconds < 1 {
+			p.Addf(path+".periodSeconds", "(%d) is below 1: probe at least every few seconds, e.g. 10", *pr.p.PeriodSeconds)
 		}
-		if pr.p.TimeoutSeconds < 1 {
-			p.Addf(path+".timeoutSeconds", "(%d) is below 1: use a timeout of at least 1 second", pr.p.TimeoutSeconds)
+		if *pr.p.TimeoutSeconds < 1 {
+			p.Addf(path+".timeoutSeconds", "(%d) is below 1: use a timeout of at least 1 second", *pr.p.TimeoutSeconds)
 		}
-		if pr.p.FailureThreshold < 1 {
-			p.Addf(path+".failureThreshold", "(%d) is below 1: use at least 1", pr.p.FailureThreshold)
+		if *pr.p.FailureThreshold < 1 {
+			p.Addf(path+".failureThreshold", "(%d) is below 1: use at least 1", *pr.p.FailureThreshold)
 		}
 	}
 	r, l := a.Probes.Readiness, a.Probes.Liveness
-	if !r.Disabled && !l.Disabled && r.Path == l.Path && r.Port == l.Port {
+	if !r.Disabled && !l.Disabled && r.Path == l.Path && *r.Port == *l.Port {
 		p.Addf("probes.liveness.path", "%q is also the readiness path: a liveness probe that fails with readiness restarts pods that are only busy, so serve liveness on its own path", l.Path)
 	}
 }
 
 func (a Args) validatePod(p *problem.List) {
-	if a.ProgressDeadlineSeconds < 1 {
-		p.Addf("progressDeadlineSeconds", "(%d) is below 1: give rollouts time, e.g. 600", a.ProgressDeadlineSeconds)
+	if *a.ProgressDeadlineSeconds < 1 {
+		p.Addf("progressDeadlineSeconds", "(%d) is below 1: give rollouts time, e.g. 600", *a.ProgressDeadlineSeconds)
 	}
 	p.NonNegative("revisionHistoryLimit", *a.RevisionHistoryLimit)
-	if a.TerminationGracePeriodSeconds < 0 {
-		p.Addf("terminationGracePeriodSeconds", "(%d) is negative: use 0 or more seconds", a.TerminationGracePeriodSeconds)
+	if *a.TerminationGracePeriodSeconds < 0 {
+		p.Addf("terminationGracePeriodSeconds", "(%d) is negative: use 0 or more seconds", *a.TerminationGracePeriodSeconds)
 	}
-	if p.NonNegative("preStopSleepSeconds", *a.PreStopSleepSeconds) && *a.PreStopSleepSeconds >= a.TerminationGracePeriodSeconds && *a.PreStopSleepSeconds > 0 {
-		p.Addf("preStopSleepSeconds", "(%d) is not below terminationGracePeriodSeconds (%d): leave the application time to stop after the delay", *a.PreStopSleepSeconds, a.TerminationGracePeriodSeconds)
+	if p.NonNegative("preStopSleepSeconds", *a.PreStopSleepSeconds) && *a.PreStopSleepSeconds >= *a.TerminationGracePeriodSeconds && *a.PreStopSleepSeconds > 0 {
+		p.Addf("preStopSleepSeconds", "(%d) is not below terminationGracePeriodSeconds (%d): leave the application time to stop after the delay", *a.PreStopSleepSeconds, *a.TerminationGracePeriodSeconds)
 	}
 	p.OneOf("spreadPolicy", a.SpreadPolicy, "ScheduleAnyway", "DoNotSchedule")
 	s := a.Security
-	if s.RunAsUser < 1 {
-		p.Addf("security.runAsUser", "(%d) is root or invalid: run as a non-root UID such as 1001", s.RunAsUser)
+	if *s.RunAsUser < 1 {
+		p.Addf("security.runAsUser", "(%d) is root or invalid: run as a non-root UID such as 1001", *s.RunAsUser)
 	}
-	if s.RunAsGroup < 1 {
-		p.Addf("security.runAsGroup", "(%d) is root or invalid: use a non-root GID such as 1001", s.RunAsGroup)
+	if *s.RunAsGroup < 1 {
+		p.Addf("security.runAsGroup", "(%d) is root or invalid: use a non-root GID such as 1001", *s.RunAsGroup)
 	}
-	if s.FSGroup < 1 {
-		p.Addf("security.fsGroup", "(%d) is root or invalid: use a non-root GID such as 1001", s.FSGroup)
+	if *s.FSGroup < 1 {
+		p.Addf("security.fsGroup", "(%d) is root or invalid: use a non-root GID such as 1001", *s.FSGroup)
 	}
 	p.Quantity("security.tmpSizeLimit", s.TmpSizeLimit)
 	p.Labels("nodeSelector", a.NodeSelector)
@@ -240,7 +253,7 @@ func (a Args) validatePod(p *problem.List) {
 		p.Addf("serviceAccount.gcpServiceAccount", "%q is not a service account email: use <id>@<project>.iam.gserviceaccount.com", string(s))
 	}
 	if mp := *a.Metrics.Port; mp != 0 {
-		if p.Port("metrics.port", mp) && mp == a.Port {
+		if p.Port("metrics.port", mp) && mp == *a.Port {
 			p.Addf("metrics.port", "(%d) is the application port: serve metrics on their own port, or set 0 to turn metrics off", mp)
 		}
 		p.HTTPPath("metrics.path", a.Metrics.Path)
@@ -297,7 +310,7 @@ func (a Args) validateStrategy(p *problem.List) {
 			p.Addf("strategy.canaryImage", "is empty: a canary needs the image to try; set it, or use type Rolling")
 		}
 		p.Input("strategy.canaryImage", st.CanaryImage, a.checkImage)
-		p.Between("strategy.canaryPercent", st.CanaryPercent, 1, 99)
+		p.Between("strategy.canaryPercent", *st.CanaryPercent, 1, 99)
 	default:
 		p.OneOf("strategy.type", st.Type, StrategyRolling, StrategyBlueGreen, StrategyCanary)
 	}

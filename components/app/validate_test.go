@@ -1,6 +1,7 @@
 package app_test
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -37,26 +38,26 @@ func TestBadInputIsRejectedBeforeAnythingRegisters(t *testing.T) {
 		{"an image without a tag", "web", app.Args{Image: pulumi.String("nginx")}, "image", "has no tag or digest: pin a tag or a digest"},
 		{"a name that is not DNS-1123", "Web_App", app.Args{Image: pulumi.String(image)}, "name", `"Web_App" is not a valid name`},
 		{"a name too long for derived names", strings.Repeat("a", 60), app.Args{Image: pulumi.String(image)}, "name", "use at most 55"},
-		{"min replicas above max", "web", ok(func(a *app.Args) { a.Autoscaling.MinReplicas, a.Autoscaling.MaxReplicas = 5, 3 }),
+		{"min replicas above max", "web", ok(func(a *app.Args) { a.Autoscaling.MinReplicas, a.Autoscaling.MaxReplicas = new(5), new(3) }),
 			"autoscaling.minReplicas", "(5) is greater than maxReplicas (3): make minReplicas ≤ maxReplicas"},
-		{"a CPU target above 100", "web", ok(func(a *app.Args) { a.Autoscaling.TargetCPUPercent = 150 }), "autoscaling.targetCpuPercent", "(150) is outside 1–100"},
-		{"a negative CPU target", "web", ok(func(a *app.Args) { a.Autoscaling.TargetCPUPercent = -5 }), "autoscaling.targetCpuPercent", "(-5) is outside 1–100"},
-		{"a port above 65535", "web", ok(func(a *app.Args) { a.Port = 70000 }), "port", "(70000) is not a valid port"},
-		{"a negative port", "web", ok(func(a *app.Args) { a.Port = -1 }), "port", "(-1) is not a valid port"},
+		{"a CPU target above 100", "web", ok(func(a *app.Args) { a.Autoscaling.TargetCPUPercent = new(150) }), "autoscaling.targetCpuPercent", "(150) is outside 1–100"},
+		{"a negative CPU target", "web", ok(func(a *app.Args) { a.Autoscaling.TargetCPUPercent = new(-5) }), "autoscaling.targetCpuPercent", "(-5) is outside 1–100"},
+		{"a port above 65535", "web", ok(func(a *app.Args) { a.Port = new(70000) }), "port", "(70000) is not a valid port"},
+		{"a negative port", "web", ok(func(a *app.Args) { a.Port = new(-1) }), "port", "(-1) is not a valid port"},
 		{"metrics on the app port", "web", ok(func(a *app.Args) { a.Metrics.Port = intp(8080) }), "metrics.port", "(8080) is the application port"},
 		{"a probe path without a leading slash", "web", ok(func(a *app.Args) { a.Probes.Readiness.Path = "ready" }), "probes.readiness.path", `"ready" is not an absolute path`},
 		{"liveness identical to readiness", "web", ok(func(a *app.Args) { a.Probes.Liveness.Path = "/ready" }), "probes.liveness.path", "is also the readiness path"},
-		{"a negative probe period", "web", ok(func(a *app.Args) { a.Probes.Liveness.PeriodSeconds = -1 }), "probes.liveness.periodSeconds", "(-1) is below 1"},
+		{"a negative probe period", "web", ok(func(a *app.Args) { a.Probes.Liveness.PeriodSeconds = new(-1) }), "probes.liveness.periodSeconds", "(-1) is below 1"},
 		{"a negative initial delay", "web", ok(func(a *app.Args) { a.Probes.Startup.InitialDelaySeconds = -3 }), "probes.startup.initialDelaySeconds", "(-3) is negative"},
-		{"a negative grace period", "web", ok(func(a *app.Args) { a.TerminationGracePeriodSeconds = -1 }), "terminationGracePeriodSeconds", "(-1) is negative"},
+		{"a negative grace period", "web", ok(func(a *app.Args) { a.TerminationGracePeriodSeconds = new(-1) }), "terminationGracePeriodSeconds", "(-1) is negative"},
 		{"a preStop delay longer than the grace period", "web", ok(func(a *app.Args) { a.PreStopSleepSeconds = intp(40) }), "preStopSleepSeconds", "(40) is not below terminationGracePeriodSeconds (30)"},
 		{"a memory limit below the request", "web", ok(func(a *app.Args) { a.Resources.MemoryRequest, a.Resources.MemoryLimit = "1Gi", "512Mi" }),
 			"resources.memoryLimit", "(512Mi) is below memoryRequest (1Gi)"},
 		{"a malformed CPU request", "web", ok(func(a *app.Args) { a.Resources.CPURequest = "two cores" }), "resources.cpuRequest", "is not a Kubernetes quantity"},
 		{"a zero memory request", "web", ok(func(a *app.Args) { a.Resources.MemoryRequest = "0" }), "resources.memoryRequest", "is zero"},
-		{"a PDB that blocks every eviction", "web", ok(func(a *app.Args) { a.Tier = "prod"; a.PDB.MinAvailable = 3 }),
+		{"a PDB that blocks every eviction", "web", ok(func(a *app.Args) { a.Tier = "prod"; a.PDB.MinAvailable = new(3) }),
 			"pdb.minAvailable", "(3) is not below the minimum replica count (3): it would block every eviction"},
-		{"a PDB with both fields", "web", ok(func(a *app.Args) { a.PDB = &app.PDBArgs{MinAvailable: 1, MaxUnavailable: 1} }), "pdb", "sets both minAvailable and maxUnavailable"},
+		{"a PDB with both fields", "web", ok(func(a *app.Args) { a.PDB = &app.PDBArgs{MinAvailable: new(1), MaxUnavailable: new(1)} }), "pdb", "sets both minAvailable and maxUnavailable"},
 		{"blue-green without a second image", "web", ok(func(a *app.Args) { a.Strategy.Type = app.StrategyBlueGreen }), "strategy.greenImage", "is empty: blue-green needs the green color's image"},
 		{"an unknown active color", "web", ok(func(a *app.Args) {
 			a.Strategy = &app.StrategyArgs{Type: app.StrategyBlueGreen, GreenImage: pulumi.String(nextImage), ActiveColor: "red"}
@@ -64,7 +65,7 @@ func TestBadInputIsRejectedBeforeAnythingRegisters(t *testing.T) {
 			"strategy.activeColor", `"red" is not one of "blue", "green"`},
 		{"a canary without an image", "web", ok(func(a *app.Args) { a.Strategy.Type = app.StrategyCanary }), "strategy.canaryImage", "is empty: a canary needs the image"},
 		{"a canary share of 100 %", "web", ok(func(a *app.Args) {
-			a.Strategy = &app.StrategyArgs{Type: app.StrategyCanary, CanaryImage: pulumi.String(nextImage), CanaryPercent: 100}
+			a.Strategy = &app.StrategyArgs{Type: app.StrategyCanary, CanaryImage: pulumi.String(nextImage), CanaryPercent: new(100)}
 		}),
 			"strategy.canaryPercent", "(100) is outside 1–99"},
 		{"an unknown strategy", "web", ok(func(a *app.Args) { a.Strategy.Type = "Recreate" }), "strategy.type", `"Recreate" is not one of "Rolling", "BlueGreen", "Canary"`},
@@ -79,7 +80,7 @@ func TestBadInputIsRejectedBeforeAnythingRegisters(t *testing.T) {
 		{"an external secret without a store", "web", ok(func(a *app.Args) {
 			a.ExternalSecrets = &app.ExternalSecretArgs{Data: []app.ExternalSecretData{{Name: "A", RemoteKey: "k"}}}
 		}), "externalSecrets.store", "is empty"},
-		{"root", "web", ok(func(a *app.Args) { a.Security.RunAsUser = -1 }), "security.runAsUser", "is root or invalid"},
+		{"root", "web", ok(func(a *app.Args) { a.Security.RunAsUser = new(-1) }), "security.runAsUser", "is root or invalid"},
 		{"a malformed IRSA role", "web", ok(func(a *app.Args) { a.ServiceAccount.AWSRoleARN = pulumi.String("arn:aws:iam::123:user/x") }), "serviceAccount.awsRoleArn", "is not an IAM role ARN"},
 		{"both cloud identities", "web", ok(func(a *app.Args) {
 			a.ServiceAccount.AWSRoleARN = pulumi.String("arn:aws:iam::123456789012:role/web")
@@ -91,6 +92,43 @@ func TestBadInputIsRejectedBeforeAnythingRegisters(t *testing.T) {
 		{"a negative replica count", "web", ok(func(a *app.Args) { a.Autoscaling.Disabled = true; a.Replicas = intp(-1) }), "replicas", "(-1) is negative"},
 		{"a scale-down window over an hour", "web", ok(func(a *app.Args) { a.Autoscaling.ScaleDownStabilizationSeconds = intp(7200) }),
 			"autoscaling.scaleDownStabilizationSeconds", "(7200) is outside 0–3600"},
+		// Credentials in plain variables, by name and by value.
+		{"a password in a plain variable", "web", ok(func(a *app.Args) { a.Env = map[string]string{"DB_PASSWORD": "hunter2"} }),
+			"env.DB_PASSWORD", "holds a credential in the clear (its name says it holds a credential (password)): pass it in secretValues"},
+		{"a vendor key", "web", ok(func(a *app.Args) { a.Env = map[string]string{"STRIPE_KEY": "x"} }), "env.STRIPE_KEY", "its name says it holds a key"},
+		{"a camel-case token", "web", ok(func(a *app.Args) { a.Env = map[string]string{"githubToken": "x"} }), "env.githubToken", "(token)"},
+		{"a connection URL with a password", "web", ok(func(a *app.Args) { a.Env = map[string]string{"DATABASE_URL": "postgres://app:s3cret@db:5432/app"} }),
+			"env.DATABASE_URL", "it is a URL with a password in it"},
+		{"a Stripe key under an innocent name", "web", ok(func(a *app.Args) { a.Env = map[string]string{"PAYMENTS": "sk_live_" + strings.Repeat("a", 24)} }),
+			"env.PAYMENTS", "its value is a Stripe secret key"},
+		{"a private key in a variable", "web", ok(func(a *app.Args) { a.Env = map[string]string{"TLS": "-----BEGIN EC PRIVATE KEY-----\nMHc"} }),
+			"env.TLS", "its value is a PEM private key"},
+		{"an allowance without a reason", "web", ok(func(a *app.Args) {
+			a.Env, a.AllowPlaintextEnv = map[string]string{"CACHE_TOKEN": "v1"}, map[string]string{"CACHE_TOKEN": ""}
+		}), "allowPlaintextEnv.CACHE_TOKEN", "is empty: say why the value is not a secret"},
+		{"an allowance for no variable", "web", ok(func(a *app.Args) { a.AllowPlaintextEnv = map[string]string{"GONE": "removed"} }),
+			"allowPlaintextEnv.GONE", "names no variable of env"},
+		// An explicit zero is not "unset": where it is invalid it is refused,
+		// never replaced by the default.
+		{"a canary share of 0 %", "web", ok(func(a *app.Args) {
+			a.Strategy = &app.StrategyArgs{Type: app.StrategyCanary, CanaryImage: pulumi.String(nextImage), CanaryPercent: new(0)}
+		}), "strategy.canaryPercent", "(0) is outside 1–99"},
+		{"a CPU target of 0", "web", ok(func(a *app.Args) { a.Autoscaling.TargetCPUPercent = new(0) }), "autoscaling.targetCpuPercent", "(0) is outside 1–100"},
+		{"port 0", "web", ok(func(a *app.Args) { a.Port = new(0) }), "port", "(0) is not a valid port"},
+		{"a minimum of 0 replicas", "web", ok(func(a *app.Args) { a.Autoscaling.MinReplicas = new(0) }), "autoscaling.minReplicas", "(0) is below 1"},
+		{"a maximum of 0 replicas", "web", ok(func(a *app.Args) { a.Autoscaling.MaxReplicas = new(0) }), "autoscaling.minReplicas", "(1) is greater than maxReplicas (0)"},
+		{"a probe every 0 seconds", "web", ok(func(a *app.Args) { a.Probes.Readiness.PeriodSeconds = new(0) }), "probes.readiness.periodSeconds", "(0) is below 1"},
+		{"a probe timeout of 0", "web", ok(func(a *app.Args) { a.Probes.Liveness.TimeoutSeconds = new(0) }), "probes.liveness.timeoutSeconds", "(0) is below 1"},
+		{"a failure threshold of 0", "web", ok(func(a *app.Args) { a.Probes.Startup.FailureThreshold = new(0) }), "probes.startup.failureThreshold", "(0) is below 1"},
+		{"a probe on port 0", "web", ok(func(a *app.Args) { a.Probes.Startup.Port = new(0) }), "probes.startup.port", "(0) is not a valid port"},
+		{"a progress deadline of 0", "web", ok(func(a *app.Args) { a.ProgressDeadlineSeconds = new(0) }), "progressDeadlineSeconds", "(0) is below 1"},
+		{"running as UID 0", "web", ok(func(a *app.Args) { a.Security.RunAsUser = new(0) }), "security.runAsUser", "(0) is root or invalid"},
+		{"GID 0", "web", ok(func(a *app.Args) { a.Security.RunAsGroup = new(0) }), "security.runAsGroup", "(0) is root or invalid"},
+		{"fsGroup 0", "web", ok(func(a *app.Args) { a.Security.FSGroup = new(0) }), "security.fsGroup", "(0) is root or invalid"},
+		{"a PDB with maxUnavailable 0", "web", ok(func(a *app.Args) { a.PDB.MaxUnavailable = new(0) }), "pdb.maxUnavailable", "(0) is below 1: it would block every eviction"},
+		{"a negative minAvailable", "web", ok(func(a *app.Args) { a.PDB.MinAvailable = new(-1) }), "pdb.minAvailable", "(-1) is negative"},
+		{"a grace period of 0 with a preStop delay", "web", ok(func(a *app.Args) { a.TerminationGracePeriodSeconds, a.PreStopSleepSeconds = new(0), new(5) }),
+			"preStopSleepSeconds", "(5) is not below terminationGracePeriodSeconds (0)"},
 	}
 	if len(tests) < 20 {
 		t.Fatalf("only %d bad inputs", len(tests))
@@ -112,8 +150,79 @@ func TestBadInputIsRejectedBeforeAnythingRegisters(t *testing.T) {
 	}
 }
 
+// TestValidEdgeCasesAreAccepted are values at the edges of what the rules
+// allow: validation is proven not to refuse everything.
+func TestValidEdgeCasesAreAccepted(t *testing.T) {
+	for _, tt := range []struct {
+		name    string
+		appName string
+		args    app.Args
+	}{
+		{"a name of 55 characters", strings.Repeat("a", 55), app.Args{Image: pulumi.String(image)}},
+		{"port 1 and 65535", "web", app.Args{Image: pulumi.String(image), Port: new(1), Metrics: &app.MetricsArgs{Port: new(65535)}}},
+		{"a CPU target of 1 and of 100", "web", app.Args{Image: pulumi.String(image), Autoscaling: &app.AutoscalingArgs{TargetCPUPercent: new(100), TargetMemoryPercent: 1}}},
+		{"one replica, fixed", "web", app.Args{Image: pulumi.String(image), Replicas: new(1), Autoscaling: &app.AutoscalingArgs{Disabled: true}}},
+		{"a canary of 1 %", "web", app.Args{Image: pulumi.String(image), Strategy: &app.StrategyArgs{Type: app.StrategyCanary, CanaryImage: pulumi.String(nextImage), CanaryPercent: new(1)}}},
+		{"a canary of 99 %", "web", app.Args{Image: pulumi.String(image), Strategy: &app.StrategyArgs{Type: app.StrategyCanary, CanaryImage: pulumi.String(nextImage), CanaryPercent: new(99)}}},
+		{"no preStop delay", "web", app.Args{Image: pulumi.String(image), PreStopSleepSeconds: new(0)}},
+		{"a preStop delay one second under the grace period", "web", app.Args{Image: pulumi.String(image), PreStopSleepSeconds: new(29)}},
+		{"a PDB of maxUnavailable 1 on one replica", "web", app.Args{Image: pulumi.String(image), PDB: &app.PDBArgs{MaxUnavailable: new(1)}}},
+		{"names that only look secret", "web", app.Args{Image: pulumi.String(image), Env: map[string]string{"AUTHOR": "x", "TOKEN_URL": "https://idp.example.com/token", "PUBLIC_KEY": "ssh-ed25519 AAAA"}}},
+		{"a URL whose password comes from another variable", "web", app.Args{Image: pulumi.String(image), Env: map[string]string{"DATABASE_URL": "postgres://app:$(DB_PASSWORD)@db/app"}}},
+		{"a digest-pinned image", "web", app.Args{Image: pulumi.String("ghcr.io/acme/web@sha256:" + strings.Repeat("c", 64))}},
+		{"a registry on localhost with a port", "web", app.Args{Image: pulumi.String("localhost:5000/web:1.0")}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			if err := tt.args.Validate(tt.appName); err != nil {
+				t.Fatalf("refused: %v", err)
+			}
+			s := plinthtest.Run(t, func(ctx *pulumi.Context) error {
+				_, err := app.New(ctx, tt.appName, tt.args)
+				return err
+			})
+			if len(s.ByType("kubernetes:apps/v1:Deployment")) == 0 {
+				t.Fatalf("no Deployment registered:\n%s", s.Inventory())
+			}
+		})
+	}
+}
+
+// TestValidZerosAreHonoured: where 0 is a valid value it is used, not
+// replaced by the default.
+func TestValidZerosAreHonoured(t *testing.T) {
+	s, _ := deploy(t, app.Args{Image: pulumi.String(image), TerminationGracePeriodSeconds: new(0), PDB: &app.PDBArgs{MinAvailable: new(0)},
+		Autoscaling: &app.AutoscalingArgs{ScaleDownStabilizationSeconds: new(0)}})
+	d := s.Get(t, "kubernetes:apps/v1:Deployment", "web-deployment")
+	if got := d.Number(t, "spec.template.spec.terminationGracePeriodSeconds"); got != 0 {
+		t.Fatalf("terminationGracePeriodSeconds = %v, want 0", got)
+	}
+	// The preStop delay defaults off when the grace period leaves no time for it.
+	if d.Has("spec.template.spec.containers[0].lifecycle.preStop") {
+		t.Fatalf("a preStop hook with a grace period of 0: %v", d.Value(t, "spec.template.spec.containers[0].lifecycle"))
+	}
+	pdb := s.Get(t, "kubernetes:policy/v1:PodDisruptionBudget", "web-pdb")
+	if !pdb.Has("spec.minAvailable") || pdb.Number(t, "spec.minAvailable") != 0 || pdb.Has("spec.maxUnavailable") {
+		t.Fatalf("PDB spec = %v, want minAvailable 0 only", pdb.Value(t, "spec"))
+	}
+	hpa := s.Get(t, "kubernetes:autoscaling/v2:HorizontalPodAutoscaler", "web-hpa")
+	if got := hpa.Number(t, "spec.behavior.scaleDown.stabilizationWindowSeconds"); got != 0 {
+		t.Fatalf("scale-down window = %v, want 0", got)
+	}
+}
+
+// TestAnAllowedPlaintextVariableIsKept: an allowance with a reason lets a
+// variable that looks like a credential through, as a plain variable.
+func TestAnAllowedPlaintextVariableIsKept(t *testing.T) {
+	s, _ := deploy(t, app.Args{Image: pulumi.String(image), Env: map[string]string{"SESSION_TOKEN_PREFIX": "web", "CACHE_TOKEN": "v1"},
+		AllowPlaintextEnv: map[string]string{"CACHE_TOKEN": "a cache-busting version, not a credential"}})
+	d := s.Get(t, "kubernetes:apps/v1:Deployment", "web-deployment")
+	if got := fmt.Sprint(d.Value(t, "spec.template.spec.containers[0].env")); !strings.Contains(got, "CACHE_TOKEN") || !strings.Contains(got, "SESSION_TOKEN_PREFIX") {
+		t.Fatalf("env = %s, want CACHE_TOKEN and SESSION_TOKEN_PREFIX", got)
+	}
+}
+
 func TestValidationReportsEveryProblem(t *testing.T) {
-	err := app.Args{Image: pulumi.String("nginx"), Port: 70000, Autoscaling: &app.AutoscalingArgs{MinReplicas: 4, MaxReplicas: 2}}.Validate("web")
+	err := app.Args{Image: pulumi.String("nginx"), Port: new(70000), Autoscaling: &app.AutoscalingArgs{MinReplicas: new(4), MaxReplicas: new(2)}}.Validate("web")
 	got := problem.Paths(err)
 	for _, want := range []string{"image", "port", "autoscaling.minReplicas"} {
 		if !slices.Contains(got, want) {

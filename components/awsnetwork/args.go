@@ -33,14 +33,14 @@ type Args struct {
 	// AZCount is the number of availability zones, 2 to SubnetSlots (at
 	// most 6). Adding a zone adds its subnets and moves none.
 	// Default: - by tier (2; prod 3).
-	AZCount int `pulumi:"azCount,optional"`
+	AZCount *int `pulumi:"azCount,optional"`
 	// SubnetSlots is the number of equal slots each half of the VPC block
 	// is divided into (a power of two): zone i takes slot i, so adding a
 	// zone never moves an existing subnet (EC2 cannot change a subnet's
 	// block; it replaces the subnet and everything in it). Changing it
 	// moves every subnet. Set 2 to keep the layout of a 2-zone network
 	// created by plinth v0.1, 8 for more than 4 zones. Default: 4.
-	SubnetSlots int `pulumi:"subnetSlots,optional"`
+	SubnetSlots *int `pulumi:"subnetSlots,optional"`
 	// AvailabilityZones are the zones to use; empty takes the first
 	// AZCount standard zones of the region (no Local or Wavelength Zones,
 	// none that need an opt-in, none in ExcludeZoneIDs).
@@ -54,7 +54,7 @@ type Args struct {
 	NATGateways string `pulumi:"nATGateways,optional"`
 	// FlowLogRetentionDays is how long VPC flow logs are kept (a CloudWatch
 	// retention value). Default: - by tier (dev 30, staging 90, prod 365).
-	FlowLogRetentionDays int `pulumi:"flowLogRetentionDays,optional"`
+	FlowLogRetentionDays *int `pulumi:"flowLogRetentionDays,optional"`
 	// ClusterName tags the subnets kubernetes.io/cluster/<name>=shared
 	// for the cluster's load balancer controller; "" for none.
 	ClusterName string `pulumi:"clusterName,optional"`

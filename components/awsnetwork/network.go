@@ -83,10 +83,10 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 		if err != nil {
 			return nil, fmt.Errorf("network %q: look up availability zones: %w", name, err)
 		}
-		if len(res.Names) < a.AZCount {
-			return nil, fmt.Errorf("network %q: azCount (%d) is more than the region's %d standard zones %v: lower azCount, or exclude fewer zone IDs", name, a.AZCount, len(res.Names), res.Names)
+		if len(res.Names) < *a.AZCount {
+			return nil, fmt.Errorf("network %q: azCount (%d) is more than the region's %d standard zones %v: lower azCount, or exclude fewer zone IDs", name, *a.AZCount, len(res.Names), res.Names)
 		}
-		zones = res.Names[:a.AZCount]
+		zones = res.Names[:*a.AZCount]
 	}
 
 	n := &Network{AvailabilityZones: zones}
@@ -116,7 +116,7 @@ func (n *Network) create(ctx *pulumi.Context, name string, a Args) error {
 	}
 	child := func(kind string) string { return naming.Child(name, kind) }
 
-	private, public, err := Plan(a.CIDR, len(n.AvailabilityZones), a.SubnetSlots)
+	private, public, err := Plan(a.CIDR, len(n.AvailabilityZones), *a.SubnetSlots)
 	if err != nil {
 		return err
 	}
@@ -258,7 +258,7 @@ func (n *Network) flowLogs(ctx *pulumi.Context, name string, a Args, vpc *ec2.Vp
 	child := func(kind string) string { return naming.Child(name, kind) }
 	group, err := cloudwatch.NewLogGroup(ctx, child("flow-logs"), &cloudwatch.LogGroupArgs{
 		Name:            pulumi.Sprintf("/plinth/%s/%s/%s/vpc-flow-logs", ctx.Project(), ctx.Stack(), name),
-		RetentionInDays: pulumi.Int(a.FlowLogRetentionDays),
+		RetentionInDays: pulumi.Int(*a.FlowLogRetentionDays),
 		Tags:            pulumi.ToStringMap(tags),
 	}, opts...)
 	if err != nil {

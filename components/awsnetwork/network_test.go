@@ -179,8 +179,8 @@ func TestPlan(t *testing.T) {
 // TestAddingAZoneMovesNoSubnet deploys a 2-zone and a 3-zone network:
 // every subnet of the first keeps its block in the second.
 func TestAddingAZoneMovesNoSubnet(t *testing.T) {
-	two, _ := deploy(t, awsnetwork.Args{AZCount: 2})
-	three, _ := deploy(t, awsnetwork.Args{AZCount: 3})
+	two, _ := deploy(t, awsnetwork.Args{AZCount: new(2)})
+	three, _ := deploy(t, awsnetwork.Args{AZCount: new(3)})
 	for _, sn := range two.ByType(subnetType) {
 		after := three.Get(t, subnetType, sn.Name)
 		if a, b := sn.String(t, "cidrBlock"), after.String(t, "cidrBlock"); a != b {
@@ -218,7 +218,7 @@ func TestZonesAreStandardAndFollowTheProvider(t *testing.T) {
 		}
 	}
 	// Without the filters, the mock region's Local Zone would be a candidate.
-	all, _ := deploy(t, awsnetwork.Args{AZCount: 4})
+	all, _ := deploy(t, awsnetwork.Args{AZCount: new(4)})
 	for _, sn := range all.ByType(subnetType) {
 		if strings.Contains(sn.String(t, "availabilityZone"), "lcl") {
 			t.Fatalf("a subnet in a Local Zone: %s", sn.JSON())
@@ -282,18 +282,22 @@ func TestBadInput(t *testing.T) {
 	}{
 		{"an invalid CIDR", awsnetwork.Args{CIDR: "10.0.0.0/33"}, "cidr", "is not a CIDR block"},
 		{"a public CIDR", awsnetwork.Args{CIDR: "52.0.0.0/16"}, "cidr", "is not a private IPv4 block"},
-		{"a block too small for its slots", awsnetwork.Args{CIDR: "10.0.0.0/24", AZCount: 6, SubnetSlots: 8}, "cidr", "is too small for 8 subnet slots"},
-		{"one zone", awsnetwork.Args{AZCount: 1}, "azCount", "(1) is outside 2–6"},
-		{"two zones in prod", awsnetwork.Args{Tier: "prod", AZCount: 2}, "azCount", "(2) is below 3 for prod"},
+		{"a block too small for its slots", awsnetwork.Args{CIDR: "10.0.0.0/24", AZCount: new(6), SubnetSlots: new(8)}, "cidr", "is too small for 8 subnet slots"},
+		{"one zone", awsnetwork.Args{AZCount: new(1)}, "azCount", "(1) is outside 2–6"},
+		{"two zones in prod", awsnetwork.Args{Tier: "prod", AZCount: new(2)}, "azCount", "(2) is below 3 for prod"},
 		{"an unknown NAT layout", awsnetwork.Args{NATGateways: "none"}, "natGateways", `"none" is not one of`},
-		{"a retention CloudWatch rejects", awsnetwork.Args{FlowLogRetentionDays: 45}, "flowLogRetentionDays", "(45) is not a CloudWatch retention value"},
+		{"a retention CloudWatch rejects", awsnetwork.Args{FlowLogRetentionDays: new(45)}, "flowLogRetentionDays", "(45) is not a CloudWatch retention value"},
 		{"an existing VPC without subnets", awsnetwork.Args{VPCID: pulumi.String("vpc-0123abcd"), AvailabilityZones: []string{"eu-west-1a"}}, "vpcId", "is set without publicSubnetIds"},
 		{"a VPC given by name", awsnetwork.Args{VPCID: pulumi.String("main-vpc"), PublicSubnetIDs: pulumi.StringArray{}, PrivateSubnetIDs: pulumi.StringArray{}, AvailabilityZones: []string{"eu-west-1a"}}, "vpcId", `"main-vpc" is not a VPC id`},
 		{"a zone listed twice", awsnetwork.Args{AvailabilityZones: []string{"eu-west-1a", "eu-west-1a"}}, "availabilityZones[1]", "is listed twice"},
 		{"a zone name where an ID belongs", awsnetwork.Args{ExcludeZoneIDs: []string{"us-east-1e"}}, "excludeZoneIds[0]", "is not an availability zone ID"},
-		{"more zones than slots", awsnetwork.Args{AZCount: 5}, "azCount", "(5) is more than subnetSlots (4)"},
-		{"slots that are not a power of two", awsnetwork.Args{SubnetSlots: 3}, "subnetSlots", "(3) is not 2, 4 or 8"},
-		{"zones that disagree with the count", awsnetwork.Args{AZCount: 3, AvailabilityZones: []string{"eu-west-1a", "eu-west-1b"}}, "availabilityZones", "lists 2 zones but azCount is 3"},
+		{"more zones than slots", awsnetwork.Args{AZCount: new(5)}, "azCount", "(5) is more than subnetSlots (4)"},
+		{"slots that are not a power of two", awsnetwork.Args{SubnetSlots: new(3)}, "subnetSlots", "(3) is not 2, 4 or 8"},
+		// An explicit 0 is refused, not replaced by the default.
+		{"zero zones", awsnetwork.Args{AZCount: new(0)}, "azCount", "(0) is outside 2–6"},
+		{"zero slots", awsnetwork.Args{SubnetSlots: new(0)}, "subnetSlots", "(0) is not 2, 4 or 8"},
+		{"flow logs kept forever", awsnetwork.Args{FlowLogRetentionDays: new(0)}, "flowLogRetentionDays", "(0) would keep the logs forever"},
+		{"zones that disagree with the count", awsnetwork.Args{AZCount: new(3), AvailabilityZones: []string{"eu-west-1a", "eu-west-1b"}}, "availabilityZones", "lists 2 zones but azCount is 3"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -311,7 +315,7 @@ func TestBadInput(t *testing.T) {
 
 func TestMoreZonesThanTheRegionHas(t *testing.T) {
 	s, err := plinthtest.RunErr(func(ctx *pulumi.Context) error {
-		_, err := awsnetwork.New(ctx, "main", awsnetwork.Args{AZCount: 5, SubnetSlots: 8})
+		_, err := awsnetwork.New(ctx, "main", awsnetwork.Args{AZCount: new(5), SubnetSlots: new(8)})
 		return err
 	})
 	if err == nil || !strings.Contains(err.Error(), "azCount (5) is more than the region's 4 standard zones") || len(s.Resources) != 0 {

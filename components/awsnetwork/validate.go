@@ -9,6 +9,7 @@ import (
 	"github.com/apparentlymart/go-cidr/cidr"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/plinth-dev/plinth/components/internal/ptr"
 	"github.com/plinth-dev/plinth/pkg/config"
 	"github.com/plinth-dev/plinth/pkg/problem"
 )
@@ -27,9 +28,6 @@ var (
 	zoneIDRE = regexp.MustCompile(`^[a-z]{2,4}[0-9]+(-[a-z]+[0-9]*)?-az[0-9]+$`)
 )
 
-// cloudWatchRetention are the retention values CloudWatch Logs accepts.
-var cloudWatchRetention = []int{1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653}
-
 func (a Args) withDefaults() Args {
 	if a.Tier == "" {
 		a.Tier = config.TierDev
@@ -38,13 +36,11 @@ func (a Args) withDefaults() Args {
 	if a.CIDR == "" {
 		a.CIDR = DefaultCIDR
 	}
-	if a.SubnetSlots == 0 {
-		a.SubnetSlots = DefaultSubnetSlots
-	}
-	if a.AZCount == 0 {
-		a.AZCount = max(d.AZCount, 2)
+	a.SubnetSlots = ptr.Or(a.SubnetSlots, DefaultSubnetSlots)
+	if a.AZCount == nil {
+		a.AZCount = new(max(d.AZCount, 2))
 		if len(a.AvailabilityZones) > 0 {
-			a.AZCount = len(a.AvailabilityZones)
+			a.AZCount = new(len(a.AvailabilityZones))
 		}
 	}
 	if a.NATGateways == "" {
@@ -53,9 +49,7 @@ func (a Args) withDefaults() Args {
 			a.NATGateways = NATSingle
 		}
 	}
-	if a.FlowLogRetentionDays == 0 {
-		a.FlowLogRetentionDays = max(d.LogRetentionDays, 1)
-	}
+	a.FlowLogRetentionDays = ptr.Or(a.FlowLogRetentionDays, max(d.LogRetentionDays, 1))
 	return a
 }
 
@@ -95,24 +89,22 @@ func (a Args) Validate(name string) error {
 	}
 	slotsOK := false
 	switch {
-	case a.SubnetSlots < 2 || a.SubnetSlots > 8 || a.SubnetSlots&(a.SubnetSlots-1) != 0:
-		p.Addf("subnetSlots", "(%d) is not 2, 4 or 8: each half of the VPC block is divided into a power-of-two number of zone slots", a.SubnetSlots)
-	case a.AZCount < 2 || a.AZCount > 6:
-		p.Addf("azCount", "(%d) is outside 2–6: spread the network over at least 2 zones", a.AZCount)
-	case a.AZCount > a.SubnetSlots:
-		p.Addf("azCount", "(%d) is more than subnetSlots (%d): set subnetSlots to 8 for more zones (it moves every subnet of an existing network)", a.AZCount, a.SubnetSlots)
-	case a.Tier == config.TierProd && a.AZCount < 3:
-		p.Addf("azCount", "(%d) is below 3 for prod: use 3 zones so one can fail", a.AZCount)
+	case *a.SubnetSlots < 2 || *a.SubnetSlots > 8 || *a.SubnetSlots&(*a.SubnetSlots-1) != 0:
+		p.Addf("subnetSlots", "(%d) is not 2, 4 or 8: each half of the VPC block is divided into a power-of-two number of zone slots", *a.SubnetSlots)
+	case *a.AZCount < 2 || *a.AZCount > 6:
+		p.Addf("azCount", "(%d) is outside 2–6: spread the network over at least 2 zones", *a.AZCount)
+	case *a.AZCount > *a.SubnetSlots:
+		p.Addf("azCount", "(%d) is more than subnetSlots (%d): set subnetSlots to 8 for more zones (it moves every subnet of an existing network)", *a.AZCount, *a.SubnetSlots)
+	case a.Tier == config.TierProd && *a.AZCount < 3:
+		p.Addf("azCount", "(%d) is below 3 for prod: use 3 zones so one can fail", *a.AZCount)
 	default:
 		slotsOK = true
 	}
-	if len(a.AvailabilityZones) > 0 && len(a.AvailabilityZones) != a.AZCount {
-		p.Addf("availabilityZones", "lists %d zones but azCount is %d: make them agree", len(a.AvailabilityZones), a.AZCount)
+	if len(a.AvailabilityZones) > 0 && len(a.AvailabilityZones) != *a.AZCount {
+		p.Addf("availabilityZones", "lists %d zones but azCount is %d: make them agree", len(a.AvailabilityZones), *a.AZCount)
 	}
 	p.OneOf("natGateways", a.NATGateways, NATSingle, NATPerAZ)
-	if !slices.Contains(cloudWatchRetention, a.FlowLogRetentionDays) {
-		p.Addf("flowLogRetentionDays", "(%d) is not a CloudWatch retention value: use one of 1, 3, 5, 7, 14, 30, 60, 90, 180, 365, 731, …", a.FlowLogRetentionDays)
-	}
+	p.LogRetention("flowLogRetentionDays", *a.FlowLogRetentionDays)
 	if v, ok := p.CIDR("cidr", a.CIDR); ok {
 		switch {
 		case !v.Addr().Is4() || !v.Addr().IsPrivate():
@@ -120,8 +112,8 @@ func (a Args) Validate(name string) error {
 		case v.Bits() < 16 || v.Bits() > 24:
 			p.Addf("cidr", "%q is a /%d: use /16 to /24", a.CIDR, v.Bits())
 		case slotsOK:
-			if _, _, err := Plan(a.CIDR, a.AZCount, a.SubnetSlots); err != nil {
-				p.Addf("cidr", "%q is too small for %d subnet slots (%v): use a larger block or fewer slots", a.CIDR, a.SubnetSlots, err)
+			if _, _, err := Plan(a.CIDR, *a.AZCount, *a.SubnetSlots); err != nil {
+				p.Addf("cidr", "%q is too small for %d subnet slots (%v): use a larger block or fewer slots", a.CIDR, *a.SubnetSlots, err)
 			}
 		}
 	}

@@ -31,16 +31,21 @@ type Args struct {
 	// program. Required.
 	Image pulumi.StringInput `pulumi:"image"`
 	// Port is the container port. Default: 8080.
-	Port int `pulumi:"port,optional"`
+	Port *int `pulumi:"port,optional"`
 	// CPU is the task's CPU units, a valid Fargate size. Default: 256.
-	CPU int `pulumi:"cpu,optional"`
+	CPU *int `pulumi:"cpu,optional"`
 	// Memory is the task's memory in MiB, valid for CPU. Default: 512.
-	Memory int `pulumi:"memory,optional"`
+	Memory *int `pulumi:"memory,optional"`
 	// CPUArchitecture is X86_64 or ARM64. Default: "X86_64".
 	CPUArchitecture string `pulumi:"cpuArchitecture,optional"`
-	// Env are plain environment variables; names that look secret are
-	// rejected (use Secrets).
+	// Env are plain environment variables, stored in the clear in the task
+	// definition and the state: a credential, recognised by its name
+	// (DB_PASSWORD, STRIPE_KEY) or value (a URL with a password, a key
+	// format such as AKIA…), is refused; pass it in Secrets.
 	Env map[string]string `pulumi:"env,optional"`
+	// AllowPlaintextEnv maps an Env variable that looks like a credential
+	// but is not one to the reason, e.g. {"CACHE_KEY": "a key prefix"}.
+	AllowPlaintextEnv map[string]string `pulumi:"allowPlaintextEnv,optional"`
 	// Secrets maps environment variable names to what ECS reads them from:
 	// a Secrets Manager secret ARN (optionally with ":<json-key>::" to read
 	// one key) or an SSM parameter ARN. The execution role may read exactly
@@ -54,23 +59,24 @@ type Args struct {
 	// Default: "1001:1001".
 	User string `pulumi:"user,optional"`
 	// MinTasks is the autoscaling floor. Default: - by tier (1; staging 2; prod 3).
-	MinTasks int `pulumi:"minTasks,optional"`
+	MinTasks *int `pulumi:"minTasks,optional"`
 	// MaxTasks is the autoscaling ceiling. Default: - by tier (3; staging 6; prod 10).
-	MaxTasks int `pulumi:"maxTasks,optional"`
+	MaxTasks *int `pulumi:"maxTasks,optional"`
 	// TargetCPUPercent is the CPU target of autoscaling. Default: 70.
-	TargetCPUPercent int `pulumi:"targetCpuPercent,optional"`
-	// TargetMemoryPercent is the memory target of autoscaling. Default: 80.
-	TargetMemoryPercent int `pulumi:"targetMemoryPercent,optional"`
+	TargetCPUPercent *int `pulumi:"targetCpuPercent,optional"`
+	// TargetMemoryPercent is the memory target of autoscaling, 1–100; 0
+	// scales on no memory target. Default: 80.
+	TargetMemoryPercent *int `pulumi:"targetMemoryPercent,optional"`
 	// RequestsPerTarget is the ALB request count per task that autoscaling
-	// aims at. Default: 1000.
-	RequestsPerTarget int `pulumi:"requestsPerTarget,optional"`
+	// aims at; 0 scales on no request target. Default: 1000.
+	RequestsPerTarget *int `pulumi:"requestsPerTarget,optional"`
 	// HealthCheck configures the target group's health check.
 	HealthCheck *HealthCheckArgs `pulumi:"healthCheck,optional"`
 	// ContainerHealthCheck is the container's own health check; nil for none.
 	ContainerHealthCheck *ContainerHealthCheckArgs `pulumi:"containerHealthCheck,optional"`
 	// HealthCheckGracePeriodSeconds lets new tasks start before the load
-	// balancer's checks count. Default: 60.
-	HealthCheckGracePeriodSeconds int `pulumi:"healthCheckGracePeriodSeconds,optional"`
+	// balancer's checks count; 0 counts them at once. Default: 60.
+	HealthCheckGracePeriodSeconds *int `pulumi:"healthCheckGracePeriodSeconds,optional"`
 	// Public makes the load balancer internet-facing. Default: false.
 	Public bool `pulumi:"public,optional"`
 	// AllowedCIDRs may reach the load balancer; 0.0.0.0/0 only with Public. Required.
@@ -88,7 +94,7 @@ type Args struct {
 	// bucket's name); nil for none.
 	AccessLogsBucket pulumi.StringInput `pulumi:"accessLogsBucket,optional"`
 	// LogRetentionDays keeps the container logs. Default: - by tier (dev 30, staging 90, prod 365).
-	LogRetentionDays int `pulumi:"logRetentionDays,optional"`
+	LogRetentionDays *int `pulumi:"logRetentionDays,optional"`
 	// LogKMSKeyARN encrypts the container logs; nil for CloudWatch's own encryption.
 	LogKMSKeyARN pulumi.StringInput `pulumi:"logKmsKeyArn,optional"`
 	// DeletionProtection protects the load balancer from deletion.
@@ -115,7 +121,7 @@ type EgressArgs struct {
 	// FromPort is the first TCP port. Required.
 	FromPort int `pulumi:"fromPort"`
 	// ToPort is the last TCP port. Default: - FromPort.
-	ToPort int `pulumi:"toPort,optional"`
+	ToPort *int `pulumi:"toPort,optional"`
 	// CIDRs are destination blocks.
 	CIDRs []string `pulumi:"cidrs,optional"`
 	// SecurityGroupID is a destination security group; set it or CIDRs.
@@ -129,13 +135,13 @@ type HealthCheckArgs struct {
 	// Matcher is the HTTP codes that count as healthy. Default: "200-399".
 	Matcher string `pulumi:"matcher,optional"`
 	// IntervalSeconds between checks. Default: 15.
-	IntervalSeconds int `pulumi:"intervalSeconds,optional"`
+	IntervalSeconds *int `pulumi:"intervalSeconds,optional"`
 	// TimeoutSeconds of one check. Default: 5.
-	TimeoutSeconds int `pulumi:"timeoutSeconds,optional"`
+	TimeoutSeconds *int `pulumi:"timeoutSeconds,optional"`
 	// HealthyThreshold is the successes that make a target healthy. Default: 2.
-	HealthyThreshold int `pulumi:"healthyThreshold,optional"`
+	HealthyThreshold *int `pulumi:"healthyThreshold,optional"`
 	// UnhealthyThreshold is the failures that make it unhealthy. Default: 3.
-	UnhealthyThreshold int `pulumi:"unhealthyThreshold,optional"`
+	UnhealthyThreshold *int `pulumi:"unhealthyThreshold,optional"`
 }
 
 // ContainerHealthCheckArgs is the container's own health check, within
@@ -144,11 +150,11 @@ type ContainerHealthCheckArgs struct {
 	// Command is run with CMD-SHELL, e.g. ["curl -fs http://localhost:8080/health"]. Required.
 	Command []string `pulumi:"command"`
 	// IntervalSeconds between checks, 5–300. Default: 30.
-	IntervalSeconds int `pulumi:"intervalSeconds,optional"`
+	IntervalSeconds *int `pulumi:"intervalSeconds,optional"`
 	// TimeoutSeconds of one check, 2–60. Default: 5.
-	TimeoutSeconds int `pulumi:"timeoutSeconds,optional"`
+	TimeoutSeconds *int `pulumi:"timeoutSeconds,optional"`
 	// Retries before the container is unhealthy, 1–10. Default: 3.
-	Retries int `pulumi:"retries,optional"`
+	Retries *int `pulumi:"retries,optional"`
 	// StartPeriodSeconds lets the container start before failures count,
 	// 0–300. Default: 60.
 	StartPeriodSeconds *int `pulumi:"startPeriodSeconds,optional"`

@@ -33,8 +33,8 @@ func prodArgs() ecs.Args {
 		PrivateSubnetIDs: pulumi.ToStringArray([]string{"subnet-a", "subnet-b", "subnet-c"}),
 		PublicSubnetIDs:  pulumi.ToStringArray([]string{"subnet-d", "subnet-e", "subnet-f"}),
 		Image:            pulumi.String(image),
-		CPU:              512,
-		Memory:           1024,
+		CPU:              new(512),
+		Memory:           new(1024),
 		Env:              map[string]string{"LOG_LEVEL": "info"},
 		Secrets:          map[string]pulumi.StringInput{"DB_PASSWORD": pulumi.String(dbSecret), "API_KEY": pulumi.String(apiParam)},
 		Public:           true,
@@ -197,6 +197,35 @@ func TestSecurityGroupsAndService(t *testing.T) {
 	}
 }
 
+// TestValidZerosAndAllowancesAreHonoured: an explicit 0 that is valid is
+// used rather than replaced by the default, and a variable allowed with a
+// reason reaches the task.
+func TestValidZerosAndAllowancesAreHonoured(t *testing.T) {
+	a := prodArgs()
+	a.HealthCheckGracePeriodSeconds, a.TargetMemoryPercent, a.RequestsPerTarget = new(0), new(0), new(0)
+	a.Env = map[string]string{"CACHE_KEY": "sessions-v2"}
+	a.AllowPlaintextEnv = map[string]string{"CACHE_KEY": "a key prefix in Redis, not a credential"}
+	s, _ := deploy(t, a)
+	svc := s.One(t, "aws:ecs/service:Service")
+	if !svc.Has("healthCheckGracePeriodSeconds") || svc.Number(t, "healthCheckGracePeriodSeconds") != 0 {
+		t.Errorf("grace period = %v, want 0", svc.Value(t, "healthCheckGracePeriodSeconds"))
+	}
+	var metrics []string
+	for _, p := range s.ByType("aws:appautoscaling/policy:Policy") {
+		metrics = append(metrics, p.String(t, "targetTrackingScalingPolicyConfiguration.predefinedMetricSpecification.predefinedMetricType"))
+	}
+	if !slices.Equal(metrics, []string{"ECSServiceAverageCPUUtilization"}) {
+		t.Errorf("scaling metrics = %v, want CPU only", metrics)
+	}
+	var defs []ecs.ContainerDefinition
+	if err := json.Unmarshal([]byte(s.One(t, "aws:ecs/taskDefinition:TaskDefinition").String(t, "containerDefinitions")), &defs); err != nil {
+		t.Fatal(err)
+	}
+	if got := fmt.Sprint(defs[0].Environment); !strings.Contains(got, "CACHE_KEY") {
+		t.Errorf("environment = %s, want CACHE_KEY", got)
+	}
+}
+
 func TestInternalHTTPOnly(t *testing.T) {
 	a := prodArgs()
 	a.Tier = "dev"
@@ -228,12 +257,31 @@ func TestBadInput(t *testing.T) {
 		name, path, text string
 		args             ecs.Args
 	}{
-		{"an invalid cpu/memory pair", "memory", "(512) is not valid with cpu 1024", mod(func(a *ecs.Args) { a.CPU, a.Memory = 1024, 512 })},
-		{"an invalid cpu", "cpu", "(300) is not a Fargate CPU size", mod(func(a *ecs.Args) { a.CPU = 300 })},
-		{"min above max", "minTasks", "(5) is greater than maxTasks (2)", mod(func(a *ecs.Args) { a.MinTasks, a.MaxTasks = 5, 2 })},
-		{"a secret-looking plain variable", "env.DB_PASSWORD", "looks like a secret but is a plain variable", mod(func(a *ecs.Args) {
+		{"an invalid cpu/memory pair", "memory", "(512) is not valid with cpu 1024", mod(func(a *ecs.Args) { a.CPU, a.Memory = new(1024), new(512) })},
+		{"an invalid cpu", "cpu", "(300) is not a Fargate CPU size", mod(func(a *ecs.Args) { a.CPU = new(300) })},
+		{"min above max", "minTasks", "(5) is greater than maxTasks (2)", mod(func(a *ecs.Args) { a.MinTasks, a.MaxTasks = new(5), new(2) })},
+		{"a secret-looking plain variable", "env.DB_PASSWORD", "holds a credential in the clear (its name says it holds a credential (password)): put it in Secrets Manager or SSM", mod(func(a *ecs.Args) {
 			a.Env = map[string]string{"DB_PASSWORD": "hunter2"}
 			a.Secrets = nil
+		})},
+		{"a key named by its vendor", "env.STRIPE_KEY", "its name says it holds a key", mod(func(a *ecs.Args) { a.Env = map[string]string{"STRIPE_KEY": "x"} })},
+		{"a connection URL with a password", "env.DATABASE_URL", "it is a URL with a password in it", mod(func(a *ecs.Args) {
+			a.Env = map[string]string{"DATABASE_URL": "postgres://app:s3cret@db.internal:5432/app"}
+		})},
+		{"an AWS access key under an innocent name", "env.UPLOADER", "its value is an AWS access key ID", mod(func(a *ecs.Args) { a.Env = map[string]string{"UPLOADER": "AKIAIOSFODNN7EXAMPLE"} })},
+		{"a plaintext allowance without a reason", "allowPlaintextEnv.CACHE_KEY", "is empty: say why", mod(func(a *ecs.Args) {
+			a.Env, a.AllowPlaintextEnv = map[string]string{"CACHE_KEY_X": "v1", "CACHE_KEY": "v1"}, map[string]string{"CACHE_KEY": " "}
+		})},
+		{"a plaintext allowance for no variable", "allowPlaintextEnv.OLD_TOKEN", "names no variable of env", mod(func(a *ecs.Args) { a.AllowPlaintextEnv = map[string]string{"OLD_TOKEN": "removed"} })},
+		// An explicit zero is refused where it is invalid.
+		{"a CPU target of 0", "targetCpuPercent", "(0) is outside 1–100", mod(func(a *ecs.Args) { a.TargetCPUPercent = new(0) })},
+		{"zero tasks", "minTasks", "(0) is below 1", mod(func(a *ecs.Args) { a.MinTasks = new(0) })},
+		{"cpu 0", "cpu", "(0) is not a Fargate CPU size", mod(func(a *ecs.Args) { a.CPU = new(0) })},
+		{"port 0", "port", "(0) is not a valid port", mod(func(a *ecs.Args) { a.Port = new(0) })},
+		{"a health check interval of 0", "healthCheck.intervalSeconds", "(0) is outside 5–300", mod(func(a *ecs.Args) { a.HealthCheck = &ecs.HealthCheckArgs{IntervalSeconds: new(0)} })},
+		{"a log retention of 0", "logRetentionDays", "(0) would keep the logs forever", mod(func(a *ecs.Args) { a.LogRetentionDays = new(0) })},
+		{"an egress range ending at port 0", "egress[0].toPort", "(0) is not a valid port", mod(func(a *ecs.Args) {
+			a.Egress = []ecs.EgressArgs{{Description: "db", FromPort: 5432, ToPort: new(0), CIDRs: []string{"10.0.0.0/16"}}}
 		})},
 		{"a secret that is not an ARN", "secrets.DB_PASSWORD", `"prod/db" is not an ARN`, mod(func(a *ecs.Args) { a.Secrets = map[string]pulumi.StringInput{"DB_PASSWORD": pulumi.String("prod/db")} })},
 		{"a JSON key without its stage and id fields", "secrets.DB_PASSWORD", "is not a Secrets Manager secret reference", mod(func(a *ecs.Args) {
@@ -247,7 +295,7 @@ func TestBadInput(t *testing.T) {
 		{"a service called internal", "name", `"internal-alb" starts with "internal-"`, mod(func(a *ecs.Args) {})},
 		{"egress to nowhere", "egress[0]", "sets neither cidrs nor securityGroupId", mod(func(a *ecs.Args) { a.Egress = []ecs.EgressArgs{{Description: "db", FromPort: 5432}} })},
 		{"no image", "image", "is not set", mod(func(a *ecs.Args) { a.Image = nil })},
-		{"a port out of range", "port", "(70000) is not a valid port", mod(func(a *ecs.Args) { a.Port = 70000 })},
+		{"a port out of range", "port", "(70000) is not a valid port", mod(func(a *ecs.Args) { a.Port = new(70000) })},
 		{"HTTPS without a certificate", "certificateArn", "is empty: the load balancer serves HTTPS only", mod(func(a *ecs.Args) { a.CertificateARN = nil })},
 		{"a certificate that is not an ACM ARN", "certificateArn", "is not an ACM certificate ARN", mod(func(a *ecs.Args) { a.CertificateARN = pulumi.String("example.com") })},
 		{"a health check path without a slash", "healthCheck.path", `"health" is not an absolute path`, mod(func(a *ecs.Args) { a.HealthCheck = &ecs.HealthCheckArgs{Path: "health"} })},
@@ -259,7 +307,7 @@ func TestBadInput(t *testing.T) {
 		{"admin on the task role", "taskPolicyArns[0]", "gives the task every permission", mod(func(a *ecs.Args) {
 			a.TaskPolicyARNs = []pulumi.StringInput{pulumi.String("arn:aws:iam::aws:policy/AdministratorAccess")}
 		})},
-		{"a timeout longer than the interval", "healthCheck.timeoutSeconds", "(20) is not below intervalSeconds (15)", mod(func(a *ecs.Args) { a.HealthCheck = &ecs.HealthCheckArgs{TimeoutSeconds: 20} })},
+		{"a timeout longer than the interval", "healthCheck.timeoutSeconds", "(20) is not below intervalSeconds (15)", mod(func(a *ecs.Args) { a.HealthCheck = &ecs.HealthCheckArgs{TimeoutSeconds: new(20)} })},
 		{"a public ALB without public subnets", "publicSubnetIds", "is not set", mod(func(a *ecs.Args) { a.PublicSubnetIDs = nil })},
 	}
 	for _, tt := range tests {
@@ -350,7 +398,7 @@ func TestSecretReferences(t *testing.T) {
 func TestContainerHealthCheck(t *testing.T) {
 	a := prodArgs()
 	a.ContainerHealthCheck = &ecs.ContainerHealthCheckArgs{Command: []string{"curl -fs http://localhost:8080/health"}}
-	a.HealthCheckGracePeriodSeconds = 900 // the service's grace may exceed the container's 300
+	a.HealthCheckGracePeriodSeconds = new(900) // the service's grace may exceed the container's 300
 	s, _ := deploy(t, a)
 	var defs []ecs.ContainerDefinition
 	_ = json.Unmarshal([]byte(s.One(t, "aws:ecs/taskDefinition:TaskDefinition").String(t, "containerDefinitions")), &defs)

@@ -17,6 +17,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/plinth-dev/plinth/components/internal/lookup"
+	"github.com/plinth-dev/plinth/components/internal/ptr"
 	"github.com/plinth-dev/plinth/pkg/awsiam"
 	"github.com/plinth-dev/plinth/pkg/naming"
 	"github.com/plinth-dev/plinth/pkg/problem"
@@ -181,7 +182,7 @@ func (a Args) resolve(name string) inputs {
 		in.secrets[k] = problem.Resolved(prefix, "secrets."+k, v, checkSecretRef)
 	}
 	for i, k := range a.SecretsKMSKeyARNs {
-		in.kmsKeys = append(in.kmsKeys, problem.Resolved(prefix, fmt.Sprintf("secretsKmsKeyArns[%d]", i), k, checkKMSKey))
+		in.kmsKeys = append(in.kmsKeys, problem.Resolved(prefix, fmt.Sprintf("secretsKmsKeyArns[%d]", i), k, awsiam.CheckKMSKeyARN))
 	}
 	if a.CertificateARN != nil {
 		in.certificate = problem.Resolved(prefix, "certificateArn", a.CertificateARN, checkCertificate)
@@ -252,7 +253,7 @@ func (b *builder) cluster() error {
 func (b *builder) logs() error {
 	args := &cloudwatch.LogGroupArgs{
 		Name:            pulumi.Sprintf("/plinth/%s/%s/ecs/%s", b.ctx.Project(), b.ctx.Stack(), b.name),
-		RetentionInDays: pulumi.Int(b.a.LogRetentionDays),
+		RetentionInDays: pulumi.Int(*b.a.LogRetentionDays),
 		Tags:            pulumi.ToStringMap(b.tags),
 	}
 	if b.a.LogKMSKeyARN != nil {
@@ -359,7 +360,7 @@ func (a Args) ContainerDefinitions(name, image string, secrets map[string]string
 	c := ContainerDefinition{
 		Name: name, Image: image, Essential: true, User: a.User,
 		Privileged: false, ReadonlyRootFilesystem: true,
-		PortMappings: []PortMapping{{ContainerPort: a.Port, Protocol: "tcp", Name: "http"}},
+		PortMappings: []PortMapping{{ContainerPort: *a.Port, Protocol: "tcp", Name: "http"}},
 		Environment:  []KeyValue{},
 		Secrets:      []Secret{},
 		LogConfiguration: LogConfiguration{LogDriver: "awslogs", Options: map[string]string{
@@ -376,7 +377,7 @@ func (a Args) ContainerDefinitions(name, image string, secrets map[string]string
 	}
 	if h := a.ContainerHealthCheck; h != nil {
 		c.HealthCheck = &HealthCheck{Command: append([]string{"CMD-SHELL"}, h.Command...),
-			Interval: h.IntervalSeconds, Timeout: h.TimeoutSeconds, Retries: h.Retries, StartPeriod: *h.StartPeriodSeconds}
+			Interval: *h.IntervalSeconds, Timeout: *h.TimeoutSeconds, Retries: *h.Retries, StartPeriod: *h.StartPeriodSeconds}
 	}
 	out, err := json.Marshal([]ContainerDefinition{c})
 	return string(out), err
@@ -397,8 +398,8 @@ func (b *builder) task() error {
 	}).(pulumi.StringOutput)
 	td, err := awsecs.NewTaskDefinition(b.ctx, b.child("task"), &awsecs.TaskDefinitionArgs{
 		Family:                  pulumi.String(b.physical(255, "")),
-		Cpu:                     pulumi.String(strconv.Itoa(b.a.CPU)),
-		Memory:                  pulumi.String(strconv.Itoa(b.a.Memory)),
+		Cpu:                     pulumi.String(strconv.Itoa(*b.a.CPU)),
+		Memory:                  pulumi.String(strconv.Itoa(*b.a.Memory)),
 		NetworkMode:             pulumi.String("awsvpc"),
 		RequiresCompatibilities: pulumi.StringArray{pulumi.String("FARGATE")},
 		RuntimePlatform: &awsecs.TaskDefinitionRuntimePlatformArgs{
@@ -452,13 +453,13 @@ func (b *builder) network() error {
 		}
 	}
 	if err := rule("alb-out-tasks", &ec2.SecurityGroupRuleArgs{
-		Type: pulumi.String("egress"), SecurityGroupId: b.albSG.ID(), FromPort: pulumi.Int(b.a.Port), ToPort: pulumi.Int(b.a.Port),
+		Type: pulumi.String("egress"), SecurityGroupId: b.albSG.ID(), FromPort: pulumi.Int(*b.a.Port), ToPort: pulumi.Int(*b.a.Port),
 		SourceSecurityGroupId: b.taskSG.ID(), Description: pulumi.String("to the tasks"),
 	}); err != nil {
 		return err
 	}
 	if err := rule("tasks-in-alb", &ec2.SecurityGroupRuleArgs{
-		Type: pulumi.String("ingress"), SecurityGroupId: b.taskSG.ID(), FromPort: pulumi.Int(b.a.Port), ToPort: pulumi.Int(b.a.Port),
+		Type: pulumi.String("ingress"), SecurityGroupId: b.taskSG.ID(), FromPort: pulumi.Int(*b.a.Port), ToPort: pulumi.Int(*b.a.Port),
 		SourceSecurityGroupId: b.albSG.ID(), Description: pulumi.String("from the load balancer only"),
 	}); err != nil {
 		return err
@@ -472,7 +473,7 @@ func (b *builder) network() error {
 	for i, e := range egress {
 		args := &ec2.SecurityGroupRuleArgs{
 			Type: pulumi.String("egress"), SecurityGroupId: b.taskSG.ID(), Description: pulumi.String(e.Description),
-			FromPort: pulumi.Int(e.FromPort), ToPort: pulumi.Int(max(e.ToPort, e.FromPort)),
+			FromPort: pulumi.Int(e.FromPort), ToPort: pulumi.Int(*ptr.Or(e.ToPort, e.FromPort)),
 		}
 		if e.SecurityGroupID != nil {
 			args.SourceSecurityGroupId = e.SecurityGroupID
@@ -520,15 +521,15 @@ func (b *builder) loadBalancer() error {
 	b.s.LoadBalancer = alb
 	h := a.HealthCheck
 	tg, err := lb.NewTargetGroup(b.ctx, b.child("tg"), &lb.TargetGroupArgs{
-		Port:                pulumi.Int(a.Port),
+		Port:                pulumi.Int(*a.Port),
 		Protocol:            pulumi.String("HTTP"),
 		TargetType:          pulumi.String("ip"),
 		VpcId:               a.VPCID,
 		DeregistrationDelay: pulumi.Int(30),
 		HealthCheck: &lb.TargetGroupHealthCheckArgs{
 			Enabled: pulumi.Bool(true), Path: pulumi.String(h.Path), Matcher: pulumi.String(h.Matcher), Protocol: pulumi.String("HTTP"),
-			Interval: pulumi.Int(h.IntervalSeconds), Timeout: pulumi.Int(h.TimeoutSeconds),
-			HealthyThreshold: pulumi.Int(h.HealthyThreshold), UnhealthyThreshold: pulumi.Int(h.UnhealthyThreshold),
+			Interval: pulumi.Int(*h.IntervalSeconds), Timeout: pulumi.Int(*h.TimeoutSeconds),
+			HealthyThreshold: pulumi.Int(*h.HealthyThreshold), UnhealthyThreshold: pulumi.Int(*h.UnhealthyThreshold),
 		},
 		Tags: pulumi.ToStringMap(b.tags),
 	}, b.opts...)
@@ -582,19 +583,19 @@ func (b *builder) service() error {
 		Name:            pulumi.String(b.name),
 		Cluster:         b.clusterARN,
 		TaskDefinition:  b.s.TaskDefinition.Arn,
-		DesiredCount:    pulumi.Int(a.MinTasks),
+		DesiredCount:    pulumi.Int(*a.MinTasks),
 		LaunchType:      pulumi.String("FARGATE"),
 		PlatformVersion: pulumi.String("LATEST"),
 		NetworkConfiguration: &awsecs.ServiceNetworkConfigurationArgs{
 			Subnets: a.PrivateSubnetIDs, SecurityGroups: pulumi.StringArray{b.taskSG.ID()}, AssignPublicIp: pulumi.Bool(false),
 		},
 		LoadBalancers: awsecs.ServiceLoadBalancerArray{&awsecs.ServiceLoadBalancerArgs{
-			TargetGroupArn: b.targetGroup.Arn, ContainerName: pulumi.String(b.name), ContainerPort: pulumi.Int(a.Port),
+			TargetGroupArn: b.targetGroup.Arn, ContainerName: pulumi.String(b.name), ContainerPort: pulumi.Int(*a.Port),
 		}},
 		DeploymentCircuitBreaker:        &awsecs.ServiceDeploymentCircuitBreakerArgs{Enable: pulumi.Bool(true), Rollback: pulumi.Bool(true)},
 		DeploymentMinimumHealthyPercent: pulumi.Int(100),
 		DeploymentMaximumPercent:        pulumi.Int(200),
-		HealthCheckGracePeriodSeconds:   pulumi.Int(a.HealthCheckGracePeriodSeconds),
+		HealthCheckGracePeriodSeconds:   pulumi.Int(*a.HealthCheckGracePeriodSeconds),
 		EnableExecuteCommand:            pulumi.Bool(a.EnableExecuteCommand),
 		EnableEcsManagedTags:            pulumi.Bool(true),
 		PropagateTags:                   pulumi.String("SERVICE"),
@@ -619,8 +620,8 @@ func (b *builder) autoscaling() error {
 		ServiceNamespace:  pulumi.String("ecs"),
 		ScalableDimension: pulumi.String("ecs:service:DesiredCount"),
 		ResourceId:        pulumi.Sprintf("service/%s/%s", b.clusterName, b.s.Service.Name),
-		MinCapacity:       pulumi.Int(a.MinTasks),
-		MaxCapacity:       pulumi.Int(a.MaxTasks),
+		MinCapacity:       pulumi.Int(*a.MinTasks),
+		MaxCapacity:       pulumi.Int(*a.MaxTasks),
 	}, b.opts...)
 	if err != nil {
 		return err
@@ -646,12 +647,17 @@ func (b *builder) autoscaling() error {
 		}, b.opts...)
 		return err
 	}
-	if err := policy("cpu", "ECSServiceAverageCPUUtilization", a.TargetCPUPercent, nil); err != nil {
+	if err := policy("cpu", "ECSServiceAverageCPUUtilization", *a.TargetCPUPercent, nil); err != nil {
 		return err
 	}
-	if err := policy("memory", "ECSServiceAverageMemoryUtilization", a.TargetMemoryPercent, nil); err != nil {
-		return err
+	if *a.TargetMemoryPercent > 0 {
+		if err := policy("memory", "ECSServiceAverageMemoryUtilization", *a.TargetMemoryPercent, nil); err != nil {
+			return err
+		}
+	}
+	if *a.RequestsPerTarget == 0 {
+		return nil
 	}
 	label := pulumi.Sprintf("%s/%s", b.s.LoadBalancer.ArnSuffix, b.targetGroup.ArnSuffix)
-	return policy("requests", "ALBRequestCountPerTarget", a.RequestsPerTarget, label)
+	return policy("requests", "ALBRequestCountPerTarget", *a.RequestsPerTarget, label)
 }

@@ -35,12 +35,8 @@ const (
 var (
 	acmARNRE    = regexp.MustCompile(`^arn:aws[a-z-]*:acm:[a-z0-9-]+:[0-9]{12}:certificate/[A-Za-z0-9-]+$`)
 	policyARNRE = regexp.MustCompile(`^arn:aws[a-z-]*:iam::([0-9]{12}|aws):policy/.+$`)
-	kmsKeyRE    = regexp.MustCompile(`^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:(key|alias)/.+$`)
 	userRE      = regexp.MustCompile(`^([0-9]+)(:([0-9]+))?$`)
 	bucketRE    = regexp.MustCompile(`^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$`)
-	// secretLooking matches variable names that usually hold credentials
-	// (the tokens trivy AWS-0036 and checkov look for).
-	secretLooking = regexp.MustCompile(`(?i)(password|passwd|secret|token|api_?key|private_?key|credential|access_?key|auth)`)
 	// tlsPolicies are the listener policies plinth accepts: TLS 1.2+ with
 	// forward-secret ciphers only.
 	tlsPolicies = []string{
@@ -48,7 +44,6 @@ var (
 		"ELBSecurityPolicy-TLS13-1-3-2021-06", "ELBSecurityPolicy-FS-1-2-Res-2020-10",
 		"ELBSecurityPolicy-TLS13-1-2-FIPS-2023-04", "ELBSecurityPolicy-TLS13-1-3-FIPS-2023-04",
 	}
-	logRetention = []int{1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653}
 )
 
 // fargateMemory returns the memory sizes (MiB) Fargate accepts for cpu
@@ -88,16 +83,14 @@ func (a Args) withDefaults() Args {
 	if a.Tier == config.TierLocal { // no cloud defaults for local: use dev's
 		d = config.ForTier(config.TierDev)
 	}
-	def := func(v *int, x int) {
-		if *v == 0 {
-			*v = x
-		}
-	}
+	// An unset value takes its default; an explicit 0 is kept, for
+	// validation to honour or refuse.
+	def := func(v **int, x int) { *v = ptr.Or(*v, x) }
 	def(&a.Port, defaultPort)
 	def(&a.CPU, defaultCPU)
 	def(&a.Memory, defaultMemory)
 	def(&a.MinTasks, d.MinReplicas)
-	def(&a.MaxTasks, max(d.MaxReplicas, a.MinTasks))
+	def(&a.MaxTasks, max(d.MaxReplicas, *a.MinTasks))
 	def(&a.TargetCPUPercent, defaultTargetCPU)
 	def(&a.TargetMemoryPercent, defaultTargetMem)
 	def(&a.RequestsPerTarget, defaultRequests)
@@ -167,18 +160,18 @@ func (a Args) Validate(name string) error {
 		p.Addf("image", "is not set: pass the image to run, e.g. pulumi.String(\"registry.example.com/acme/api:1.0.0\") or a build's output")
 	}
 	p.Input("image", a.Image, checkImage)
-	p.Port("port", a.Port)
-	if mems := fargateMemory(a.CPU); mems == nil {
-		p.Addf("cpu", "(%d) is not a Fargate CPU size: use 256, 512, 1024, 2048, 4096, 8192 or 16384", a.CPU)
-	} else if !slices.Contains(mems, a.Memory) {
-		p.Addf("memory", "(%d) is not valid with cpu %d: Fargate takes %d–%d MiB for it (%s)", a.Memory, a.CPU, mems[0], mems[len(mems)-1], sizes(mems))
+	p.Port("port", *a.Port)
+	if mems := fargateMemory(*a.CPU); mems == nil {
+		p.Addf("cpu", "(%d) is not a Fargate CPU size: use 256, 512, 1024, 2048, 4096, 8192 or 16384", *a.CPU)
+	} else if !slices.Contains(mems, *a.Memory) {
+		p.Addf("memory", "(%d) is not valid with cpu %d: Fargate takes %d–%d MiB for it (%s)", *a.Memory, *a.CPU, mems[0], mems[len(mems)-1], sizes(mems))
 	}
 	p.OneOf("cpuArchitecture", a.CPUArchitecture, "X86_64", "ARM64")
 	for _, k := range sortedKeys(a.Env) {
-		if p.EnvName("env."+k, k) && secretLooking.MatchString(k) {
-			p.Addf("env."+k, "looks like a secret but is a plain variable (visible in the task definition and the state): put it in Secrets Manager or SSM and list its ARN in secrets")
-		}
+		p.EnvName("env."+k, k)
 	}
+	p.PlaintextEnv("env", a.Env, "allowPlaintextEnv", a.AllowPlaintextEnv,
+		"put it in Secrets Manager or SSM and list its ARN in secrets")
 	for _, k := range sortedKeys(a.Secrets) {
 		p.EnvName("secrets."+k, k)
 		if _, dup := a.Env[k]; dup {
@@ -190,46 +183,48 @@ func (a Args) Validate(name string) error {
 		p.Input("secrets."+k, a.Secrets[k], checkSecretRef)
 	}
 	for i, k := range a.SecretsKMSKeyARNs {
-		p.Input(fmt.Sprintf("secretsKmsKeyArns[%d]", i), k, checkKMSKey)
+		p.Input(fmt.Sprintf("secretsKmsKeyArns[%d]", i), k, awsiam.CheckKMSKeyARN)
 	}
-	p.Input("logKmsKeyArn", a.LogKMSKeyARN, checkKMSKey)
+	p.Input("logKmsKeyArn", a.LogKMSKeyARN, awsiam.CheckKMSKeyARN)
 	if m := userRE.FindStringSubmatch(a.User); m == nil {
 		p.Addf("user", "%q is not UID[:GID]: use numbers such as \"1001:1001\"", a.User)
 	} else if m[1] == "0" {
 		p.Addf("user", "%q runs as root: use a non-root UID such as 1001", a.User)
 	}
-	if a.MinTasks < 1 {
-		p.Addf("minTasks", "(%d) is below 1: run at least one task", a.MinTasks)
+	if *a.MinTasks < 1 {
+		p.Addf("minTasks", "(%d) is below 1: run at least one task", *a.MinTasks)
 	}
-	if a.MinTasks > a.MaxTasks {
-		p.Addf("minTasks", "(%d) is greater than maxTasks (%d): make minTasks ≤ maxTasks", a.MinTasks, a.MaxTasks)
+	if *a.MinTasks > *a.MaxTasks {
+		p.Addf("minTasks", "(%d) is greater than maxTasks (%d): make minTasks ≤ maxTasks", *a.MinTasks, *a.MaxTasks)
 	}
-	p.Between("targetCpuPercent", a.TargetCPUPercent, 1, 100)
-	p.Between("targetMemoryPercent", a.TargetMemoryPercent, 1, 100)
-	if a.RequestsPerTarget < 1 {
-		p.Addf("requestsPerTarget", "(%d) is below 1: use the requests one task should serve, e.g. 1000", a.RequestsPerTarget)
+	p.Between("targetCpuPercent", *a.TargetCPUPercent, 1, 100)
+	if *a.TargetMemoryPercent != 0 {
+		p.Between("targetMemoryPercent", *a.TargetMemoryPercent, 1, 100)
+	}
+	if *a.RequestsPerTarget < 0 {
+		p.Addf("requestsPerTarget", "(%d) is negative: use the requests one task should serve, e.g. 1000, or 0 for no request target", *a.RequestsPerTarget)
 	}
 	h := a.HealthCheck
 	p.HTTPPath("healthCheck.path", h.Path)
 	if !regexp.MustCompile(`^[0-9]{3}(-[0-9]{3})?(,[0-9]{3}(-[0-9]{3})?)*$`).MatchString(h.Matcher) {
 		p.Addf("healthCheck.matcher", "%q is not a status code list: use codes and ranges such as \"200-399\" or \"200,204\"", h.Matcher)
 	}
-	p.Between("healthCheck.intervalSeconds", h.IntervalSeconds, 5, 300)
-	p.Between("healthCheck.timeoutSeconds", h.TimeoutSeconds, 2, 120)
-	if h.TimeoutSeconds >= h.IntervalSeconds {
-		p.Addf("healthCheck.timeoutSeconds", "(%d) is not below intervalSeconds (%d): a check must finish before the next starts", h.TimeoutSeconds, h.IntervalSeconds)
+	p.Between("healthCheck.intervalSeconds", *h.IntervalSeconds, 5, 300)
+	p.Between("healthCheck.timeoutSeconds", *h.TimeoutSeconds, 2, 120)
+	if *h.TimeoutSeconds >= *h.IntervalSeconds {
+		p.Addf("healthCheck.timeoutSeconds", "(%d) is not below intervalSeconds (%d): a check must finish before the next starts", *h.TimeoutSeconds, *h.IntervalSeconds)
 	}
-	p.Between("healthCheck.healthyThreshold", h.HealthyThreshold, 2, 10)
-	p.Between("healthCheck.unhealthyThreshold", h.UnhealthyThreshold, 2, 10)
-	p.Between("healthCheckGracePeriodSeconds", a.HealthCheckGracePeriodSeconds, 0, 2147483647)
+	p.Between("healthCheck.healthyThreshold", *h.HealthyThreshold, 2, 10)
+	p.Between("healthCheck.unhealthyThreshold", *h.UnhealthyThreshold, 2, 10)
+	p.Between("healthCheckGracePeriodSeconds", *a.HealthCheckGracePeriodSeconds, 0, 2147483647)
 	if c := a.ContainerHealthCheck; c != nil {
 		if len(c.Command) == 0 {
 			p.Addf("containerHealthCheck.command", "is empty: give the command that checks the container, e.g. [\"curl -fs http://localhost:8080/health\"]")
 		}
 		// ECS's own limits (API HealthCheck).
-		p.Between("containerHealthCheck.intervalSeconds", c.IntervalSeconds, 5, 300)
-		p.Between("containerHealthCheck.timeoutSeconds", c.TimeoutSeconds, 2, 60)
-		p.Between("containerHealthCheck.retries", c.Retries, 1, 10)
+		p.Between("containerHealthCheck.intervalSeconds", *c.IntervalSeconds, 5, 300)
+		p.Between("containerHealthCheck.timeoutSeconds", *c.TimeoutSeconds, 2, 60)
+		p.Between("containerHealthCheck.retries", *c.Retries, 1, 10)
 		p.Between("containerHealthCheck.startPeriodSeconds", *c.StartPeriodSeconds, 0, 300)
 	}
 	for i, e := range a.Egress {
@@ -238,8 +233,8 @@ func (a Args) Validate(name string) error {
 			p.Addf(path+".description", "is empty: say what the tasks connect to")
 		}
 		p.Port(path+".fromPort", e.FromPort)
-		if e.ToPort != 0 && p.Port(path+".toPort", e.ToPort) && e.ToPort < e.FromPort {
-			p.Addf(path+".toPort", "(%d) is below fromPort (%d): give the range low to high", e.ToPort, e.FromPort)
+		if e.ToPort != nil && p.Port(path+".toPort", *e.ToPort) && *e.ToPort < e.FromPort {
+			p.Addf(path+".toPort", "(%d) is below fromPort (%d): give the range low to high", *e.ToPort, e.FromPort)
 		}
 		if (len(e.CIDRs) > 0) == (e.SecurityGroupID != nil) {
 			p.Addf(path, "sets %s: give either cidrs or securityGroupId", map[bool]string{true: "both cidrs and securityGroupId", false: "neither cidrs nor securityGroupId"}[len(e.CIDRs) > 0])
@@ -267,9 +262,7 @@ func (a Args) Validate(name string) error {
 		p.Addf("sslPolicy", "%q is not a TLS 1.2+ forward-secret policy: use one of %s", a.SSLPolicy, strings.Join(tlsPolicies, ", "))
 	}
 	p.Input("accessLogsBucket", a.AccessLogsBucket, checkBucket)
-	if !slices.Contains(logRetention, a.LogRetentionDays) {
-		p.Addf("logRetentionDays", "(%d) is not a CloudWatch retention value: use one of 1, 3, 5, 7, 14, 30, 60, 90, 180, 365, 731, …", a.LogRetentionDays)
-	}
+	p.LogRetention("logRetentionDays", *a.LogRetentionDays)
 	for i, arn := range a.TaskPolicyARNs {
 		p.Input(fmt.Sprintf("taskPolicyArns[%d]", i), arn, checkPolicyARN)
 	}
@@ -296,13 +289,6 @@ func checkCertificate(s string) error {
 func checkBucket(s string) error {
 	if !bucketRE.MatchString(s) {
 		return fmt.Errorf("%q is not an S3 bucket name: use the bucket's name, not its ARN or URL", s)
-	}
-	return nil
-}
-
-func checkKMSKey(s string) error {
-	if !kmsKeyRE.MatchString(s) {
-		return fmt.Errorf("%q is not a KMS key ARN: use arn:aws:kms:<region>:<account>:key/<id>", s)
 	}
 	return nil
 }

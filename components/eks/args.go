@@ -58,7 +58,7 @@ type Args struct {
 	KMSKeyARN pulumi.StringInput `pulumi:"kmsKeyArn,optional"`
 	// LogRetentionDays keeps the control-plane logs (all five types).
 	// Default: - by tier (dev 30, staging 90, prod 365).
-	LogRetentionDays int `pulumi:"logRetentionDays,optional"`
+	LogRetentionDays *int `pulumi:"logRetentionDays,optional"`
 	// NodeGroups are the managed node groups.
 	// Default: - one group "general" sized by tier.
 	NodeGroups []NodeGroupArgs `pulumi:"nodeGroups,optional"`
@@ -109,7 +109,7 @@ type NodeGroupArgs struct {
 	// without one, the group keeps this size. Default: - by tier.
 	DesiredSize *int `pulumi:"desiredSize,optional"`
 	// DiskSizeGB is the encrypted gp3 root volume size. Default: 50.
-	DiskSizeGB int `pulumi:"diskSizeGb,optional"`
+	DiskSizeGB *int `pulumi:"diskSizeGb,optional"`
 	// AMIType is the node image family. Default: "AL2023_x86_64_STANDARD".
 	AMIType string `pulumi:"amiType,optional"`
 	// Labels are Kubernetes node labels.

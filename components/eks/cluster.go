@@ -186,8 +186,10 @@ func (b *builder) usingRoles(roles ...*iam.Role) []pulumi.ResourceOption {
 // envelope-encrypted, all five log types, API authentication.
 func (b *builder) cluster() error {
 	a := b.a
-	keyARN := a.KMSKeyARN
-	if keyARN == nil {
+	var keyARN pulumi.StringInput
+	if a.KMSKeyARN != nil {
+		keyARN = problem.Resolved(fmt.Sprintf("eks %q: ", b.c.name), "kmsKeyArn", a.KMSKeyARN, awsiam.CheckKMSKeyARN)
+	} else {
 		key, err := kms.NewKey(b.ctx, b.child("secrets-key"), &kms.KeyArgs{
 			Description:          pulumi.Sprintf("EKS secrets encryption for %s", a.ClusterName),
 			EnableKeyRotation:    pulumi.Bool(true),
@@ -227,7 +229,7 @@ func (b *builder) cluster() error {
 	// instead of creating one that keeps logs forever.
 	logs, err := cloudwatch.NewLogGroup(b.ctx, b.child("control-plane-logs"), &cloudwatch.LogGroupArgs{
 		Name:            pulumi.Sprintf("/aws/eks/%s/cluster", a.ClusterName),
-		RetentionInDays: pulumi.Int(a.LogRetentionDays),
+		RetentionInDays: pulumi.Int(*a.LogRetentionDays),
 		Tags:            pulumi.ToStringMap(b.tags),
 	}, b.opts...)
 	if err != nil {
@@ -369,7 +371,7 @@ func (b *builder) nodes() error {
 			BlockDeviceMappings: ec2.LaunchTemplateBlockDeviceMappingArray{&ec2.LaunchTemplateBlockDeviceMappingArgs{
 				DeviceName: pulumi.String("/dev/xvda"),
 				Ebs: &ec2.LaunchTemplateBlockDeviceMappingEbsArgs{
-					VolumeSize:          pulumi.Int(g.DiskSizeGB),
+					VolumeSize:          pulumi.Int(*g.DiskSizeGB),
 					VolumeType:          pulumi.String("gp3"),
 					Encrypted:           pulumi.String("true"),
 					DeleteOnTermination: pulumi.String("true"),

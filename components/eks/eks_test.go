@@ -297,6 +297,9 @@ func TestBadInput(t *testing.T) {
 		name, path, text string
 		args             eks.Args
 	}{
+		{"a KMS key given by alias name", "kmsKeyArn", `"alias/eks" is not a KMS key ARN (a key id or alias name alone is not enough)`, mod(func(a *eks.Args) { a.KMSKeyARN = pulumi.String("alias/eks") })},
+		{"control-plane logs kept forever", "logRetentionDays", "(0) would keep the logs forever", mod(func(a *eks.Args) { a.LogRetentionDays = new(0) })},
+		{"a node disk of 0 GiB", "nodeGroups[0].diskSizeGb", "(0) is outside 20–16384", mod(func(a *eks.Args) { a.NodeGroups = []eks.NodeGroupArgs{{Name: "general", DiskSizeGB: new(0)}} })},
 		{"a public endpoint open to the world", "publicAccessCidrs[0]", "opens access to the whole internet", mod(func(a *eks.Args) { a.PublicAccessCIDRs = []string{"0.0.0.0/0"} })},
 		{"an IPv6 world", "publicAccessCidrs[0]", "opens access to the whole internet", mod(func(a *eks.Args) { a.PublicAccessCIDRs = []string{"::/0"} })},
 		{"a malformed CIDR", "publicAccessCidrs[0]", "is not a CIDR block", mod(func(a *eks.Args) { a.PublicAccessCIDRs = []string{"10.0.0.300/24"} })},
@@ -319,7 +322,7 @@ func TestBadInput(t *testing.T) {
 			a.NodeGroups = []eks.NodeGroupArgs{{Name: strings.Repeat("g", 37)}}
 		})},
 		{"a private access block open to the world", "privateAccessCidrs[0]", "opens access to the whole internet", mod(func(a *eks.Args) { a.PrivateAccessCIDRs = []string{"0.0.0.0/0"} })},
-		{"an autoscaler chart over plain HTTP", "autoscaler.repository", "is not an https:// or oci:// URL", mod(func(a *eks.Args) {
+		{"an autoscaler chart over plain HTTP", "autoscaler.repository", "is not an absolute https or oci URL", mod(func(a *eks.Args) {
 			a.Autoscaler = &eks.AutoscalerArgs{Repository: "http://charts.example.com/autoscaler"}
 		})},
 		{"an autoscaler for another Kubernetes minor", "autoscaler.imageTag", `"v1.32.0" does not match the cluster's version 1.35`, mod(func(a *eks.Args) {
@@ -348,7 +351,7 @@ func TestBadInput(t *testing.T) {
 			a.NodeGroups = []eks.NodeGroupArgs{{Name: "general"}, {Name: "general"}}
 		})},
 		{"an add-on version without eksbuild", "addOns.coreDns", "is not an add-on version", mod(func(a *eks.Args) { a.AddOns = &eks.AddOnsArgs{CoreDNS: "1.11.4"} })},
-		{"a retention CloudWatch rejects", "logRetentionDays", "(400000) is not a CloudWatch retention value", mod(func(a *eks.Args) { a.LogRetentionDays = 400000 })},
+		{"a retention CloudWatch rejects", "logRetentionDays", "(400000) is not a CloudWatch retention value", mod(func(a *eks.Args) { a.LogRetentionDays = new(400000) })},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -3,12 +3,12 @@ package eks
 import (
 	"cmp"
 	"fmt"
-	"net/url"
 	"regexp"
 	"slices"
 	"time"
 
 	"github.com/plinth-dev/plinth/components/internal/ptr"
+	"github.com/plinth-dev/plinth/pkg/awsiam"
 	"github.com/plinth-dev/plinth/pkg/config"
 	"github.com/plinth-dev/plinth/pkg/ec2arch"
 	"github.com/plinth-dev/plinth/pkg/eksversion"
@@ -41,7 +41,6 @@ var (
 	addonVersionRE = regexp.MustCompile(`^v[0-9]+\.[0-9]+\.[0-9]+-eksbuild\.[0-9]+$`)
 	chartVersionRE = regexp.MustCompile(`^[0-9]+\.[0-9]+\.[0-9]+$`)
 	amiTypes       = []string{"AL2023_x86_64_STANDARD", "AL2023_ARM_64_STANDARD", "AL2023_x86_64_NVIDIA", "AL2023_x86_64_NEURON", "BOTTLEROCKET_x86_64", "BOTTLEROCKET_ARM_64"}
-	logRetention   = []int{1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653}
 )
 
 func (a Args) withDefaults() Args {
@@ -58,9 +57,7 @@ func (a Args) withDefaults() Args {
 	a.StorageClass.Name = cmp.Or(a.StorageClass.Name, defaultStorageClass)
 	a.Autoscaler.ChartVersion = cmp.Or(a.Autoscaler.ChartVersion, DefaultAutoscalerChart)
 	a.Autoscaler.ImageTag = cmp.Or(a.Autoscaler.ImageTag, "v"+a.Version+".0")
-	if a.LogRetentionDays == 0 {
-		a.LogRetentionDays = d.LogRetentionDays
-	}
+	a.LogRetentionDays = ptr.Or(a.LogRetentionDays, d.LogRetentionDays)
 	if a.DeletionProtection == nil {
 		a.DeletionProtection = new(d.DeletionProtection)
 	}
@@ -84,9 +81,7 @@ func (a Args) withDefaults() Args {
 		if g.DesiredSize == nil {
 			g.DesiredSize = new(min(max(d.NodeDesired, *g.MinSize), *g.MaxSize))
 		}
-		if g.DiskSizeGB == 0 {
-			g.DiskSizeGB = defaultDiskSizeGB
-		}
+		g.DiskSizeGB = ptr.Or(g.DiskSizeGB, defaultDiskSizeGB)
 		if g.AMIType == "" {
 			g.AMIType = defaultAMIType
 		}
@@ -146,12 +141,11 @@ func (a Args) Validate(name string) error {
 		p.Input(fmt.Sprintf("adminRoleArns[%d]", i), arn, checkRoleARN)
 	}
 	p.Input("kubeconfigRoleArn", a.KubeconfigRoleARN, checkRoleARN)
+	p.Input("kmsKeyArn", a.KMSKeyARN, awsiam.CheckKMSKeyARN)
 	if a.KubeconfigProfile != "" && !awsProfileRE.MatchString(a.KubeconfigProfile) {
 		p.Addf("kubeconfigProfile", "%q is not an AWS profile name: use letters, digits, '.', '_' and '-'", a.KubeconfigProfile)
 	}
-	if !slices.Contains(logRetention, a.LogRetentionDays) {
-		p.Addf("logRetentionDays", "(%d) is not a CloudWatch retention value: use one of 1, 3, 5, 7, 14, 30, 60, 90, 180, 365, 731, …", a.LogRetentionDays)
-	}
+	p.LogRetention("logRetentionDays", *a.LogRetentionDays)
 	seen := map[string]bool{}
 	for i, g := range a.NodeGroups {
 		path := fmt.Sprintf("nodeGroups[%d]", i)
@@ -180,13 +174,11 @@ func (a Args) Validate(name string) error {
 		case want < lo || want > hi:
 			p.Addf(path+".desiredSize", "(%d) is outside minSize–maxSize (%d–%d): choose a size between them", want, lo, hi)
 		}
-		p.Between(path+".diskSizeGb", g.DiskSizeGB, 20, 16384)
+		p.Between(path+".diskSizeGb", *g.DiskSizeGB, 20, 16384)
 		p.Labels(path+".labels", g.Labels)
 		for j, t := range g.Taints {
 			tp := fmt.Sprintf("%s.taints[%d]", path, j)
-			if t.Key == "" {
-				p.Addf(tp+".key", "is empty: name the taint")
-			}
+			p.QualifiedName(tp+".key", t.Key)
 			p.OneOf(tp+".effect", t.Effect, "NO_SCHEDULE", "NO_EXECUTE", "PREFER_NO_SCHEDULE")
 		}
 	}
@@ -203,9 +195,7 @@ func (a Args) Validate(name string) error {
 		p.DNSLabel("storageClass.name", a.StorageClass.Name)
 	}
 	if r := a.Autoscaler.Repository; r != "" {
-		if u, err := url.Parse(r); err != nil || u.Host == "" || (u.Scheme != "https" && u.Scheme != "oci") {
-			p.Addf("autoscaler.repository", "%q is not an https:// or oci:// URL: charts are fetched over TLS", r)
-		}
+		p.URL("autoscaler.repository", r, "charts are fetched over TLS", "https", "oci")
 		if !chartVersionRE.MatchString(a.Autoscaler.ChartVersion) {
 			p.Addf("autoscaler.chartVersion", "%q is not a chart version: pin an exact version such as %q", a.Autoscaler.ChartVersion, DefaultAutoscalerChart)
 		}

@@ -87,7 +87,7 @@ type NodePoolArgs struct {
 	// Spot runs the pool on Spot VMs. Default: false.
 	Spot bool `pulumi:"spot,optional"`
 	// DiskSizeGB of each node's boot disk. Default: 50.
-	DiskSizeGB int `pulumi:"diskSizeGb,optional"`
+	DiskSizeGB *int `pulumi:"diskSizeGb,optional"`
 	// DiskType is pd-standard, pd-balanced or pd-ssd. Default: "pd-balanced".
 	DiskType string `pulumi:"diskType,optional"`
 	// MaxSurge is the extra nodes created during upgrades. Default: 1.

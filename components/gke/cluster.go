@@ -182,7 +182,7 @@ func (b *builder) nodeConfig(p NodePoolArgs) *container.NodePoolNodeConfigArgs {
 	return &container.NodePoolNodeConfigArgs{
 		MachineType:    pulumi.String(p.MachineType),
 		ImageType:      pulumi.String("COS_CONTAINERD"),
-		DiskSizeGb:     pulumi.Int(p.DiskSizeGB),
+		DiskSizeGb:     pulumi.Int(*p.DiskSizeGB),
 		DiskType:       pulumi.String(p.DiskType),
 		Spot:           pulumi.Bool(p.Spot),
 		ServiceAccount: b.sa.Email,

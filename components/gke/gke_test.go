@@ -232,6 +232,7 @@ func TestBadInput(t *testing.T) {
 		name, path, text string
 		args             gke.Args
 	}{
+		{"a node disk of 0 GB", "nodePools[0].diskSizeGb", "(0) is outside 10–65536", mod(func(a *gke.Args) { a.NodePools = []gke.NodePoolArgs{{Name: "general", DiskSizeGB: new(0)}} })},
 		{"an authorized network open to all", "authorizedNetworks[0]", "opens access to the whole internet", mod(func(a *gke.Args) { a.AuthorizedNetworks = []string{"0.0.0.0/0"} })},
 		{"a public endpoint without authorized networks", "authorizedNetworks", "is empty with a public endpoint", mod(func(a *gke.Args) { a.AuthorizedNetworks = nil })},
 		{"min above max", "nodePools[0].minNodes", "(4) is greater than maxNodes (2)", mod(func(a *gke.Args) {

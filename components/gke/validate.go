@@ -5,7 +5,9 @@ import (
 	"fmt"
 	"regexp"
 	"slices"
+	"strings"
 
+	"github.com/plinth-dev/plinth/components/internal/ptr"
 	"github.com/plinth-dev/plinth/pkg/config"
 	"github.com/plinth-dev/plinth/pkg/naming"
 	"github.com/plinth-dev/plinth/pkg/problem"
@@ -72,9 +74,7 @@ func (a Args) withDefaults() Args {
 		if p.MaxNodes == nil {
 			p.MaxNodes = new(max(d.NodeMax, *p.MinNodes))
 		}
-		if p.DiskSizeGB == 0 {
-			p.DiskSizeGB = defaultDiskSizeGB
-		}
+		p.DiskSizeGB = ptr.Or(p.DiskSizeGB, defaultDiskSizeGB)
 		p.DiskType = cmp.Or(p.DiskType, defaultDiskType)
 		if p.MaxSurge == nil {
 			p.MaxSurge = new(1)
@@ -118,6 +118,8 @@ func (a Args) Validate(name string) error {
 		}
 		if !zoneRE.MatchString(a.Zone) {
 			p.Addf("zone", "%q is not a GCP zone: use one such as \"europe-west1-b\"", a.Zone)
+		} else if !strings.HasPrefix(a.Zone, a.Region+"-") {
+			p.Addf("zone", "%q is not in region %s: use a zone of the region, such as %q", a.Zone, a.Region, a.Region+"-b")
 		}
 	}
 	if a.ClusterName != "" && !clusterNameRE.MatchString(a.ClusterName) {
@@ -162,7 +164,7 @@ func (a Args) Validate(name string) error {
 		} else if lo > hi {
 			p.Addf(path+".minNodes", "(%d) is greater than maxNodes (%d): make minNodes ≤ maxNodes", lo, hi)
 		}
-		p.Between(path+".diskSizeGb", np.DiskSizeGB, 10, 65536)
+		p.Between(path+".diskSizeGb", *np.DiskSizeGB, 10, 65536)
 		p.OneOf(path+".diskType", np.DiskType, "pd-standard", "pd-balanced", "pd-ssd")
 		p.NonNegative(path+".maxSurge", *np.MaxSurge)
 		p.NonNegative(path+".maxUnavailable", *np.MaxUnavailable)
@@ -172,9 +174,7 @@ func (a Args) Validate(name string) error {
 		p.Labels(path+".labels", np.Labels)
 		for j, t := range np.Taints {
 			tp := fmt.Sprintf("%s.taints[%d]", path, j)
-			if t.Key == "" {
-				p.Addf(tp+".key", "is empty: name the taint")
-			}
+			p.QualifiedName(tp+".key", t.Key)
 			p.OneOf(tp+".effect", t.Effect, "NO_SCHEDULE", "PREFER_NO_SCHEDULE", "NO_EXECUTE")
 		}
 	}

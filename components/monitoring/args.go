@@ -89,7 +89,7 @@ type PrometheusArgs struct {
 	// Default: - by tier (dev 10Gi, staging 20Gi, prod 100Gi).
 	StorageSize string `pulumi:"storageSize,optional"`
 	// Replicas of Prometheus. Default: - by tier (prod 2, else 1).
-	Replicas int `pulumi:"replicas,optional"`
+	Replicas *int `pulumi:"replicas,optional"`
 	// ScrapeInterval between scrapes. Default: "30s".
 	ScrapeInterval string `pulumi:"scrapeInterval,optional"`
 	// EvaluationInterval between rule evaluations. Default: "30s".

@@ -49,9 +49,7 @@ func (a Args) withDefaults() Args {
 	p := a.Prometheus
 	p.Retention = cmp.Or(p.Retention, d.Retention)
 	p.StorageSize = cmp.Or(p.StorageSize, d.StorageSize)
-	if p.Replicas == 0 {
-		p.Replicas = d.PrometheusReplicas
-	}
+	p.Replicas = ptr.Or(p.Replicas, d.PrometheusReplicas)
 	p.ScrapeInterval = cmp.Or(p.ScrapeInterval, defaultInterval)
 	p.EvaluationInterval = cmp.Or(p.EvaluationInterval, defaultInterval)
 	p.CPURequest = cmp.Or(p.CPURequest, defaultCPURequest)

@@ -1,6 +1,8 @@
 package monitoring
 
 import (
+	"fmt"
+
 	"github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes"
 	"github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/apiextensions"
 	corev1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/core/v1"
@@ -9,6 +11,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/plinth-dev/plinth/pkg/naming"
+	"github.com/plinth-dev/plinth/pkg/problem"
 )
 
 // TypeToken is the Pulumi type of the component.
@@ -211,7 +214,7 @@ func (b *builder) install() error {
 		Type:     pulumi.String("Opaque"),
 		StringData: pulumi.StringMap{
 			"admin-user":     pulumi.String(a.Grafana.AdminUser),
-			"admin-password": pulumi.ToSecret(a.Grafana.AdminPassword).(pulumi.StringOutput),
+			"admin-password": pulumi.ToSecret(problem.Resolved(fmt.Sprintf("monitoring %q: ", b.name), "grafana.adminPassword", a.Grafana.AdminPassword, checkPassword)).(pulumi.StringOutput),
 		},
 	}, b.opts...)
 	if err != nil {
@@ -263,7 +266,7 @@ func (b *builder) values() map[string]any {
 	p := a.Prometheus
 	spec := map[string]any{
 		"retention":          p.Retention,
-		"replicas":           p.Replicas,
+		"replicas":           *p.Replicas,
 		"scrapeInterval":     p.ScrapeInterval,
 		"evaluationInterval": p.EvaluationInterval,
 		"externalLabels":     map[string]any{"cluster": a.Cluster, "environment": a.Environment},

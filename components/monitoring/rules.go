@@ -102,6 +102,9 @@ func (r Rule) validate(p *problem.List, path string) {
 	if strings.TrimSpace(r.Description) == "" {
 		p.Addf(path+".description", "is empty: say what is happening and what it means for users")
 	}
+	if r.RunbookURL != "" {
+		p.URL(path+".runbookUrl", r.RunbookURL, "link the runbook with an absolute URL", "https", "http")
+	}
 	for k := range r.Labels {
 		if k == "severity" || k == "sev" || !model.LegacyValidation.IsValidLabelName(k) {
 			p.Addf(path+".labels", "key %q is reserved or not a Prometheus label name: use another key", k)

@@ -2,7 +2,6 @@ package monitoring
 
 import (
 	"fmt"
-	"net/url"
 	"slices"
 	"strings"
 
@@ -10,8 +9,19 @@ import (
 	"golang.org/x/mod/semver"
 
 	"github.com/plinth-dev/plinth/pkg/config"
+	"github.com/plinth-dev/plinth/pkg/credential"
 	"github.com/plinth-dev/plinth/pkg/problem"
 )
+
+// checkPassword is the check of Grafana's admin password: on a literal in
+// Validate, on a secret output when it resolves. The message never shows
+// the value.
+func checkPassword(s string) error {
+	if strings.TrimSpace(s) == "" {
+		return fmt.Errorf("is empty: set a password (pulumi config set --secret plinth:grafanaAdminPassword)")
+	}
+	return nil
+}
 
 // Validate checks the arguments of a monitoring stack called name, with
 // defaults applied, and returns every problem, each naming its field and
@@ -49,9 +59,7 @@ func (a Args) Validate(name string) error {
 			p.Addf(name.path, "%q is not a Prometheus metric or label name: use letters, digits and '_'", name.v)
 		}
 	}
-	if u, err := url.Parse(a.RunbookBaseURL); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
-		p.Addf("runbookBaseUrl", "%q is not an http(s) URL: point it at where your runbooks live", a.RunbookBaseURL)
-	}
+	p.URL("runbookBaseUrl", a.RunbookBaseURL, "point it at where your runbooks live", "https", "http")
 	if a.Mode == ModeInstall {
 		a.validateInstall(&p)
 	}
@@ -61,8 +69,8 @@ func (a Args) Validate(name string) error {
 func (a Args) validateInstall(p *problem.List) {
 	if a.Chart.Repository == "" {
 		p.Addf("chart.repository", "is empty: set the chart repository URL (the prometheus-community Helm repository or your mirror) or an oci:// URL of the chart")
-	} else if u, err := url.Parse(a.Chart.Repository); err != nil || u.Host == "" || (u.Scheme != "https" && u.Scheme != "oci") {
-		p.Addf("chart.repository", "%q is not an https:// or oci:// URL: charts are fetched over TLS", a.Chart.Repository)
+	} else {
+		p.URL("chart.repository", a.Chart.Repository, "charts are fetched over TLS", "https", "oci")
 	}
 	if v := "v" + a.Chart.Version; !semver.IsValid(v) || semver.Canonical(v) != v {
 		p.Addf("chart.version", "%q is not a chart version: pin an exact version such as %q", a.Chart.Version, DefaultChartVersion)
@@ -79,8 +87,8 @@ func (a Args) validateInstall(p *problem.List) {
 	if sc, ok := problem.Literal(a.StorageClass); ok {
 		p.DNSLabel("storageClass", sc)
 	}
-	if pr.Replicas < 1 {
-		p.Addf("prometheus.replicas", "(%d) is below 1: run at least one Prometheus", pr.Replicas)
+	if *pr.Replicas < 1 {
+		p.Addf("prometheus.replicas", "(%d) is below 1: run at least one Prometheus", *pr.Replicas)
 	}
 	for _, d := range []struct{ path, v string }{{"prometheus.scrapeInterval", pr.ScrapeInterval}, {"prometheus.evaluationInterval", pr.EvaluationInterval}} {
 		if v, err := model.ParseDuration(d.v); err != nil || v <= 0 {
@@ -94,13 +102,16 @@ func (a Args) validateInstall(p *problem.List) {
 		p.Addf("prometheus.memoryLimit", "(%s) is below memoryRequest (%s): raise the limit", pr.MemoryLimit, pr.MemoryRequest)
 	}
 	if pr.RemoteWriteURL != "" {
-		if u, err := url.Parse(pr.RemoteWriteURL); err != nil || u.Scheme != "https" || u.Host == "" {
-			p.Addf("prometheus.remoteWriteUrl", "%q is not an https URL: send metrics over TLS", pr.RemoteWriteURL)
+		if p.URL("prometheus.remoteWriteUrl", pr.RemoteWriteURL, "send metrics over TLS", "https") {
+			if why := credential.Value(pr.RemoteWriteURL); why != "" {
+				p.Addf("prometheus.remoteWriteUrl", "holds a credential in the clear (%s): it would be stored in plaintext in the chart values and the state; authenticate the remote store by the cluster's identity, or keep the URL without credentials", why)
+			}
 		}
 	}
 	if a.Grafana.AdminPassword == nil {
 		p.Addf("grafana.adminPassword", "is not set: pass a Pulumi secret, e.g. config.RequireSecret(ctx, \"plinth:grafanaAdminPassword\")")
 	}
+	p.Input("grafana.adminPassword", a.Grafana.AdminPassword, checkPassword)
 	if a.Grafana.StorageSize != "" {
 		p.Quantity("grafana.storageSize", a.Grafana.StorageSize)
 	}

@@ -43,10 +43,17 @@ func TestBadInputIsRejectedBeforeAnythingRegisters(t *testing.T) {
 		{"a malformed storage size", args(func(a *monitoring.Args) { a.Prometheus.StorageSize = "100 gigs" }), "prometheus.storageSize", "is not a Kubernetes quantity"},
 		{"no Grafana secret in install mode", args(func(a *monitoring.Args) { a.Grafana.AdminPassword = nil }), "grafana.adminPassword", "is not set: pass a Pulumi secret"},
 		{"no chart repository", args(func(a *monitoring.Args) { a.Chart.Repository = "" }), "chart.repository", "is empty"},
-		{"a plain-HTTP chart repository", args(func(a *monitoring.Args) { a.Chart.Repository = "http://charts.example.com" }), "chart.repository", "is not an https:// or oci:// URL"},
+		{"a plain-HTTP chart repository", args(func(a *monitoring.Args) { a.Chart.Repository = "http://charts.example.com" }), "chart.repository", "is not an absolute https or oci URL"},
 		{"a chart version range", args(func(a *monitoring.Args) { a.Chart.Version = "^79" }), "chart.version", "is not a chart version"},
 		{"an unknown mode", args(func(a *monitoring.Args) { a.Mode = "managed" }), "mode", `"managed" is not one of "install", "operator"`},
-		{"zero replicas", args(func(a *monitoring.Args) { a.Prometheus.Replicas = -1 }), "prometheus.replicas", "(-1) is below 1"},
+		{"negative replicas", args(func(a *monitoring.Args) { a.Prometheus.Replicas = new(-1) }), "prometheus.replicas", "(-1) is below 1"},
+		{"zero replicas", args(func(a *monitoring.Args) { a.Prometheus.Replicas = new(0) }), "prometheus.replicas", "(0) is below 1"},
+		{"a remote-write URL with a password", args(func(a *monitoring.Args) {
+			a.Prometheus.RemoteWriteURL = "https://metrics:s3cret@m.example.com/api/v1/write"
+		}),
+			"prometheus.remoteWriteUrl", "holds a credential in the clear (it is a URL with a password in it)"},
+		{"a remote-write URL with a token in its query", args(func(a *monitoring.Args) { a.Prometheus.RemoteWriteURL = "https://m.example.com/write?api_key=abc" }),
+			"prometheus.remoteWriteUrl", "a credential in its query (api_key)"},
 		{"a memory limit below the request", args(func(a *monitoring.Args) { a.Prometheus.MemoryRequest, a.Prometheus.MemoryLimit = "8Gi", "4Gi" }), "prometheus.memoryLimit", "(4Gi) is below memoryRequest (8Gi)"},
 		{"a secret in the escape hatch", args(func(a *monitoring.Args) {
 			a.ExtraValues = map[string]any{"grafana": map[string]any{"adminPassword": "x"}}

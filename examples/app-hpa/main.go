@@ -28,7 +28,7 @@ func program(ctx *pulumi.Context) error {
 		SecretValues: map[string]pulumi.StringInput{
 			"DB_PASSWORD": cfg.RequireSecret("dbPassword"),
 		},
-		Autoscaling: &app.AutoscalingArgs{MinReplicas: 3, MaxReplicas: 10, TargetCPUPercent: 65},
+		Autoscaling: &app.AutoscalingArgs{MinReplicas: new(3), MaxReplicas: new(10), TargetCPUPercent: new(65)},
 	})
 	if err != nil {
 		return err

@@ -17,11 +17,38 @@
 //
 // Load (in a program) and Parse (on a plain map, as tests and tools do)
 // decode strictly (unknown fields are errors, so a typo never silently
-// falls back to a default), fill every unset value from the tier defaults
-// below, and validate. Validation reports every problem at once, each with
+// falls back to a default), fill the stack-level values it leaves unset
+// from the tier defaults below (the components default the rest, from the
+// same table), and validate. Validation reports every problem at once, each with
 // its config path and the fix:
 //
 //	plinth:apps[1].image: "nginx" has no tag or digest: pin a tag or a digest
+//
+// # Where each rule lives
+//
+// Every rule has one home, and is written once:
+//
+//   - A component's rules live in the component (app, awsnetwork, eks,
+//     ecs, gcpnetwork, gke, monitoring), in its Args.Validate. The stack
+//     program maps each config section onto the component's Args and runs
+//     that validation before anything is registered; stacks/configpaths.go
+//     maps the component's field paths to config paths, so the problem
+//     reads plinth:apps[1].autoscaling.min, not autoscaling.minReplicas.
+//   - Checks shared by components live in pkg/problem (names, ports,
+//     CIDRs, URLs, quantities, log retention, credentials in plain
+//     variables through pkg/credential), pkg/naming (name limits),
+//     pkg/imageref (image references), pkg/eksversion and pkg/ec2arch.
+//   - This package holds only what no component can: the tier and cloud
+//     and how they go together, the region and project formats, the shape
+//     of the config itself (strict decoding, secretEnv entries, unique
+//     application names, secrets stored as secrets), and waivers.
+//
+// Why one copy? A second copy drifts: the config once allowed 63-character
+// names where the app component allows 55 and ECS 20, and accepted
+// Fargate sizes Fargate does not offer, so a config that loaded failed at
+// preview. Defaults follow the same rule: a value a component defaults
+// (an application's port, an ECS task's size) is left unset here, so an
+// explicit 0 reaches the component, which honours it or refuses it.
 //
 // # Tier defaults
 //
@@ -48,8 +75,9 @@
 //	| log retention (days)           | 1          | 30            | 90            | 365           |
 //	| deletion protection            | false      | false         | false         | true          |
 //
-// Defaults that do not depend on the tier are constants in this package
-// (DefaultVPCCIDR, DefaultAppPort, …) and are documented on their fields.
+// Other defaults are documented on their fields. A value a component
+// defaults (an application's port, an ECS task's size) is left unset here
+// and defaulted by that component, so each default has one home.
 //
 // # Secrets
 //

@@ -46,24 +46,24 @@ type Environment struct {
 
 // Network is the "plinth:network" object.
 type Network struct {
-	// VPCCIDR is the AWS VPC block, private (RFC 1918), /16 to /24. Default: "10.0.0.0/16".
+	// VPCCIDR is the AWS VPC block, private (RFC 1918), /16 to /24. Default: - awsnetwork's ("10.0.0.0/16").
 	VPCCIDR string `json:"vpcCidr,omitempty"`
 	// AZCount is the number of availability zones, at least 2. Default: - by tier (2; prod 3).
-	AZCount int `json:"azCount,omitempty"`
+	AZCount *int `json:"azCount,omitempty"`
 	// NATGateways is "single" or "perAz". Default: - by tier ("single"; prod "perAz").
 	NATGateways string `json:"natGateways,omitempty"`
 	// SubnetSlots is the number of zone slots each half of the AWS VPC block
 	// is divided into; adding a zone never moves a subnet. Default: - 4
 	// (awsnetwork.Args.SubnetSlots).
-	SubnetSlots int `json:"subnetSlots,omitempty"`
+	SubnetSlots *int `json:"subnetSlots,omitempty"`
 	// ExcludeZoneIDs are AWS availability zone IDs never to use (zones EKS
 	// refuses in the account).
 	ExcludeZoneIDs []string `json:"excludeZoneIds,omitempty"`
-	// SubnetCIDR is the GCP node subnetwork range. Default: "10.16.0.0/20".
+	// SubnetCIDR is the GCP node subnetwork range. Default: - gcpnetwork's ("10.16.0.0/20").
 	SubnetCIDR string `json:"subnetCidr,omitempty"`
-	// PodsCIDR is the GCP secondary range for pods. Default: "10.20.0.0/14".
+	// PodsCIDR is the GCP secondary range for pods. Default: - gcpnetwork's ("10.20.0.0/14").
 	PodsCIDR string `json:"podsCidr,omitempty"`
-	// ServicesCIDR is the GCP secondary range for services. Default: "10.16.16.0/20".
+	// ServicesCIDR is the GCP secondary range for services. Default: - gcpnetwork's ("10.16.16.0/20").
 	ServicesCIDR string `json:"servicesCidr,omitempty"`
 }
 
@@ -73,10 +73,11 @@ type Cluster struct {
 	// by the stack program (which knows the project).
 	Name string `json:"name,omitempty"`
 	// Version is the EKS Kubernetes minor version, inside its support
-	// window on the day of the deployment (pkg/eksversion). Default: "1.35".
+	// window on the day of the deployment (pkg/eksversion). Default: - eks's
+	// (eksversion.Default).
 	Version string `json:"version,omitempty"`
 	// SupportType is the EKS upgrade policy: STANDARD or EXTENDED.
-	// Default: "STANDARD".
+	// Default: - eks's ("STANDARD").
 	SupportType string `json:"supportType,omitempty"`
 	// PublicAccessCIDRs opens the EKS API endpoint to these blocks; empty
 	// keeps it private. 0.0.0.0/0 is rejected.
@@ -123,8 +124,8 @@ type NodeGroup struct {
 	Max *int `json:"max,omitempty"`
 	// Desired is the initial node count. Default: - by tier.
 	Desired *int `json:"desired,omitempty"`
-	// DiskSizeGB is the root disk size. Default: 50.
-	DiskSizeGB int `json:"diskSizeGb,omitempty"`
+	// DiskSizeGB is the root disk size. Default: - the cluster component's (50).
+	DiskSizeGB *int `json:"diskSizeGb,omitempty"`
 	// Labels are Kubernetes node labels.
 	Labels map[string]string `json:"labels,omitempty"`
 	// Taints are Kubernetes node taints.
@@ -151,30 +152,35 @@ type App struct {
 	Image string `json:"image"`
 	// AllowMutableTag accepts an unpinned image. Default: false.
 	AllowMutableTag bool `json:"allowMutableTag,omitempty"`
-	// Port is the container port. Default: 8080.
-	Port int `json:"port,omitempty"`
+	// Port is the container port. Default: - app.Args.Port (8080).
+	Port *int `json:"port,omitempty"`
 	// Replicas is the replica count when autoscaling is off. Default: - by tier.
 	Replicas *int `json:"replicas,omitempty"`
 	// Autoscaling configures the HorizontalPodAutoscaler. Default: - on, bounds by tier.
 	Autoscaling Autoscaling `json:"autoscaling"`
-	// Env are plain environment variables.
+	// Env are plain environment variables. A credential (by name such as
+	// DB_PASSWORD, or by value such as a URL with a password) is refused:
+	// use secretEnv.
 	Env map[string]string `json:"env,omitempty"`
+	// AllowPlaintextEnv maps an env variable that looks like a credential
+	// but is not one to the reason.
+	AllowPlaintextEnv map[string]string `json:"allowPlaintextEnv,omitempty"`
 	// SecretEnv are environment variables read from secrets.
 	SecretEnv []SecretEnv `json:"secretEnv,omitempty"`
 	// Resources size the container. Default: - by tier.
 	Resources Resources `json:"resources"`
-	// MetricsPort is the port Prometheus scrapes; 0 turns metrics off. Default: 9090.
+	// MetricsPort is the port Prometheus scrapes; 0 turns metrics off. Default: - app.MetricsArgs.Port (9090).
 	MetricsPort *int `json:"metricsPort,omitempty"`
-	// Strategy is Rolling, BlueGreen or Canary. Default: "Rolling".
+	// Strategy is Rolling, BlueGreen or Canary. Default: - app.StrategyArgs.Type ("Rolling").
 	Strategy string `json:"strategy,omitempty"`
-	// ActiveColor is the live color of a BlueGreen app: blue or green. Default: "blue".
+	// ActiveColor is the live color of a BlueGreen app: blue or green. Default: - app.StrategyArgs.ActiveColor ("blue").
 	ActiveColor string `json:"activeColor,omitempty"`
 	// GreenImage is the image of the green color (BlueGreen); Image is blue's.
 	GreenImage string `json:"greenImage,omitempty"`
 	// CanaryImage is the image of the canary track (Canary); Image is the stable track's.
 	CanaryImage string `json:"canaryImage,omitempty"`
-	// CanaryPercent is the share of replicas running CanaryImage (Canary), 1–99. Default: 10.
-	CanaryPercent int `json:"canaryPercent,omitempty"`
+	// CanaryPercent is the share of replicas running CanaryImage (Canary), 1–99. Default: - app.StrategyArgs.CanaryPercent (10).
+	CanaryPercent *int `json:"canaryPercent,omitempty"`
 	// Host exposes the app through an Ingress on this host; empty for none.
 	Host string `json:"host,omitempty"`
 	// AllowFrom lists namespaces whose pods may reach the app.
@@ -188,11 +194,11 @@ type Autoscaling struct {
 	// Enabled turns the autoscaler on. Default: true.
 	Enabled *bool `json:"enabled,omitempty"`
 	// Min is the minimum replica count. Default: - by tier.
-	Min int `json:"min,omitempty"`
+	Min *int `json:"min,omitempty"`
 	// Max is the maximum replica count. Default: - by tier.
-	Max int `json:"max,omitempty"`
-	// TargetCPU is the average CPU utilisation target in percent, 1–100. Default: 70.
-	TargetCPU int `json:"targetCpu,omitempty"`
+	Max *int `json:"max,omitempty"`
+	// TargetCPU is the average CPU utilisation target in percent, 1–100. Default: - app.AutoscalingArgs.TargetCPUPercent (70).
+	TargetCPU *int `json:"targetCpu,omitempty"`
 	// TargetMemory is the average memory utilisation target in percent; 0 for none.
 	TargetMemory int `json:"targetMemory,omitempty"`
 }
@@ -252,19 +258,19 @@ type ECSService struct {
 	Name string `json:"name"`
 	// Image is a pinned image reference. Required.
 	Image string `json:"image"`
-	// Port is the container port. Default: 8080.
-	Port int `json:"port,omitempty"`
-	// CPU units of the task. Default: 256.
-	CPU int `json:"cpu,omitempty"`
-	// Memory of the task in MiB. Default: 512.
-	Memory int `json:"memory,omitempty"`
+	// Port is the container port. Default: - ecs.Args.Port (8080).
+	Port *int `json:"port,omitempty"`
+	// CPU units of the task. Default: - ecs.Args.CPU (256).
+	CPU *int `json:"cpu,omitempty"`
+	// Memory of the task in MiB. Default: - ecs.Args.Memory (512).
+	Memory *int `json:"memory,omitempty"`
 	// MinTasks and MaxTasks bound autoscaling. Default: - by tier replicas.
-	MinTasks int `json:"minTasks,omitempty"`
+	MinTasks *int `json:"minTasks,omitempty"`
 	// MaxTasks bounds autoscaling. Default: - by tier.
-	MaxTasks int `json:"maxTasks,omitempty"`
+	MaxTasks *int `json:"maxTasks,omitempty"`
 	// CertificateARN is the ACM certificate of the HTTPS listener.
 	CertificateARN string `json:"certificateArn,omitempty"`
-	// HealthCheckPath of the target group. Default: "/health".
+	// HealthCheckPath of the target group. Default: - ecs.HealthCheckArgs.Path ("/health").
 	HealthCheckPath string `json:"healthCheckPath,omitempty"`
 	// Public makes the ALB internet-facing. Default: false.
 	Public bool `json:"public,omitempty"`

@@ -38,6 +38,14 @@ func Parse(s string) (Ref, error) {
 	if err != nil {
 		return Ref{}, fmt.Errorf("%q is not a valid image reference (%v): use [registry/]repository[:tag][@sha256:digest] in lowercase", s, err)
 	}
+	// The reference grammar reads a first path element with an uppercase
+	// letter as a registry host ("ACME/web" is host "ACME"): a host
+	// without a dot, a port or the name localhost is almost always a
+	// mistyped (uppercase) repository, and a pull would go to a host that
+	// does not exist.
+	if d := reference.Domain(named); !strings.ContainsAny(d, ".:") && d != "localhost" {
+		return Ref{}, fmt.Errorf("%q names %q as its registry host, which has no dot or port (repository names are lowercase; uppercase makes the first part a host): lowercase the repository, or give the registry's full host name", s, d)
+	}
 	r := Ref{Name: named.Name()}
 	if t, ok := named.(reference.Tagged); ok {
 		r.Tag = t.Tag()

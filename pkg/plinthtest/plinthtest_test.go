@@ -222,6 +222,11 @@ func TestRequireRestrictedPodsReportsAPrivilegedPod(t *testing.T) {
 	if len(rec.errors) != 1 || !strings.Contains(rec.errors[0], `Deployment "root" is not restricted`) {
 		t.Fatalf("want the privileged Deployment reported, got %v", rec.errors)
 	}
+	empty := &recorder{TB: t}
+	(&Stack{}).RequireRestrictedPods(empty)
+	if len(empty.errors) != 1 || !strings.Contains(empty.errors[0], "checked nothing") {
+		t.Fatalf("a run without workloads passed the check: %v", empty.errors)
+	}
 }
 
 func TestRequireCountsReportsEveryDifference(t *testing.T) {

@@ -9,7 +9,8 @@ import (
 )
 
 // RequireProblem fails the test unless err reports a problem at path whose
-// line starts with prefix+path and contains text. prefix is what the
+// line starts with prefix+path (after any "<context>: " the runtime wraps
+// it in) and contains text. prefix is what the
 // validator puts first, e.g. `app "web": ` or "plinth:".
 func RequireProblem(t testing.TB, err error, prefix, path, text string) {
 	t.Helper()
@@ -20,7 +21,12 @@ func RequireProblem(t testing.TB, err error, prefix, path, text string) {
 		t.Fatalf("problem paths = %v, want %q; error:\n%v", problem.Paths(err), path, err)
 	}
 	for _, line := range strings.Split(err.Error(), "\n") {
-		if strings.HasPrefix(line, prefix+path) && strings.Contains(line, text) {
+		// The Pulumi runtime lists a program's errors as "\t* <error>".
+		line = strings.TrimPrefix(strings.TrimSpace(line), "* ")
+		// An error raised while resolving an Output reaches the program
+		// wrapped as "<context>: <error>".
+		at := strings.Index(line, prefix+path)
+		if at >= 0 && (at == 0 || strings.HasSuffix(line[:at], ": ")) && strings.Contains(line[at:], text) {
 			return
 		}
 	}

@@ -2,7 +2,6 @@ package policy
 
 import (
 	"fmt"
-	"regexp"
 	"strconv"
 	"strings"
 )
@@ -110,6 +109,3 @@ func fail(format string, args ...any) []string {
 }
 
 func sprintfPath(format string, args ...any) string { return fmt.Sprintf(format, args...) }
-
-// secretName matches variable names that usually hold credentials.
-var secretName = regexp.MustCompile(`(?i)(password|passwd|secret|token|api_?key|private_?key|credential|access_?key)`)

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/plinth-dev/plinth/pkg/awsiam"
+	"github.com/plinth-dev/plinth/pkg/credential"
 )
 
 // AWS type tokens the rules apply to.
@@ -222,8 +223,9 @@ func awsRules() []*Rule {
 				return perContainer(r, func(c map[string]any) string {
 					for _, e := range list(c, "environment") {
 						name, _ := e.(map[string]any)["name"].(string)
-						if secretName.MatchString(name) {
-							return "has secret-looking plain variable " + name
+						value, _ := e.(map[string]any)["value"].(string)
+						if why := credential.Check(name, value); why != "" {
+							return "has a credential in plain variable " + name + ": " + why
 						}
 					}
 					return ""

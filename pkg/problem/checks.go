@@ -2,12 +2,17 @@ package problem
 
 import (
 	"fmt"
+	"maps"
 	"net/netip"
+	"net/url"
+	"slices"
 	"sort"
 	"strings"
 
 	"k8s.io/apimachinery/pkg/api/resource"
 	"k8s.io/apimachinery/pkg/util/validation"
+
+	"github.com/plinth-dev/plinth/pkg/credential"
 )
 
 // DNSLabel checks that v is an RFC 1123 label (lowercase alphanumerics and
@@ -141,6 +146,73 @@ func (l *List) Labels(path string, m map[string]string) {
 		}
 		if errs := validation.IsValidLabelValue(m[k]); len(errs) > 0 {
 			l.Addf(path+"."+k, "%q is not a label value (%s): use at most 63 letters, digits, '-', '_' or '.'", m[k], strings.Join(errs, "; "))
+		}
+	}
+}
+
+// URL checks that v is an absolute URL with one of schemes and a host,
+// e.g. URL("chart.repository", v, "https", "oci"). fix says what to use.
+func (l *List) URL(path, v, fix string, schemes ...string) bool {
+	u, err := url.Parse(v)
+	if err != nil || u.Host == "" || !slices.Contains(schemes, u.Scheme) {
+		l.Addf(path, "%q is not an absolute %s URL: %s", v, strings.Join(schemes, " or "), fix)
+		return false
+	}
+	return true
+}
+
+// QualifiedName checks that v is a Kubernetes qualified name ([prefix/]name),
+// as label and taint keys must be.
+func (l *List) QualifiedName(path, v string) bool {
+	if errs := validation.IsQualifiedName(v); len(errs) > 0 {
+		l.Addf(path, "%q is not a valid key: %s", v, strings.Join(errs, "; "))
+		return false
+	}
+	return true
+}
+
+// cloudWatchRetention are the values CloudWatch Logs accepts for a log
+// group's retention, in days (PutRetentionPolicy, retentionInDays:
+// https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutRetentionPolicy.html).
+var cloudWatchRetention = []int{1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653}
+
+// LogRetention checks that days is a retention CloudWatch Logs accepts. 0
+// is refused: the provider reads it as "keep forever", which the
+// guardrails forbid (logs would grow without bound).
+func (l *List) LogRetention(path string, days int) bool {
+	if slices.Contains(cloudWatchRetention, days) {
+		return true
+	}
+	if days == 0 {
+		l.Addf(path, "(0) would keep the logs forever: set a retention, e.g. 30 (365 in prod)")
+		return false
+	}
+	l.Addf(path, "(%d) is not a CloudWatch retention value: use one of 1, 3, 5, 7, 14, 30, 60, 90, 180, 365, 731, …", days)
+	return false
+}
+
+// PlaintextEnv refuses plain environment variables that hold credentials,
+// by name or by value (pkg/credential): their values are stored in the
+// clear in the workload's spec and in the Pulumi state. fix says where
+// the component takes secrets. allow maps a variable's name to the reason
+// its value is not a secret; each entry must name a variable of env and
+// give a reason. envPath and allowPath are the two fields' paths.
+func (l *List) PlaintextEnv(envPath string, env map[string]string, allowPath string, allow map[string]string, fix string) {
+	for _, k := range slices.Sorted(maps.Keys(env)) {
+		why := credential.Check(k, env[k])
+		if why == "" {
+			continue
+		}
+		if _, ok := allow[k]; ok {
+			continue
+		}
+		l.Addf(envPath+"."+k, "holds a credential in the clear (%s): %s; if it is not a secret, say why in %s.%s", why, fix, allowPath, k)
+	}
+	for _, k := range slices.Sorted(maps.Keys(allow)) {
+		if _, ok := env[k]; !ok {
+			l.Addf(allowPath+"."+k, "names no variable of %s: remove it", envPath)
+		} else if strings.TrimSpace(allow[k]) == "" {
+			l.Addf(allowPath+"."+k, "is empty: say why the value is not a secret")
 		}
 	}
 }

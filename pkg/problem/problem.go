@@ -115,15 +115,34 @@ func Unwrap(err error) []error {
 	return []error{err}
 }
 
-// Paths returns the field path of every *Error in err, in order. Tests use
-// it to assert which fields were rejected.
+// Errors returns every *Error in err, in order, looking through every
+// wrapper, including the Pulumi runtime's list of a program's errors.
+func Errors(err error) []*Error {
+	var out []*Error
+	var walk func(error)
+	walk = func(err error) {
+		switch e := err.(type) {
+		case nil:
+		case *Error:
+			out = append(out, e)
+		case interface{ Unwrap() []error }:
+			for _, e := range e.Unwrap() {
+				walk(e)
+			}
+		default:
+			walk(errors.Unwrap(err))
+		}
+	}
+	walk(err)
+	return out
+}
+
+// Paths returns the field path of every *Error in err (see Errors), in
+// order. Tests use it to assert which fields were rejected.
 func Paths(err error) []string {
 	var out []string
-	for _, e := range Unwrap(err) {
-		var pe *Error
-		if errors.As(e, &pe) {
-			out = append(out, pe.Path)
-		}
+	for _, e := range Errors(err) {
+		out = append(out, e.Path)
 	}
 	return out
 }
@@ -142,4 +161,21 @@ func Except(err error, paths ...string) error {
 		keep = append(keep, e)
 	}
 	return errors.Join(keep...)
+}
+
+// Remap returns err with every problem re-prefixed with prefix and its path
+// passed through mapPath: a composition reports a component's problems
+// under the paths of its own configuration (`app "web": image` becomes
+// `plinth:apps[1].image`). Errors that are not *Error are kept as they are.
+func Remap(err error, prefix string, mapPath func(string) string) error {
+	var out []error
+	for _, e := range Unwrap(err) {
+		var pe *Error
+		if errors.As(e, &pe) {
+			out = append(out, &Error{Prefix: prefix, Path: mapPath(pe.Path), Message: pe.Message})
+			continue
+		}
+		out = append(out, e)
+	}
+	return errors.Join(out...)
 }

@@ -11,3 +11,13 @@ func Clone[T any](p *T) *T {
 	}
 	return &v
 }
+
+// Or returns p, or a pointer to def when p is nil: an optional scalar's
+// default applies only when it is unset, so an explicit zero reaches
+// validation, which honours it or refuses it.
+func Or[T any](p *T, def T) *T {
+	if p != nil {
+		return p
+	}
+	return &def
+}
