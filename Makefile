@@ -202,6 +202,10 @@ up: ## pulumi up of STACK=<name> (official CLI if it can run Go, else the driver
 	  pulumi up --stack $(STACK); \
 	else $(GO) run ./stacks up --stack $(STACK); fi
 
+.PHONY: plan
+plan: ## every resource each stack (or STACK=<name>) would register, composed under mocks, secrets redacted: the offline preview
+	$(GO) run ./stacks plan $(if $(STACK),--stack $(STACK))
+
 .PHONY: policy-report
 policy-report: ## guardrail findings of every stack (rule, resource, result, waiver); fails on a mandatory one
 	$(GO) run ./stacks policy-report $(if $(STACK),--stack $(STACK))

@@ -50,7 +50,7 @@ type Driver struct {
 // drive is the command line: `stacks <command> [--stack name] …`.
 func drive(args []string, stdout, stderr io.Writer) int {
 	if len(args) == 0 {
-		fmt.Fprintln(stderr, "usage: stacks up|preview|destroy|refresh|outputs|cancel|verify|render|policy-report [--stack NAME] [--refresh] [--show-secrets] [--out DIR] [--workdir DIR]")
+		fmt.Fprintln(stderr, "usage: stacks up|preview|destroy|refresh|outputs|cancel|verify|render|policy-report|plan [--stack NAME] [--refresh] [--show-secrets] [--out DIR] [--workdir DIR]")
 		return 2
 	}
 	cmd := args[0]
@@ -102,6 +102,12 @@ func drive(args []string, stdout, stderr io.Writer) int {
 			only = *stack
 		}
 		err = policyReport(stdout, root, only)
+	case "plan":
+		only := ""
+		if stackSet(fl) {
+			only = *stack
+		}
+		err = plan(stdout, root, only)
 	case "outputs":
 		var s auto.Stack
 		if s, err = d.Open(ctx); err == nil {
@@ -111,7 +117,7 @@ func drive(args []string, stdout, stderr io.Writer) int {
 			}
 		}
 	default:
-		fmt.Fprintf(stderr, "unknown command %q: use up, preview, destroy, refresh, outputs, cancel, verify, render or policy-report\n", cmd)
+		fmt.Fprintf(stderr, "unknown command %q: use up, preview, destroy, refresh, outputs, cancel, verify, render, policy-report or plan\n", cmd)
 		return 2
 	}
 	if err != nil {

@@ -1,9 +1,17 @@
-// Package pipelines checks the structure of plinth's CI/CD definitions
-// (.github/workflows and .gitlab-ci.yml) against the rules the project
-// relies on: every environment is previewed on pull requests, production
-// needs an approval, third-party actions are pinned to commit SHAs, no
-// step prints secrets, permissions are declared, deployments of one stack
-// never overlap, and CI runs the README's commands.
+// Package pipelines checks plinth's CI/CD definitions (.github/workflows
+// and .gitlab-ci.yml) against the rules the project relies on, each with
+// an ID that its finding starts with:
+//
+//   - what every pipeline must do: preview every stack on pull requests,
+//     deploy production behind an approval, run the README's commands;
+//   - supply chain and hygiene: third-party actions pinned to commit SHAs,
+//     permissions declared, no step that prints secrets, deployments of
+//     one stack never overlapping;
+//   - trust levels (docs/ci.md, "Threat model"): pull-request code never
+//     runs on the deploy runners or with write access to the cloud, never
+//     reaches a self-hosted runner from a fork, and sees production's
+//     secrets only after a reviewer approved the run; the OIDC trust
+//     policies written in docs/ci.md admit exactly the jobs that use them.
 package pipelines
 
 import (
@@ -15,129 +23,127 @@ import (
 	"sort"
 	"strings"
 
+	"golang.org/x/mod/modfile"
 	"sigs.k8s.io/yaml"
 )
 
-var shaPinned = regexp.MustCompile(`^[^@\s]+@[0-9a-f]{40}$`)
+// Finding is one broken rule.
+type Finding struct {
+	// Rule is the rule's ID, e.g. CI-011.
+	Rule string
+	// Message says where and what, and how to fix it.
+	Message string
+}
+
+func (f Finding) Error() string { return f.Rule + " " + f.Message }
+
+// findings collects Findings.
+type findings []Finding
+
+func (fs *findings) add(rule, format string, args ...any) {
+	*fs = append(*fs, Finding{Rule: rule, Message: fmt.Sprintf(format, args...)})
+}
+
+// Repo is what the checks read of a repository.
+type Repo struct {
+	// Slug is "<owner>/<name>", from the module path in go.mod.
+	Slug string
+	// Stacks are the stacks with a Pulumi.<stack>.yaml, local excluded.
+	Stacks []string
+	// Workflows are .github/workflows/*.yml by file name.
+	Workflows map[string]Workflow
+	// GitLab is .gitlab-ci.yml; nil when there is none.
+	GitLab map[string]any
+	// Trust are the OIDC trust policies written in docs/ci.md.
+	Trust []TrustPolicy
+}
 
 // Check returns every violation found in the repository at root.
-func Check(root string) []error {
-	var errs []error
-	add := func(format string, args ...any) { errs = append(errs, fmt.Errorf(format, args...)) }
-
-	stacks, err := cloudStacks(root)
+func Check(root string) []Finding {
+	repo, err := Load(root)
 	if err != nil {
-		return []error{err}
+		return []Finding{{Rule: "CI-000", Message: err.Error()}}
+	}
+	return repo.Check()
+}
+
+// Load reads the repository at root.
+func Load(root string) (*Repo, error) {
+	r := &Repo{Workflows: map[string]Workflow{}}
+	var err error
+	if r.Stacks, err = cloudStacks(root); err != nil {
+		return nil, err
+	}
+	if r.Slug, err = slug(root); err != nil {
+		return nil, err
 	}
 	files, _ := filepath.Glob(filepath.Join(root, ".github", "workflows", "*.yml"))
-	workflows := map[string]map[string]any{}
 	for _, f := range files {
-		w, err := load(f)
+		doc, err := load(f)
 		if err != nil {
-			add("%s: %v", filepath.Base(f), err)
-			continue
+			return nil, fmt.Errorf("%s: %w", filepath.Base(f), err)
 		}
-		workflows[filepath.Base(f)] = w
+		r.Workflows[filepath.Base(f)] = Workflow{Name: filepath.Base(f), Doc: doc}
 	}
-	for _, name := range sortedKeys(workflows) {
-		checkWorkflow(name, workflows[name], add)
+	if _, err := os.Stat(filepath.Join(root, ".gitlab-ci.yml")); err == nil {
+		if r.GitLab, err = load(filepath.Join(root, ".gitlab-ci.yml")); err != nil {
+			return nil, fmt.Errorf(".gitlab-ci.yml: %w", err)
+		}
 	}
+	if b, err := os.ReadFile(filepath.Join(root, "docs", "ci.md")); err == nil {
+		if r.Trust, err = ParseTrust(string(b)); err != nil {
+			return nil, fmt.Errorf("docs/ci.md: %w", err)
+		}
+	}
+	return r, nil
+}
 
-	// Every non-local stack is previewed on pull requests.
-	if previewed := matrixStacks(workflows["preview.yml"]); !slices.Equal(previewed, stacks) {
-		add("preview.yml previews %v, want every stack with a Pulumi.<stack>.yaml except local: %v", previewed, stacks)
+// Check runs every rule on the repository.
+func (r *Repo) Check() []Finding {
+	var fs findings
+	for _, name := range sortedKeys(r.Workflows) {
+		r.checkWorkflow(r.Workflows[name], &fs)
 	}
-	if !triggeredBy(workflows["preview.yml"], "pull_request") {
-		add("preview.yml does not run on pull requests")
+	r.checkRequired(&fs)
+	r.checkTrust(&fs)
+	if r.GitLab != nil {
+		r.checkGitLab(&fs)
 	}
-	// Production deploys wait for an approval.
-	deploy := workflows["deploy.yml"]
-	if deploy == nil {
-		add("deploy.yml is missing")
+	return fs
+}
+
+// checkRequired: what the pipelines must do as a whole.
+func (r *Repo) checkRequired(fs *findings) {
+	preview, ok := r.Workflows["preview.yml"]
+	if !ok {
+		fs.add("CI-020", "preview.yml is missing: preview every stack on pull requests")
 	} else {
-		for _, stack := range stacks {
-			job := jobs(deploy)[stack]
+		if previewed := preview.matrixStacks(); !slices.Equal(previewed, r.Stacks) {
+			fs.add("CI-020", "preview.yml previews %v, want every stack with a Pulumi.<stack>.yaml except local: %v", previewed, r.Stacks)
+		}
+		if !preview.triggeredBy("pull_request") {
+			fs.add("CI-020", "preview.yml does not run on pull requests")
+		}
+	}
+	deploy, ok := r.Workflows["deploy.yml"]
+	if !ok {
+		fs.add("CI-021", "deploy.yml is missing")
+	} else {
+		for _, stack := range r.Stacks {
+			job := deploy.jobs()[stack]
 			if job == nil {
-				add("deploy.yml has no job for stack %s", stack)
+				fs.add("CI-021", "deploy.yml has no job for stack %s", stack)
 				continue
 			}
-			if strings.Contains(stack, "prod") && environmentOf(job) != "production" {
-				add("deploy.yml job %s deploys without the production environment's approval (environment %q)", stack, environmentOf(job))
+			if isProd(stack) && environmentOf(job) != "production" {
+				fs.add("CI-021", "deploy.yml job %s deploys without the production environment's approval (environment %q)", stack, environmentOf(job))
 			}
 		}
 	}
-	// CI runs the README's commands.
-	ci := workflows["ci.yml"]
 	for _, cmd := range []string{"make test", "make e2e"} {
-		if !runsCommand(ci, cmd) {
-			add("ci.yml runs no step with %q, the README's command", cmd)
+		if !r.Workflows["ci.yml"].runsCommand(cmd) {
+			fs.add("CI-022", "ci.yml runs no step with %q, the README's command", cmd)
 		}
-	}
-	checkGitLab(root, stacks, add)
-	return errs
-}
-
-func checkWorkflow(name string, w map[string]any, add func(string, ...any)) {
-	if _, ok := w["permissions"]; !ok {
-		add("%s declares no top-level permissions: set them (least privilege, e.g. contents: read)", name)
-	}
-	for jobName, job := range jobs(w) {
-		where := name + " job " + jobName
-		if uses, ok := job["uses"].(string); ok && !strings.HasPrefix(uses, "./") && !shaPinned.MatchString(uses) {
-			add("%s uses %s, which is not pinned to a commit SHA", where, uses)
-		}
-		perms, hasPerms := job["permissions"].(map[string]any)
-		if !hasPerms {
-			add("%s declares no permissions: grant the job only what it needs", where)
-		}
-		for scope, level := range perms {
-			if level == "write" && scope == "contents" && !strings.Contains(name, "release") {
-				add("%s may write the repository's contents: only releases need that", where)
-			}
-		}
-		if strings.HasPrefix(name, "deploy") && job["steps"] != nil && job["concurrency"] == nil {
-			add("%s has no concurrency group: two deploys of one stack could overlap", where)
-		}
-		for i, step := range steps(job) {
-			sw := fmt.Sprintf("%s step %d", where, i+1)
-			if uses, ok := step["uses"].(string); ok && !strings.HasPrefix(uses, "./") && !shaPinned.MatchString(uses) {
-				add("%s uses %s, which is not pinned to a commit SHA", sw, uses)
-			}
-			run, _ := step["run"].(string)
-			if strings.Contains(run, "${{ secrets.") || strings.Contains(run, "${{secrets.") {
-				add("%s expands a secret into its script: pass it through env instead, so it is never echoed", sw)
-			}
-			for _, leak := range []string{"printenv", "env |", "set -x", "echo $PULUMI_CONFIG_PASSPHRASE", "cat $GOOGLE_APPLICATION_CREDENTIALS"} {
-				if strings.Contains(run, leak) {
-					add("%s runs %q, which can print secrets", sw, leak)
-				}
-			}
-		}
-	}
-}
-
-func checkGitLab(root string, stacks []string, add func(string, ...any)) {
-	gl, err := load(filepath.Join(root, ".gitlab-ci.yml"))
-	if err != nil {
-		add(".gitlab-ci.yml: %v", err)
-		return
-	}
-	for _, stack := range stacks {
-		if gl["preview:"+stack] == nil {
-			add(".gitlab-ci.yml has no merge-request preview of %s", stack)
-		}
-		job, _ := gl["deploy:"+stack].(map[string]any)
-		if job == nil {
-			add(".gitlab-ci.yml has no deploy job for %s", stack)
-			continue
-		}
-		if strings.Contains(stack, "prod") && !strings.Contains(fmt.Sprint(job["rules"]), "when:manual") {
-			add(".gitlab-ci.yml deploys %s without a manual approval", stack)
-		}
-	}
-	e2e, _ := gl["e2e"].(map[string]any)
-	if !strings.Contains(fmt.Sprint(e2e["script"]), "make e2e") {
-		add(".gitlab-ci.yml e2e job does not run make e2e")
 	}
 }
 
@@ -161,6 +167,24 @@ func cloudStacks(root string) ([]string, error) {
 	return out, nil
 }
 
+// slug is "<owner>/<name>" of a github.com module path in root/go.mod.
+func slug(root string) (string, error) {
+	b, err := os.ReadFile(filepath.Join(root, "go.mod"))
+	if err != nil {
+		return "", err
+	}
+	path := modfile.ModulePath(b)
+	rest, ok := strings.CutPrefix(path, "github.com/")
+	if !ok || strings.Count(rest, "/") < 1 {
+		return "", fmt.Errorf("go.mod: module %q is not github.com/<owner>/<name>", path)
+	}
+	parts := strings.SplitN(rest, "/", 3)
+	return parts[0] + "/" + parts[1], nil
+}
+
+// isProd reports whether a stack or environment is production's.
+func isProd(name string) bool { return strings.Contains(strings.ToLower(name), "prod") }
+
 func load(path string) (map[string]any, error) {
 	b, err := os.ReadFile(path)
 	if err != nil {
@@ -173,87 +197,8 @@ func load(path string) (map[string]any, error) {
 	return m, nil
 }
 
-func jobs(w map[string]any) map[string]map[string]any {
-	out := map[string]map[string]any{}
-	js, _ := w["jobs"].(map[string]any)
-	for name, j := range js {
-		if m, ok := j.(map[string]any); ok {
-			out[name] = m
-		}
-	}
-	return out
-}
-
-func steps(job map[string]any) []map[string]any {
-	var out []map[string]any
-	ss, _ := job["steps"].([]any)
-	for _, s := range ss {
-		if m, ok := s.(map[string]any); ok {
-			out = append(out, m)
-		}
-	}
-	return out
-}
-
-func environmentOf(job map[string]any) string {
-	if e, ok := job["environment"].(string); ok {
-		return e
-	}
-	if e, ok := job["environment"].(map[string]any); ok {
-		n, _ := e["name"].(string)
-		return n
-	}
-	with, _ := job["with"].(map[string]any)
-	e, _ := with["environment"].(string)
-	return e
-}
-
-func matrixStacks(w map[string]any) []string {
-	var out []string
-	for _, job := range jobs(w) {
-		strategy, _ := job["strategy"].(map[string]any)
-		matrix, _ := strategy["matrix"].(map[string]any)
-		include, _ := matrix["include"].([]any)
-		for _, inc := range include {
-			m, _ := inc.(map[string]any)
-			if s, ok := m["stack"].(string); ok {
-				out = append(out, s)
-			}
-		}
-	}
-	sort.Strings(out)
-	return out
-}
-
-func runsCommand(w map[string]any, cmd string) bool {
-	for _, job := range jobs(w) {
-		for _, s := range steps(job) {
-			if run, _ := s["run"].(string); strings.Contains(run, cmd) {
-				return true
-			}
-		}
-	}
-	return false
-}
-
-// triggeredBy reports whether the workflow runs on event. YAML 1.1 reads
-// the key "on" as the boolean true, so both spellings are looked up.
-func triggeredBy(w map[string]any, event string) bool {
-	on, ok := w["on"]
-	if !ok {
-		on = w["true"]
-	}
-	switch t := on.(type) {
-	case map[string]any:
-		_, ok := t[event]
-		return ok
-	case []any:
-		return slices.Contains(t, any(event))
-	case string:
-		return t == event
-	}
-	return false
-}
+// expr matches a ${{ … }} expression.
+var expr = regexp.MustCompile(`\$\{\{\s*(.*?)\s*\}\}`)
 
 func sortedKeys[V any](m map[string]V) []string {
 	keys := make([]string, 0, len(m))
