@@ -172,6 +172,12 @@ local: $(TOOLS) ## build the tools if needed, start (or reuse) the local control
 	@echo "  export KUBECONFIG=$(LOCAL_STATE)/admin.kubeconfig"
 	@echo "  kubectl get deploy,hpa,pdb,svc -A"
 
+.PHONY: local-backend local-backend-down
+local-backend: ## start (or reuse) a shared state backend on loopback (S3 and KMS by moto_server); prints the variables to export
+	@$(GO) run ./cmd/localbackend up -state $(STATE)/moto -stack $(or $(STACK),local)
+local-backend-down: ## stop the shared state backend (moto keeps its data in memory: it is gone)
+	$(GO) run ./cmd/localbackend down -state $(STATE)/moto
+
 .PHONY: local-down
 local-down: ## destroy the local stack and stop the local control plane
 	@if $(GO) run ./cmd/localcluster status -state $(LOCAL_STATE); then \

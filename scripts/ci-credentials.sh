@@ -23,9 +23,20 @@ case "${CLOUD:-}" in
   gcp)
     test -n "$gcp_account" || { echo "no GCP $ROLE service account for this job: is the variable scoped to its environment?" >&2; exit 2; }
     printf '%s' "$GCP_ID_TOKEN" > /tmp/gcp-oidc-token
-    gcloud iam workload-identity-pools create-cred-config "$GCP_WORKLOAD_IDENTITY_PROVIDER" \
-      --service-account="$gcp_account" --credential-source-file=/tmp/gcp-oidc-token \
-      --output-file=/tmp/gcp-credentials.json
+    # An external-account credential configuration (the file
+    # `gcloud iam workload-identity-pools create-cred-config` writes): the
+    # SDKs exchange the token for the service account's, so the image
+    # needs no gcloud.
+    cat > /tmp/gcp-credentials.json <<JSON
+{
+  "type": "external_account",
+  "audience": "//iam.googleapis.com/${GCP_WORKLOAD_IDENTITY_PROVIDER}",
+  "subject_token_type": "urn:ietf:params:oauth:token-type:jwt",
+  "token_url": "https://sts.googleapis.com/v1/token",
+  "service_account_impersonation_url": "https://iamcredentials.googleapis.com/v1/projects/-/serviceAccounts/${gcp_account}:generateAccessToken",
+  "credential_source": {"file": "/tmp/gcp-oidc-token"}
+}
+JSON
     export GOOGLE_APPLICATION_CREDENTIALS=/tmp/gcp-credentials.json
     echo "GCP: impersonating the $ROLE service account $gcp_account through workload identity federation"
     ;;

@@ -43,6 +43,10 @@ type Driver struct {
 	WorkDir string
 	// Stack is the stack (environment) name.
 	Stack string
+	// SecretsProvider is the secrets provider a new stack is created with,
+	// e.g. "awskms://alias/plinth-dev?region=eu-west-1"; "" for the
+	// backend's default (a passphrase with a DIY backend).
+	SecretsProvider string
 	// Out and Err receive progress and errors.
 	Out, Err io.Writer
 }
@@ -50,7 +54,7 @@ type Driver struct {
 // drive is the command line: `stacks <command> [--stack name] …`.
 func drive(args []string, stdout, stderr io.Writer) int {
 	if len(args) == 0 {
-		fmt.Fprintln(stderr, "usage: stacks up|preview|destroy|refresh|outputs|cancel|verify|render|policy-report|plan [--stack NAME] [--refresh] [--show-secrets] [--out DIR] [--workdir DIR]")
+		fmt.Fprintln(stderr, "usage: stacks up|preview|destroy|refresh|outputs|cancel|verify|render|policy-report|plan [--stack NAME] [--refresh] [--show-secrets] [--out DIR] [--workdir DIR] [--secrets-provider URL]")
 		return 2
 	}
 	cmd := args[0]
@@ -61,6 +65,7 @@ func drive(args []string, stdout, stderr io.Writer) int {
 	refresh := fl.Bool("refresh", false, "up: refresh the state from the cluster first (after the cluster was recreated)")
 	out := fl.String("out", "out/manifests", "render: directory to write the local stack's manifests to")
 	workdir := fl.String("workdir", "", "directory holding Pulumi.yaml and Pulumi.<stack>.yaml (default: the repository root)")
+	secretsProvider := fl.String("secrets-provider", "", "secrets provider of a stack created by this command, e.g. awskms://alias/plinth-dev (default: the backend's)")
 	if err := fl.Parse(args[1:]); err != nil {
 		return 2
 	}
@@ -69,7 +74,7 @@ func drive(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, err)
 		return 1
 	}
-	d := &Driver{Root: root, WorkDir: *workdir, Stack: *stack, Out: stdout, Err: stderr}
+	d := &Driver{Root: root, WorkDir: *workdir, Stack: *stack, SecretsProvider: *secretsProvider, Out: stdout, Err: stderr}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 
@@ -217,8 +222,11 @@ func (d *Driver) Open(ctx context.Context) (auto.Stack, error) {
 	if _, err := os.Stat(filepath.Join(workDir, "Pulumi."+d.Stack+".yaml")); err != nil {
 		return auto.Stack{}, fmt.Errorf("stack %q has no Pulumi.%s.yaml in %s: create it, or pick one of the existing stacks", d.Stack, d.Stack, workDir)
 	}
-	return auto.UpsertStackInlineSource(ctx, d.Stack, projectName, Program,
-		auto.WorkDir(workDir), auto.Pulumi(cli), auto.EnvVars(env))
+	wsOpts := []auto.LocalWorkspaceOption{auto.WorkDir(workDir), auto.Pulumi(cli), auto.EnvVars(env)}
+	if d.SecretsProvider != "" {
+		wsOpts = append(wsOpts, auto.SecretsProvider(d.SecretsProvider))
+	}
+	return auto.UpsertStackInlineSource(ctx, d.Stack, projectName, Program, wsOpts...)
 }
 
 // installPlugin installs bin/pulumi-resource-kubernetes as the plugin
@@ -291,9 +299,11 @@ func (d *Driver) Recover(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	// A file backend keeps no server-side lock; cancel is a no-op there and
-	// its error says so.
-	_ = s.Cancel(ctx)
+	// Cancel deletes the stack's lock objects in a DIY backend (S3, GCS,
+	// a directory), the lock a killed run leaves behind.
+	if err := s.Cancel(ctx); err != nil {
+		return fmt.Errorf("clear the stack's lock: %w", err)
+	}
 	_, err = s.Refresh(ctx, optrefresh.ClearPendingCreates(),
 		optrefresh.ProgressStreams(d.Out), optrefresh.ErrorProgressStreams(d.Err))
 	return err

@@ -464,20 +464,7 @@ func TestE2ELocalStack(t *testing.T) {
 		e.setConfig(t, "plinth:apps[2].name", "orders")
 		e.setConfig(t, "plinth:apps[2].namespace", "shop")
 		e.setConfig(t, "plinth:apps[2].image", "registry.example.com/plinth/orders:1.0.0")
-		done := make(chan struct{})
-		go func() {
-			defer close(done)
-			// Once the new Deployment exists the up is mid-way: SIGKILL the
-			// Pulumi CLI, as a crash or an OOM kill would, so it cannot
-			// finish or checkpoint cleanly.
-			for {
-				if _, err := e.kube.AppsV1().Deployments("shop").Get(ctx, "orders", metav1.GetOptions{}); err == nil {
-					killChildCLI(t)
-					return
-				}
-				time.Sleep(10 * time.Millisecond)
-			}
-		}()
+		done := killWhenCreated(t, e.kube, "shop", "orders")
 		_, err := e.driver.Up(ctx)
 		<-done
 		if err == nil {
@@ -564,6 +551,25 @@ func TestE2ELocalStack(t *testing.T) {
 // killChildCLI SIGKILLs the Pulumi CLI processes this test process
 // started, then the plugins they started, which would otherwise outlive
 // the test.
+// killWhenCreated SIGKILLs the Pulumi CLI (as a crash or an OOM kill
+// would, so it cannot finish or checkpoint cleanly) once the Deployment
+// ns/name exists, that is with an up mid-way. The channel closes after the
+// kill.
+func killWhenCreated(t *testing.T, kube kubernetes.Interface, ns, name string) <-chan struct{} {
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for {
+			if _, err := kube.AppsV1().Deployments(ns).Get(context.Background(), name, metav1.GetOptions{}); err == nil {
+				killChildCLI(t)
+				return
+			}
+			time.Sleep(10 * time.Millisecond)
+		}
+	}()
+	return done
+}
+
 func killChildCLI(t *testing.T) {
 	t.Helper()
 	clis := children(os.Getpid(), "(pulumi)")

@@ -10,7 +10,10 @@
 //     up, image change, destroy), `helm upgrade --install --wait` of a
 //     chart made of the same rendered objects (and uninstall), and
 //     `kubectl apply --server-side` + `rollout status` (the floor);
-//     interleaved rounds, medians.
+//     interleaved rounds, medians;
+//  4. many stacks at once on a shared backend (S3 state, KMS secrets,
+//     moto on loopback): parallel previews and offline plans, wall time and
+//     peak memory.
 //
 // It never fails on speed.
 package main
@@ -53,7 +56,7 @@ func main() {
 		}
 	}()
 	rounds := flag.Int("rounds", 5, "interleaved rounds of the real-deploy benchmark")
-	skip := flag.String("skip", "", "comma-separated sections to skip: compile, mock, deploy")
+	skip := flag.String("skip", "", "comma-separated sections to skip: compile, mock, deploy, shared")
 	flag.Parse()
 	root, err := os.Getwd()
 	check(err)
@@ -68,6 +71,9 @@ func main() {
 	}
 	if !strings.Contains(*skip, "deploy") {
 		deploySection(&report, root, bin, *rounds)
+	}
+	if !strings.Contains(*skip, "shared") {
+		sharedSection(&report, root, bin, *rounds)
 	}
 	out := filepath.Join(root, "bench", "results", time.Now().UTC().Format("2006-01-02")+".md")
 	check(os.MkdirAll(filepath.Dir(out), 0o755))
@@ -268,14 +274,8 @@ func deploySection(w *bytes.Buffer, root, bin string, rounds int) {
 			return
 		}
 	}
-	work, err := os.MkdirTemp("", "plinth-bench-")
-	check(err)
-	defer os.RemoveAll(work)
-	ctx := context.Background()
-	c, err := localcluster.Up(ctx, localcluster.Options{StateDir: filepath.Join(work, "cluster"), BinDir: bin})
-	check(err)
-	defer c.Stop()
-	check(c.InstallCRDs(ctx, monitoring.CRDs, "crds/*.yaml"))
+	work, c, cleanup := clusterWorkspace("plinth-bench-", bin)
+	defer cleanup()
 
 	stacks := filepath.Join(work, "stacks")
 	run(root, nil, "go", "build", "-tags", "plinthlocal", "-o", stacks, "./stacks")
@@ -397,6 +397,29 @@ func deploySection(w *bytes.Buffer, root, bin string, rounds int) {
 	}
 	first, nochange := median(s["plinth first up"]), median(s["plinth no-change up"])
 	fmt.Fprintf(w, "\nno-change up / first up: %.2f\n", ratio(nochange, first))
+}
+
+// clusterWorkspace makes a temporary directory and starts a local control
+// plane in it with the Prometheus Operator's CRDs; cleanup stops the
+// cluster and removes the directory.
+func clusterWorkspace(prefix, bin string) (string, *localcluster.Cluster, func()) {
+	work, err := os.MkdirTemp("", prefix)
+	check(err)
+	ctx := context.Background()
+	c, err := localcluster.Up(ctx, localcluster.Options{StateDir: filepath.Join(work, "cluster"), BinDir: bin})
+	if err != nil {
+		os.RemoveAll(work)
+		check(err)
+	}
+	cleanup := func() {
+		_ = c.Stop()
+		os.RemoveAll(work)
+	}
+	if err := c.InstallCRDs(ctx, monitoring.CRDs, "crds/*.yaml"); err != nil {
+		cleanup()
+		check(err)
+	}
+	return work, c, cleanup
 }
 
 // deployments returns the namespace and name of every Deployment manifest.

@@ -138,7 +138,8 @@ var evidence = map[string]func(job map[string]any) bool{
 	"pull-requests": func(job map[string]any) bool {
 		return hasStep(job, func(s map[string]any) bool {
 			with, _ := s["with"].(map[string]any)
-			return with["comment-on-pr"] == true
+			run, _ := s["run"].(string)
+			return with["comment-on-pr"] == true || strings.Contains(run, "gh pr comment")
 		})
 	},
 	"issues": func(job map[string]any) bool {

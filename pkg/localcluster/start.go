@@ -16,6 +16,8 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/client-go/tools/clientcmd"
 	clientcmdapi "k8s.io/client-go/tools/clientcmd/api"
+
+	"github.com/plinth-dev/plinth/internal/loopback"
 )
 
 // serviceCIDR is the cluster's Service range; its first address is the
@@ -34,7 +36,7 @@ func start(ctx context.Context, o Options) (*Cluster, error) {
 	}
 	ports := map[string]int{}
 	for _, name := range []string{"etcd-client", "etcd-peer", "apiserver", "kwok"} {
-		p, err := freePort()
+		p, err := loopback.FreePort()
 		if err != nil {
 			return nil, err
 		}
