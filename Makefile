@@ -107,6 +107,25 @@ $(BIN)/kube-apiserver $(BIN)/kube-controller-manager $(BIN)/kube-scheduler: $(BI
 $(BIN)/pulumi-language-yaml: tools/pulumi-yaml/go.mod tools/pulumi-yaml/go.sum
 	cd tools/pulumi-yaml && $(GO) build -o $@ github.com/pulumi/pulumi-yaml/cmd/pulumi-language-yaml
 
+# The real engines the alert tests run: Prometheus' promtool, and
+# Alertmanager's config, routing and inhibition code (tools/alertcheck).
+ALERT_TOOLS := $(BIN)/promtool $(BIN)/alertcheck
+
+.PHONY: alert-tools alert-tests
+alert-tools: $(ALERT_TOOLS) ## build promtool and alertcheck into bin/
+
+$(BIN)/promtool: tools/prometheus/go.mod tools/prometheus/go.sum
+	cd tools/prometheus && $(GO) build -o $@ github.com/prometheus/prometheus/cmd/promtool
+
+$(BIN)/alertcheck: tools/alertcheck/go.mod tools/alertcheck/go.sum tools/alertcheck/main.go
+	cd tools/alertcheck && $(GO) build -o $@ .
+
+alert-tests: $(ALERT_TOOLS) ## prove every alert fires and stays quiet with promtool, and the routing with Alertmanager's code; RULE_TESTS=<file> adds your rules' tests
+	$(GO) run ./cmd/alertfiles -out $(STATE)/alerting $(if $(RULE_TESTS),-tests $(abspath $(RULE_TESTS)))
+	cd $(STATE)/alerting && $(BIN)/promtool test rules rules_test.yaml
+	$(BIN)/alertcheck $(STATE)/alerting/alertmanager.yaml $(STATE)/alerting/routes.yaml
+	cd tools/alertcheck && $(GO) test ./...
+
 $(BIN)/etcd: tools/etcd/go.mod tools/etcd/go.sum tools/etcd/main.go
 	cd tools/etcd && $(GO) build -o $@ .
 

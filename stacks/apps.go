@@ -47,6 +47,8 @@ func appArgs(env *config.Environment, a config.App) app.Args {
 		},
 		NetworkPolicy: &app.NetworkPolicyArgs{
 			AllowFromNamespaces: a.AllowFrom,
+			AllowToNamespaces:   calls(env, a),
+			AllowAllEgress:      a.AllowAllEgress,
 			MonitoringNamespace: env.Monitoring.Namespace,
 		},
 		Strategy: &app.StrategyArgs{
@@ -71,6 +73,18 @@ func appArgs(env *config.Environment, a config.App) app.Args {
 		args.Ingress = &app.IngressArgs{Host: a.Host, TLSSecret: a.Name + "-tls"}
 	}
 	return args
+}
+
+// calls are the namespaces of the applications that admit a (their
+// allowFrom names a's namespace): the ones a may connect to.
+func calls(env *config.Environment, a config.App) []string {
+	var out []string
+	for _, other := range env.Apps {
+		if other.Name != a.Name && slices.Contains(other.AllowFrom, a.Namespace) && !slices.Contains(out, other.Namespace) {
+			out = append(out, other.Namespace)
+		}
+	}
+	return out
 }
 
 // validateApps validates every application's arguments with the app

@@ -115,8 +115,8 @@ func TestDevAndProdDifferWhereTheirConfigSays(t *testing.T) {
 	hpa := func(s *plinthtest.Stack) float64 {
 		return s.Get(t, "kubernetes:autoscaling/v2:HorizontalPodAutoscaler", "web-hpa").Number(t, "spec.minReplicas")
 	}
-	if hpa(dev) != 1 || hpa(prod) != 3 {
-		t.Errorf("web HPA min: dev %v, prod %v; want 1 and 3", hpa(dev), hpa(prod))
+	if hpa(dev) != 2 || hpa(prod) != 3 {
+		t.Errorf("web HPA min: dev %v, prod %v; want 2 and 3", hpa(dev), hpa(prod))
 	}
 	alb := func(s *plinthtest.Stack) bool {
 		return s.One(t, "aws:lb/loadBalancer:LoadBalancer").Bool(t, "internal")

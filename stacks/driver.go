@@ -330,8 +330,18 @@ func (d *Driver) Render(ctx context.Context, dir string) error {
 		return err
 	}
 	defer os.RemoveAll(backend)
-	// No cluster: the provider refuses a kubeconfig when it renders.
+	// No cluster: the provider refuses a kubeconfig when it renders. The
+	// variables are restored afterwards: a later run in this process
+	// (the e2e suite's) must deploy, not render.
 	for k, v := range map[string]string{"PULUMI_BACKEND_URL": "file://" + backend, RenderDirEnv: abs, "KUBECONFIG": ""} {
+		old, had := os.LookupEnv(k)
+		defer func() {
+			if had {
+				_ = os.Setenv(k, old)
+			} else {
+				_ = os.Unsetenv(k)
+			}
+		}()
 		if err := os.Setenv(k, v); err != nil {
 			return err
 		}

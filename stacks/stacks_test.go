@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -93,6 +94,22 @@ func TestLocalStack(t *testing.T) {
 	sort.Strings(keys)
 	if !reflect.DeepEqual(keys, []string{"alerts", "appUrls", "clusterName", "grafanaUrl"}) {
 		t.Fatalf("outputs = %v (kubeconfig only when KUBECONFIG is set)", keys)
+	}
+}
+
+// TestAppsMayCallTheAppsThatAdmitThem: checkout admits web (allowFrom),
+// so web's egress policy admits checkout's namespace, and nothing else
+// beyond DNS and its own pods.
+func TestAppsMayCallTheAppsThatAdmitThem(t *testing.T) {
+	s, _ := runStack(t, "local")
+	web := s.Get(t, "kubernetes:networking.k8s.io/v1:NetworkPolicy", "web-networkpolicy")
+	egress := fmt.Sprint(web.Value(t, "spec.egress"))
+	if !strings.Contains(egress, "shop") || len(web.Value(t, "spec.egress").([]any)) != 3 {
+		t.Fatalf("web's egress = %s, want DNS, its own pods and the shop namespace", egress)
+	}
+	checkout := s.Get(t, "kubernetes:networking.k8s.io/v1:NetworkPolicy", "checkout-networkpolicy")
+	if n := len(checkout.Value(t, "spec.egress").([]any)); n != 2 {
+		t.Fatalf("checkout's egress has %d rules, want DNS and its own pods", n)
 	}
 }
 

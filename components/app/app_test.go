@@ -87,8 +87,8 @@ func TestProdRollingDefaults(t *testing.T) {
 		"spec.template.spec.automountServiceAccountToken":                   false,
 		"spec.template.spec.terminationGracePeriodSeconds":                  30.0,
 		"spec.template.spec.securityContext.runAsNonRoot":                   true,
-		"spec.template.spec.securityContext.runAsUser":                      1001.0,
-		"spec.template.spec.securityContext.fsGroup":                        1001.0,
+		"spec.template.spec.securityContext.runAsUser":                      10001.0,
+		"spec.template.spec.securityContext.fsGroup":                        10001.0,
 		"spec.template.spec.securityContext.seccompProfile.type":            "RuntimeDefault",
 		"spec.template.spec.topologySpreadConstraints[0].topologyKey":       "topology.kubernetes.io/zone",
 		"spec.template.spec.topologySpreadConstraints[1].topologyKey":       "kubernetes.io/hostname",
@@ -99,7 +99,7 @@ func TestProdRollingDefaults(t *testing.T) {
 	c := "spec.template.spec.containers[0]."
 	for k, v := range map[string]any{
 		"image":                                    image,
-		"imagePullPolicy":                          "IfNotPresent",
+		"imagePullPolicy":                          "Always", // a tag, not a digest
 		"ports[0].containerPort":                   8080.0,
 		"ports[0].name":                            "http",
 		"ports[1].name":                            "metrics",
@@ -158,8 +158,13 @@ func TestProdRollingDefaults(t *testing.T) {
 	}
 
 	np := s.Get(t, npType, "web-networkpolicy")
-	if got := np.Value(t, "spec.policyTypes"); !reflect.DeepEqual(got, []any{"Ingress"}) {
-		t.Errorf("NetworkPolicy policyTypes = %v, want [Ingress]", got)
+	// Egress is limited by default: DNS and the application's own pods.
+	if got := np.Value(t, "spec.policyTypes"); !reflect.DeepEqual(got, []any{"Ingress", "Egress"}) {
+		t.Errorf("NetworkPolicy policyTypes = %v, want [Ingress Egress]", got)
+	}
+	if rules := np.Value(t, "spec.egress").([]any); len(rules) != 2 ||
+		np.Number(t, "spec.egress[0].ports[0].port") != 53 || np.String(t, `spec.egress[1].to[0].podSelector.matchLabels["app.kubernetes.io/name"]`) != "web" {
+		t.Errorf("NetworkPolicy egress = %v, want DNS and the app's own pods", rules)
 	}
 	if rules := np.Value(t, "spec.ingress").([]any); len(rules) != 1 {
 		t.Errorf("NetworkPolicy has %d ingress rules, want only the monitoring one: %v", len(rules), rules)
@@ -204,8 +209,17 @@ func TestProdRollingDefaults(t *testing.T) {
 func TestDevDefaultsAreSmall(t *testing.T) {
 	s, _ := deploy(t, app.Args{Image: pulumi.String(image)})
 	hpa := s.Get(t, hpaType, "web-hpa")
-	if hpa.Number(t, "spec.minReplicas") != 1 || hpa.Number(t, "spec.maxReplicas") != 3 {
-		t.Fatalf("dev HPA = %v, want 1–3", hpa.Value(t, "spec"))
+	// Two pods even in dev: the PodDisruptionBudget then protects one.
+	if hpa.Number(t, "spec.minReplicas") != 2 || hpa.Number(t, "spec.maxReplicas") != 3 {
+		t.Fatalf("dev HPA = %v, want 2–3", hpa.Value(t, "spec"))
+	}
+	if n := len(s.ByType(pdbType)); n != 1 {
+		t.Fatalf("%d PodDisruptionBudgets, want 1", n)
+	}
+	// One pod, by choice: no budget, which could only hold a drain.
+	s, _ = deploy(t, app.Args{Image: pulumi.String(image), Autoscaling: &app.AutoscalingArgs{MinReplicas: new(1)}})
+	if n := len(s.ByType(pdbType)); n != 0 {
+		t.Fatalf("a single-pod minimum got %d PodDisruptionBudgets, want none", n)
 	}
 	d := s.Get(t, deployment, "web-deployment")
 	if got := d.String(t, "spec.template.spec.containers[0].resources.requests.cpu"); got != "100m" {
@@ -425,7 +439,7 @@ func TestExternalSecret(t *testing.T) {
 	s, _ := deploy(t, app.Args{Image: pulumi.String(image), ExternalSecrets: &app.ExternalSecretArgs{
 		Store: "aws-secrets", Data: []app.ExternalSecretData{{Name: "DB_URL", RemoteKey: "prod/db", Property: "url"}},
 	}})
-	es := s.Get(t, "kubernetes:external-secrets.io/v1beta1:ExternalSecret", "web-externalsecret")
+	es := s.Get(t, "kubernetes:external-secrets.io/v1:ExternalSecret", "web-externalsecret")
 	es.Expect(t, map[string]any{
 		"spec.secretStoreRef.name": "aws-secrets", "spec.secretStoreRef.kind": "ClusterSecretStore",
 		"spec.target.name": "web-external", "spec.refreshInterval": "1h",
@@ -474,6 +488,7 @@ func TestNetworkPolicySources(t *testing.T) {
 			AllowFromNamespaces: []string{"frontend"},
 			AllowFromPods:       map[string]string{"role": "worker"},
 			Egress:              []app.EgressRule{{CIDR: "10.0.0.0/8", Ports: []int{5432}}},
+			AllowToNamespaces:   []string{"payments"},
 		},
 		Ingress: &app.IngressArgs{Host: "web.example.com", TLSSecret: "web-tls"},
 	})
@@ -496,8 +511,16 @@ func TestNetworkPolicySources(t *testing.T) {
 		from[2]["namespaceSelector"]["matchLabels"]["kubernetes.io/metadata.name"] != "ingress-nginx" {
 		t.Fatalf("app-port sources = %v, want frontend, role=worker, ingress-nginx", from)
 	}
-	if len(spec.Egress) != 2 || !strings.Contains(string(spec.Egress[0]), `"port":53`) || !strings.Contains(string(spec.Egress[1]), `"cidr":"10.0.0.0/8"`) {
-		t.Fatalf("egress = %s, want DNS then 10.0.0.0/8", spec.Egress)
+	if len(spec.Egress) != 4 || !strings.Contains(string(spec.Egress[0]), `"port":53`) || !strings.Contains(string(spec.Egress[1]), `"podSelector"`) ||
+		!strings.Contains(string(spec.Egress[2]), `"payments"`) || !strings.Contains(string(spec.Egress[3]), `"cidr":"10.0.0.0/8"`) {
+		t.Fatalf("egress = %s, want DNS, own pods, payments, then 10.0.0.0/8", spec.Egress)
+	}
+
+	// The opt-out leaves egress open.
+	s, _ = deploy(t, app.Args{Image: pulumi.String(image), NetworkPolicy: &app.NetworkPolicyArgs{AllowAllEgress: true}})
+	np = s.Get(t, npType, "web-networkpolicy")
+	if got := np.Value(t, "spec.policyTypes"); !reflect.DeepEqual(got, []any{"Ingress"}) || np.Has("spec.egress") {
+		t.Fatalf("with allowAllEgress: policyTypes %v, egress present %v; want Ingress only", got, np.Has("spec.egress"))
 	}
 }
 

@@ -39,7 +39,8 @@ type Args struct {
 	// AllowMutableTag accepts an unpinned image (no tag, or latest).
 	// Default: false.
 	AllowMutableTag bool `pulumi:"allowMutableTag,optional"`
-	// ImagePullPolicy is Always, IfNotPresent or Never. Default: "IfNotPresent".
+	// ImagePullPolicy is Always, IfNotPresent or Never.
+	// Default: - IfNotPresent for an image pinned by digest, else Always.
 	ImagePullPolicy string `pulumi:"imagePullPolicy,optional"`
 	// Tier picks the replica, autoscaling and resource defaults.
 	// Default: "dev".
@@ -167,8 +168,9 @@ type ConfigMapKeyRef struct {
 }
 
 // ExternalSecretArgs syncs keys of an external secret manager into a Secret
-// named "<name>-external" through an ExternalSecret
-// (external-secrets.io/v1beta1); every key becomes an environment variable.
+// named "<name>-external" through an ExternalSecret (external-secrets.io/v1,
+// which External Secrets Operator serves from v0.16 on, and alone from
+// v0.17); every key becomes an environment variable.
 type ExternalSecretArgs struct {
 	// Store is the SecretStore or ClusterSecretStore to read from. Required.
 	Store string `pulumi:"store"`
@@ -273,11 +275,13 @@ type ProbeArgs struct {
 // SecurityArgs configures the security contexts. The defaults meet the Pod
 // Security Standards "restricted" level.
 type SecurityArgs struct {
-	// RunAsUser is the UID of every container; 0 is rejected. Default: 1001.
+	// RunAsUser is the UID of every container; 0 is rejected. The default
+	// sits above 10000, clear of the host's users, as Kubernetes manifest
+	// checkers ask. Default: 10001.
 	RunAsUser *int `pulumi:"runAsUser,optional"`
-	// RunAsGroup is the primary GID. Default: 1001.
+	// RunAsGroup is the primary GID. Default: 10001.
 	RunAsGroup *int `pulumi:"runAsGroup,optional"`
-	// FSGroup owns mounted volumes. Default: 1001.
+	// FSGroup owns mounted volumes. Default: 10001.
 	FSGroup *int `pulumi:"fsGroup,optional"`
 	// WritableRootFilesystem lets the container write to its root
 	// filesystem; by default it is read-only with an emptyDir at /tmp.
@@ -338,9 +342,17 @@ type NetworkPolicyArgs struct {
 	// IngressNamespace is where the ingress controller runs; it may reach
 	// the application port when Ingress is set. Default: "ingress-nginx".
 	IngressNamespace string `pulumi:"ingressNamespace,optional"`
-	// Egress, when non-nil, restricts egress to DNS plus these
-	// destinations; nil leaves egress open.
+	// Egress are the blocks the pods may connect to, besides DNS (the
+	// kube-system namespace, port 53), the application's own pods and
+	// AllowToNamespaces: every other destination is refused.
 	Egress []EgressRule `pulumi:"egress,optional"`
+	// AllowToNamespaces are namespaces whose pods the application may
+	// connect to (any port).
+	AllowToNamespaces []string `pulumi:"allowToNamespaces,optional"`
+	// AllowAllEgress leaves egress open: the opt-out of the egress policy,
+	// for applications whose destinations cannot be listed (e.g. a
+	// crawler). Default: false.
+	AllowAllEgress bool `pulumi:"allowAllEgress,optional"`
 }
 
 // EgressRule allows egress to a block on some ports.

@@ -23,7 +23,7 @@ const (
 	defaultGrace           = 30
 	defaultPreStop         = 5
 	defaultProbeTimeout    = 2
-	defaultUID             = 1001
+	defaultUID             = 10001
 	defaultTmpSize         = "256Mi"
 	defaultEphemeralReq    = "64Mi"
 	defaultEphemeralLim    = "256Mi"
@@ -44,9 +44,6 @@ func (a Args) withDefaults(name string) Args {
 		a.Tier = config.TierDev
 	}
 	d := config.ForTier(a.Tier)
-	if a.ImagePullPolicy == "" {
-		a.ImagePullPolicy = "IfNotPresent"
-	}
 	if a.Namespace == "" {
 		a.Namespace = name
 	}

@@ -12,9 +12,9 @@
 //   - Namespace [<name>-namespace] enforcing Pod Security "restricted" (unless CreateNamespace is false)
 //   - ServiceAccount [<name>-serviceaccount] without an automounted token, with an optional IRSA or Workload Identity annotation
 //   - Deployment [<name>-deployment] (two for BlueGreen and Canary)
-//   - HorizontalPodAutoscaler [<name>-hpa] (autoscaling/v2) and PodDisruptionBudget [<name>-pdb] per Deployment
+//   - HorizontalPodAutoscaler [<name>-hpa] (autoscaling/v2) and, where at least 2 pods run, PodDisruptionBudget [<name>-pdb] per Deployment
 //   - Service [<name>-service], ClusterIP, port 80 to the "http" container port, plus "metrics"
-//   - NetworkPolicy [<name>-networkpolicy] denying ingress except from the listed sources
+//   - NetworkPolicy [<name>-networkpolicy] denying ingress except from the listed sources, and egress except to DNS, the app's pods and the listed destinations
 //   - ServiceMonitor [<name>-servicemonitor] (monitoring.coreos.com/v1) when metrics are on
 //   - optional Ingress [<name>-ingress], Secret [<name>-env] for SecretValues, ExternalSecret [<name>-externalsecret]
 //
@@ -25,17 +25,29 @@
 //
 // Every pod template meets the Pod Security Standards "restricted" level
 // (the tests run the upstream evaluator on each template the component
-// registers): runAsNonRoot with UID/GID/fsGroup 1001, a read-only root
+// registers): runAsNonRoot with UID/GID/fsGroup 10001, a read-only root
 // filesystem with an emptyDir at /tmp, allowPrivilegeEscalation false,
 // every capability dropped, seccomp RuntimeDefault, and no service account
 // token unless ServiceAccount.AutomountToken is set. Images must be pinned.
+//
+// The defaults also meet what Kubernetes manifest checkers ask of a
+// workload: IDs above 10000 (clear of the host's users), an egress policy
+// (DNS, the application's own pods, and the namespaces and blocks listed
+// in NetworkPolicy; NetworkPolicy.AllowAllEgress opts out), images pulled
+// on every start unless pinned by digest, and at least two pods wherever
+// a PodDisruptionBudget protects them. Where a checker asks for pod
+// anti-affinity, plinth uses topology spread constraints over zones and
+// nodes instead: anti-affinity is all-or-nothing per node (with
+// "required" it leaves pods Pending once replicas outnumber nodes, with
+// "preferred" it does not balance zones), while a spread with maxSkew 1
+// keeps pods balanced across zones and nodes at any replica count.
 //
 // # Defaults
 //
 //	| setting                          | default                                                    |
 //	|----------------------------------|------------------------------------------------------------|
 //	| replicas (autoscaling disabled)  | by tier: 1, staging 2, prod 3                              |
-//	| autoscaling                      | on; min/max by tier: 1/3, staging 2/6, prod 3/10; CPU 70 % |
+//	| autoscaling                      | on; min/max by tier: 2/3, staging 2/6, prod 3/10; CPU 70 % |
 //	| scale-down / scale-up windows    | 300 s / 0 s                                                |
 //	| CPU request/limit                | by tier: local 50m/500m, dev 100m/500m, staging+prod 250m/1 |
 //	| memory request/limit             | by tier: local 64Mi/256Mi, dev 128Mi/256Mi, staging+prod 256Mi/512Mi |
@@ -47,11 +59,12 @@
 //	| revision history / progress      | 5 ReplicaSets / 600 s                                      |
 //	| graceful shutdown                | preStop sleep 5 s, termination grace 30 s                  |
 //	| topology spread                  | zones and nodes, maxSkew 1, ScheduleAnyway                 |
-//	| PodDisruptionBudget              | maxUnavailable 1, unhealthy pods always evictable          |
-//	| NetworkPolicy                    | deny all ingress; monitoring namespace to metrics          |
+//	| PodDisruptionBudget              | maxUnavailable 1, unhealthy pods always evictable; none for 1 pod |
+//	| NetworkPolicy                    | deny ingress but monitoring to metrics; egress to DNS and own pods |
+//	| pod user / group / fsGroup       | 10001                                                      |
 //	| Service                          | ClusterIP, 80 to http; not awaited (pulumi.com/skipAwait)   |
 //	| Ingress (when set)               | class nginx, path /                                        |
-//	| image pull policy                | IfNotPresent                                               |
+//	| image pull policy                | Always; IfNotPresent for a digest                          |
 //
 // Each default is also written on its field in Args, where a test checks
 // it against the code.

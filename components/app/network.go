@@ -15,7 +15,8 @@ const namespaceNameLabel = "kubernetes.io/metadata.name"
 // createNetworkPolicy denies all ingress to the application's pods except
 // from the listed namespaces and pods (to the app port), the monitoring
 // namespace (to the metrics port) and, with an Ingress, the ingress
-// controller; with an egress allow-list it also restricts egress.
+// controller; and all egress except to DNS, the application's own pods,
+// the listed namespaces and blocks (unless AllowAllEgress).
 func (b *builder) createNetworkPolicy() error {
 	np := b.a.NetworkPolicy
 	if np.Disabled {
@@ -63,31 +64,9 @@ func (b *builder) createNetworkPolicy() error {
 	if ingress == nil {
 		spec.Ingress = networkingv1.NetworkPolicyIngressRuleArray{}
 	}
-	if np.Egress != nil {
-		dns := &networkingv1.NetworkPolicyEgressRuleArgs{
-			To: networkingv1.NetworkPolicyPeerArray{&networkingv1.NetworkPolicyPeerArgs{
-				NamespaceSelector: &metav1.LabelSelectorArgs{MatchLabels: pulumi.StringMap{namespaceNameLabel: pulumi.String("kube-system")}},
-			}},
-			Ports: networkingv1.NetworkPolicyPortArray{
-				&networkingv1.NetworkPolicyPortArgs{Protocol: pulumi.String("UDP"), Port: pulumi.Int(53)},
-				&networkingv1.NetworkPolicyPortArgs{Protocol: pulumi.String("TCP"), Port: pulumi.Int(53)},
-			},
-		}
-		egress := networkingv1.NetworkPolicyEgressRuleArray{dns}
-		for _, e := range np.Egress {
-			var ports networkingv1.NetworkPolicyPortArray
-			for _, p := range e.Ports {
-				ports = append(ports, &networkingv1.NetworkPolicyPortArgs{Protocol: pulumi.String("TCP"), Port: pulumi.Int(p)})
-			}
-			egress = append(egress, &networkingv1.NetworkPolicyEgressRuleArgs{
-				To: networkingv1.NetworkPolicyPeerArray{&networkingv1.NetworkPolicyPeerArgs{
-					IpBlock: &networkingv1.IPBlockArgs{Cidr: pulumi.String(e.CIDR)},
-				}},
-				Ports: ports,
-			})
-		}
+	if !np.AllowAllEgress {
 		spec.PolicyTypes = pulumi.StringArray{pulumi.String("Ingress"), pulumi.String("Egress")}
-		spec.Egress = egress
+		spec.Egress = b.egress()
 	}
 	pol, err := networkingv1.NewNetworkPolicy(b.ctx, b.child("networkpolicy"), &networkingv1.NetworkPolicyArgs{
 		Metadata: b.meta(b.name, nil),
@@ -151,4 +130,50 @@ func (b *builder) createIngresses() error {
 		})
 	}
 	return nil
+}
+
+// egress are the destinations the pods may connect to.
+func (b *builder) egress() networkingv1.NetworkPolicyEgressRuleArray {
+	np := b.a.NetworkPolicy
+	namespace := func(ns string) *networkingv1.NetworkPolicyPeerArgs {
+		return &networkingv1.NetworkPolicyPeerArgs{NamespaceSelector: &metav1.LabelSelectorArgs{
+			MatchLabels: pulumi.StringMap{namespaceNameLabel: pulumi.String(ns)},
+		}}
+	}
+	out := networkingv1.NetworkPolicyEgressRuleArray{
+		// DNS: the cluster's resolver runs in kube-system.
+		&networkingv1.NetworkPolicyEgressRuleArgs{
+			To: networkingv1.NetworkPolicyPeerArray{namespace("kube-system")},
+			Ports: networkingv1.NetworkPolicyPortArray{
+				&networkingv1.NetworkPolicyPortArgs{Protocol: pulumi.String("UDP"), Port: pulumi.Int(53)},
+				&networkingv1.NetworkPolicyPortArgs{Protocol: pulumi.String("TCP"), Port: pulumi.Int(53)},
+			},
+		},
+		// The application's own pods (peers of a cluster, a cache).
+		&networkingv1.NetworkPolicyEgressRuleArgs{
+			To: networkingv1.NetworkPolicyPeerArray{&networkingv1.NetworkPolicyPeerArgs{
+				PodSelector: &metav1.LabelSelectorArgs{MatchLabels: pulumi.ToStringMap(b.selector)},
+			}},
+		},
+	}
+	if len(np.AllowToNamespaces) > 0 {
+		var peers networkingv1.NetworkPolicyPeerArray
+		for _, ns := range np.AllowToNamespaces {
+			peers = append(peers, namespace(ns))
+		}
+		out = append(out, &networkingv1.NetworkPolicyEgressRuleArgs{To: peers})
+	}
+	for _, e := range np.Egress {
+		var ports networkingv1.NetworkPolicyPortArray
+		for _, p := range e.Ports {
+			ports = append(ports, &networkingv1.NetworkPolicyPortArgs{Protocol: pulumi.String("TCP"), Port: pulumi.Int(p)})
+		}
+		out = append(out, &networkingv1.NetworkPolicyEgressRuleArgs{
+			To: networkingv1.NetworkPolicyPeerArray{&networkingv1.NetworkPolicyPeerArgs{
+				IpBlock: &networkingv1.IPBlockArgs{Cidr: pulumi.String(e.CIDR)},
+			}},
+			Ports: ports,
+		})
+	}
+	return out
 }

@@ -1,6 +1,8 @@
 package app
 
 import (
+	"strings"
+
 	corev1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/core/v1"
 	metav1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/meta/v1"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
@@ -92,7 +94,7 @@ func (b *builder) container(t track) *corev1.ContainerArgs {
 	c := &corev1.ContainerArgs{
 		Name:            pulumi.String(b.name),
 		Image:           t.image,
-		ImagePullPolicy: pulumi.String(a.ImagePullPolicy),
+		ImagePullPolicy: pullPolicy(a.ImagePullPolicy, t.image),
 		Ports:           ports,
 		Env:             b.env(),
 		EnvFrom:         b.envFrom(),
@@ -214,4 +216,20 @@ func (b *builder) envFrom() corev1.EnvFromSourceArray {
 		out = append(out, &corev1.EnvFromSourceArgs{SecretRef: &corev1.SecretEnvSourceArgs{Name: pulumi.String(b.externalSecretName())}})
 	}
 	return out
+}
+
+// pullPolicy is policy, or when it is unset: IfNotPresent for an image
+// pinned by digest (its content cannot change), Always otherwise, so a
+// node never runs a stale copy of a tag that was pushed again (and the
+// registry checks the pod's pull credentials every time).
+func pullPolicy(policy string, image pulumi.StringOutput) pulumi.StringOutput {
+	if policy != "" {
+		return pulumi.String(policy).ToStringOutput()
+	}
+	return image.ApplyT(func(ref string) string {
+		if strings.Contains(ref, "@sha256:") {
+			return "IfNotPresent"
+		}
+		return "Always"
+	}).(pulumi.StringOutput)
 }

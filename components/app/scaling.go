@@ -12,8 +12,32 @@ import (
 )
 
 // createScaling creates the PodDisruptionBudget of a track's Deployment
-// and, when it is autoscaled, its HorizontalPodAutoscaler.
+// and, when it is autoscaled, its HorizontalPodAutoscaler. A track that
+// may run a single pod gets no budget: one pod cannot stay available
+// through a voluntary disruption, and a budget would only hold drains.
 func (b *builder) createScaling(t track, dep *appsv1.Deployment) error {
+	a := b.a
+	if minPods(a, t) >= 2 {
+		if err := b.createPDB(t); err != nil {
+			return err
+		}
+	}
+	if !t.autoscale {
+		return nil
+	}
+	return b.createHPA(t, dep)
+}
+
+// minPods is the fewest pods a track runs: the autoscaler's minimum, or
+// its fixed count.
+func minPods(a Args, t track) int {
+	if t.autoscale {
+		return *a.Autoscaling.MinReplicas
+	}
+	return t.replicas
+}
+
+func (b *builder) createPDB(t track) error {
 	a := b.a
 	pdbSpec := &policyv1.PodDisruptionBudgetSpecArgs{
 		Selector: &metav1.LabelSelectorArgs{MatchLabels: pulumi.ToStringMap(naming.Merge(b.selector, t.labels))},
@@ -38,10 +62,11 @@ func (b *builder) createScaling(t track, dep *appsv1.Deployment) error {
 		return err
 	}
 	b.app.PDBs = append(b.app.PDBs, pdb)
-	if !t.autoscale {
-		return nil
-	}
+	return nil
+}
 
+func (b *builder) createHPA(t track, dep *appsv1.Deployment) error {
+	a := b.a
 	as := a.Autoscaling
 	metric := func(resource string, target int) autoscalingv2.MetricSpecInput {
 		return &autoscalingv2.MetricSpecArgs{

@@ -40,7 +40,7 @@ func (b *builder) createSecrets() error {
 			data = append(data, map[string]any{"secretKey": d.Name, "remoteRef": ref})
 		}
 		es, err := apiextensions.NewCustomResource(b.ctx, b.child("externalsecret"), &apiextensions.CustomResourceArgs{
-			ApiVersion: pulumi.String("external-secrets.io/v1beta1"),
+			ApiVersion: pulumi.String("external-secrets.io/v1"),
 			Kind:       pulumi.String("ExternalSecret"),
 			Metadata:   b.meta(b.externalSecretName(), nil),
 			OtherFields: kubernetes.UntypedArgs{"spec": map[string]any{

@@ -44,7 +44,9 @@ func (a Args) Validate(name string) error {
 		p.Addf("image", "is not set: pass the image to run, e.g. pulumi.String(%q) or a build's output", "ghcr.io/acme/web:1.4.2")
 	}
 	p.Input("image", a.Image, a.checkImage)
-	p.OneOf("imagePullPolicy", a.ImagePullPolicy, "Always", "IfNotPresent", "Never")
+	if a.ImagePullPolicy != "" {
+		p.OneOf("imagePullPolicy", a.ImagePullPolicy, "Always", "IfNotPresent", "Never")
+	}
 	p.Port("port", *a.Port)
 	a.validateEnv(&p)
 	a.validateScaling(&p)
@@ -223,13 +225,13 @@ func (a Args) validatePod(p *problem.List) {
 	p.OneOf("spreadPolicy", a.SpreadPolicy, "ScheduleAnyway", "DoNotSchedule")
 	s := a.Security
 	if *s.RunAsUser < 1 {
-		p.Addf("security.runAsUser", "(%d) is root or invalid: run as a non-root UID such as 1001", *s.RunAsUser)
+		p.Addf("security.runAsUser", "(%d) is root or invalid: run as a non-root UID such as 10001", *s.RunAsUser)
 	}
 	if *s.RunAsGroup < 1 {
-		p.Addf("security.runAsGroup", "(%d) is root or invalid: use a non-root GID such as 1001", *s.RunAsGroup)
+		p.Addf("security.runAsGroup", "(%d) is root or invalid: use a non-root GID such as 10001", *s.RunAsGroup)
 	}
 	if *s.FSGroup < 1 {
-		p.Addf("security.fsGroup", "(%d) is root or invalid: use a non-root GID such as 1001", *s.FSGroup)
+		p.Addf("security.fsGroup", "(%d) is root or invalid: use a non-root GID such as 10001", *s.FSGroup)
 	}
 	p.Quantity("security.tmpSizeLimit", s.TmpSizeLimit)
 	p.Labels("nodeSelector", a.NodeSelector)
@@ -271,6 +273,12 @@ func (a Args) validateNetwork(p *problem.List) {
 	p.Labels("networkPolicy.allowFromPods", np.AllowFromPods)
 	p.DNSLabel("networkPolicy.monitoringNamespace", np.MonitoringNamespace)
 	p.DNSLabel("networkPolicy.ingressNamespace", np.IngressNamespace)
+	for i, ns := range np.AllowToNamespaces {
+		p.DNSLabel(fmt.Sprintf("networkPolicy.allowToNamespaces[%d]", i), ns)
+	}
+	if np.AllowAllEgress && (len(np.Egress) > 0 || len(np.AllowToNamespaces) > 0) {
+		p.Addf("networkPolicy.allowAllEgress", "is true with egress destinations listed: drop the list (egress is open) or allowAllEgress (egress is limited to the list)")
+	}
 	for i, e := range np.Egress {
 		path := fmt.Sprintf("networkPolicy.egress[%d]", i)
 		p.CIDR(path+".cidr", e.CIDR)

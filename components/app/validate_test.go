@@ -92,6 +92,11 @@ func TestBadInputIsRejectedBeforeAnythingRegisters(t *testing.T) {
 		{"a negative replica count", "web", ok(func(a *app.Args) { a.Autoscaling.Disabled = true; a.Replicas = intp(-1) }), "replicas", "(-1) is negative"},
 		{"a scale-down window over an hour", "web", ok(func(a *app.Args) { a.Autoscaling.ScaleDownStabilizationSeconds = intp(7200) }),
 			"autoscaling.scaleDownStabilizationSeconds", "(7200) is outside 0–3600"},
+		{"open egress with a list of destinations", "web", ok(func(a *app.Args) {
+			a.NetworkPolicy.AllowAllEgress, a.NetworkPolicy.AllowToNamespaces = true, []string{"payments"}
+		}), "networkPolicy.allowAllEgress", "is true with egress destinations listed"},
+		{"an egress namespace that is not one", "web", ok(func(a *app.Args) { a.NetworkPolicy.AllowToNamespaces = []string{"Pay Ments"} }),
+			"networkPolicy.allowToNamespaces[0]", "is not a valid name"},
 		// Credentials in plain variables, by name and by value.
 		{"a password in a plain variable", "web", ok(func(a *app.Args) { a.Env = map[string]string{"DB_PASSWORD": "hunter2"} }),
 			"env.DB_PASSWORD", "holds a credential in the clear (its name says it holds a credential (password)): pass it in secretValues"},
@@ -116,7 +121,7 @@ func TestBadInputIsRejectedBeforeAnythingRegisters(t *testing.T) {
 		{"a CPU target of 0", "web", ok(func(a *app.Args) { a.Autoscaling.TargetCPUPercent = new(0) }), "autoscaling.targetCpuPercent", "(0) is outside 1–100"},
 		{"port 0", "web", ok(func(a *app.Args) { a.Port = new(0) }), "port", "(0) is not a valid port"},
 		{"a minimum of 0 replicas", "web", ok(func(a *app.Args) { a.Autoscaling.MinReplicas = new(0) }), "autoscaling.minReplicas", "(0) is below 1"},
-		{"a maximum of 0 replicas", "web", ok(func(a *app.Args) { a.Autoscaling.MaxReplicas = new(0) }), "autoscaling.minReplicas", "(1) is greater than maxReplicas (0)"},
+		{"a maximum of 0 replicas", "web", ok(func(a *app.Args) { a.Autoscaling.MaxReplicas = new(0) }), "autoscaling.minReplicas", "(2) is greater than maxReplicas (0)"},
 		{"a probe every 0 seconds", "web", ok(func(a *app.Args) { a.Probes.Readiness.PeriodSeconds = new(0) }), "probes.readiness.periodSeconds", "(0) is below 1"},
 		{"a probe timeout of 0", "web", ok(func(a *app.Args) { a.Probes.Liveness.TimeoutSeconds = new(0) }), "probes.liveness.timeoutSeconds", "(0) is below 1"},
 		{"a failure threshold of 0", "web", ok(func(a *app.Args) { a.Probes.Startup.FailureThreshold = new(0) }), "probes.startup.failureThreshold", "(0) is below 1"},
@@ -184,6 +189,24 @@ func TestValidEdgeCasesAreAccepted(t *testing.T) {
 				t.Fatalf("no Deployment registered:\n%s", s.Inventory())
 			}
 		})
+	}
+}
+
+// TestPullPolicyFollowsPinning: a tag is pulled again on every start (it
+// can be pushed again), a digest never needs to be.
+func TestPullPolicyFollowsPinning(t *testing.T) {
+	for ref, want := range map[string]string{
+		image: "Always",
+		"ghcr.io/acme/web@sha256:" + strings.Repeat("c", 64): "IfNotPresent",
+	} {
+		s, _ := deploy(t, app.Args{Image: pulumi.String(ref)})
+		if got := s.Get(t, "kubernetes:apps/v1:Deployment", "web-deployment").String(t, "spec.template.spec.containers[0].imagePullPolicy"); got != want {
+			t.Errorf("%s: imagePullPolicy %q, want %q", ref, got, want)
+		}
+	}
+	s, _ := deploy(t, app.Args{Image: pulumi.String(image), ImagePullPolicy: "IfNotPresent"})
+	if got := s.Get(t, "kubernetes:apps/v1:Deployment", "web-deployment").String(t, "spec.template.spec.containers[0].imagePullPolicy"); got != "IfNotPresent" {
+		t.Errorf("an explicit policy was replaced: %q", got)
 	}
 }
 

@@ -56,7 +56,7 @@ type Args struct {
 	// other key). Secrets under AWS's own key need none.
 	SecretsKMSKeyARNs []pulumi.StringInput `pulumi:"secretsKmsKeyArns,optional"`
 	// User is the UID:GID the container runs as; root is rejected.
-	// Default: "1001:1001".
+	// Default: "10001:10001".
 	User string `pulumi:"user,optional"`
 	// MinTasks is the autoscaling floor. Default: - by tier (1; staging 2; prod 3).
 	MinTasks *int `pulumi:"minTasks,optional"`

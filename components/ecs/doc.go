@@ -45,7 +45,7 @@
 //	| setting                  | default                                          | checks                              |
 //	|--------------------------|--------------------------------------------------|-------------------------------------|
 //	| task size                | 256 CPU / 512 MiB (validated against Fargate)    |                                     |
-//	| container                | user 1001:1001, read-only root, not privileged,  | CKV_AWS_334/336, AWS-0036           |
+//	| container                | user 10001:10001, read-only root, not privileged,  | CKV_AWS_334/336, AWS-0036           |
 //	|                          | capabilities dropped, secrets as valueFrom       |                                     |
 //	| logs                     | awslogs; retention by tier (prod 365 days)       | CKV_AWS_338 (prod)                  |
 //	| cluster                  | Container Insights on                            | CKV_AWS_65, AWS-0034                |

@@ -66,7 +66,7 @@ func TestTaskDefinition(t *testing.T) {
 		t.Fatalf("container definitions are not JSON: %v", err)
 	}
 	c := defs[0]
-	if c.Image != image || c.User != "1001:1001" || c.Privileged || !c.ReadonlyRootFilesystem || !c.Essential {
+	if c.Image != image || c.User != "10001:10001" || c.Privileged || !c.ReadonlyRootFilesystem || !c.Essential {
 		t.Fatalf("container = %+v", c)
 	}
 	if !slices.Equal(c.LinuxParameters.Capabilities.Drop, []string{"ALL"}) {

@@ -44,6 +44,6 @@ func Example() {
 	fmt.Println("secret:", c.Secrets[0].Name, "from", c.Secrets[0].ValueFrom)
 	// Output:
 	// image: 123456789012.dkr.ecr.eu-west-1.amazonaws.com/api:2.0.1
-	// user: 1001:1001 read-only root: true privileged: false
+	// user: 10001:10001 read-only root: true privileged: false
 	// secret: DB_PASSWORD from arn:aws:secretsmanager:eu-west-1:123456789012:secret:db-AbCdEf
 }

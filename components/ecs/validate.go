@@ -22,7 +22,7 @@ const (
 	defaultCPU       = 256
 	defaultMemory    = 512
 	defaultArch      = "X86_64"
-	defaultUser      = "1001:1001"
+	defaultUser      = "10001:10001"
 	defaultTargetCPU = 70
 	defaultTargetMem = 80
 	defaultRequests  = 1000
@@ -187,9 +187,9 @@ func (a Args) Validate(name string) error {
 	}
 	p.Input("logKmsKeyArn", a.LogKMSKeyARN, awsiam.CheckKMSKeyARN)
 	if m := userRE.FindStringSubmatch(a.User); m == nil {
-		p.Addf("user", "%q is not UID[:GID]: use numbers such as \"1001:1001\"", a.User)
+		p.Addf("user", "%q is not UID[:GID]: use numbers such as \"10001:10001\"", a.User)
 	} else if m[1] == "0" {
-		p.Addf("user", "%q runs as root: use a non-root UID such as 1001", a.User)
+		p.Addf("user", "%q runs as root: use a non-root UID such as 10001", a.User)
 	}
 	if *a.MinTasks < 1 {
 		p.Addf("minTasks", "(%d) is below 1: run at least one task", *a.MinTasks)

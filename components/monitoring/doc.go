@@ -63,8 +63,9 @@
 //	| SEV3 | minor degradation, a workaround exists      | warning  | chat     | business hours     |
 //	| SEV4 | no user impact                              | info     | none     | backlog            |
 //
-// A critical alert inhibits the warnings of the same namespace and
-// service. plinth's default rules (DefaultRules):
+// A critical alert inhibits the warnings of the same alert name and
+// namespace (one condition at two thresholds), and those of the same
+// namespace and service. plinth's default rules (DefaultRules):
 //
 //	| alert                      | fires when                                        | for | severity | sev  |
 //	|----------------------------|---------------------------------------------------|-----|----------|------|
@@ -76,6 +77,27 @@
 //
 // The request metrics are http_requests_total (with a status label) and
 // the http_request_duration_seconds histogram; rename them in Metrics.
+//
+// One alert per condition: the chart's own rules for the conditions
+// above (KubePodCrashLooping, KubeDeploymentReplicasMismatch,
+// KubeHpaMaxedOut; ChartRulesReplaced) are disabled, so each condition
+// alerts once, with plinth's incident level and runbook. plinth keeps its
+// rules rather than the chart's because the severity table and the
+// runbooks are plinth's: the chart's rules carry neither a sev label nor
+// plinth's runbook URLs. The chart's other rules (nodes, control plane,
+// Prometheus itself) stay on.
+//
+// # Proven to fire
+//
+// `make alert-tests` runs every default rule through Prometheus' own rule
+// engine (promtool test rules, on files PromtoolFiles generates from
+// DefaultRuleTests): each fires with its labels and runbook once its for:
+// window has passed over series above its threshold, stays silent a
+// minute before, and stays silent over series just below. It also loads
+// AlertmanagerConfig with Alertmanager's config package and checks every
+// route and inhibition of the severity table with Alertmanager's
+// dispatcher and inhibitor. RuleTest does the same for your own rules
+// (docs/alerts.md).
 //
 // # Defaults
 //

@@ -224,7 +224,7 @@ func (b *builder) install() error {
 
 	paging, chat := secretOrEmpty(a.Alerting.PagingURL), secretOrEmpty(a.Alerting.ChatURL)
 	config := pulumi.All(paging, chat).ApplyT(func(v []any) (string, error) {
-		return alertmanagerConfig(*a.Alerting, v[0].(string), v[1].(string))
+		return AlertmanagerConfig(*a.Alerting, v[0].(string), v[1].(string))
 	}).(pulumi.StringOutput)
 	am, err := corev1.NewSecret(b.ctx, b.child("alertmanager-config"), &corev1.SecretArgs{
 		Metadata:   b.meta(b.name+"-alertmanager-config", nil),
@@ -322,8 +322,11 @@ func (b *builder) values() map[string]any {
 		amReplicas = 2
 	}
 	return map[string]any{
-		"crds":       map[string]any{"enabled": true},
-		"prometheus": map[string]any{"prometheusSpec": spec},
+		"crds": map[string]any{"enabled": true},
+		// One alert per condition: the chart's rules that plinth's default
+		// rules replace (with plinth's incident levels and runbooks).
+		"defaultRules": map[string]any{"disabled": ChartRulesReplaced()},
+		"prometheus":   map[string]any{"prometheusSpec": spec},
 		"alertmanager": map[string]any{"alertmanagerSpec": map[string]any{
 			"replicas":     amReplicas,
 			"configSecret": b.name + "-alertmanager-config",

@@ -162,8 +162,14 @@ func TestAlertmanagerRoutesBySeverity(t *testing.T) {
 		t.Fatalf("routes = %+v, want critical→paging, warning→chat, rest→null", r)
 	}
 	in := cfg.InhibitRules
-	if len(in) != 1 || in[0].Source[0] != `severity="critical"` || in[0].Target[0] != `severity="warning"` || !reflect.DeepEqual(in[0].Equal, []string{"namespace", "service"}) {
-		t.Fatalf("inhibit rules = %+v, want critical inhibits warning on namespace+service", in)
+	if len(in) != 2 || !reflect.DeepEqual(in[0].Equal, []string{"alertname", "namespace"}) || !reflect.DeepEqual(in[1].Equal, []string{"namespace", "service"}) {
+		t.Fatalf("inhibit rules = %+v, want critical inhibiting warning on alertname+namespace and on namespace+service", in)
+	}
+	// The installed configuration is the one `make alert-tests` proves
+	// with Alertmanager's own code (cmd/alertfiles, tools/alertcheck).
+	want, err := monitoring.AlertmanagerConfig(monitoring.AlertingArgs{ChatChannel: "#alerts", RepeatInterval: "4h"}, pagingURL, chatURL)
+	if err != nil || sec.String(t, `stringData["alertmanager.yaml"]`) != want {
+		t.Fatalf("the installed alertmanager.yaml is not AlertmanagerConfig's (%v)", err)
 	}
 	if cfg.Receivers[1].Webhook[0].URL != pagingURL || cfg.Receivers[2].Slack[0].APIURL != chatURL || cfg.Receivers[2].Slack[0].Channel != "#alerts" {
 		t.Fatalf("receivers = %+v", cfg.Receivers)

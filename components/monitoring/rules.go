@@ -33,6 +33,13 @@ const (
 	SEV4 = "SEV4"
 )
 
+// SeverityOf is the severity table: the routing severity an incident
+// level carries (SEV1 and SEV2 critical, SEV3 warning, SEV4 info).
+func SeverityOf(sev string) (Severity, bool) {
+	s, ok := severityOfSev[sev]
+	return s, ok
+}
+
 // severityOfSev is the severity table: which routing severity each
 // incident level carries.
 var severityOfSev = map[string]Severity{
@@ -161,6 +168,26 @@ func (r Rule) manifest(runbookBase string) map[string]any {
 // RunbookURL is the runbook of alert under base: <base>/<alert-in-kebab-case>.md.
 func RunbookURL(base, alert string) string {
 	return strings.TrimSuffix(base, "/") + "/" + kebab(alert) + ".md"
+}
+
+// replacedChartRules are kube-prometheus-stack's rules for the conditions
+// DefaultRules alert on, by plinth's alert.
+var replacedChartRules = map[string]string{
+	"PodCrashLooping":            "KubePodCrashLooping",
+	"DeploymentReplicasMismatch": "KubeDeploymentReplicasMismatch",
+	"HPAAtMaxReplicas":           "KubeHpaMaxedOut",
+}
+
+// ChartRulesReplaced are the kube-prometheus-stack rules the component
+// disables (the chart's defaultRules.disabled), because a default rule of
+// plinth alerts on the same condition: one alert per condition, with
+// plinth's incident level and runbook.
+func ChartRulesReplaced() map[string]bool {
+	out := map[string]bool{}
+	for _, chart := range replacedChartRules {
+		out[chart] = true
+	}
+	return out
 }
 
 // DefaultRules are plinth's alerts, on the metric names m. Every one

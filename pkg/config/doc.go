@@ -60,7 +60,7 @@
 //	| setting                        | local      | dev           | staging       | prod          |
 //	|--------------------------------|------------|---------------|---------------|---------------|
 //	| app replicas (no autoscaling)  | 1          | 1             | 2             | 3             |
-//	| autoscaling min/max            | 1/3        | 1/3           | 2/6           | 3/10          |
+//	| autoscaling min/max            | 2/3        | 2/3           | 2/6           | 3/10          |
 //	| container CPU request/limit    | 50m/500m   | 100m/500m     | 250m/1        | 250m/1        |
 //	| container memory request/limit | 64Mi/256Mi | 128Mi/256Mi   | 256Mi/512Mi   | 256Mi/512Mi   |
 //	| availability zones             | 0          | 2             | 2             | 3             |

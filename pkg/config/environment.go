@@ -183,8 +183,12 @@ type App struct {
 	CanaryPercent *int `json:"canaryPercent,omitempty"`
 	// Host exposes the app through an Ingress on this host; empty for none.
 	Host string `json:"host,omitempty"`
-	// AllowFrom lists namespaces whose pods may reach the app.
+	// AllowFrom lists namespaces whose pods may reach the app; the apps
+	// there may then connect to it (their egress policy admits it).
 	AllowFrom []string `json:"allowFrom,omitempty"`
+	// AllowAllEgress leaves the app's egress open; by default it may reach
+	// only DNS, its own pods and the apps that allow it. Default: false.
+	AllowAllEgress bool `json:"allowAllEgress,omitempty"`
 	// CloudIdentity gives the pods a cloud identity (IRSA role or GCP service account). Default: false.
 	CloudIdentity bool `json:"cloudIdentity,omitempty"`
 }

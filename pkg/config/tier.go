@@ -65,7 +65,7 @@ func ForTier(t Tier) Defaults {
 	switch t {
 	case TierLocal:
 		return Defaults{
-			Replicas: 1, MinReplicas: 1, MaxReplicas: 3,
+			Replicas: 1, MinReplicas: 2, MaxReplicas: 3,
 			CPURequest: "50m", MemoryRequest: "64Mi", CPULimit: "500m", MemoryLimit: "256Mi",
 			Retention: "1d", PrometheusReplicas: 1, LogRetentionDays: 1,
 		}
@@ -90,7 +90,7 @@ func ForTier(t Tier) Defaults {
 		}
 	default: // dev
 		return Defaults{
-			Replicas: 1, MinReplicas: 1, MaxReplicas: 3,
+			Replicas: 1, MinReplicas: 2, MaxReplicas: 3,
 			CPURequest: "100m", MemoryRequest: "128Mi", CPULimit: "500m", MemoryLimit: "256Mi",
 			AZCount: 2, NATGateways: NATSingle,
 			NodeMin: 1, NodeDesired: 2, NodeMax: 3,

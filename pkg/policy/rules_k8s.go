@@ -195,10 +195,10 @@ func k8sRules() []*Rule {
 				}
 				return nil
 			}},
-		{ID: "PL-K8S-015", Severity: Advisory, Title: "HPAs keep at least two replicas outside local and dev",
+		{ID: "PL-K8S-015", Severity: Advisory, Title: "HPAs keep at least two replicas",
 			Remediation: "set minReplicas to 2 or more", Mirrors: []string{"Polaris hpaMinAvailability", "kube-score horizontalpodautoscaler-replicas"}, Types: []string{tHPA},
 			Check: func(r Resource, c Context) []string {
-				if c.Tier != "local" && c.Tier != "dev" && number(r.Inputs, "spec.minReplicas", 1) < 2 {
+				if number(r.Inputs, "spec.minReplicas", 1) < 2 {
 					return fail("minReplicas below 2")
 				}
 				return nil
