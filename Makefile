@@ -136,14 +136,20 @@ $(BIN)/kwok: tools/kwok/go.mod tools/kwok/go.sum
 # upstream API types (the version pinned in tools/crdgen/go.mod).
 CRD_DIR   := components/monitoring/crds
 CRD_KINDS := servicemonitors podmonitors prometheusrules
+GATEWAY_CRD_DIR := components/app/crds
+GATEWAY_KINDS   := gatewayclasses gateways httproutes referencegrants
 
 .PHONY: crds
-crds: ## regenerate the Prometheus Operator CRDs from the upstream API types (controller-gen)
+crds: ## regenerate the Prometheus Operator CRDs from the upstream API types (controller-gen), copy the Gateway API CRDs
 	rm -rf $(STATE)/crdgen && mkdir -p $(STATE)/crdgen $(CRD_DIR)
 	cd tools/crdgen && $(GO) tool controller-gen crd:crdVersions=v1 \
 	  paths=github.com/prometheus-operator/prometheus-operator/pkg/apis/monitoring/v1 \
 	  output:crd:dir=$(STATE)/crdgen
 	for kind in $(CRD_KINDS); do cp $(STATE)/crdgen/monitoring.coreos.com_$$kind.yaml $(CRD_DIR)/; done
+	@# The Gateway API CRDs (standard channel) as the pinned module ships them.
+	mkdir -p $(GATEWAY_CRD_DIR)
+	cd tools/crdgen && dir=$$($(GO) list -m -f '{{.Dir}}' sigs.k8s.io/gateway-api) && \
+	  for kind in $(GATEWAY_KINDS); do install -m 0644 $$dir/config/crd/standard/gateway.networking.k8s.io_$$kind.yaml ../../$(GATEWAY_CRD_DIR)/; done
 
 $(BIN)/staticcheck: tools/lint/go.mod tools/lint/go.sum
 	cd tools/lint && $(GO) build -o $@ honnef.co/go/tools/cmd/staticcheck

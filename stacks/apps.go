@@ -69,8 +69,8 @@ func appArgs(env *config.Environment, a config.App) app.Args {
 		}
 		args.SecretEnv = append(args.SecretEnv, app.SecretKeyRef{Name: s.Name, Secret: s.Secret, Key: s.Key})
 	}
-	if a.Host != "" {
-		args.Ingress = &app.IngressArgs{Host: a.Host, TLSSecret: a.Name + "-tls"}
+	if g := env.Gateway; a.Host != "" && g != nil {
+		args.Route = &app.RouteArgs{Gateway: g.Name, GatewayNamespace: g.Namespace, SectionName: g.SectionName, Hostnames: []string{a.Host}}
 	}
 	return args
 }

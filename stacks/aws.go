@@ -31,6 +31,9 @@ func composeAWS(ctx *pulumi.Context, env *config.Environment) (map[string]pulumi
 		PublicAccessCIDRs: env.Cluster.PublicAccessCIDRs, PrivateAccessCIDRs: env.Cluster.PrivateAccessCIDRs,
 		AdminRoleARNs: literals(env.Cluster.AdminRoleARNs), DeletionProtection: env.Cluster.DeletionProtection, Tags: tags,
 	}
+	if am := env.Cluster.AutoMode; am != nil {
+		eksArgs.AutoMode = &eks.AutoModeArgs{Enabled: am.Enabled, NodePools: am.NodePools}
+	}
 	if as := env.Cluster.Autoscaler; as != nil {
 		eksArgs.Autoscaler = &eks.AutoscalerArgs{Repository: as.Repository, ChartVersion: as.ChartVersion}
 	}
@@ -95,13 +98,22 @@ func composeAWS(ctx *pulumi.Context, env *config.Environment) (map[string]pulumi
 	if err != nil {
 		return nil, err
 	}
-	// IRSA: an IAM role each such app's service account can assume.
+	// An IAM role for each such app's pods: through EKS Pod Identity, or
+	// IRSA where the config asks for it.
 	if err := bindCloudIdentities(env, apps, func(a config.App, args *app.Args) error {
-		role, err := cluster.ServiceAccountRole(ctx, a.Name, eks.ServiceAccountRoleArgs{Namespace: a.Namespace, ServiceAccount: a.Name})
+		if env.Cluster.Identity == config.IdentityIRSA {
+			role, err := cluster.ServiceAccountRole(ctx, a.Name, eks.ServiceAccountRoleArgs{Namespace: a.Namespace, ServiceAccount: a.Name})
+			if err != nil {
+				return err
+			}
+			args.ServiceAccount.AWSRoleARN = role.Arn
+			return nil
+		}
+		id, err := cluster.PodIdentityRole(ctx, a.Name, eks.PodIdentityRoleArgs{Namespace: a.Namespace, ServiceAccount: a.Name})
 		if err != nil {
 			return err
 		}
-		args.ServiceAccount.AWSRoleARN = role.Arn
+		args.ServiceAccount.PodIdentityRoleARN = id.RoleARN
 		return nil
 	}); err != nil {
 		return nil, err

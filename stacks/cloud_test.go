@@ -5,6 +5,7 @@ package main
 import (
 	"maps"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -134,9 +135,20 @@ func TestDevAndProdDifferWhereTheirConfigSays(t *testing.T) {
 	if spot.String(t, "capacityType") != "SPOT" || spot.String(t, "taints[0].effect") != "NO_SCHEDULE" {
 		t.Errorf("batch group = %s", spot.JSON())
 	}
-	irsa := prod.Get(t, "kubernetes:core/v1:ServiceAccount", "web-serviceaccount")
-	if !strings.HasSuffix(irsa.String(t, `metadata.annotations["eks.amazonaws.com/role-arn"]`), ":role/plinth-prod-irsa-web") {
-		t.Errorf("web's service account has no IRSA role: %s", irsa.JSON())
+	// cloudIdentity: an IAM role through EKS Pod Identity (the default).
+	sa := prod.Get(t, "kubernetes:core/v1:ServiceAccount", "web-serviceaccount")
+	if !strings.HasSuffix(sa.String(t, `metadata.annotations["plinth.dev/aws-pod-identity-role"]`), ":role/plinth-prod-pod-web") || sa.Has(`metadata.annotations["eks.amazonaws.com/role-arn"]`) {
+		t.Errorf("web's service account has no Pod Identity role: %s", sa.JSON())
+	}
+	assoc := prod.Get(t, "aws:eks/podIdentityAssociation:PodIdentityAssociation", "main-pod-identity-web")
+	assoc.Expect(t, map[string]any{"namespace": "web", "serviceAccount": "web"})
+	// EKS gives a pod credentials only if the association exists when the
+	// pod is created: the service account, and so the pods, wait for it.
+	if !slices.Contains(sa.Dependencies, assoc.URN) {
+		t.Errorf("web's service account does not wait for its Pod Identity association: %v", sa.Dependencies)
+	}
+	if got := prod.Get(t, "kubernetes:apps/v1:Deployment", "web-deployment").String(t, `spec.template.metadata.annotations["plinth.dev/cloud-identity"]`); got != "pod-identity" {
+		t.Errorf("web's pods name identity %q", got)
 	}
 }
 
@@ -144,33 +156,57 @@ func TestDevAndProdDifferWhereTheirConfigSays(t *testing.T) {
 // file: no mandatory finding, advisories printed.
 func TestEveryStackPassesTheGuardrails(t *testing.T) {
 	for _, stack := range []string{"local", "dev", "staging", "prod", "gcp-prod"} {
-		t.Run(stack, func(t *testing.T) {
-			values, secrets, err := StackFile(filepath.Join("..", "Pulumi."+stack+".yaml"))
-			if err != nil {
-				t.Fatal(err)
-			}
-			all := map[string]string{}
-			maps.Copy(all, values)
-			maps.Copy(all, secrets)
-			env, err := config.Parse(all, stack)
-			if err != nil {
-				t.Fatal(err)
-			}
-			env.Secrets = map[string]pulumi.StringOutput{}
-			for k, v := range secrets {
-				env.Secrets[strings.TrimPrefix(k, "plinth:")] = pulumi.ToSecret(pulumi.String(v)).(pulumi.StringOutput)
-			}
-			rep, err := Gate(env, "plinth", stack)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if err := rep.Err(); err != nil {
-				t.Fatalf("stack %s: %v", stack, err)
-			}
-			if rep.Checked < 50 {
-				t.Fatalf("only %d checks ran", rep.Checked)
-			}
-			t.Logf("stack %s: %d checks, %d advisory findings:\n%s", stack, rep.Checked, len(rep.Advisories()), rep.Table())
-		})
+		t.Run(stack, func(t *testing.T) { requireGatePasses(t, stack, nil) })
 	}
+}
+
+// TestTheDocumentedAlternativesPassTheGuardrails turns on the
+// alternatives the stack files show in comments: EKS Auto Mode for prod
+// and GKE Autopilot for gcp-prod.
+func TestTheDocumentedAlternativesPassTheGuardrails(t *testing.T) {
+	t.Run("prod with EKS Auto Mode", func(t *testing.T) {
+		requireGatePasses(t, "prod", func(values map[string]string) {
+			values["plinth:cluster"] = `{"privateAccessCidrs":["10.100.0.0/24"],"adminRoleArns":["arn:aws:iam::123456789012:role/platform-admin"],"autoMode":{"enabled":true}}`
+		})
+	})
+	t.Run("gcp-prod with Autopilot", func(t *testing.T) {
+		requireGatePasses(t, "gcp-prod", func(values map[string]string) {
+			values["plinth:cluster"] = `{"authorizedNetworks":["203.0.113.0/24"],"autopilot":true}`
+		})
+	})
+}
+
+// requireGatePasses runs the guardrails and deployability rules on a
+// stack's file, after edit, and fails on a blocking finding.
+func requireGatePasses(t *testing.T, stack string, edit func(values map[string]string)) {
+	t.Helper()
+	values, secrets, err := StackFile(filepath.Join("..", "Pulumi."+stack+".yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if edit != nil {
+		edit(values)
+	}
+	all := map[string]string{}
+	maps.Copy(all, values)
+	maps.Copy(all, secrets)
+	env, err := config.Parse(all, stack)
+	if err != nil {
+		t.Fatal(err)
+	}
+	env.Secrets = map[string]pulumi.StringOutput{}
+	for k, v := range secrets {
+		env.Secrets[strings.TrimPrefix(k, "plinth:")] = pulumi.ToSecret(pulumi.String(v)).(pulumi.StringOutput)
+	}
+	rep, err := Gate(env, "plinth", stack)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := rep.Err(); err != nil {
+		t.Fatalf("stack %s: %v", stack, err)
+	}
+	if rep.Checked < 50 {
+		t.Fatalf("only %d checks ran", rep.Checked)
+	}
+	t.Logf("stack %s: %d checks, %d advisory findings:\n%s", stack, rep.Checked, len(rep.Advisories()), rep.Table())
 }

@@ -110,22 +110,23 @@ var (
 		{"resources", "resources"}, {"metrics.port", "metricsPort"}, {"env", "env"},
 		{"strategy.type", "strategy"}, {"strategy.activeColor", "activeColor"}, {"strategy.greenImage", "greenImage"},
 		{"strategy.canaryImage", "canaryImage"}, {"strategy.canaryPercent", "canaryPercent"},
-		{"ingress.host", "host"}, {"networkPolicy.allowFromNamespaces", "allowFrom"},
+		{"route.hostnames[]", "host"}, {"route.gateway", "/gateway.name"}, {"route.gatewayNamespace", "/gateway.namespace"},
+		{"route.sectionName", "/gateway.sectionName"}, {"networkPolicy.allowFromNamespaces", "allowFrom"},
 		{"networkPolicy.monitoringNamespace", "/monitoring.namespace"},
 	}
 	eksPaths = []pathRule{
 		{"tier", "/tier"}, {"clusterName", "name"}, {"version", "version"}, {"supportType", "supportType"},
 		{"publicAccessCidrs", "publicAccessCidrs"}, {"privateAccessCidrs", "privateAccessCidrs"}, {"adminRoleArns", "adminRoleArns"},
-		{"deletionProtection", "deletionProtection"}, {"autoscaler", "autoscaler"},
-		{"nodeGroups[].name", "nodeGroups[].name"}, {"nodeGroups[].minSize", "nodeGroups[].min"}, {"nodeGroups[].maxSize", "nodeGroups[].max"},
+		{"deletionProtection", "deletionProtection"}, {"autoscaler", "autoscaler"}, {"autoMode", "autoMode"},
+		{"nodeGroups", "nodeGroups"}, {"nodeGroups[].name", "nodeGroups[].name"}, {"nodeGroups[].minSize", "nodeGroups[].min"}, {"nodeGroups[].maxSize", "nodeGroups[].max"},
 		{"nodeGroups[].desiredSize", "nodeGroups[].desired"}, {"nodeGroups[].instanceTypes", "nodeGroups[].instanceTypes"},
 		{"nodeGroups[].diskSizeGb", "nodeGroups[].diskSizeGb"}, {"nodeGroups[].labels", "nodeGroups[].labels"},
 		{"nodeGroups[].taints", "nodeGroups[].taints"}, {"nodeGroups[].capacityType", "nodeGroups[].spot"},
 	}
 	gkePaths = []pathRule{
 		{"tier", "/tier"}, {"project", "/project"}, {"region", "/region"}, {"clusterName", "name"}, {"regional", "regional"},
-		{"authorizedNetworks", "authorizedNetworks"}, {"deletionProtection", "deletionProtection"},
-		{"nodePools[].name", "nodeGroups[].name"}, {"nodePools[].minNodes", "nodeGroups[].min"}, {"nodePools[].maxNodes", "nodeGroups[].max"},
+		{"authorizedNetworks", "authorizedNetworks"}, {"deletionProtection", "deletionProtection"}, {"autopilot", "autopilot"},
+		{"nodePools", "nodeGroups"}, {"nodePools[].name", "nodeGroups[].name"}, {"nodePools[].minNodes", "nodeGroups[].min"}, {"nodePools[].maxNodes", "nodeGroups[].max"},
 		{"nodePools[].machineType", "nodeGroups[].machineType"}, {"nodePools[].diskSizeGb", "nodeGroups[].diskSizeGb"},
 		{"nodePools[].labels", "nodeGroups[].labels"}, {"nodePools[].taints", "nodeGroups[].taints"}, {"nodePools[].spot", "nodeGroups[].spot"},
 	}

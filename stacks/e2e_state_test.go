@@ -184,12 +184,20 @@ func TestE2ESharedState(t *testing.T) {
 			_, err := s.driver.Up(ctx)
 			first <- err
 		}()
+		// Hold the first up (SIGSTOP) as soon as it has taken the lock,
+		// so the second meets the lock however fast the first would
+		// finish on its own.
+		var resume func()
 		eventually(t, 2*time.Minute, "the first up holds the lock", func() error {
 			if len(s.locks(t)) == 0 {
 				return errorf("no lock object yet")
 			}
+			resume = stopChildCLI(t)
 			return nil
 		})
+		if len(s.locks(t)) == 0 {
+			t.Fatal("the first up released its lock before it could be held")
+		}
 		second := &Driver{Root: s.driver.Root, WorkDir: s.driver.WorkDir, Stack: sharedStack, Out: &bytes.Buffer{}, Err: &bytes.Buffer{}}
 		start := time.Now()
 		_, err := second.Up(ctx)
@@ -205,6 +213,7 @@ func TestE2ESharedState(t *testing.T) {
 			t.Errorf("the second up took %s to fail: it should fail at once", took)
 		}
 		t.Logf("the second up failed after %.1fs: %s", took.Seconds(), firstLine(msg, "locked"))
+		resume()
 		if err := <-first; err != nil {
 			t.Fatalf("the first up failed: %v\n%s", err, autoStderr(err))
 		}

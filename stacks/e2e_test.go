@@ -5,13 +5,16 @@ package main
 import (
 	"bytes"
 	"context"
+	"embed"
 	"encoding/base64"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"syscall"
 	"testing"
@@ -28,6 +31,7 @@ import (
 	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/tools/clientcmd"
 
+	"github.com/plinth-dev/plinth/components/app"
 	"github.com/plinth-dev/plinth/components/monitoring"
 	"github.com/plinth-dev/plinth/pkg/localcluster"
 )
@@ -54,8 +58,10 @@ func setup(t *testing.T) *e2e {
 	}
 	c := localcluster.Start(t)
 	ctx := context.Background()
-	if err := c.InstallCRDs(ctx, monitoring.CRDs, "crds/*.yaml"); err != nil {
-		t.Fatal(err)
+	for _, crds := range []embed.FS{monitoring.CRDs, app.GatewayCRDs} {
+		if err := c.InstallCRDs(ctx, crds, "crds/*.yaml"); err != nil {
+			t.Fatal(err)
+		}
 	}
 	work := t.TempDir()
 	// Pulumi.yaml names stacks/ as the program; the CLI checks it exists
@@ -149,6 +155,47 @@ func (e *e2e) deployment(t *testing.T, ns, name string) *appsv1.Deployment {
 }
 
 func errorf(format string, args ...any) error { return fmt.Errorf(format, args...) }
+
+// httpRoute is what the tests read of an HTTPRoute: its parents
+// ("<namespace>/<name>"), hostnames and backends ("<name>:<port>×<weight>").
+type httpRoute struct {
+	parents, hostnames, backends []string
+}
+
+func (e *e2e) route(t *testing.T, ns, name string) httpRoute {
+	t.Helper()
+	gvr := schema.GroupVersionResource{Group: "gateway.networking.k8s.io", Version: "v1", Resource: "httproutes"}
+	obj, err := e.dyn.Resource(gvr).Namespace(ns).Get(context.Background(), name, metav1.GetOptions{})
+	if err != nil {
+		t.Fatalf("HTTPRoute %s/%s: %v", ns, name, err)
+	}
+	var spec struct {
+		ParentRefs []struct{ Name, Namespace string } `json:"parentRefs"`
+		Hostnames  []string                           `json:"hostnames"`
+		Rules      []struct {
+			BackendRefs []struct {
+				Name   string `json:"name"`
+				Port   int    `json:"port"`
+				Weight int    `json:"weight"`
+			} `json:"backendRefs"`
+		} `json:"rules"`
+	}
+	b, _ := json.Marshal(obj.Object["spec"])
+	if err := json.Unmarshal(b, &spec); err != nil {
+		t.Fatal(err)
+	}
+	var r httpRoute
+	for _, p := range spec.ParentRefs {
+		r.parents = append(r.parents, p.Namespace+"/"+p.Name)
+	}
+	r.hostnames = spec.Hostnames
+	for _, rule := range spec.Rules {
+		for _, be := range rule.BackendRefs {
+			r.backends = append(r.backends, fmt.Sprintf("%s:%d×%d", be.Name, be.Port, be.Weight))
+		}
+	}
+	return r
+}
 
 // TestE2ELocalStack deploys the local stack for real and walks it through
 // its life: first up, no-change up, an image rollout while the HPA owns
@@ -254,8 +301,14 @@ func TestE2ELocalStack(t *testing.T) {
 			return nil
 		})
 		np, err := e.kube.NetworkingV1().NetworkPolicies("web").Get(ctx, "web", metav1.GetOptions{})
-		if err != nil || np.Spec.PolicyTypes[0] != "Ingress" || np.Spec.PodSelector.MatchLabels["app.kubernetes.io/name"] != "web" {
+		if err != nil || len(np.Spec.PolicyTypes) != 2 || np.Spec.PodSelector.MatchLabels["app.kubernetes.io/name"] != "web" {
 			t.Errorf("NetworkPolicy = %+v, %v", np, err)
+		}
+		// The route the API server stored: attached to the platform's
+		// Gateway, sending web.local.plinth.example to the Service.
+		route := e.route(t, "web", "web")
+		if fmt.Sprint(route.parents) != "[gateway/shared]" || fmt.Sprint(route.hostnames) != "[web.local.plinth.example]" || fmt.Sprint(route.backends) != "[web:80×1]" {
+			t.Errorf("HTTPRoute web = %+v", route)
 		}
 		sa, err := e.kube.CoreV1().ServiceAccounts("web").Get(ctx, "web", metav1.GetOptions{})
 		if err != nil || sa.AutomountServiceAccountToken == nil || *sa.AutomountServiceAccountToken {
@@ -313,6 +366,35 @@ func TestE2ELocalStack(t *testing.T) {
 			if op != "same" && n > 0 {
 				t.Fatalf("no-change up reported %d %s: %v", n, op, changes(res))
 			}
+		}
+	})
+
+	t.Run("a canary through the Gateway splits the requests by weight", func(t *testing.T) {
+		e.setConfig(t, "plinth:apps[0].strategy", "Canary")
+		e.setConfig(t, "plinth:apps[0].canaryImage", "registry.example.com/plinth/web:1.1.0")
+		e.setConfig(t, "plinth:apps[0].canaryPercent", "20")
+		e.up(t)
+		if route := e.route(t, "web", "web"); fmt.Sprint(route.backends) != "[web:80×80 web-canary:80×20]" {
+			t.Fatalf("canary route backends = %v, want web 80 and web-canary 20", route.backends)
+		}
+		eventually(t, 60*time.Second, "the canary pod runs", func() error {
+			if d := e.deployment(t, "web", "web-canary"); d.Status.AvailableReplicas != 1 {
+				return errorf("canary available %d", d.Status.AvailableReplicas)
+			}
+			return nil
+		})
+		s, err := e.driver.Open(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, k := range []string{"strategy", "canaryImage", "canaryPercent"} {
+			if err := s.RemoveConfigWithOptions(ctx, "plinth:apps[0]."+k, &auto.ConfigOptions{Path: true}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		e.up(t)
+		if route := e.route(t, "web", "web"); fmt.Sprint(route.backends) != "[web:80×1]" {
+			t.Fatalf("route backends after the canary = %v, want web alone", route.backends)
 		}
 	})
 
@@ -583,6 +665,30 @@ func killChildCLI(t *testing.T) {
 			_ = syscall.Kill(p, syscall.SIGKILL)
 		}
 	}
+}
+
+// stopChildCLI suspends the Pulumi CLI this test started (SIGSTOP), so
+// it keeps what it holds, and returns what lets it go on (SIGCONT); the
+// test fails when the CLI is already gone.
+func stopChildCLI(t *testing.T) (resume func()) {
+	t.Helper()
+	clis := children(os.Getpid(), "(pulumi)")
+	if len(clis) == 0 {
+		t.Fatal("found no Pulumi CLI to suspend: the first up finished before it could be held")
+	}
+	for _, cli := range clis {
+		_ = syscall.Kill(cli, syscall.SIGSTOP)
+	}
+	var once sync.Once
+	resume = func() {
+		once.Do(func() {
+			for _, cli := range clis {
+				_ = syscall.Kill(cli, syscall.SIGCONT)
+			}
+		})
+	}
+	t.Cleanup(resume)
+	return resume
 }
 
 // children returns the pids whose parent is ppid (and whose command is

@@ -25,7 +25,7 @@ func composeGCP(ctx *pulumi.Context, env *config.Environment) (map[string]pulumi
 		NodesCIDR: env.Network.SubnetCIDR, PodsCIDR: env.Network.PodsCIDR, ServicesCIDR: env.Network.ServicesCIDR,
 	}
 	gkeArgs := gke.Args{
-		Tier: env.Tier, Project: env.Project, Region: env.Region, Regional: env.Cluster.Regional,
+		Tier: env.Tier, Project: env.Project, Region: env.Region, Regional: env.Cluster.Regional, Autopilot: env.Cluster.Autopilot,
 		ClusterName: name, AuthorizedNetworks: env.Cluster.AuthorizedNetworks,
 		PrivateEndpoint: len(env.Cluster.AuthorizedNetworks) == 0, DeletionProtection: env.Cluster.DeletionProtection,
 		Labels: naming.GCPLabels(naming.TagInput{Owner: env.Owner, CostCenter: env.CostCenter}),

@@ -66,6 +66,7 @@ func TestLocalStack(t *testing.T) {
 		"kubernetes:core/v1:Secret":                          1, // web-env
 		"kubernetes:networking.k8s.io/v1:NetworkPolicy":      2,
 		"kubernetes:monitoring.coreos.com/v1:ServiceMonitor": 2,
+		"kubernetes:gateway.networking.k8s.io/v1:HTTPRoute":  1, // web, through the platform's Gateway
 	}
 	if got := s.Counts(); !reflect.DeepEqual(got, want) {
 		t.Fatalf("local inventory:\n%s", s.Inventory())
@@ -80,7 +81,7 @@ func TestLocalStack(t *testing.T) {
 		}
 	}
 	if got := outs["appUrls"].Value; !reflect.DeepEqual(got, map[string]string{
-		"web": "http://web.web.svc.cluster.local", "checkout": "http://checkout.shop.svc.cluster.local",
+		"web": "https://web.local.plinth.example/", "checkout": "http://checkout.shop.svc.cluster.local",
 	}) {
 		t.Fatalf("appUrls = %v", got)
 	}

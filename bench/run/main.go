@@ -21,6 +21,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"embed"
 	"flag"
 	"fmt"
 	"os"
@@ -33,6 +34,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/plinth-dev/plinth/components/app"
 	"github.com/plinth-dev/plinth/components/monitoring"
 	"github.com/plinth-dev/plinth/pkg/localcluster"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -415,9 +417,11 @@ func clusterWorkspace(prefix, bin string) (string, *localcluster.Cluster, func()
 		_ = c.Stop()
 		os.RemoveAll(work)
 	}
-	if err := c.InstallCRDs(ctx, monitoring.CRDs, "crds/*.yaml"); err != nil {
-		cleanup()
-		check(err)
+	for _, crds := range []embed.FS{monitoring.CRDs, app.GatewayCRDs} {
+		if err := c.InstallCRDs(ctx, crds, "crds/*.yaml"); err != nil {
+			cleanup()
+			check(err)
+		}
 	}
 	return work, c, cleanup
 }

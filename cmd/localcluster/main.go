@@ -9,11 +9,13 @@ package main
 
 import (
 	"context"
+	"embed"
 	"flag"
 	"fmt"
 	"os"
 	"time"
 
+	"github.com/plinth-dev/plinth/components/app"
 	"github.com/plinth-dev/plinth/components/monitoring"
 	"github.com/plinth-dev/plinth/pkg/localcluster"
 )
@@ -60,8 +62,12 @@ func up(state string) error {
 	if err != nil {
 		return err
 	}
-	if err := c.InstallCRDs(ctx, monitoring.CRDs, "crds/*.yaml"); err != nil {
-		return err
+	// The Prometheus Operator's and the Gateway API's CRDs, which the
+	// local stack's objects use.
+	for _, crds := range []embed.FS{monitoring.CRDs, app.GatewayCRDs} {
+		if err := c.InstallCRDs(ctx, crds, "crds/*.yaml"); err != nil {
+			return err
+		}
 	}
 	verb := "started"
 	if reused {

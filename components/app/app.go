@@ -2,6 +2,7 @@ package app
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/apiextensions"
 	appsv1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/apps/v1"
@@ -39,7 +40,8 @@ type App struct {
 	ServiceName pulumi.StringOutput `pulumi:"serviceName"`
 	// DNSName is the Service's in-cluster DNS name.
 	DNSName pulumi.StringOutput `pulumi:"dnsName"`
-	// URL is the Ingress URL when there is one, else the in-cluster URL.
+	// URL is the route's (https://<first hostname><path>) or the Ingress's
+	// URL when there is one, else the in-cluster URL.
 	URL pulumi.StringOutput `pulumi:"url"`
 	// DeploymentNames are the names of the Deployments (one, or two for
 	// BlueGreen and Canary).
@@ -54,7 +56,7 @@ type App struct {
 	// Service carries live traffic.
 	Service *corev1.Service
 	// PreviewService selects the inactive color (BlueGreen) or the canary
-	// (Canary with an Ingress); nil otherwise.
+	// (Canary with a Route); nil otherwise.
 	PreviewService *corev1.Service
 	// HPAs are the autoscalers, one per autoscaled Deployment.
 	HPAs []*autoscalingv2.HorizontalPodAutoscaler
@@ -67,7 +69,9 @@ type App struct {
 	NetworkPolicy *networkingv1.NetworkPolicy
 	// ServiceMonitor tells Prometheus to scrape the pods (nil without metrics).
 	ServiceMonitor *apiextensions.CustomResource
-	// Ingresses expose the application (the canary's second when used).
+	// Route is the HTTPRoute exposing the application; nil without Route.
+	Route *apiextensions.CustomResource
+	// Ingresses expose the application; empty without Ingress.
 	Ingresses []*networkingv1.Ingress
 	// EnvSecret holds SecretValues (nil without them).
 	EnvSecret *corev1.Secret
@@ -137,7 +141,7 @@ func (b *builder) build() error {
 	steps := []func() error{
 		b.createNamespace, b.createServiceAccount, b.createSecrets,
 		b.createDeployments, b.createServices, b.createNetworkPolicy,
-		b.createServiceMonitor, b.createIngresses,
+		b.createServiceMonitor, b.createRoute, b.createIngresses,
 	}
 	for _, step := range steps {
 		if err := step(); err != nil {
@@ -148,7 +152,10 @@ func (b *builder) build() error {
 	app.NamespaceName = b.namespace.ToStringOutput()
 	app.ServiceName = app.Service.Metadata.Name().Elem()
 	app.DNSName = pulumi.Sprintf("%s.%s.svc.cluster.local", app.ServiceName, app.NamespaceName)
-	if in := b.a.Ingress; in != nil {
+	if r := b.a.Route; r != nil && len(r.Hostnames) > 0 && !strings.HasPrefix(r.Hostnames[0], "*") {
+		// Gateways terminate TLS on their listeners.
+		app.URL = pulumi.Sprintf("https://%s%s", r.Hostnames[0], r.Path).ToStringOutput()
+	} else if in := b.a.Ingress; in != nil {
 		scheme := "http"
 		if in.TLSSecret != "" {
 			scheme = "https"
@@ -255,6 +262,9 @@ func (b *builder) createServiceAccount() error {
 	if sa.AWSRoleARN != nil {
 		annotations["eks.amazonaws.com/role-arn"] = sa.AWSRoleARN
 	}
+	if sa.PodIdentityRoleARN != nil {
+		annotations[PodIdentityAnnotation] = sa.PodIdentityRoleARN
+	}
 	if sa.GCPServiceAccount != nil {
 		annotations["iam.gke.io/gcp-service-account"] = sa.GCPServiceAccount
 	}
@@ -332,7 +342,8 @@ func (b *builder) serviceSelector() map[string]string {
 	switch {
 	case st.Type == StrategyBlueGreen:
 		return naming.Merge(b.selector, map[string]string{LabelColor: st.ActiveColor})
-	case st.Type == StrategyCanary && b.a.Ingress != nil:
+	case st.Type == StrategyCanary && b.a.Route != nil:
+		// The route weighs the stable and canary Services.
 		return naming.Merge(b.selector, map[string]string{LabelTrack: "stable"})
 	default:
 		return b.selector
@@ -349,7 +360,7 @@ func (b *builder) previewSelector() (map[string]string, string) {
 			inactive = ColorBlue
 		}
 		return naming.Merge(b.selector, map[string]string{LabelColor: inactive}), b.name + "-preview"
-	case st.Type == StrategyCanary && b.a.Ingress != nil:
+	case st.Type == StrategyCanary && b.a.Route != nil:
 		return naming.Merge(b.selector, map[string]string{LabelTrack: "canary"}), b.name + "-canary"
 	}
 	return nil, ""
@@ -394,6 +405,32 @@ func (b *builder) createServices() error {
 		b.app.PreviewService = preview
 	}
 	return nil
+}
+
+// PodIdentityAnnotation records on a service account the IAM role EKS Pod
+// Identity gives its pods.
+const PodIdentityAnnotation = "plinth.dev/aws-pod-identity-role"
+
+// IdentityAnnotation, on the pod template, names how the pods get their
+// cloud identity: "pod-identity", "irsa" or "workload-identity". EKS
+// gives a pod its credentials when the pod is created (its webhook reads
+// the service account and the Pod Identity association then), so a
+// change of mechanism must roll the pods: the annotation changes the
+// template, and the rollout finishes before the update deletes the old
+// mechanism's role.
+const IdentityAnnotation = "plinth.dev/cloud-identity"
+
+// identity is the value of IdentityAnnotation, "" for none.
+func (sa *ServiceAccountArgs) identity() string {
+	switch {
+	case sa.PodIdentityRoleARN != nil:
+		return "pod-identity"
+	case sa.AWSRoleARN != nil:
+		return "irsa"
+	case sa.GCPServiceAccount != nil:
+		return "workload-identity"
+	}
+	return ""
 }
 
 // withVersion adds the app.kubernetes.io/version label, the image's tag

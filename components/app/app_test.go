@@ -29,6 +29,7 @@ const (
 	nsType     = "kubernetes:core/v1:Namespace"
 	secretType = "kubernetes:core/v1:Secret"
 	ingType    = "kubernetes:networking.k8s.io/v1:Ingress"
+	routeType  = "kubernetes:gateway.networking.k8s.io/v1:HTTPRoute"
 )
 
 // deploy runs app.New("web", args) under mocks and returns what it
@@ -371,21 +372,75 @@ func TestCanary(t *testing.T) {
 		t.Fatalf("%d HPAs, want one for the stable track only", n)
 	}
 
-	s, _ = deploy(t, app.Args{Image: pulumi.String(image), Strategy: &app.StrategyArgs{Type: app.StrategyCanary, CanaryImage: pulumi.String(nextImage), CanaryPercent: new(25)},
-		Ingress: &app.IngressArgs{Host: "web.example.com"}})
+	// With a route, the Gateway splits the requests by weight between the
+	// stable and canary Services.
+	s, web := deploy(t, app.Args{Image: pulumi.String(image), Strategy: &app.StrategyArgs{Type: app.StrategyCanary, CanaryImage: pulumi.String(nextImage), CanaryPercent: new(25)},
+		Route: &app.RouteArgs{Gateway: "shared", GatewayNamespace: "gateway", Hostnames: []string{"web.example.com"}}})
 	if got := s.Get(t, service, "web-service").String(t, `spec.selector["plinth.dev/track"]`); got != "stable" {
-		t.Fatalf("with an Ingress the live Service selects track %q, want stable", got)
+		t.Fatalf("with a route the live Service selects track %q, want stable", got)
 	}
 	if got := s.Get(t, service, "web-canary-service").String(t, `spec.selector["plinth.dev/track"]`); got != "canary" {
 		t.Fatalf("canary Service selects track %q", got)
 	}
-	ci := s.Get(t, ingType, "web-canary-ingress")
-	if ci.String(t, `metadata.annotations["nginx.ingress.kubernetes.io/canary"]`) != "true" ||
-		ci.String(t, `metadata.annotations["nginx.ingress.kubernetes.io/canary-weight"]`) != "25" {
-		t.Fatalf("canary Ingress annotations = %v", ci.Value(t, "metadata.annotations"))
+	route := s.Get(t, routeType, "web-httproute")
+	route.Expect(t, map[string]any{
+		"apiVersion": "gateway.networking.k8s.io/v1", "kind": "HTTPRoute",
+		"spec.parentRefs[0].name": "shared", "spec.parentRefs[0].namespace": "gateway",
+		"spec.hostnames[0]": "web.example.com", "spec.rules[0].matches[0].path.value": "/",
+		"spec.rules[0].backendRefs[0].name": "web", "spec.rules[0].backendRefs[0].weight": 75.0,
+		"spec.rules[0].backendRefs[1].name": "web-canary", "spec.rules[0].backendRefs[1].weight": 25.0,
+	})
+	if got := plinthtest.Await(t, web.URL).Value; got != "https://web.example.com/" {
+		t.Fatalf("URL = %v", got)
 	}
-	if ci.String(t, "spec.rules[0].http.paths[0].backend.service.name") != "web-canary" {
-		t.Fatalf("canary Ingress backend = %v", ci.Value(t, "spec.rules[0].http.paths[0].backend"))
+	// With an Ingress (no controller assumed), the requests follow the
+	// replica ratio: one Service over both tracks, no canary annotations.
+	s, _ = deploy(t, app.Args{Image: pulumi.String(image), Strategy: &app.StrategyArgs{Type: app.StrategyCanary, CanaryImage: pulumi.String(nextImage), CanaryPercent: new(25)},
+		Ingress: &app.IngressArgs{Host: "web.example.com"}, NetworkPolicy: &app.NetworkPolicyArgs{IngressNamespace: "ingress"}})
+	if s.Get(t, service, "web-service").Has(`spec.selector["plinth.dev/track"]`) || len(s.ByType(ingType)) != 1 {
+		t.Fatalf("with an Ingress: %d Ingresses, live Service selecting one track: want one Ingress over both tracks", len(s.ByType(ingType)))
+	}
+	if ing := s.Get(t, ingType, "web-ingress"); ing.Has("metadata.annotations") {
+		t.Fatalf("controller-specific annotations on the Ingress: %v", ing.Value(t, "metadata.annotations"))
+	}
+}
+
+// TestRouteAttachesToTheGateway: the default way to expose an app.
+func TestRouteAttachesToTheGateway(t *testing.T) {
+	s, _ := deploy(t, app.Args{Image: pulumi.String(image), Route: &app.RouteArgs{Gateway: "shared", GatewayNamespace: "gateway", SectionName: "https", Path: "/api"}})
+	route := s.Get(t, routeType, "web-httproute")
+	route.Expect(t, map[string]any{
+		"spec.parentRefs[0].sectionName": "https", "spec.rules[0].matches[0].path.type": "PathPrefix",
+		"spec.rules[0].matches[0].path.value": "/api", "spec.rules[0].backendRefs[0].name": "web", "spec.rules[0].backendRefs[0].port": 80.0,
+	})
+	if route.Has("spec.hostnames") || len(route.Value(t, "spec.rules[0].backendRefs").([]any)) != 1 {
+		t.Fatalf("route spec = %v, want one backend and the listener's hostnames", route.Value(t, "spec"))
+	}
+	// The gateway's pods may reach the application port.
+	np := s.Get(t, npType, "web-networkpolicy")
+	if got := fmt.Sprint(np.Value(t, "spec.ingress")); !strings.Contains(got, "gateway") {
+		t.Fatalf("NetworkPolicy ingress = %s, want the gateway's namespace admitted", got)
+	}
+}
+
+// TestRouteBesideIngress: moving from an Ingress to a route serves both
+// at once (docs/migrations.md), and the NetworkPolicy admits the ingress
+// controller's and the gateway's namespaces.
+func TestRouteBesideIngress(t *testing.T) {
+	s, web := deploy(t, app.Args{Image: pulumi.String(image),
+		Route:         &app.RouteArgs{Gateway: "shared", GatewayNamespace: "gateway", Hostnames: []string{"web.example.com"}},
+		Ingress:       &app.IngressArgs{Host: "web.example.com"},
+		NetworkPolicy: &app.NetworkPolicyArgs{IngressNamespace: "ingress"}})
+	s.Get(t, routeType, "web-httproute").Expect(t, map[string]any{"spec.rules[0].backendRefs[0].name": "web"})
+	s.Get(t, ingType, "web-ingress").Expect(t, map[string]any{"spec.rules[0].http.paths[0].backend.service.name": "web"})
+	got := fmt.Sprint(s.Get(t, npType, "web-networkpolicy").Value(t, "spec.ingress"))
+	for _, ns := range []string{"ingress", "gateway"} {
+		if !strings.Contains(got, "map[kubernetes.io/metadata.name:"+ns+"]") {
+			t.Errorf("NetworkPolicy ingress = %s, want namespace %s admitted", got, ns)
+		}
+	}
+	if got := plinthtest.Await(t, web.URL).Value; got != "https://web.example.com/" {
+		t.Fatalf("URL = %v, want the route's", got)
 	}
 }
 
@@ -460,10 +515,34 @@ func TestCloudIdentity(t *testing.T) {
 	if got := s.Get(t, saType, "web-serviceaccount").String(t, `metadata.annotations["eks.amazonaws.com/role-arn"]`); got != role {
 		t.Fatalf("IRSA annotation = %q", got)
 	}
+	s, _ = deploy(t, app.Args{Image: pulumi.String(image), ServiceAccount: &app.ServiceAccountArgs{PodIdentityRoleARN: pulumi.String(role)}})
+	sa := s.Get(t, saType, "web-serviceaccount")
+	if got := sa.String(t, `metadata.annotations["plinth.dev/aws-pod-identity-role"]`); got != role || sa.Has(`metadata.annotations["eks.amazonaws.com/role-arn"]`) {
+		t.Fatalf("Pod Identity: annotations %v, want the role recorded and no IRSA annotation", sa.Value(t, "metadata.annotations"))
+	}
 	const gsa = "web-sa@acme-platform.iam.gserviceaccount.com"
 	s, _ = deploy(t, app.Args{Image: pulumi.String(image), ServiceAccount: &app.ServiceAccountArgs{GCPServiceAccount: pulumi.String(gsa)}})
 	if got := s.Get(t, saType, "web-serviceaccount").String(t, `metadata.annotations["iam.gke.io/gcp-service-account"]`); got != gsa {
 		t.Fatalf("Workload Identity annotation = %q", got)
+	}
+	// The pod template names the mechanism, so switching one rolls the
+	// pods (EKS injects credentials when a pod is created).
+	const key = `spec.template.metadata.annotations["plinth.dev/cloud-identity"]`
+	for _, tc := range []struct {
+		sa   *app.ServiceAccountArgs
+		want string
+	}{
+		{&app.ServiceAccountArgs{AWSRoleARN: pulumi.String(role)}, "irsa"},
+		{&app.ServiceAccountArgs{PodIdentityRoleARN: pulumi.String(role)}, "pod-identity"},
+		{&app.ServiceAccountArgs{GCPServiceAccount: pulumi.String(gsa)}, "workload-identity"},
+	} {
+		s, _ := deploy(t, app.Args{Image: pulumi.String(image), ServiceAccount: tc.sa})
+		if got := s.Get(t, deployment, "web-deployment").String(t, key); got != tc.want {
+			t.Errorf("identity annotation = %q, want %q", got, tc.want)
+		}
+	}
+	if s, _ := deploy(t, app.Args{Image: pulumi.String(image)}); s.Get(t, deployment, "web-deployment").Has(key) {
+		t.Errorf("an app without a cloud identity names one")
 	}
 }
 
@@ -489,6 +568,7 @@ func TestNetworkPolicySources(t *testing.T) {
 			AllowFromPods:       map[string]string{"role": "worker"},
 			Egress:              []app.EgressRule{{CIDR: "10.0.0.0/8", Ports: []int{5432}}},
 			AllowToNamespaces:   []string{"payments"},
+			IngressNamespace:    "ingress-system",
 		},
 		Ingress: &app.IngressArgs{Host: "web.example.com", TLSSecret: "web-tls"},
 	})
@@ -508,8 +588,8 @@ func TestNetworkPolicySources(t *testing.T) {
 	from := spec.Ingress[0].From
 	if len(from) != 3 || from[0]["namespaceSelector"]["matchLabels"]["kubernetes.io/metadata.name"] != "frontend" ||
 		from[1]["podSelector"]["matchLabels"]["role"] != "worker" ||
-		from[2]["namespaceSelector"]["matchLabels"]["kubernetes.io/metadata.name"] != "ingress-nginx" {
-		t.Fatalf("app-port sources = %v, want frontend, role=worker, ingress-nginx", from)
+		from[2]["namespaceSelector"]["matchLabels"]["kubernetes.io/metadata.name"] != "ingress-system" {
+		t.Fatalf("app-port sources = %v, want frontend, role=worker, ingress-system", from)
 	}
 	if len(spec.Egress) != 4 || !strings.Contains(string(spec.Egress[0]), `"port":53`) || !strings.Contains(string(spec.Egress[1]), `"podSelector"`) ||
 		!strings.Contains(string(spec.Egress[2]), `"payments"`) || !strings.Contains(string(spec.Egress[3]), `"cidr":"10.0.0.0/8"`) {
@@ -525,10 +605,11 @@ func TestNetworkPolicySources(t *testing.T) {
 }
 
 func TestIngress(t *testing.T) {
-	s, web := deploy(t, app.Args{Image: pulumi.String(image), Ingress: &app.IngressArgs{Host: "web.example.com", TLSSecret: "web-tls"}})
+	s, web := deploy(t, app.Args{Image: pulumi.String(image), Ingress: &app.IngressArgs{Host: "web.example.com", TLSSecret: "web-tls", ClassName: "public"},
+		NetworkPolicy: &app.NetworkPolicyArgs{IngressNamespace: "ingress"}})
 	ing := s.Get(t, ingType, "web-ingress")
 	ing.Expect(t, map[string]any{
-		"spec.ingressClassName": "nginx", "spec.rules[0].host": "web.example.com",
+		"spec.ingressClassName": "public", "spec.rules[0].host": "web.example.com",
 		"spec.rules[0].http.paths[0].path": "/", "spec.rules[0].http.paths[0].backend.service.name": "web",
 		"spec.tls[0].secretName": "web-tls",
 	})

@@ -133,7 +133,11 @@ type Args struct {
 	// PDB configures the PodDisruptionBudget. Default: - at most one pod
 	// disrupted at a time.
 	PDB *PDBArgs `pulumi:"pdb,optional"`
-	// Ingress exposes the Service through an Ingress; nil for none.
+	// Route exposes the application through a Gateway API HTTPRoute; nil
+	// for none. The way to expose an application.
+	Route *RouteArgs `pulumi:"route,optional"`
+	// Ingress exposes the Service through an Ingress, for clusters without
+	// the Gateway API; nil for none.
 	Ingress *IngressArgs `pulumi:"ingress,optional"`
 	// Strategy chooses rolling, blue-green or canary deployment.
 	// Default: - Rolling.
@@ -302,8 +306,14 @@ type ServiceAccountArgs struct {
 	// AutomountToken mounts the API token into the pods; only
 	// applications that call the Kubernetes API need it. Default: false.
 	AutomountToken bool `pulumi:"automountToken,optional"`
+	// PodIdentityRoleARN is the IAM role EKS Pod Identity gives the pods
+	// (the association is made on the cluster's side, e.g.
+	// eks.Cluster.PodIdentityRole); recorded on the service account as the
+	// annotation plinth.dev/aws-pod-identity-role, so operators see which
+	// role the pods get. The way to give pods an AWS role.
+	PodIdentityRoleARN pulumi.StringInput `pulumi:"podIdentityRoleArn,optional"`
 	// AWSRoleARN gives the pods an IAM role through EKS IRSA
-	// (eks.amazonaws.com/role-arn).
+	// (eks.amazonaws.com/role-arn), for clusters without Pod Identity.
 	AWSRoleARN pulumi.StringInput `pulumi:"awsRoleArn,optional"`
 	// GCPServiceAccount gives the pods a Google service account through
 	// GKE Workload Identity (iam.gke.io/gcp-service-account).
@@ -340,7 +350,7 @@ type NetworkPolicyArgs struct {
 	// MonitoringNamespace may reach the metrics port. Default: "monitoring".
 	MonitoringNamespace string `pulumi:"monitoringNamespace,optional"`
 	// IngressNamespace is where the ingress controller runs; it may reach
-	// the application port when Ingress is set. Default: "ingress-nginx".
+	// the application port. Required with Ingress.
 	IngressNamespace string `pulumi:"ingressNamespace,optional"`
 	// Egress are the blocks the pods may connect to, besides DNS (the
 	// kube-system namespace, port 53), the application's own pods and
@@ -375,13 +385,38 @@ type PDBArgs struct {
 	MaxUnavailable *int `pulumi:"maxUnavailable,optional"`
 }
 
-// IngressArgs exposes the application through an Ingress.
+// RouteArgs exposes the application through a Gateway API HTTPRoute
+// (gateway.networking.k8s.io/v1) attached to a Gateway: the way to expose
+// an application. A Canary app's route splits the requests between the
+// stable and canary Services by weight (CanaryPercent).
+type RouteArgs struct {
+	// Gateway is the name of the Gateway to attach to (one the platform
+	// runs, or one a platform component creates). Required.
+	Gateway string `pulumi:"gateway"`
+	// GatewayNamespace is the Gateway's namespace; its listener must admit
+	// routes from the application's namespace. The NetworkPolicy admits
+	// the gateway's pods from this namespace. Required.
+	GatewayNamespace string `pulumi:"gatewayNamespace"`
+	// SectionName is the listener of the Gateway to attach to; "" for
+	// every listener that admits the route.
+	SectionName string `pulumi:"sectionName,optional"`
+	// Hostnames the route serves, e.g. "web.example.com" or
+	// "*.example.com"; empty for the listener's.
+	Hostnames []string `pulumi:"hostnames,optional"`
+	// Path is the path prefix served. Default: "/".
+	Path string `pulumi:"path,optional"`
+}
+
+// IngressArgs exposes the application through an Ingress, for clusters
+// without the Gateway API (prefer Route). No controller is assumed: no
+// class by default and no controller-specific annotations. A Canary app's
+// requests then split by the replica ratio.
 type IngressArgs struct {
 	// Host is the DNS name served. Required.
 	Host string `pulumi:"host"`
 	// Path served. Default: "/".
 	Path string `pulumi:"path,optional"`
-	// ClassName is the ingress class. Default: "nginx".
+	// ClassName is the ingress class; "" for the cluster's default class.
 	ClassName string `pulumi:"className,optional"`
 	// TLSSecret is a Secret holding the certificate for Host; "" serves
 	// plain HTTP.
@@ -405,7 +440,7 @@ type StrategyArgs struct {
 	// CanaryImage is the canary's image (Canary); Image is the stable one's.
 	CanaryImage pulumi.StringInput `pulumi:"canaryImage,optional"`
 	// CanaryPercent is the canary's share of the traffic, 1–99: of the
-	// replicas without an Ingress, of the requests with one.
-	// Default: 10.
+	// requests with a Route (weighted backendRefs), of the replicas
+	// otherwise. Default: 10.
 	CanaryPercent *int `pulumi:"canaryPercent,optional"`
 }

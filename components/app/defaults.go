@@ -28,8 +28,6 @@ const (
 	defaultEphemeralReq    = "64Mi"
 	defaultEphemeralLim    = "256Mi"
 	defaultMonitoringNS    = "monitoring"
-	defaultIngressNS       = "ingress-nginx"
-	defaultIngressClass    = "nginx"
 	defaultCanaryPercent   = 10
 	defaultStoreKind       = "ClusterSecretStore"
 	defaultRefresh         = "1h"
@@ -124,7 +122,6 @@ func (a Args) withDefaults(name string) Args {
 	a.NetworkPolicy = ptr.Clone(a.NetworkPolicy)
 	np := a.NetworkPolicy
 	np.MonitoringNamespace = cmp.Or(np.MonitoringNamespace, defaultMonitoringNS)
-	np.IngressNamespace = cmp.Or(np.IngressNamespace, defaultIngressNS)
 
 	a.PDB = ptr.Clone(a.PDB)
 	if a.PDB.MinAvailable == nil {
@@ -132,7 +129,9 @@ func (a Args) withDefaults(name string) Args {
 	}
 	if a.Ingress != nil {
 		a.Ingress.Path = cmp.Or(a.Ingress.Path, "/")
-		a.Ingress.ClassName = cmp.Or(a.Ingress.ClassName, defaultIngressClass)
+	}
+	if a.Route != nil {
+		a.Route.Path = cmp.Or(a.Route.Path, "/")
 	}
 	if e := a.ExternalSecrets; e != nil {
 		e.StoreKind = cmp.Or(e.StoreKind, defaultStoreKind)
@@ -155,6 +154,11 @@ func (a Args) clone() Args {
 	if a.Ingress != nil {
 		in := *a.Ingress
 		a.Ingress = &in
+	}
+	if a.Route != nil {
+		r := *a.Route
+		r.Hostnames = slices.Clone(r.Hostnames)
+		a.Route = &r
 	}
 	if a.ExternalSecrets != nil {
 		e := *a.ExternalSecrets

@@ -37,9 +37,14 @@ func TestDefaultedArgsValidate(t *testing.T) {
 // into the caller's maps and pointers.
 func TestWithDefaultsDoesNotChangeTheCaller(t *testing.T) {
 	in := &IngressArgs{Host: "web.example.com"}
-	a := Args{Image: pulumi.String("ghcr.io/acme/web:1.4.2"), Ingress: in}
-	_ = a.withDefaults("web")
-	if in.Path != "" || in.ClassName != "" {
-		t.Fatalf("withDefaults changed the caller's IngressArgs: %+v", *in)
+	r := &RouteArgs{Gateway: "shared", GatewayNamespace: "gateway", Hostnames: []string{"web.example.com"}}
+	a := Args{Image: pulumi.String("ghcr.io/acme/web:1.4.2"), Ingress: in, Route: r}
+	d := a.withDefaults("web")
+	if in.Path != "" || r.Path != "" {
+		t.Fatalf("withDefaults changed the caller's IngressArgs or RouteArgs: %+v %+v", *in, *r)
+	}
+	d.Route.Hostnames[0] = "changed.example.com"
+	if r.Hostnames[0] != "web.example.com" {
+		t.Fatal("the defaulted RouteArgs share the caller's hostnames")
 	}
 }

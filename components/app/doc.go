@@ -10,13 +10,13 @@
 // children (logical names in brackets):
 //
 //   - Namespace [<name>-namespace] enforcing Pod Security "restricted" (unless CreateNamespace is false)
-//   - ServiceAccount [<name>-serviceaccount] without an automounted token, with an optional IRSA or Workload Identity annotation
+//   - ServiceAccount [<name>-serviceaccount] without an automounted token, with an optional EKS Pod Identity, IRSA or Workload Identity annotation
 //   - Deployment [<name>-deployment] (two for BlueGreen and Canary)
 //   - HorizontalPodAutoscaler [<name>-hpa] (autoscaling/v2) and, where at least 2 pods run, PodDisruptionBudget [<name>-pdb] per Deployment
 //   - Service [<name>-service], ClusterIP, port 80 to the "http" container port, plus "metrics"
 //   - NetworkPolicy [<name>-networkpolicy] denying ingress except from the listed sources, and egress except to DNS, the app's pods and the listed destinations
 //   - ServiceMonitor [<name>-servicemonitor] (monitoring.coreos.com/v1) when metrics are on
-//   - optional Ingress [<name>-ingress], Secret [<name>-env] for SecretValues, ExternalSecret [<name>-externalsecret]
+//   - optional HTTPRoute [<name>-httproute] (Gateway API, the way to expose an app), Ingress [<name>-ingress] for clusters without the Gateway API, Secret [<name>-env] for SecretValues, ExternalSecret [<name>-externalsecret]
 //
 // Logical names are part of the API: renaming one would replace the
 // object, so plinth never does without an alias.
@@ -63,7 +63,8 @@
 //	| NetworkPolicy                    | deny ingress but monitoring to metrics; egress to DNS and own pods |
 //	| pod user / group / fsGroup       | 10001                                                      |
 //	| Service                          | ClusterIP, 80 to http; not awaited (pulumi.com/skipAwait)   |
-//	| Ingress (when set)               | class nginx, path /                                        |
+//	| HTTPRoute (when set)             | path prefix /, every listener of the Gateway that admits it |
+//	| Ingress (when set)               | the cluster's default class, path /, no controller annotations |
 //	| image pull policy                | Always; IfNotPresent for a digest                          |
 //
 // Each default is also written on its field in Args, where a test checks
@@ -103,13 +104,26 @@
 // running.
 //
 // Canary runs the stable Deployment <name> (Image) and <name>-canary
-// (Strategy.CanaryImage). Without an Ingress the Service selects both and
-// traffic follows the replica ratio: the canary gets CanaryPercent of the
-// stable minimum, rounded up (at least one pod). With an Ingress, the
-// Service selects stable only and a second Ingress with ingress-nginx
-// canary annotations sends CanaryPercent of the requests to
-// <name>-canary. To promote, set Image to the canary's image and the
+// (Strategy.CanaryImage). With a Route, the Service <name> selects the
+// stable pods, <name>-canary the canary's, and the HTTPRoute's weighted
+// backendRefs send CanaryPercent of the requests to <name>-canary,
+// whatever the pod counts. Without one (an Ingress, or in-cluster
+// callers) the Service selects both and traffic follows the replica
+// ratio: the canary gets CanaryPercent of the stable minimum, rounded up
+// (at least one pod). To promote, set Image to the canary's image and the
 // strategy back to Rolling; to abort, set the strategy back to Rolling
 // and keep Image. The stable Deployment is the same object in Rolling and
 // Canary, so neither step replaces it.
+//
+// # Exposing an application
+//
+// Route attaches an HTTPRoute (gateway.networking.k8s.io/v1) to a Gateway
+// the platform runs (Route.Gateway in Route.GatewayNamespace, whose
+// listener must allow routes from the app's namespace), and the
+// NetworkPolicy admits the gateway's namespace to the application port.
+// The Gateway API CRDs must be installed (GatewayCRDs embeds them;
+// managed clusters' gateway controllers install them). Ingress remains
+// for clusters without the Gateway API; it assumes no controller: set
+// ClassName and the controller's annotations yourself, and IngressNamespace
+// to the controller's namespace.
 package app

@@ -1,12 +1,12 @@
 package app
 
 import (
+	"github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes"
+	"github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/apiextensions"
 	corev1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/core/v1"
 	metav1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/meta/v1"
 	networkingv1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/networking/v1"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
-
-	"github.com/plinth-dev/plinth/pkg/naming"
 )
 
 // namespaceNameLabel is set by Kubernetes on every namespace.
@@ -14,8 +14,8 @@ const namespaceNameLabel = "kubernetes.io/metadata.name"
 
 // createNetworkPolicy denies all ingress to the application's pods except
 // from the listed namespaces and pods (to the app port), the monitoring
-// namespace (to the metrics port) and, with an Ingress, the ingress
-// controller; and all egress except to DNS, the application's own pods,
+// namespace (to the metrics port), the gateway's namespace with a Route
+// and the ingress controller's with an Ingress; and all egress except to DNS, the application's own pods,
 // the listed namespaces and blocks (unless AllowAllEgress).
 func (b *builder) createNetworkPolicy() error {
 	np := b.a.NetworkPolicy
@@ -43,6 +43,9 @@ func (b *builder) createNetworkPolicy() error {
 	}
 	if b.a.Ingress != nil {
 		appPeers = append(appPeers, fromNamespace(np.IngressNamespace))
+	}
+	if r := b.a.Route; r != nil {
+		appPeers = append(appPeers, fromNamespace(r.GatewayNamespace))
 	}
 	var ingress networkingv1.NetworkPolicyIngressRuleArray
 	if len(appPeers) > 0 {
@@ -79,17 +82,57 @@ func (b *builder) createNetworkPolicy() error {
 	return nil
 }
 
-// createIngresses exposes the live Service, and for a Canary app a second,
-// canary Ingress that sends CanaryPercent of the requests to the canary
-// Service (ingress-nginx canary annotations).
+// createRoute attaches an HTTPRoute to the Gateway: every request under
+// Path goes to the live Service, or for a Canary app to the stable and
+// canary Services, weighted by CanaryPercent.
+func (b *builder) createRoute() error {
+	r := b.a.Route
+	if r == nil {
+		return nil
+	}
+	parent := map[string]any{"group": "gateway.networking.k8s.io", "kind": "Gateway", "name": r.Gateway, "namespace": r.GatewayNamespace}
+	if r.SectionName != "" {
+		parent["sectionName"] = r.SectionName
+	}
+	backend := func(svc *corev1.Service, weight int) map[string]any {
+		return map[string]any{"name": svc.Metadata.Name().Elem(), "port": 80, "weight": weight}
+	}
+	backends := []any{backend(b.app.Service, 1)}
+	if b.a.Strategy.Type == StrategyCanary {
+		p := *b.a.Strategy.CanaryPercent
+		backends = []any{backend(b.app.Service, 100-p), backend(b.app.PreviewService, p)}
+	}
+	spec := map[string]any{
+		"parentRefs": []any{parent},
+		"rules": []any{map[string]any{
+			"matches":     []any{map[string]any{"path": map[string]any{"type": "PathPrefix", "value": r.Path}}},
+			"backendRefs": backends,
+		}},
+	}
+	if len(r.Hostnames) > 0 {
+		spec["hostnames"] = r.Hostnames
+	}
+	route, err := apiextensions.NewCustomResource(b.ctx, b.child("httproute"), &apiextensions.CustomResourceArgs{
+		ApiVersion:  pulumi.String("gateway.networking.k8s.io/v1"),
+		Kind:        pulumi.String("HTTPRoute"),
+		Metadata:    b.meta(b.name, nil),
+		OtherFields: kubernetes.UntypedArgs{"spec": spec},
+	}, b.opts...)
+	if err != nil {
+		return err
+	}
+	b.app.Route = route
+	return nil
+}
+
+// createIngresses exposes the live Service through an Ingress.
 func (b *builder) createIngresses() error {
 	in := b.a.Ingress
 	if in == nil {
 		return nil
 	}
-	ingress := func(logical, name string, svc *corev1.Service, extra map[string]string) error {
+	ingress := func(logical, name string, svc *corev1.Service) error {
 		spec := &networkingv1.IngressSpecArgs{
-			IngressClassName: pulumi.String(in.ClassName),
 			Rules: networkingv1.IngressRuleArray{&networkingv1.IngressRuleArgs{
 				Host: pulumi.String(in.Host),
 				Http: &networkingv1.HTTPIngressRuleValueArgs{Paths: networkingv1.HTTPIngressPathArray{
@@ -109,9 +152,12 @@ func (b *builder) createIngresses() error {
 				Hosts: pulumi.StringArray{pulumi.String(in.Host)}, SecretName: pulumi.String(in.TLSSecret),
 			}}
 		}
+		if in.ClassName != "" {
+			spec.IngressClassName = pulumi.String(in.ClassName)
+		}
 		md := b.meta(name, nil)
-		if annotations := naming.Merge(in.Annotations, extra); len(annotations) > 0 {
-			md.Annotations = pulumi.ToStringMap(annotations)
+		if len(in.Annotations) > 0 {
+			md.Annotations = pulumi.ToStringMap(in.Annotations)
 		}
 		ing, err := networkingv1.NewIngress(b.ctx, logical, &networkingv1.IngressArgs{Metadata: md, Spec: spec}, b.opts...)
 		if err != nil {
@@ -120,16 +166,7 @@ func (b *builder) createIngresses() error {
 		b.app.Ingresses = append(b.app.Ingresses, ing)
 		return nil
 	}
-	if err := ingress(b.child("ingress"), b.name, b.app.Service, nil); err != nil {
-		return err
-	}
-	if b.a.Strategy.Type == StrategyCanary {
-		return ingress(b.child("canary-ingress"), b.name+"-canary", b.app.PreviewService, map[string]string{
-			"nginx.ingress.kubernetes.io/canary":        "true",
-			"nginx.ingress.kubernetes.io/canary-weight": itoa(*b.a.Strategy.CanaryPercent),
-		})
-	}
-	return nil
+	return ingress(b.child("ingress"), b.name, b.app.Service)
 }
 
 // egress are the destinations the pods may connect to.

@@ -28,6 +28,9 @@ func (b *builder) podTemplate(t track) *corev1.PodTemplateSpecArgs {
 	annotations := naming.Merge(a.PodAnnotations, map[string]string{
 		"kubectl.kubernetes.io/default-container": b.name,
 	})
+	if id := a.ServiceAccount.identity(); id != "" {
+		annotations[IdentityAnnotation] = id
+	}
 
 	spread := func(key string) corev1.TopologySpreadConstraintInput {
 		return &corev1.TopologySpreadConstraintArgs{

@@ -239,12 +239,24 @@ func (a Args) validatePod(p *problem.List) {
 	sa := a.ServiceAccount
 	if sa.Name != "" {
 		p.DNSLabel("serviceAccount.name", sa.Name)
-		if sa.AWSRoleARN != nil || sa.GCPServiceAccount != nil || len(sa.Annotations) > 0 {
+		if sa.AWSRoleARN != nil || sa.PodIdentityRoleARN != nil || sa.GCPServiceAccount != nil || len(sa.Annotations) > 0 {
 			p.Addf("serviceAccount", "sets a cloud identity or annotations on an existing service account (%q): annotate that account where it is created, or leave name empty", sa.Name)
 		}
 	}
-	if sa.AWSRoleARN != nil && sa.GCPServiceAccount != nil {
-		p.Addf("serviceAccount", "sets both awsRoleArn and gcpServiceAccount: a cluster runs on one cloud, set the one it needs")
+	var identities []string
+	for _, id := range []struct {
+		name string
+		set  bool
+	}{{"podIdentityRoleArn", sa.PodIdentityRoleARN != nil}, {"awsRoleArn", sa.AWSRoleARN != nil}, {"gcpServiceAccount", sa.GCPServiceAccount != nil}} {
+		if id.set {
+			identities = append(identities, id.name)
+		}
+	}
+	if len(identities) > 1 {
+		p.Addf("serviceAccount", "sets %s: give the pods one cloud identity (Pod Identity on EKS, Workload Identity on GKE)", strings.Join(identities, " and "))
+	}
+	if s, ok := sa.PodIdentityRoleARN.(pulumi.String); ok && !iamRoleARN.MatchString(string(s)) {
+		p.Addf("serviceAccount.podIdentityRoleArn", "%q is not an IAM role ARN: use arn:aws:iam::<account>:role/<name>", string(s))
 	}
 	// Literal identities are checked here; outputs of other resources (an
 	// IRSA role created in the same program) are known only later.
@@ -272,7 +284,9 @@ func (a Args) validateNetwork(p *problem.List) {
 	}
 	p.Labels("networkPolicy.allowFromPods", np.AllowFromPods)
 	p.DNSLabel("networkPolicy.monitoringNamespace", np.MonitoringNamespace)
-	p.DNSLabel("networkPolicy.ingressNamespace", np.IngressNamespace)
+	if np.IngressNamespace != "" {
+		p.DNSLabel("networkPolicy.ingressNamespace", np.IngressNamespace)
+	}
 	for i, ns := range np.AllowToNamespaces {
 		p.DNSLabel(fmt.Sprintf("networkPolicy.allowToNamespaces[%d]", i), ns)
 	}
@@ -293,10 +307,31 @@ func (a Args) validateNetwork(p *problem.List) {
 			p.Addf("ingress.host", "%q is not a DNS name: use lowercase labels separated by dots, e.g. \"web.example.com\"", in.Host)
 		}
 		p.HTTPPath("ingress.path", in.Path)
-		p.DNSLabel("ingress.className", in.ClassName)
+		if in.ClassName != "" {
+			p.DNSLabel("ingress.className", in.ClassName)
+		}
 		if in.TLSSecret != "" {
 			p.DNSLabel("ingress.tlsSecret", in.TLSSecret)
 		}
+		if np.IngressNamespace == "" {
+			p.Addf("networkPolicy.ingressNamespace", "is empty with an Ingress: name the namespace your ingress controller runs in, so the NetworkPolicy admits it")
+		}
+	}
+	if r := a.Route; r != nil {
+		if errs := validation.IsDNS1123Subdomain(r.Gateway); r.Gateway == "" || len(errs) > 0 {
+			p.Addf("route.gateway", "%q is not a Gateway name: name the Gateway to attach to, e.g. \"shared\"", r.Gateway)
+		}
+		p.DNSLabel("route.gatewayNamespace", r.GatewayNamespace)
+		if r.SectionName != "" {
+			p.DNSLabel("route.sectionName", r.SectionName)
+		}
+		for i, h := range r.Hostnames {
+			// Gateway API hostnames: a DNS name, or "*." and one.
+			if errs := validation.IsDNS1123Subdomain(strings.TrimPrefix(h, "*.")); len(errs) > 0 || strings.Contains(h, ":") {
+				p.Addf(fmt.Sprintf("route.hostnames[%d]", i), "%q is not a hostname: use a DNS name such as \"web.example.com\" or \"*.example.com\", without a scheme or port", h)
+			}
+		}
+		p.HTTPPath("route.path", r.Path)
 	}
 }
 

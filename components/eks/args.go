@@ -59,8 +59,14 @@ type Args struct {
 	// LogRetentionDays keeps the control-plane logs (all five types).
 	// Default: - by tier (dev 30, staging 90, prod 365).
 	LogRetentionDays *int `pulumi:"logRetentionDays,optional"`
+	// AutoMode runs the cluster in EKS Auto Mode: EKS launches, patches
+	// and scales the nodes itself and runs the networking, DNS, block
+	// storage, load balancing and Pod Identity parts the add-ons provide
+	// otherwise. With it, plinth creates no node groups, launch templates
+	// or add-ons, and refuses NodeGroups, Autoscaler and AddOns versions.
+	AutoMode *AutoModeArgs `pulumi:"autoMode,optional"`
 	// NodeGroups are the managed node groups.
-	// Default: - one group "general" sized by tier.
+	// Default: - one group "general" sized by tier (none in Auto Mode).
 	NodeGroups []NodeGroupArgs `pulumi:"nodeGroups,optional"`
 	// AddOns pins the EKS add-on versions.
 	AddOns *AddOnsArgs `pulumi:"addOns,optional"`
@@ -173,4 +179,26 @@ type AutoscalerArgs struct {
 	// ImageTag of the Cluster Autoscaler, whose minor version must match
 	// the cluster's. Default: - "v<Version>.0".
 	ImageTag string `pulumi:"imageTag,optional"`
+}
+
+// Built-in node pools of EKS Auto Mode.
+const (
+	// NodePoolGeneralPurpose runs workloads on on-demand general-purpose
+	// instances.
+	NodePoolGeneralPurpose = "general-purpose"
+	// NodePoolSystem runs critical add-ons (tainted CriticalAddonsOnly).
+	NodePoolSystem = "system"
+)
+
+// AutoModeArgs configures EKS Auto Mode. EKS turns its compute, block
+// storage and load-balancing capabilities on or off together, so plinth
+// sets all three from Enabled.
+type AutoModeArgs struct {
+	// Enabled runs the cluster in Auto Mode. An existing cluster can be
+	// switched on in place; its node role then cannot change.
+	// Default: false.
+	Enabled bool `pulumi:"enabled,optional"`
+	// NodePools are the built-in node pools EKS runs: "general-purpose"
+	// and "system". Default: - both.
+	NodePools []string `pulumi:"nodePools,optional"`
 }

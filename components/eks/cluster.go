@@ -27,8 +27,8 @@ const TypeToken = "plinth:aws:EksCluster"
 // LogTypes are the control-plane log types; plinth enables all five.
 var LogTypes = []string{"api", "audit", "authenticator", "controllerManager", "scheduler"}
 
-// Cluster is an EKS cluster with its node groups, OIDC provider, add-ons,
-// a kubeconfig and a Kubernetes provider for it.
+// Cluster is an EKS cluster with its node groups (or EKS Auto Mode), OIDC
+// provider, add-ons, a kubeconfig and a Kubernetes provider for it.
 type Cluster struct {
 	pulumi.ResourceState
 
@@ -42,7 +42,8 @@ type Cluster struct {
 	OIDCIssuerURL pulumi.StringOutput `pulumi:"oidcIssuerUrl"`
 	// OIDCProviderARN is the IAM OIDC provider for IRSA.
 	OIDCProviderARN pulumi.StringOutput `pulumi:"oidcProviderArn"`
-	// NodeRoleARN is the role of the managed nodes.
+	// NodeRoleARN is the role of the managed nodes (of Auto Mode's nodes
+	// in Auto Mode).
 	NodeRoleARN pulumi.StringOutput `pulumi:"nodeRoleArn"`
 	// ClusterSecurityGroupID is the security group EKS gives the control
 	// plane and the managed nodes: admit it where they connect (a
@@ -56,7 +57,7 @@ type Cluster struct {
 
 	// Cluster is the EKS cluster resource.
 	Cluster *awseks.Cluster
-	// NodeGroups are the managed node groups.
+	// NodeGroups are the managed node groups (none in Auto Mode).
 	NodeGroups []*awseks.NodeGroup
 	// NodeRole is the nodes' IAM role: attach policies the nodes need.
 	NodeRole *iam.Role
@@ -77,6 +78,9 @@ type Cluster struct {
 	// policies are, per role, the attachments and inline policies that
 	// what uses the role must wait for.
 	policies map[*iam.Role][]pulumi.Resource
+	// podIdentityAgent is the Pod Identity agent add-on (nil with Auto
+	// Mode, which runs the agent itself).
+	podIdentityAgent *awseks.Addon
 }
 
 // New creates an EKS cluster called name. Arguments are validated before
@@ -111,7 +115,7 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 		opts: []pulumi.ResourceOption{pulumi.Parent(c)},
 		tags: naming.Merge(a.Tags, naming.Tags(naming.TagInput{Project: ctx.Project(), Stack: ctx.Stack(), Environment: ctx.Stack()})),
 	}
-	for _, step := range []func() error{b.cluster, b.endpointAccess, b.access, b.oidc, b.nodes, b.addons, b.kubeconfig, b.storageClass, b.autoscaler} {
+	for _, step := range []func() error{b.nodeRole, b.cluster, b.endpointAccess, b.access, b.oidc, b.nodes, b.addons, b.kubeconfig, b.storageClass, b.autoModeNetworkPolicies, b.autoscaler} {
 		if err := step(); err != nil {
 			return nil, err
 		}
@@ -147,10 +151,10 @@ func (b *builder) roleName(kind string) pulumi.StringInput {
 	return pulumi.String(naming.Physical(naming.MaxIAMRoleName, b.a.ClusterName, kind))
 }
 
-func (b *builder) role(kind, service string, policies ...string) (*iam.Role, error) {
+func (b *builder) role(kind string, trust awsiam.Document, policies ...string) (*iam.Role, error) {
 	role, err := iam.NewRole(b.ctx, b.child(kind), &iam.RoleArgs{
 		Name:             b.roleName(kind),
-		AssumeRolePolicy: pulumi.String(awsiam.AssumeRoleForService(service).JSON()),
+		AssumeRolePolicy: pulumi.String(trust.JSON()),
 		Tags:             pulumi.ToStringMap(b.tags),
 	}, b.opts...)
 	if err != nil {
@@ -183,7 +187,8 @@ func (b *builder) usingRoles(roles ...*iam.Role) []pulumi.ResourceOption {
 
 // cluster creates the KMS key, the cluster role, the control-plane log
 // group and the cluster: private endpoint unless CIDRs are given, secrets
-// envelope-encrypted, all five log types, API authentication.
+// envelope-encrypted, all five log types, API authentication, and in Auto
+// Mode its compute, block storage and load balancing together.
 func (b *builder) cluster() error {
 	a := b.a
 	var keyARN pulumi.StringInput
@@ -208,7 +213,14 @@ func (b *builder) cluster() error {
 		b.c.KMSKey = key
 		keyARN = key.Arn
 	}
-	role, err := b.role("cluster-role", "eks.amazonaws.com", "AmazonEKSClusterPolicy")
+	trust, policies := awsiam.AssumeRoleForService("eks.amazonaws.com"), []string{"AmazonEKSClusterPolicy"}
+	if b.a.AutoMode.Enabled {
+		// Auto Mode manages instances, volumes and load balancers through
+		// the cluster role, and tags its sessions.
+		trust = awsiam.AssumeRoleForService("eks.amazonaws.com", "sts:TagSession")
+		policies = append(policies, awsiam.EKSAutoModeClusterPolicies...)
+	}
+	role, err := b.role("cluster-role", trust, policies...)
 	if err != nil {
 		return err
 	}
@@ -244,11 +256,17 @@ func (b *builder) cluster() error {
 	if len(a.PublicAccessCIDRs) > 0 {
 		vpc.PublicAccessCidrs = pulumi.ToStringArray(a.PublicAccessCIDRs)
 	}
-	copts := append(b.usingRoles(role), pulumi.DependsOn([]pulumi.Resource{logs}))
+	roles := []*iam.Role{role}
+	if b.a.AutoMode.Enabled {
+		// The cluster uses the node role too: EKS gives it an access
+		// entry, and launches nodes with it.
+		roles = append(roles, b.c.NodeRole)
+	}
+	copts := append(b.usingRoles(roles...), pulumi.DependsOn([]pulumi.Resource{logs}))
 	if *a.DeletionProtection {
 		copts = append(copts, pulumi.Protect(true))
 	}
-	cluster, err := awseks.NewCluster(b.ctx, b.child("cluster"), &awseks.ClusterArgs{
+	cargs := &awseks.ClusterArgs{
 		Name:      pulumi.String(a.ClusterName),
 		Version:   pulumi.String(a.Version),
 		RoleArn:   role.Arn,
@@ -266,7 +284,20 @@ func (b *builder) cluster() error {
 		BootstrapSelfManagedAddons: pulumi.Bool(false),
 		UpgradePolicy:              &awseks.ClusterUpgradePolicyArgs{SupportType: pulumi.String(a.SupportType)},
 		Tags:                       pulumi.ToStringMap(b.tags),
-	}, copts...)
+	}
+	if am := a.AutoMode; am.Enabled {
+		// EKS refuses Auto Mode unless compute, block storage and load
+		// balancing are all on (PL-D-021).
+		on := pulumi.Bool(true)
+		cargs.ComputeConfig = &awseks.ClusterComputeConfigArgs{
+			Enabled: on, NodePools: pulumi.ToStringArray(am.NodePools), NodeRoleArn: b.c.NodeRole.Arn,
+		}
+		cargs.StorageConfig = &awseks.ClusterStorageConfigArgs{BlockStorage: &awseks.ClusterStorageConfigBlockStorageArgs{Enabled: on}}
+		cargs.KubernetesNetworkConfig = &awseks.ClusterKubernetesNetworkConfigArgs{
+			ElasticLoadBalancing: &awseks.ClusterKubernetesNetworkConfigElasticLoadBalancingArgs{Enabled: on},
+		}
+	}
+	cluster, err := awseks.NewCluster(b.ctx, b.child("cluster"), cargs, copts...)
 	if err != nil {
 		return err
 	}
@@ -349,17 +380,27 @@ func (b *builder) oidc() error {
 	return nil
 }
 
-// nodes creates the node role (worker and image-pull policies only; the
-// CNI gets its own IRSA role) and, per group, a launch template (IMDSv2
-// required with hop limit 1, encrypted gp3 root volume, no public IP) and
-// a managed node group.
-func (b *builder) nodes() error {
-	role, err := b.role("node-role", "ec2.amazonaws.com", "AmazonEKSWorkerNodePolicy", "AmazonEC2ContainerRegistryPullOnly")
+// nodeRole creates the nodes' role: worker and image-pull policies only
+// (the CNI gets its own IRSA role), or Auto Mode's minimal node policies.
+func (b *builder) nodeRole() error {
+	policies := []string{"AmazonEKSWorkerNodePolicy", "AmazonEC2ContainerRegistryPullOnly"}
+	if b.a.AutoMode.Enabled {
+		policies = awsiam.EKSAutoModeNodePolicies
+	}
+	role, err := b.role("node-role", awsiam.AssumeRoleForService("ec2.amazonaws.com"), policies...)
 	if err != nil {
 		return err
 	}
 	b.c.NodeRoleARN = role.Arn
 	b.c.NodeRole = role
+	return nil
+}
+
+// nodes creates, per group, a launch template (IMDSv2 required with hop
+// limit 1, encrypted gp3 root volume, no public IP) and a managed node
+// group. Auto Mode has none.
+func (b *builder) nodes() error {
+	role := b.c.NodeRole
 	for _, g := range b.a.NodeGroups {
 		lt, err := ec2.NewLaunchTemplate(b.ctx, b.child(g.Name+"-lt"), &ec2.LaunchTemplateArgs{
 			Description: pulumi.Sprintf("plinth node group %s of %s", g.Name, b.a.ClusterName),
@@ -431,8 +472,12 @@ func (b *builder) nodes() error {
 }
 
 // addons installs the EKS add-ons; vpc-cni and the EBS CSI driver run
-// with their own IRSA roles instead of the node role.
+// with their own IRSA roles instead of the node role. Auto Mode runs all
+// five itself.
 func (b *builder) addons() error {
+	if b.a.AutoMode.Enabled {
+		return nil
+	}
 	cni, err := b.c.ServiceAccountRole(b.ctx, "vpc-cni", ServiceAccountRoleArgs{
 		Namespace: "kube-system", ServiceAccount: "aws-node", PolicyARNs: []string{b.managedPolicy("AmazonEKS_CNI_Policy")},
 	})
@@ -491,8 +536,11 @@ func (b *builder) addons() error {
 		if err != nil {
 			return err
 		}
-		if x.name == "aws-ebs-csi-driver" {
+		switch x.name {
+		case "aws-ebs-csi-driver":
 			b.ebsDriver = addon
+		case "eks-pod-identity-agent":
+			b.c.podIdentityAgent = addon
 		}
 	}
 	return nil

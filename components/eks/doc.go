@@ -1,6 +1,7 @@
 // Package eks creates an EKS cluster that passes the CIS, checkov and
-// trivy checks for EKS out of the box, with managed node groups, IRSA, the
-// core add-ons, a kubeconfig and a Kubernetes provider:
+// trivy checks for EKS out of the box, with managed node groups (or EKS
+// Auto Mode), EKS Pod Identity and IRSA, the core add-ons, a kubeconfig
+// and a Kubernetes provider:
 //
 //	cluster, err := eks.New(ctx, "main", eks.Args{
 //		Tier:          config.TierProd,
@@ -26,6 +27,26 @@
 //   - Kubernetes provider [<name>-k8s] built from the kubeconfig
 //   - the default StorageClass, encrypted gp3 [<name>-storage-class]
 //   - with Autoscaler.Repository, the Cluster Autoscaler [<name>-cluster-autoscaler] and its IRSA role
+//
+// With AutoMode.Enabled, EKS runs the nodes, networking, DNS, block
+// storage, load balancing and the Pod Identity agent itself: the cluster
+// role also gets AWS's four Auto Mode policies and trusts EKS to tag its
+// sessions; the node role [<name>-node-role] gets the minimal worker and
+// image-pull policies and is the one EKS launches nodes with (and gives
+// an access entry itself); there are no node groups, launch templates or
+// add-ons; the StorageClass uses Auto Mode's provisioner; and the
+// amazon-vpc-cni ConfigMap [<name>-network-policy-controller] turns on
+// the network policy controller.
+//
+// # Giving pods an AWS role
+//
+// PodIdentityRole is the way AWS recommends: an IAM role that trusts only
+// pods.eks.amazonaws.com and a Pod Identity association for one service
+// account ([<name>-pod-identity-<role>]); pass the role's ARN to
+// app.Args.ServiceAccount.PodIdentityRoleARN. No OIDC provider is
+// involved, and one role can serve several clusters. ServiceAccountRole
+// (IRSA) remains for tools that need it; the add-ons plinth installs use
+// it.
 //
 // # A first deployment that works
 //
@@ -69,7 +90,8 @@
 //	| control-plane logs      | all five types; retention by tier (prod 365 d)  | CKV_AWS_37, AWS-0038, CIS EKS 2.1.1            |
 //	| authentication          | API mode, access entries, no creator admin      | CIS EKS 5.5.1                                  |
 //	| version                 | 1.35, STANDARD support, checked by date         | CKV_AWS_339, EKS release calendar              |
-//	| IRSA                    | OIDC provider; roles scoped by sub and aud      | CIS EKS 5.2.1                                  |
+//	| pod roles               | Pod Identity (pods.eks trust only); IRSA roles  | CIS EKS 5.2.1                                  |
+//	|                         | scoped by sub and aud                           |                                                |
 //	| node metadata           | IMDSv2 required, hop limit 1                    | CKV_AWS_79/341, AWS-0130                       |
 //	| node disks              | gp3 50 GiB, encrypted                           | encrypted-volumes                              |
 //	| node network            | private subnets, no public IP                   | CKV_AWS_88, CIS EKS 5.4.3                      |
@@ -82,4 +104,6 @@
 //	| node images             | AL2023_x86_64_STANDARD                          |                                                |
 //	| add-on conflicts        | OVERWRITE                                       |                                                |
 //	| deletion protection     | by tier: prod (Pulumi protect)                  |                                                |
+//	| Auto Mode               | off; with it, node pools general-purpose and    | EKS Auto Mode IAM requirements                 |
+//	|                         | system                                          |                                                |
 package eks

@@ -9,6 +9,8 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ec2"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
+	metav1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/meta/v1"
+	networkingv1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/networking/v1"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	"k8s.io/client-go/tools/clientcmd"
@@ -225,6 +227,48 @@ func TestIRSA(t *testing.T) {
 	}
 }
 
+// TestPodIdentity: the role trusts only the Pod Identity service, and the
+// association waits for the role's policies and the agent add-on.
+func TestPodIdentity(t *testing.T) {
+	s := plinthtest.Run(t, func(ctx *pulumi.Context) error {
+		c, err := eks.New(ctx, "main", prodArgs())
+		if err != nil {
+			return err
+		}
+		_, err = c.PodIdentityRole(ctx, "web", eks.PodIdentityRoleArgs{Namespace: "shop", ServiceAccount: "web",
+			PolicyARNs: []string{"arn:aws:iam::123456789012:policy/web-s3"}})
+		return err
+	})
+	r := s.Get(t, roleType, "main-pod-identity-web")
+	doc, err := awsiam.Parse(r.String(t, "assumeRolePolicy"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st := doc.Statement; len(st) != 1 || st[0].Principal["Service"] != "pods.eks.amazonaws.com" || !slices.Equal(st[0].Action, []string{"sts:AssumeRole", "sts:TagSession"}) {
+		t.Fatalf("Pod Identity trust = %+v", st)
+	}
+	a := s.Get(t, "aws:eks/podIdentityAssociation:PodIdentityAssociation", "main-pod-identity-web")
+	a.Expect(t, map[string]any{"clusterName": "plinth-test-main", "namespace": "shop", "serviceAccount": "web"})
+	if !strings.HasSuffix(a.String(t, "roleArn"), ":role/plinth-test-main-pod-web") {
+		t.Fatalf("association role = %s", a.String(t, "roleArn"))
+	}
+	agent := s.Get(t, "aws:eks/addon:Addon", "main-addon-eks-pod-identity-agent")
+	attach := s.Get(t, "aws:iam/rolePolicyAttachment:RolePolicyAttachment", "main-pod-identity-web-0")
+	if !slices.Contains(a.Dependencies, agent.URN) || !slices.Contains(a.Dependencies, attach.URN) {
+		t.Fatalf("the association does not wait for the agent and the role's policy: %v", a.Dependencies)
+	}
+	// Bad input is refused before anything registers.
+	_, err = plinthtest.RunErr(func(ctx *pulumi.Context) error {
+		c, err := eks.New(ctx, "main", prodArgs())
+		if err != nil {
+			return err
+		}
+		_, err = c.PodIdentityRole(ctx, "web", eks.PodIdentityRoleArgs{Namespace: "Shop", ServiceAccount: "web"})
+		return err
+	})
+	plinthtest.RequireProblem(t, err, `eks "main": podIdentityRole "web": `, "namespace", "is not a valid name")
+}
+
 func TestKubeconfigAndProvider(t *testing.T) {
 	args := prodArgs()
 	args.KubeconfigRoleARN = pulumi.String(deployer)
@@ -351,6 +395,27 @@ func TestBadInput(t *testing.T) {
 			a.NodeGroups = []eks.NodeGroupArgs{{Name: "general"}, {Name: "general"}}
 		})},
 		{"an add-on version without eksbuild", "addOns.coreDns", "is not an add-on version", mod(func(a *eks.Args) { a.AddOns = &eks.AddOnsArgs{CoreDNS: "1.11.4"} })},
+		{"node groups in Auto Mode", "nodeGroups", "Auto Mode launches and scales the nodes", mod(func(a *eks.Args) {
+			a.AutoMode = &eks.AutoModeArgs{Enabled: true}
+			a.NodeGroups = []eks.NodeGroupArgs{{Name: "general"}}
+		})},
+		{"a Cluster Autoscaler in Auto Mode", "autoscaler.repository", "Auto Mode scales the nodes itself", mod(func(a *eks.Args) {
+			a.AutoMode = &eks.AutoModeArgs{Enabled: true}
+			a.Autoscaler = &eks.AutoscalerArgs{Repository: "https://charts.example.com/autoscaler"}
+		})},
+		{"an add-on version in Auto Mode", "addOns.vpcCni", "Auto Mode runs this component itself", mod(func(a *eks.Args) {
+			a.AutoMode = &eks.AutoModeArgs{Enabled: true}
+			a.AddOns = &eks.AddOnsArgs{VPCCNI: "v1.19.2-eksbuild.1"}
+		})},
+		{"an Auto Mode pool that does not exist", "autoMode.nodePools[0]", `"gpu" is not one of "general-purpose", "system"`, mod(func(a *eks.Args) {
+			a.AutoMode = &eks.AutoModeArgs{Enabled: true, NodePools: []string{"gpu"}}
+		})},
+		{"an Auto Mode pool twice", "autoMode.nodePools[1]", "is listed twice", mod(func(a *eks.Args) {
+			a.AutoMode = &eks.AutoModeArgs{Enabled: true, NodePools: []string{"system", "system"}}
+		})},
+		{"node pools with Auto Mode off", "autoMode.nodePools", "autoMode.enabled is false", mod(func(a *eks.Args) {
+			a.AutoMode = &eks.AutoModeArgs{NodePools: []string{"system"}}
+		})},
 		{"a retention CloudWatch rejects", "logRetentionDays", "(400000) is not a CloudWatch retention value", mod(func(a *eks.Args) { a.LogRetentionDays = new(400000) })},
 	}
 	for _, tt := range tests {
@@ -580,5 +645,89 @@ func TestWiringToTheNodesAndTheClusterSecurityGroup(t *testing.T) {
 	att := s.Get(t, "aws:iam/rolePolicyAttachment:RolePolicyAttachment", "nodes-ssm")
 	if node := s.Get(t, roleType, "main-node-role"); att.String(t, "role") != node.Outputs["name"].StringValue() {
 		t.Fatalf("the policy is attached to %q, not the node role", att.String(t, "role"))
+	}
+}
+
+// TestAutoMode: Auto Mode turns on compute, block storage and load
+// balancing together with a node role of its own, gives the cluster role
+// Auto Mode's policies, and registers no node groups, launch templates or
+// add-ons; the StorageClass uses Auto Mode's provisioner, NetworkPolicies
+// are enforced, and every deployability rule passes.
+func TestAutoMode(t *testing.T) {
+	a := prodArgs()
+	a.PublicAccessCIDRs = []string{"203.0.113.0/24"}
+	a.AutoMode = &eks.AutoModeArgs{Enabled: true}
+	s, c := deploy(t, a)
+	cl := s.One(t, clusterType)
+	nodeRole := s.Get(t, roleType, "main-node-role")
+	cl.Expect(t, map[string]any{
+		"computeConfig.enabled":                                true,
+		"computeConfig.nodeRoleArn":                            nodeRole.Outputs["arn"].StringValue(),
+		"storageConfig.blockStorage.enabled":                   true,
+		"kubernetesNetworkConfig.elasticLoadBalancing.enabled": true,
+		"bootstrapSelfManagedAddons":                           false,
+	})
+	if got := cl.Value(t, "computeConfig.nodePools"); !reflect.DeepEqual(got, []any{"general-purpose", "system"}) {
+		t.Errorf("node pools = %v", got)
+	}
+	for _, typ := range []string{ngType, ltType, "aws:eks/addon:Addon"} {
+		if n := len(s.ByType(typ)); n != 0 {
+			t.Errorf("Auto Mode registered %d %s", n, typ)
+		}
+	}
+	attached := func(role string) []string {
+		var out []string
+		for _, att := range s.ByType("aws:iam/rolePolicyAttachment:RolePolicyAttachment") {
+			if strings.HasPrefix(att.Name, role+"-") {
+				arn := att.String(t, "policyArn")
+				out = append(out, arn[strings.LastIndex(arn, "/")+1:])
+			}
+		}
+		slices.Sort(out)
+		return out
+	}
+	if got, want := attached("main-cluster-role"), []string{"AmazonEKSBlockStoragePolicy", "AmazonEKSClusterPolicy", "AmazonEKSComputePolicy", "AmazonEKSLoadBalancingPolicy", "AmazonEKSNetworkingPolicy"}; !slices.Equal(got, want) {
+		t.Errorf("cluster role policies = %v, want %v", got, want)
+	}
+	if got, want := attached("main-node-role"), []string{"AmazonEC2ContainerRegistryPullOnly", "AmazonEKSWorkerNodeMinimalPolicy"}; !slices.Equal(got, want) {
+		t.Errorf("node role policies = %v, want %v", got, want)
+	}
+	doc, err := awsiam.Parse(s.Get(t, roleType, "main-cluster-role").String(t, "assumeRolePolicy"))
+	if err != nil || !slices.Equal(doc.Statement[0].Action, []string{"sts:AssumeRole", "sts:TagSession"}) {
+		t.Errorf("cluster role trust = %+v (%v), want AssumeRole and TagSession", doc, err)
+	}
+	if !slices.Contains(cl.Dependencies, s.Get(t, "aws:iam/rolePolicyAttachment:RolePolicyAttachment", "main-node-role-AmazonEKSWorkerNodeMinimalPolicy").URN) {
+		t.Errorf("the cluster does not wait for its node role's policies")
+	}
+	if got := s.One(t, "kubernetes:storage.k8s.io/v1:StorageClass").String(t, "provisioner"); got != "ebs.csi.eks.amazonaws.com" {
+		t.Errorf("StorageClass provisioner = %q, want Auto Mode's", got)
+	}
+	s.One(t, "kubernetes:core/v1:ConfigMap").Expect(t, map[string]any{
+		"metadata.name": "amazon-vpc-cni", "metadata.namespace": "kube-system",
+		"data.enable-network-policy-controller": "true",
+	})
+	if got := plinthtest.Await(t, c.NodeRoleARN).Value; got != nodeRole.Outputs["arn"].StringValue() {
+		t.Errorf("NodeRoleARN = %v", got)
+	}
+
+	// A Pod Identity role in Auto Mode waits for no add-on, and with an
+	// app's NetworkPolicy on the cluster every deployability rule passes.
+	s = plinthtest.Run(t, func(ctx *pulumi.Context) error {
+		c, err := eks.New(ctx, "main", a)
+		if err != nil {
+			return err
+		}
+		if _, err := c.PodIdentityRole(ctx, "web", eks.PodIdentityRoleArgs{Namespace: "shop", ServiceAccount: "web"}); err != nil {
+			return err
+		}
+		_, err = networkingv1.NewNetworkPolicy(ctx, "web", &networkingv1.NetworkPolicyArgs{
+			Spec: &networkingv1.NetworkPolicySpecArgs{PodSelector: &metav1.LabelSelectorArgs{}},
+		}, pulumi.Provider(c.Provider))
+		return err
+	}, plinthtest.WithStack("prod"))
+	s.Get(t, "aws:eks/podIdentityAssociation:PodIdentityAssociation", "main-pod-identity-web")
+	rep := policy.Evaluate(policy.DeployabilityRules(), s.PolicyResources(), policy.Context{Tier: "prod"}, nil)
+	if err := rep.Err(); err != nil {
+		t.Fatal(err)
 	}
 }

@@ -52,23 +52,33 @@ func (c *Cluster) ServiceAccountRole(ctx *pulumi.Context, name string, args Serv
 	if err != nil {
 		return nil, err
 	}
-	for i, arn := range args.PolicyARNs {
+	if err := c.attach(ctx, logical, role, args.PolicyARNs, args.Policy, opts); err != nil {
+		return nil, err
+	}
+	return role, nil
+}
+
+// attach attaches the managed policies and the inline policy (when not
+// nil) to a role of the cluster's, recording them so what uses the role
+// can wait for them.
+func (c *Cluster) attach(ctx *pulumi.Context, logical string, role *iam.Role, arns []string, inline pulumi.StringInput, opts []pulumi.ResourceOption) error {
+	for i, arn := range arns {
 		att, err := iam.NewRolePolicyAttachment(ctx, fmt.Sprintf("%s-%d", logical, i), &iam.RolePolicyAttachmentArgs{
 			Role: role.Name, PolicyArn: pulumi.String(arn),
 		}, opts...)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		c.policies[role] = append(c.policies[role], att)
 	}
-	if args.Policy != nil {
-		inline, err := iam.NewRolePolicy(ctx, logical+"-inline", &iam.RolePolicyArgs{Role: role.ID(), Policy: args.Policy}, opts...)
+	if inline != nil {
+		in, err := iam.NewRolePolicy(ctx, logical+"-inline", &iam.RolePolicyArgs{Role: role.ID(), Policy: inline}, opts...)
 		if err != nil {
-			return nil, err
+			return err
 		}
-		c.policies[role] = append(c.policies[role], inline)
+		c.policies[role] = append(c.policies[role], in)
 	}
-	return role, nil
+	return nil
 }
 
 // RolePolicies returns the policy attachments and inline policies of a

@@ -11,11 +11,20 @@ import (
 // storageClass creates the cluster's default StorageClass: EKS clusters
 // since Kubernetes 1.30 have no default class, so a volume claim without
 // one stays Pending. The class waits for the EBS CSI driver that
-// provisions its volumes, so what claims one waits for the driver too.
+// provisions its volumes, so what claims one waits for the driver too; in
+// Auto Mode, EKS's own block storage provisions them.
 func (b *builder) storageClass() error {
 	if b.a.StorageClass.Disabled {
 		b.c.StorageClassName = pulumi.String("").ToStringOutput()
 		return nil
+	}
+	provisioner, deps := "ebs.csi.aws.com", []pulumi.Resource{}
+	if b.a.AutoMode.Enabled {
+		// EKS User Guide, "Create a storage class" for Auto Mode
+		// (https://docs.aws.amazon.com/eks/latest/userguide/create-storage-class.html).
+		provisioner = "ebs.csi.eks.amazonaws.com"
+	} else {
+		deps = append(deps, b.ebsDriver)
 	}
 	sc, err := storagev1.NewStorageClass(b.ctx, b.child("storage-class"), &storagev1.StorageClassArgs{
 		Metadata: &metav1.ObjectMetaArgs{
@@ -25,7 +34,7 @@ func (b *builder) storageClass() error {
 			},
 			Annotations: pulumi.StringMap{"storageclass.kubernetes.io/is-default-class": pulumi.String("true")},
 		},
-		Provisioner: pulumi.String("ebs.csi.aws.com"),
+		Provisioner: pulumi.String(provisioner),
 		Parameters: pulumi.StringMap{
 			"type":      pulumi.String("gp3"),
 			"encrypted": pulumi.String("true"),
@@ -35,7 +44,7 @@ func (b *builder) storageClass() error {
 		VolumeBindingMode:    pulumi.String("WaitForFirstConsumer"),
 		AllowVolumeExpansion: pulumi.Bool(true),
 		ReclaimPolicy:        pulumi.String("Delete"),
-	}, append(b.opts, pulumi.Provider(b.c.Provider), pulumi.DependsOn([]pulumi.Resource{b.ebsDriver}))...)
+	}, append(b.opts, pulumi.Provider(b.c.Provider), pulumi.DependsOn(deps))...)
 	if err != nil {
 		return err
 	}

@@ -53,7 +53,10 @@ func (a Args) withDefaults() Args {
 	}
 	a.Version = cmp.Or(a.Version, eksversion.Default)
 	a.SupportType = cmp.Or(a.SupportType, eksversion.SupportStandard)
-	a.StorageClass, a.Autoscaler, a.AddOns = ptr.Clone(a.StorageClass), ptr.Clone(a.Autoscaler), ptr.Clone(a.AddOns)
+	a.StorageClass, a.Autoscaler, a.AddOns, a.AutoMode = ptr.Clone(a.StorageClass), ptr.Clone(a.Autoscaler), ptr.Clone(a.AddOns), ptr.Clone(a.AutoMode)
+	if a.AutoMode.Enabled && len(a.AutoMode.NodePools) == 0 {
+		a.AutoMode.NodePools = []string{NodePoolGeneralPurpose, NodePoolSystem}
+	}
 	a.StorageClass.Name = cmp.Or(a.StorageClass.Name, defaultStorageClass)
 	a.Autoscaler.ChartVersion = cmp.Or(a.Autoscaler.ChartVersion, DefaultAutoscalerChart)
 	a.Autoscaler.ImageTag = cmp.Or(a.Autoscaler.ImageTag, "v"+a.Version+".0")
@@ -61,7 +64,7 @@ func (a Args) withDefaults() Args {
 	if a.DeletionProtection == nil {
 		a.DeletionProtection = new(d.DeletionProtection)
 	}
-	if len(a.NodeGroups) == 0 {
+	if len(a.NodeGroups) == 0 && !a.AutoMode.Enabled {
 		a.NodeGroups = []NodeGroupArgs{{Name: defaultNodeGroup}}
 	}
 	groups := make([]NodeGroupArgs, len(a.NodeGroups))
@@ -146,6 +149,7 @@ func (a Args) Validate(name string) error {
 		p.Addf("kubeconfigProfile", "%q is not an AWS profile name: use letters, digits, '.', '_' and '-'", a.KubeconfigProfile)
 	}
 	p.LogRetention("logRetentionDays", *a.LogRetentionDays)
+	a.validateAutoMode(&p)
 	seen := map[string]bool{}
 	for i, g := range a.NodeGroups {
 		path := fmt.Sprintf("nodeGroups[%d]", i)
@@ -182,10 +186,7 @@ func (a Args) Validate(name string) error {
 			p.OneOf(tp+".effect", t.Effect, "NO_SCHEDULE", "NO_EXECUTE", "PREFER_NO_SCHEDULE")
 		}
 	}
-	for _, v := range []struct{ path, v string }{
-		{"addOns.vpcCni", a.AddOns.VPCCNI}, {"addOns.coreDns", a.AddOns.CoreDNS}, {"addOns.kubeProxy", a.AddOns.KubeProxy},
-		{"addOns.podIdentityAgent", a.AddOns.PodIdentityAgent}, {"addOns.ebsCsiDriver", a.AddOns.EBSCSIDriver},
-	} {
+	for _, v := range a.addonVersions() {
 		if v.v != "" && !addonVersionRE.MatchString(v.v) {
 			p.Addf(v.path, "%q is not an add-on version: use the form v1.19.2-eksbuild.1 (`aws eks describe-addon-versions`)", v.v)
 		}
@@ -204,4 +205,44 @@ func (a Args) Validate(name string) error {
 		}
 	}
 	return p.Err()
+}
+
+// validateAutoMode checks what Auto Mode replaces: it provisions and
+// scales the nodes and runs the add-ons itself, so node groups, the
+// Cluster Autoscaler and add-on versions would fight it.
+func (a Args) validateAutoMode(p *problem.List) {
+	am := a.AutoMode
+	seen := map[string]bool{}
+	for i, pool := range am.NodePools {
+		path := fmt.Sprintf("autoMode.nodePools[%d]", i)
+		if p.OneOf(path, pool, NodePoolGeneralPurpose, NodePoolSystem) && seen[pool] {
+			p.Addf(path, "%q is listed twice: list each built-in node pool once", pool)
+		}
+		seen[pool] = true
+	}
+	if !am.Enabled {
+		if len(am.NodePools) > 0 {
+			p.Addf("autoMode.nodePools", "is set but autoMode.enabled is false: set enabled to true, or remove nodePools")
+		}
+		return
+	}
+	if len(a.NodeGroups) > 0 {
+		p.Addf("nodeGroups", "is set with autoMode.enabled: Auto Mode launches and scales the nodes from its node pools, so remove nodeGroups (or turn Auto Mode off)")
+	}
+	if a.Autoscaler.Repository != "" {
+		p.Addf("autoscaler.repository", "is set with autoMode.enabled: Auto Mode scales the nodes itself, so remove the autoscaler")
+	}
+	for _, v := range a.addonVersions() {
+		if v.v != "" {
+			p.Addf(v.path, "is set with autoMode.enabled: Auto Mode runs this component itself and installs no add-on, so remove the version")
+		}
+	}
+}
+
+// addonVersions are the add-on version fields, by path.
+func (a Args) addonVersions() []struct{ path, v string } {
+	return []struct{ path, v string }{
+		{"addOns.vpcCni", a.AddOns.VPCCNI}, {"addOns.coreDns", a.AddOns.CoreDNS}, {"addOns.kubeProxy", a.AddOns.KubeProxy},
+		{"addOns.podIdentityAgent", a.AddOns.PodIdentityAgent}, {"addOns.ebsCsiDriver", a.AddOns.EBSCSIDriver},
+	}
 }

@@ -17,9 +17,18 @@ type Args struct {
 	Project string `pulumi:"project"`
 	// Region of a regional cluster, and of the network. Required.
 	Region string `pulumi:"region"`
+	// Autopilot makes the cluster a GKE Autopilot cluster: Google
+	// provisions, scales, upgrades and hardens the nodes for the pods'
+	// requests (Dataplane V2, shielded nodes and Workload Identity always
+	// on), and bills per pod. It has no node pools, so NodePools is
+	// refused, and it is regional. The nodes run as the component's
+	// least-privilege service account. Changing it replaces the cluster.
+	// Default: false.
+	Autopilot bool `pulumi:"autopilot,optional"`
 	// Regional runs the control plane in every zone of Region; a zonal
 	// cluster (dev only) runs in Zone. Changing it replaces the cluster.
-	// Default: - by tier (zonal for dev, regional otherwise).
+	// Default: - by tier (zonal for dev, regional otherwise; Autopilot
+	// is always regional).
 	Regional *bool `pulumi:"regional,optional"`
 	// Zone of a zonal cluster. Default: - Region + "-b".
 	Zone string `pulumi:"zone,optional"`
@@ -64,7 +73,8 @@ type Args struct {
 	// DeletionProtection protects the cluster from deletion (GKE's own
 	// setting and the Pulumi protect option). Default: - by tier (prod only).
 	DeletionProtection *bool `pulumi:"deletionProtection,optional"`
-	// NodePools are the node pools. Default: - one pool "general" sized by tier.
+	// NodePools are the node pools. Default: - one pool "general" sized
+	// by tier (none with Autopilot).
 	NodePools []NodePoolArgs `pulumi:"nodePools,optional"`
 	// Labels are added to every resource that takes labels.
 	Labels map[string]string `pulumi:"labels,optional"`

@@ -37,8 +37,8 @@ var NodeRoles = []string{
 	"roles/artifactregistry.reader",
 }
 
-// Cluster is a GKE cluster with its node pools, node service account, a
-// kubeconfig and a Kubernetes provider for it.
+// Cluster is a GKE cluster (Standard with node pools, or Autopilot) with
+// its node service account, a kubeconfig and a Kubernetes provider for it.
 type Cluster struct {
 	pulumi.ResourceState
 
@@ -59,7 +59,7 @@ type Cluster struct {
 
 	// Cluster is the GKE cluster resource.
 	Cluster *container.Cluster
-	// NodePools are the node pools.
+	// NodePools are the node pools (none with Autopilot).
 	NodePools []*container.NodePool
 
 	name    string
@@ -211,20 +211,11 @@ func (b *builder) cluster() error {
 		blocks = append(blocks, &container.ClusterMasterAuthorizedNetworksConfigCidrBlockArgs{CidrBlock: pulumi.String(cidr), DisplayName: pulumi.String("plinth: " + cidr)})
 	}
 	args := &container.ClusterArgs{
-		Name:       pulumi.String(a.ClusterName),
-		Project:    pulumi.String(a.Project),
-		Location:   pulumi.String(b.location()),
-		Network:    a.Network,
-		Subnetwork: a.Subnetwork,
-		// The default pool is replaced by plinth's pools; the temporary one
-		// GKE creates first is hardened too.
-		RemoveDefaultNodePool: pulumi.Bool(true),
-		InitialNodeCount:      pulumi.Int(1),
-		NodeConfig: &container.ClusterNodeConfigArgs{
-			ServiceAccount:         b.sa.Email,
-			WorkloadMetadataConfig: &container.ClusterNodeConfigWorkloadMetadataConfigArgs{Mode: pulumi.String("GKE_METADATA")},
-			ShieldedInstanceConfig: &container.ClusterNodeConfigShieldedInstanceConfigArgs{EnableSecureBoot: pulumi.Bool(true), EnableIntegrityMonitoring: pulumi.Bool(true)},
-		},
+		Name:           pulumi.String(a.ClusterName),
+		Project:        pulumi.String(a.Project),
+		Location:       pulumi.String(b.location()),
+		Network:        a.Network,
+		Subnetwork:     a.Subnetwork,
 		NetworkingMode: pulumi.String("VPC_NATIVE"),
 		IpAllocationPolicy: &container.ClusterIpAllocationPolicyArgs{
 			ClusterSecondaryRangeName:  pulumi.String(a.PodsRangeName),
@@ -235,14 +226,10 @@ func (b *builder) cluster() error {
 		MasterAuth: &container.ClusterMasterAuthArgs{
 			ClientCertificateConfig: &container.ClusterMasterAuthClientCertificateConfigArgs{IssueClientCertificate: pulumi.Bool(false)},
 		},
-		WorkloadIdentityConfig:    &container.ClusterWorkloadIdentityConfigArgs{WorkloadPool: pulumi.String(b.c.WorkloadPool)},
-		ReleaseChannel:            &container.ClusterReleaseChannelArgs{Channel: pulumi.String(a.ReleaseChannel)},
-		EnableShieldedNodes:       pulumi.Bool(true),
-		EnableLegacyAbac:          pulumi.Bool(false),
-		EnableIntranodeVisibility: pulumi.Bool(true),
-		// Dataplane V2 enforces NetworkPolicy itself (no Calico add-on).
-		DatapathProvider:    pulumi.String("ADVANCED_DATAPATH"),
-		BinaryAuthorization: &container.ClusterBinaryAuthorizationArgs{EvaluationMode: pulumi.String(a.BinaryAuthorization)},
+		WorkloadIdentityConfig: &container.ClusterWorkloadIdentityConfigArgs{WorkloadPool: pulumi.String(b.c.WorkloadPool)},
+		ReleaseChannel:         &container.ClusterReleaseChannelArgs{Channel: pulumi.String(a.ReleaseChannel)},
+		EnableLegacyAbac:       pulumi.Bool(false),
+		BinaryAuthorization:    &container.ClusterBinaryAuthorizationArgs{EvaluationMode: pulumi.String(a.BinaryAuthorization)},
 		LoggingConfig: &container.ClusterLoggingConfigArgs{
 			EnableComponents: pulumi.ToStringArray([]string{"SYSTEM_COMPONENTS", "WORKLOADS", "APISERVER"}),
 		},
@@ -260,10 +247,15 @@ func (b *builder) cluster() error {
 		key := problem.Resolved(fmt.Sprintf("gke %q: ", b.c.name), "databaseEncryptionKey", a.DatabaseEncryptionKey, checkKMSKey)
 		args.DatabaseEncryption = &container.ClusterDatabaseEncryptionArgs{State: pulumi.String("ENCRYPTED"), KeyName: key}
 	}
-	opts := append(slices.Clone(b.apiOpts),
+	opts := slices.Clone(b.apiOpts)
+	if a.Autopilot {
+		b.autopilot(args)
+	} else {
+		b.standard(args)
 		// The temporary default pool's settings are not plinth's to manage
 		// once it is removed.
-		pulumi.IgnoreChanges([]string{"nodeConfig", "initialNodeCount"}))
+		opts = append(opts, pulumi.IgnoreChanges([]string{"nodeConfig", "initialNodeCount"}))
+	}
 	if *a.DeletionProtection {
 		opts = append(opts, pulumi.Protect(true))
 	}
@@ -276,6 +268,41 @@ func (b *builder) cluster() error {
 	b.c.Endpoint = cluster.Endpoint
 	b.c.CertificateAuthority = cluster.MasterAuth.ClusterCaCertificate().Elem()
 	return nil
+}
+
+// standard sets what a Standard cluster needs and Autopilot refuses
+// (PL-D-023). enableAutopilot stays unset: the provider refuses
+// removeDefaultNodePool next to an explicit false too.
+func (b *builder) standard(args *container.ClusterArgs) {
+	// The default pool is replaced by plinth's pools; the temporary one
+	// GKE creates first is hardened too.
+	args.RemoveDefaultNodePool = pulumi.Bool(true)
+	args.InitialNodeCount = pulumi.Int(1)
+	args.NodeConfig = &container.ClusterNodeConfigArgs{
+		ServiceAccount:         b.sa.Email,
+		WorkloadMetadataConfig: &container.ClusterNodeConfigWorkloadMetadataConfigArgs{Mode: pulumi.String("GKE_METADATA")},
+		ShieldedInstanceConfig: &container.ClusterNodeConfigShieldedInstanceConfigArgs{EnableSecureBoot: pulumi.Bool(true), EnableIntegrityMonitoring: pulumi.Bool(true)},
+	}
+	args.EnableShieldedNodes = pulumi.Bool(true)
+	args.EnableIntranodeVisibility = pulumi.Bool(true)
+	// Dataplane V2 enforces NetworkPolicy itself (no Calico add-on).
+	args.DatapathProvider = pulumi.String("ADVANCED_DATAPATH")
+}
+
+// autopilot makes the cluster an Autopilot cluster, whose nodes run as
+// the least-privilege node service account. Autopilot always runs
+// Dataplane V2 (so NetworkPolicies are enforced), shielded nodes and
+// Workload Identity, and manages the node settings the provider refuses
+// next to it.
+func (b *builder) autopilot(args *container.ClusterArgs) {
+	args.EnableAutopilot = pulumi.Bool(true)
+	args.ClusterAutoscaling = &container.ClusterClusterAutoscalingArgs{
+		AutoProvisioningDefaults: &container.ClusterClusterAutoscalingAutoProvisioningDefaultsArgs{
+			ServiceAccount: b.sa.Email,
+			// Access is governed by the account's roles, not by scopes.
+			OauthScopes: pulumi.StringArray{pulumi.String("https://www.googleapis.com/auth/cloud-platform")},
+		},
+	}
 }
 
 func (b *builder) pools() error {

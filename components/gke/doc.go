@@ -1,5 +1,5 @@
 // Package gke creates a GKE cluster at the level of terraform-google-
-// kubernetes-engine's safer-cluster, with node pools, a dedicated
+// kubernetes-engine's safer-cluster, with node pools (or Autopilot), a dedicated
 // least-privilege node service account, Workload Identity, a kubeconfig
 // and a Kubernetes provider:
 //
@@ -26,6 +26,15 @@
 // The kubeconfig (a Pulumi secret) authenticates with
 // gke-gcloud-auth-plugin.
 //
+// With Autopilot, Google provisions the nodes for the pods' requests:
+// the cluster is regional, has no node pools, and its nodes run as the
+// dedicated node service account (clusterAutoscaling's
+// autoProvisioningDefaults). Autopilot always runs Dataplane V2, shielded
+// nodes and Workload Identity; the provider refuses the fields that set
+// them (and others Autopilot manages) next to enableAutopilot, so an
+// Autopilot cluster sets none of them and a Standard one never sets
+// enableAutopilot (PL-D-023).
+//
 // # Defaults and the checks they satisfy
 //
 //	| setting                   | default                                         | checks                              |
@@ -48,6 +57,7 @@
 //	| CMEK for secrets          | off unless DatabaseEncryptionKey is set         | CIS 5.3.1                           |
 //	| maintenance window        | daily at 03:00 UTC                              |                                     |
 //	| deletion protection       | by tier: prod (GKE setting and Pulumi protect)  |                                     |
+//	| Autopilot                 | off                                             |                                     |
 //	| node pools                | "general", machine type and size by tier,       | CKV_GCP_9/10/22, CIS 5.5.1-3        |
 //	|                           | COS_CONTAINERD, auto-repair and -upgrade,       |                                     |
 //	|                           | surge 1 / unavailable 0, pd-balanced 50 GB      |                                     |

@@ -254,6 +254,13 @@ func TestBadInput(t *testing.T) {
 		{"upgrades that cannot progress", "nodePools[0].maxSurge", "and maxUnavailable are both 0", mod(func(a *gke.Args) {
 			a.NodePools = []gke.NodePoolArgs{{Name: "general", MaxSurge: intp(0)}}
 		})},
+		{"node pools on Autopilot", "nodePools", "Autopilot provisions the nodes", mod(func(a *gke.Args) {
+			a.Autopilot = true
+			a.NodePools = []gke.NodePoolArgs{{Name: "general"}}
+		})},
+		{"a zonal Autopilot cluster", "regional", "Autopilot clusters are regional", mod(func(a *gke.Args) {
+			a.Tier, a.Autopilot, a.Regional = "dev", true, &no
+		})},
 		{"a Kubernetes-style taint effect", "nodePools[0].taints[0].effect", `"NoSchedule" is not one of`, mod(func(a *gke.Args) {
 			a.NodePools = []gke.NodePoolArgs{{Name: "general", Taints: []gke.Taint{{Key: "x", Effect: "NoSchedule"}}}}
 		})},
@@ -269,5 +276,55 @@ func TestBadInput(t *testing.T) {
 			}
 			plinthtest.RequireProblem(t, tt.args.Validate("main"), `gke "main": `, tt.path, tt.text)
 		})
+	}
+}
+
+// TestAutopilot: an Autopilot cluster enables Autopilot with the nodes'
+// dedicated service account, sets none of the fields the provider
+// refuses next to it, creates no node pools, is regional even on dev, and
+// passes every guardrail and deployability rule.
+func TestAutopilot(t *testing.T) {
+	a := prodArgs()
+	a.Autopilot = true
+	s, c := deploy(t, a)
+	cl := s.One(t, clusterType)
+	sa := s.One(t, "gcp:serviceaccount/account:Account")
+	cl.Expect(t, map[string]any{
+		"enableAutopilot": true,
+		"location":        "europe-west1",
+		"clusterAutoscaling.autoProvisioningDefaults.serviceAccount": sa.Outputs["email"].StringValue(),
+		"workloadIdentityConfig.workloadPool":                        "acme-platform.svc.id.goog",
+		"privateClusterConfig.enablePrivateNodes":                    true,
+		"binaryAuthorization.evaluationMode":                         "PROJECT_SINGLETON_POLICY_ENFORCE",
+	})
+	for _, f := range []string{"removeDefaultNodePool", "initialNodeCount", "nodeConfig", "enableShieldedNodes", "enableIntranodeVisibility", "datapathProvider"} {
+		if cl.Has(f) {
+			t.Errorf("an Autopilot cluster sets %s", f)
+		}
+	}
+	if n := len(s.ByType(poolType)); n != 0 || len(c.NodePools) != 0 {
+		t.Errorf("Autopilot registered %d node pools", n)
+	}
+	res := s.PolicyResources()
+	for _, rules := range [][]*policy.Rule{policy.Guardrails(), policy.DeployabilityRules()} {
+		for _, f := range policy.Evaluate(rules, res, policy.Context{Tier: "prod"}, nil).Findings {
+			if f.Rule.Severity == policy.Advisory || f.Rule.ID == "PL-D-017" && strings.Contains(f.Message, "compute.googleapis.com") { // the network component enables compute
+				continue
+			}
+			t.Errorf("%s %s: %s", f.Rule.ID, f.Resource, f.Message)
+		}
+	}
+	// A dev Autopilot cluster is regional too.
+	dev := prodArgs()
+	dev.Tier, dev.Autopilot = "dev", true
+	s, _ = deploy(t, dev)
+	if got := s.One(t, clusterType).String(t, "location"); got != "europe-west1" {
+		t.Errorf("a dev Autopilot cluster is in %q, want the region", got)
+	}
+	// A Standard cluster leaves enableAutopilot unset (an explicit false
+	// conflicts with removeDefaultNodePool).
+	s, _ = deploy(t, prodArgs())
+	if s.One(t, clusterType).Has("enableAutopilot") {
+		t.Errorf("a Standard cluster sets enableAutopilot")
 	}
 }

@@ -45,7 +45,7 @@ func (a Args) withDefaults() Args {
 		d = config.ForTier(config.TierDev)
 	}
 	if a.Regional == nil {
-		a.Regional = new(d.Regional)
+		a.Regional = new(d.Regional || a.Autopilot)
 	}
 	if a.Zone == "" && a.Region != "" {
 		a.Zone = a.Region + "-b"
@@ -62,7 +62,7 @@ func (a Args) withDefaults() Args {
 	if a.EnableAPIs == nil {
 		a.EnableAPIs = new(true)
 	}
-	if len(a.NodePools) == 0 {
+	if len(a.NodePools) == 0 && !a.Autopilot {
 		a.NodePools = []NodePoolArgs{{Name: defaultPool}}
 	}
 	pools := make([]NodePoolArgs, len(a.NodePools))
@@ -111,6 +111,15 @@ func (a Args) Validate(name string) error {
 	}
 	if !regionRE.MatchString(a.Region) {
 		p.Addf("region", "%q is not a GCP region: set one such as \"europe-west1\"", a.Region)
+	}
+	if a.Autopilot {
+		// GKE creates Autopilot clusters in a region only.
+		if !*a.Regional {
+			p.Addf("regional", "is false with autopilot: Autopilot clusters are regional, so remove regional or set it true")
+		}
+		if len(a.NodePools) > 0 {
+			p.Addf("nodePools", "is set with autopilot: Autopilot provisions the nodes for the pods' requests and has no node pools, so remove nodePools (or turn autopilot off)")
+		}
 	}
 	if !*a.Regional {
 		if a.Tier == config.TierProd || a.Tier == config.TierStaging {

@@ -50,13 +50,27 @@ func (d Document) JSON() string {
 }
 
 // AssumeRoleForService is the trust policy that lets an AWS service (e.g.
-// "eks.amazonaws.com") assume a role.
-func AssumeRoleForService(service string) Document {
+// "eks.amazonaws.com") assume a role, and call the extra actions too
+// (e.g. "sts:TagSession" for services that tag their sessions).
+func AssumeRoleForService(service string, extra ...string) Document {
 	return New(Statement{
 		Effect:    "Allow",
 		Principal: map[string]any{"Service": service},
-		Action:    []string{"sts:AssumeRole"},
+		Action:    append([]string{"sts:AssumeRole"}, extra...),
 	})
+}
+
+// PodIdentityService is the service principal of EKS Pod Identity.
+const PodIdentityService = "pods.eks.amazonaws.com"
+
+// AssumeRoleForPodIdentity is the trust policy of a role EKS Pod Identity
+// gives pods: the Pod Identity service may assume it and tag the session
+// (with the cluster, namespace and service account, which the role's
+// policies can condition on). EKS refuses an association whose role does
+// not trust both actions (EKS User Guide, "Create a Pod Identity
+// association": https://docs.aws.amazon.com/eks/latest/userguide/pod-id-association.html).
+func AssumeRoleForPodIdentity() Document {
+	return AssumeRoleForService(PodIdentityService, "sts:TagSession")
 }
 
 // AssumeRoleWithWebIdentity is an IRSA trust policy: only the service
@@ -138,3 +152,18 @@ func (d Document) WildcardActions() []string {
 	}
 	return out
 }
+
+// The AWS managed policies EKS Auto Mode needs (EKS User Guide, "Amazon
+// EKS Auto Mode cluster IAM role" and "Amazon EKS Auto Mode node IAM
+// role": https://docs.aws.amazon.com/eks/latest/userguide/auto-cluster-iam-role.html,
+// https://docs.aws.amazon.com/eks/latest/userguide/auto-create-node-role.html).
+var (
+	// EKSAutoModeClusterPolicies are attached to the cluster role, next to
+	// AmazonEKSClusterPolicy, for Auto Mode to manage instances, volumes,
+	// load balancers and network interfaces; the role must also trust
+	// eks.amazonaws.com for sts:TagSession.
+	EKSAutoModeClusterPolicies = []string{"AmazonEKSComputePolicy", "AmazonEKSBlockStoragePolicy", "AmazonEKSLoadBalancingPolicy", "AmazonEKSNetworkingPolicy"}
+	// EKSAutoModeNodePolicies are attached to the role of Auto Mode's
+	// nodes, which trusts ec2.amazonaws.com.
+	EKSAutoModeNodePolicies = []string{"AmazonEKSWorkerNodeMinimalPolicy", "AmazonEC2ContainerRegistryPullOnly"}
+)

@@ -11,6 +11,10 @@ const (
 	MonitoringInstall   = "install"
 	MonitoringOperator  = "operator"
 	MonitoringOff       = "off"
+	// IdentityPodIdentity and IdentityIRSA are the values of
+	// plinth:cluster.identity.
+	IdentityPodIdentity = "podIdentity"
+	IdentityIRSA        = "irsa"
 )
 
 // applyDefaults fills what the stack needs to wire the components
@@ -26,6 +30,9 @@ func (e *Environment) applyDefaults(stack string) {
 	for i := range e.Apps {
 		a := &e.Apps[i]
 		a.Namespace = cmp.Or(a.Namespace, a.Name)
+	}
+	if e.Cloud == CloudAWS {
+		e.Cluster.Identity = cmp.Or(e.Cluster.Identity, IdentityPodIdentity)
 	}
 	m := &e.Monitoring
 	if m.Mode == "" {

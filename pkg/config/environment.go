@@ -32,6 +32,9 @@ type Environment struct {
 	Apps []App `json:"apps"`
 	// Monitoring configures the monitoring stack (plinth:monitoring).
 	Monitoring Monitoring `json:"monitoring"`
+	// Gateway is the Gateway API Gateway the applications' routes attach to
+	// (plinth:gateway); nil for none, and then no application has a host.
+	Gateway *Gateway `json:"gateway,omitempty"`
 	// ECS is the Fargate service of an AWS environment (plinth:ecs); nil for none.
 	ECS *ECSService `json:"ecs,omitempty"`
 	// Waivers exempt resources from guardrail rules, each with a reason (plinth:waivers).
@@ -91,12 +94,33 @@ type Cluster struct {
 	AdminRoleARNs []string `json:"adminRoleArns,omitempty"`
 	// AuthorizedNetworks may reach the GKE API endpoint. 0.0.0.0/0 is rejected.
 	AuthorizedNetworks []string `json:"authorizedNetworks,omitempty"`
+	// Identity is how an EKS cluster gives pods an AWS role (apps with
+	// cloudIdentity): "podIdentity" (EKS Pod Identity) or "irsa".
+	// Default: "podIdentity".
+	Identity string `json:"identity,omitempty"`
+	// AutoMode runs an EKS cluster in EKS Auto Mode (aws): EKS provisions,
+	// scales and patches the nodes, so nodeGroups and autoscaler are not
+	// set. Default: - off.
+	AutoMode *AutoMode `json:"autoMode,omitempty"`
+	// Autopilot makes a GKE cluster an Autopilot cluster (gcp): Google
+	// provisions and scales the nodes per pod, so nodeGroups is not set and
+	// the cluster is regional. Default: false.
+	Autopilot bool `json:"autopilot,omitempty"`
 	// Regional makes a GKE cluster regional. Default: - by tier (false for dev).
 	Regional *bool `json:"regional,omitempty"`
 	// DeletionProtection protects the cluster. Default: - by tier (prod only).
 	DeletionProtection *bool `json:"deletionProtection,omitempty"`
 	// NodeGroups are the EKS node groups or GKE node pools. Default: - one group "general" sized by tier.
 	NodeGroups []NodeGroup `json:"nodeGroups,omitempty"`
+}
+
+// AutoMode is "plinth:cluster.autoMode": EKS Auto Mode.
+type AutoMode struct {
+	// Enabled runs the cluster in Auto Mode. Default: false.
+	Enabled bool `json:"enabled,omitempty"`
+	// NodePools are the built-in node pools ("general-purpose",
+	// "system"). Default: - eks's (both).
+	NodePools []string `json:"nodePools,omitempty"`
 }
 
 // ClusterAutoscaler is "plinth:cluster.autoscaler": the Cluster
@@ -181,7 +205,8 @@ type App struct {
 	CanaryImage string `json:"canaryImage,omitempty"`
 	// CanaryPercent is the share of replicas running CanaryImage (Canary), 1–99. Default: - app.StrategyArgs.CanaryPercent (10).
 	CanaryPercent *int `json:"canaryPercent,omitempty"`
-	// Host exposes the app through an Ingress on this host; empty for none.
+	// Host exposes the app on this hostname through an HTTPRoute attached to
+	// plinth:gateway; empty for none.
 	Host string `json:"host,omitempty"`
 	// AllowFrom lists namespaces whose pods may reach the app; the apps
 	// there may then connect to it (their egress policy admits it).
@@ -282,6 +307,19 @@ type ECSService struct {
 	AllowedCIDRs []string `json:"allowedCidrs,omitempty"`
 	// SecretARNs maps environment variable names to Secrets Manager or SSM ARNs.
 	SecretARNs map[string]string `json:"secretArns,omitempty"`
+}
+
+// Gateway is "plinth:gateway": the Gateway (Gateway API) that exposes the
+// applications, run by the platform (its implementation, GatewayClass and
+// listeners are the platform's).
+type Gateway struct {
+	// Name of the Gateway. Required.
+	Name string `json:"name"`
+	// Namespace of the Gateway. Required.
+	Namespace string `json:"namespace"`
+	// SectionName is the listener the routes attach to; "" for every
+	// listener that admits them.
+	SectionName string `json:"sectionName,omitempty"`
 }
 
 // Waiver exempts one resource from one guardrail rule (see pkg/policy).

@@ -54,6 +54,21 @@ func (e *Environment) validate(p *problem.List) {
 			p.Addf("project", "%q is not a GCP project id: set the id (6–30 lowercase letters, digits, '-') of the project to deploy to", e.Project)
 		}
 	}
+	// How pods get an AWS role is the stack's choice of eks method.
+	if e.Cluster.Identity != "" {
+		if e.Cloud != CloudAWS {
+			p.Addf("cluster.identity", "is set on cloud %q: it picks how EKS gives pods an AWS role; GKE uses Workload Identity, remove it", e.Cloud)
+		} else {
+			p.OneOf("cluster.identity", e.Cluster.Identity, IdentityPodIdentity, IdentityIRSA)
+		}
+	}
+	// Each cloud's managed-node mode belongs to its cloud.
+	if e.Cluster.AutoMode != nil && e.Cloud != CloudAWS {
+		p.Addf("cluster.autoMode", "is set on cloud %q: EKS Auto Mode is for aws; on gcp use cluster.autopilot, remove it", e.Cloud)
+	}
+	if e.Cluster.Autopilot && e.Cloud != CloudGCP {
+		p.Addf("cluster.autopilot", "is set on cloud %q: GKE Autopilot is for gcp; on aws use cluster.autoMode, remove it", e.Cloud)
+	}
 	// Taint effects are written the Kubernetes way here; the stack turns
 	// them into the cloud API's spelling for the components.
 	for i, g := range e.Cluster.NodeGroups {
@@ -89,6 +104,9 @@ func (e *Environment) validateApps(p *problem.List) {
 			p.Addf(path+".name", "%q is also apps[%d]: give every application its own name", a.Name, j)
 		}
 		seen[a.Name] = i
+		if a.Host != "" && e.Gateway == nil {
+			p.Addf(path+".host", "is set but plinth:gateway is not: name the Gateway (Gateway API) the application's route attaches to, e.g. {name: shared, namespace: gateway}")
+		}
 		for j, s := range a.SecretEnv {
 			sp := fmt.Sprintf("%s.secretEnv[%d]", path, j)
 			fromK8s := s.Secret != "" || s.Key != ""

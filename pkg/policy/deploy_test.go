@@ -56,6 +56,10 @@ func deployStack() []Resource {
 	cniRole := node(tIAMRole, "irsa-vpc-cni", nil)
 	cniAttach := node(tRoleAttachment, "irsa-vpc-cni-0", nil, cniRole)
 	cni := node(tAddon, "addon-vpc-cni", map[string]any{"addonName": "vpc-cni", "configurationValues": `{"enableNetworkPolicy":"true"}`}, cluster, cniRole, cniAttach)
+	agent := node(tAddon, "addon-eks-pod-identity-agent", map[string]any{"addonName": "eks-pod-identity-agent"}, cluster)
+	webRole := node(tIAMRole, "pod-identity-web", map[string]any{"assumeRolePolicy": awsiam.AssumeRoleForPodIdentity().JSON()})
+	webAttach := node(tRoleAttachment, "pod-identity-web-0", nil, webRole)
+	webAssoc := node(tPodIdentity, "pod-identity-web-association", map[string]any{"namespace": "web", "serviceAccount": "web"}, cluster, webRole, webAttach, agent)
 	k8s := node("pulumi:providers:kubernetes", "main-k8s", nil, cluster, group)
 	gp3 := on(node(tStorageClass, "gp3", map[string]any{"metadata": map[string]any{"name": "gp3", "annotations": map[string]any{defaultClassAnnotation: "true"}}}, cni), k8s)
 	monitoring := on(node(tChart, "kube-prometheus-stack", map[string]any{"chart": "kube-prometheus-stack", "values": map[string]any{
@@ -97,11 +101,43 @@ func deployStack() []Resource {
 		"grafana": map[string]any{"persistence": map[string]any{"enabled": true}}}}), gk8s)
 
 	return []Resource{clusterRole, clusterAttach, clusterKMS, subnet, runners, cluster, apiRule, nodeRole, nodeAttach, group,
-		cniRole, cniAttach, cni, k8s, gp3, monitoring, autoscaler, netpol, flowRole, flowPolicy, flowLog, execRole, execPolicy,
+		cniRole, cniAttach, cni, agent, webRole, webAttach, webAssoc, k8s, gp3, monitoring, autoscaler, netpol, flowRole, flowPolicy, flowLog, execRole, execPolicy,
 		task, alb, tg, container, compute, iamAPI, network, gsaNodes, gke, pool, gsa, wi, gk8s, grafana}
 }
 
 // stackEdit returns the stack with the resource called name changed by f.
+// autoModeStack is a compliant EKS Auto Mode cluster with a
+// NetworkPolicy, as eks.New registers it.
+func autoModeStack() []Resource {
+	arn := func(p string) string { return "arn:aws:iam::aws:policy/" + p }
+	clusterRole := node(tIAMRole, "auto-cluster-role", map[string]any{"assumeRolePolicy": awsiam.AssumeRoleForService("eks.amazonaws.com", "sts:TagSession").JSON()})
+	nodeRole := node(tIAMRole, "auto-node-role", map[string]any{"assumeRolePolicy": awsiam.AssumeRoleForService("ec2.amazonaws.com").JSON()})
+	deps := []Resource{clusterRole, nodeRole}
+	rs := []Resource{clusterRole, nodeRole}
+	for _, p := range append([]string{"AmazonEKSClusterPolicy"}, awsiam.EKSAutoModeClusterPolicies...) {
+		a := node(tRoleAttachment, "auto-cluster-role-"+p, map[string]any{"policyArn": arn(p)}, clusterRole)
+		rs, deps = append(rs, a), append(deps, a)
+	}
+	for _, p := range awsiam.EKSAutoModeNodePolicies {
+		a := node(tRoleAttachment, "auto-node-role-"+p, map[string]any{"policyArn": arn(p)}, nodeRole)
+		rs, deps = append(rs, a), append(deps, a)
+	}
+	cluster := node(tEKSCluster, "auto", map[string]any{
+		"version": "1.35", "upgradePolicy": map[string]any{"supportType": "STANDARD"},
+		"vpcConfig":               map[string]any{"endpointPublicAccess": true, "publicAccessCidrs": []any{"203.0.113.0/24"}},
+		"computeConfig":           map[string]any{"enabled": true, "nodePools": []any{"general-purpose", "system"}, "nodeRoleArn": "arn:aws:iam::123456789012:role/auto-node-role"},
+		"storageConfig":           map[string]any{"blockStorage": map[string]any{"enabled": true}},
+		"kubernetesNetworkConfig": map[string]any{"elasticLoadBalancing": map[string]any{"enabled": true}},
+	}, deps...)
+	k8s := node("pulumi:providers:kubernetes", "auto-k8s", nil, cluster)
+	cm := on(node(tConfigMap, "auto-network-policy-controller", map[string]any{
+		"metadata": map[string]any{"name": "amazon-vpc-cni", "namespace": "kube-system"},
+		"data":     map[string]any{"enable-network-policy-controller": "true"},
+	}), k8s)
+	netpol := on(node(tNetPol, "auto-web", nil), k8s)
+	return append(rs, cluster, k8s, cm, netpol)
+}
+
 func stackEdit(rs []Resource, name string, f func(Resource) Resource) []Resource {
 	out := slices.Clone(rs)
 	for i, r := range out {
@@ -127,6 +163,16 @@ func without(dep string) func(Resource) Resource {
 		r.Dependencies = slices.DeleteFunc(slices.Clone(r.Dependencies), func(u string) bool { return strings.HasSuffix(u, "::"+dep) })
 		return r
 	}
+}
+
+// named returns the fixture resource called name.
+func named(rs []Resource, name string) Resource {
+	for _, r := range rs {
+		if r.Name == name {
+			return r
+		}
+	}
+	panic("no fixture resource " + name)
 }
 
 func remove(rs []Resource, name string) []Resource {
@@ -169,6 +215,12 @@ func failingDeploy() map[string]struct {
 		"PL-D-016": {stackEdit(good, "private-eu-west-1a", set("availabilityZone", "us-east-1-bos-1a")), c, "is in us-east-1-bos-1a, not a standard availability zone"},
 		"PL-D-017": {remove(good, "container-api"), c, "calls container.googleapis.com, which the stack does not enable before it"},
 		"PL-D-018": {stackEdit(good, "flow-policy", set("policy", awsiam.New(awsiam.Allow("A", []string{"logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"}, "arn:aws:logs:eu-west-1:123456789012:log-group:/plinth/flow:*")).JSON())), c, "lacks logs:DescribeLogGroups"},
+		"PL-D-020": {stackEdit(stackEdit(good, "pod-identity-web-association", without("addon-eks-pod-identity-agent")), "pod-identity-web",
+			set("assumeRolePolicy", awsiam.New(awsiam.Statement{Effect: "Allow", Principal: map[string]any{"Service": awsiam.PodIdentityService}, Action: []string{"sts:AssumeRole"}}).JSON())),
+			c, "waits for no eks-pod-identity-agent add-on"},
+		"PL-D-021": {stackEdit(autoModeStack(), "auto", set("storageConfig", nil)), c, "turns on computeConfig.enabled, kubernetesNetworkConfig.elasticLoadBalancing.enabled but not storageConfig.blockStorage.enabled"},
+		"PL-D-022": {remove(autoModeStack(), "auto-cluster-role-AmazonEKSComputePolicy"), c, "role auto-cluster-role lacks the managed policy AmazonEKSComputePolicy"},
+		"PL-D-023": {stackEdit(good, "gke", set("enableAutopilot", false)), c, "sets removeDefaultNodePool next to enableAutopilot (false)"},
 		"PL-D-019": {stackEdit(good, "task", set("containerDefinitions", containerDefs(map[string]any{"name": "api", "healthCheck": map[string]any{"startPeriod": 600.0}}))), c, "startPeriod 600 is outside 0–300"},
 	}
 }
@@ -260,5 +312,114 @@ func TestDeployabilityEdgeCases(t *testing.T) {
 	}
 	if got := findings(Evaluate([]*Rule{rule}, long, c, nil), "PL-D-011"); len(got) != 1 {
 		t.Fatalf("a 57-character logical role name (65 with the suffix) passed: %v", fmt.Sprint(got))
+	}
+}
+
+// TestPodIdentityChecks: a role without sts:TagSession is refused even
+// with the agent; an Auto Mode cluster needs no agent add-on.
+func TestPodIdentityChecks(t *testing.T) {
+	c := Context{Tier: "prod", Today: deployDay}
+	rule := []*Rule{ruleByID(t, DeployabilityRules(), "PL-D-020")}
+	noTag := stackEdit(deployStack(), "pod-identity-web",
+		set("assumeRolePolicy", awsiam.New(awsiam.Statement{Effect: "Allow", Principal: map[string]any{"Service": awsiam.PodIdentityService}, Action: []string{"sts:AssumeRole"}}).JSON()))
+	got := findings(Evaluate(rule, noTag, c, nil), "PL-D-020")
+	if len(got) != 1 || !strings.Contains(got[0].Message, "sts:TagSession") {
+		t.Fatalf("a role without sts:TagSession: %v", got)
+	}
+	auto := stackEdit(stackEdit(deployStack(), "pod-identity-web-association", without("addon-eks-pod-identity-agent")), "cluster",
+		set("computeConfig", map[string]any{"enabled": true}))
+	if got := findings(Evaluate(rule, auto, c, nil), "PL-D-020"); len(got) != 0 {
+		t.Fatalf("an Auto Mode cluster runs the agent itself: %v", got)
+	}
+	// A Deployment running as the associated service account must wait
+	// for the association.
+	early := append(deployStack(), node(tDeployment, "web-deployment", map[string]any{
+		"metadata": map[string]any{"namespace": "web"},
+		"spec":     map[string]any{"template": map[string]any{"spec": map[string]any{"serviceAccountName": "web"}}},
+	}))
+	got = findings(Evaluate(rule, early, c, nil), "PL-D-020")
+	if len(got) != 1 || !strings.Contains(got[0].Message, "whose Pod Identity association pod-identity-web-association it does not wait for") {
+		t.Fatalf("a Deployment before its association: %v", got)
+	}
+	waits := append(deployStack(), node(tDeployment, "web-deployment", map[string]any{
+		"metadata": map[string]any{"namespace": "web"},
+		"spec":     map[string]any{"template": map[string]any{"spec": map[string]any{"serviceAccountName": "web"}}},
+	}, named(deployStack(), "pod-identity-web-association")))
+	if got := findings(Evaluate(rule, waits, c, nil), "PL-D-020"); len(got) != 0 {
+		t.Fatalf("a Deployment after its association: %v", got)
+	}
+}
+
+func ruleByID(t *testing.T, rules []*Rule, id string) *Rule {
+	t.Helper()
+	for _, r := range rules {
+		if r.ID == id {
+			return r
+		}
+	}
+	t.Fatalf("no rule %s", id)
+	return nil
+}
+
+// TestAutoModeChecks: a whole Auto Mode cluster passes every
+// deployability rule, and each part it needs is checked.
+func TestAutoModeChecks(t *testing.T) {
+	c := Context{Tier: "prod", Today: deployDay}
+	good := autoModeStack()
+	if rep := Evaluate(DeployabilityRules(), good, c, nil); len(rep.Findings) != 0 {
+		t.Fatalf("the Auto Mode stack fails: %+v", rep.Findings)
+	}
+	for _, tc := range []struct {
+		rule  string
+		stack []Resource
+		want  string
+	}{
+		{"PL-D-006", remove(good, "auto-network-policy-controller"), "does not create the kube-system/amazon-vpc-cni ConfigMap"},
+		{"PL-D-006", stackEdit(good, "auto-network-policy-controller", set("data.enable-network-policy-controller", "false")), "does not create the kube-system/amazon-vpc-cni ConfigMap"},
+		{"PL-D-021", stackEdit(good, "auto", set("computeConfig.nodeRoleArn", "x")), ""},
+		{"PL-D-021", stackEdit(good, "auto", set("computeConfig", map[string]any{"enabled": true, "nodePools": []any{"system"}})), "without computeConfig.nodeRoleArn"},
+		{"PL-D-021", stackEdit(good, "auto", set("computeConfig", nil)), "turns on kubernetesNetworkConfig.elasticLoadBalancing.enabled, storageConfig.blockStorage.enabled but not computeConfig.enabled"},
+		{"PL-D-021", append(slices.Clone(good), node(tAccessEntry, "auto-node-entry", map[string]any{"type": "EC2"}, named(good, "auto-node-role"), named(good, "auto"))), "gives Auto Mode's node role auto-node-role an access entry"},
+		{"PL-D-022", stackEdit(good, "auto-cluster-role", set("assumeRolePolicy", awsiam.AssumeRoleForService("eks.amazonaws.com").JSON())), "does not trust eks.amazonaws.com for sts:TagSession"},
+		{"PL-D-022", remove(good, "auto-node-role-AmazonEKSWorkerNodeMinimalPolicy"), "role auto-node-role lacks the managed policy AmazonEKSWorkerNodeMinimalPolicy"},
+	} {
+		got := findings(Evaluate([]*Rule{ruleByID(t, DeployabilityRules(), tc.rule)}, tc.stack, c, nil), tc.rule)
+		var msgs []string
+		for _, f := range got {
+			msgs = append(msgs, f.Message)
+		}
+		joined := strings.Join(msgs, "\n")
+		switch {
+		case tc.want == "" && len(got) != 0:
+			t.Errorf("%s fires on a compliant variant: %s", tc.rule, joined)
+		case tc.want != "" && !strings.Contains(joined, tc.want):
+			t.Errorf("%s findings %q, want one containing %q", tc.rule, joined, tc.want)
+		}
+	}
+}
+
+// TestAutopilotChecks: an Autopilot cluster as gke.New registers it
+// passes, and each refused field or a zonal location fails.
+func TestAutopilotChecks(t *testing.T) {
+	c := Context{Tier: "prod", Today: deployDay}
+	rule := []*Rule{ruleByID(t, DeployabilityRules(), "PL-D-023")}
+	ap := node(tGKECluster, "ap", map[string]any{"enableAutopilot": true, "location": "europe-west1",
+		"clusterAutoscaling": map[string]any{"autoProvisioningDefaults": map[string]any{"serviceAccount": "nodes@p.iam.gserviceaccount.com"}}})
+	if got := findings(Evaluate(rule, []Resource{ap}, c, nil), "PL-D-023"); len(got) != 0 {
+		t.Fatalf("the Autopilot cluster fails: %v", got)
+	}
+	for _, tc := range []struct {
+		edit func(Resource) Resource
+		want string
+	}{
+		{set("enableShieldedNodes", true), "sets enableShieldedNodes next to enableAutopilot (true)"},
+		{set("addonsConfig.dnsCacheConfig.enabled", true), "sets addonsConfig.dnsCacheConfig"},
+		{set("clusterAutoscaling.enabled", true), "sets clusterAutoscaling.enabled"},
+		{set("location", "europe-west1-b"), "Autopilot clusters are regional"},
+	} {
+		got := findings(Evaluate(rule, []Resource{tc.edit(ap)}, c, nil), "PL-D-023")
+		if len(got) != 1 || !strings.Contains(got[0].Message, tc.want) {
+			t.Errorf("findings %v, want one containing %q", got, tc.want)
+		}
 	}
 }

@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"strconv"
 	"strings"
+
+	"github.com/plinth-dev/plinth/pkg/awsiam"
 )
 
 // Fixtures: one compliant resource per type, and the edits that break
@@ -80,6 +82,7 @@ func awsGood() map[string]Resource {
 			"accessConfig":           map[string]any{"authenticationMode": "API"},
 		}),
 		tEKSNodeGroup: res(tEKSNodeGroup, "nodes", map[string]any{"launchTemplate": map[string]any{"id": "lt-1", "version": "1"}}),
+		tIAMRole:      res(tIAMRole, "web-pod-identity", map[string]any{"assumeRolePolicy": awsiam.AssumeRoleForPodIdentity().JSON()}),
 		tLaunchTemplate: res(tLaunchTemplate, "lt", map[string]any{
 			"metadataOptions":     map[string]any{"httpTokens": "required", "httpPutResponseHopLimit": 1.0},
 			"networkInterfaces":   []any{map[string]any{"associatePublicIpAddress": "false"}},

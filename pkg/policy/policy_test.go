@@ -71,6 +71,9 @@ func failing() map[string][]Resource {
 		"PL-IAM-001": one(edit(a[tRolePolicy], "policy", `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"arn:aws:s3:::b/*"}]}`)),
 		"PL-IAM-002": one(edit(a[tRolePolicy], "policy", `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["s3:GetObject"],"Resource":"*"}]}`)),
 		"PL-IAM-003": one(edit(a[tRoleAttachment], "policyArn", "arn:aws:iam::aws:policy/AdministratorAccess")),
+		"PL-IAM-004": one(edit(a[tIAMRole], "assumeRolePolicy", awsiam.New(awsiam.Statement{Effect: "Allow",
+			Principal: map[string]any{"Service": awsiam.PodIdentityService, "AWS": "arn:aws:iam::123456789012:root"},
+			Action:    []string{"sts:AssumeRole", "sts:TagSession"}}).JSON())),
 		"PL-KMS-001": one(edit(a[tKMSKey], "enableKeyRotation", nil)),
 		"PL-LOG-001": one(edit(a[tLogGroup], "retentionInDays", nil)),
 		"PL-LOG-002": one(edit(a[tLogGroup], "retentionInDays", 30.0)),
@@ -95,6 +98,7 @@ func failing() map[string][]Resource {
 		"PL-GKE-013": one(edit(g[tGKECluster], "loggingService", "none")),
 		"PL-GKE-014": one(edit(g[tGKECluster], "databaseEncryption", nil)),
 		"PL-GKE-015": one(edit(g[tGKECluster], "location", "europe-west1-b")),
+		"PL-GKE-016": one(edit(g[tGKECluster], "enableAutopilot", true)),
 		"PL-GKE-020": one(edit(g[tGKENodePool], "management.autoUpgrade", false)),
 		"PL-GKE-021": one(edit(g[tGKENodePool], "nodeConfig.imageType", "UBUNTU_CONTAINERD")),
 		"PL-GKE-022": one(edit(g[tGKENodePool], "nodeConfig.serviceAccount", nil)),
@@ -236,5 +240,36 @@ func TestConditionedWildcardsAreScoped(t *testing.T) {
 	resize.Condition = nil
 	if got := rule.Check(res(tRolePolicy, "p", map[string]any{"policy": awsiam.New(resize).JSON()}), Context{}); len(got) != 1 {
 		t.Fatalf("PL-IAM-002 passed SetDesiredCapacity on every group: %v", got)
+	}
+}
+
+// TestSinglePodNeedsNoBudget: PL-X-001 asks a budget of a Deployment that
+// runs two pods or more, and of no single-pod one (a canary's track): a
+// budget cannot keep one pod available through a drain.
+func TestSinglePodNeedsNoBudget(t *testing.T) {
+	k := k8sGood()
+	rule := []*Rule{ruleByID(t, Guardrails(), "PL-X-001")}
+	for _, c := range []struct {
+		name  string
+		edits []Resource
+		fires bool
+	}{
+		{"an HPA from 3 pods", []Resource{k[tHPA]}, true},
+		{"an HPA from 1 pod", []Resource{edit(k[tHPA], "spec.minReplicas", 1.0)}, false},
+		{"3 replicas, no HPA", []Resource{edit(k[tDeployment], "spec.replicas", 3.0)}, true},
+		{"1 replica, no HPA", []Resource{edit(k[tDeployment], "spec.replicas", 1.0)}, false},
+		{"no replicas (1), no HPA", nil, false},
+	} {
+		rs := []Resource{k[tDeployment]}
+		for _, e := range c.edits {
+			if e.Type == tDeployment {
+				rs[0] = e
+			} else {
+				rs = append(rs, e)
+			}
+		}
+		if got := len(findings(Evaluate(rule, rs, Context{Tier: "prod"}, nil), "PL-X-001")) > 0; got != c.fires {
+			t.Errorf("%s without a PDB: fires %v, want %v", c.name, got, c.fires)
+		}
 	}
 }

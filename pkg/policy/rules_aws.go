@@ -2,6 +2,7 @@ package policy
 
 import (
 	"encoding/json"
+	"fmt"
 	"slices"
 	"strings"
 
@@ -402,6 +403,27 @@ func awsRules() []*Rule {
 				}
 				return nil
 			}},
+		{ID: "PL-IAM-004", Severity: Mandatory, Title: "Pod Identity roles trust only the Pod Identity service",
+			Remediation: "trust pods.eks.amazonaws.com alone, for sts:AssumeRole and sts:TagSession (awsiam.AssumeRoleForPodIdentity)",
+			Mirrors:     []string{"EKS Best Practices: EKS Pod Identity", "CKV_AWS_60"}, Types: []string{tIAMRole},
+			Check: func(r Resource, _ Context) []string {
+				doc, err := awsiam.Parse(str(r.Inputs, "assumeRolePolicy", "{}"))
+				if err != nil || !trusts(doc, awsiam.PodIdentityService) {
+					return nil
+				}
+				var out []string
+				for i, st := range doc.Statement {
+					if len(st.Principal) != 1 || fmt.Sprint(st.Principal["Service"]) != awsiam.PodIdentityService {
+						out = append(out, sprintfPath("statement %d also trusts %v: a Pod Identity role must trust pods.eks.amazonaws.com alone", i+1, st.Principal))
+					}
+					for _, a := range st.Action {
+						if a != "sts:AssumeRole" && a != "sts:TagSession" {
+							out = append(out, sprintfPath("statement %d allows %s", i+1, a))
+						}
+					}
+				}
+				return out
+			}},
 		{ID: "PL-KMS-001", Severity: Mandatory, Title: "KMS keys rotate",
 			Remediation: "set enableKeyRotation true", Mirrors: []string{"cmk-backing-key-rotation-enabled", "CKV_AWS_7"}, Types: []string{tKMSKey},
 			Check: func(r Resource, _ Context) []string {
@@ -541,4 +563,21 @@ func perContainer(r Resource, f func(c map[string]any) string) []string {
 func hasKey(in map[string]any, p string) bool {
 	_, ok := get(in, p)
 	return ok
+}
+
+// trusts reports whether a trust policy admits the service principal.
+func trusts(doc awsiam.Document, service string) bool {
+	for _, st := range doc.Statement {
+		switch p := st.Principal["Service"].(type) {
+		case string:
+			if p == service {
+				return true
+			}
+		case []any:
+			if slices.Contains(p, any(service)) {
+				return true
+			}
+		}
+	}
+	return false
 }

@@ -17,6 +17,9 @@ import (
 // Type tokens only the deployability rules look at.
 const (
 	tAddon          = "aws:eks/addon:Addon"
+	tAccessEntry    = "aws:eks/accessEntry:AccessEntry"
+	tConfigMap      = "kubernetes:core/v1:ConfigMap"
+	tPodIdentity    = "aws:eks/podIdentityAssociation:PodIdentityAssociation"
 	tIAMRole        = "aws:iam/role:Role"
 	tSGIngress      = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule"
 	tStorageClass   = "kubernetes:storage.k8s.io/v1:StorageClass"
@@ -60,8 +63,8 @@ func DeployabilityRules() []*Rule {
 			Source:      "google_container_node_pool: autoscaling bounds do not set the pool's size at creation; initial_node_count does (https://registry.terraform.io/providers/hashicorp/google/latest/docs/resources/container_node_pool#initial_node_count)",
 			StackCheck:  gkePoolsStartWithNodes},
 		{ID: "PL-D-006", Severity: Mandatory, Title: "EKS enforces the NetworkPolicies the stack creates",
-			Remediation: "set enableNetworkPolicy \"true\" in the vpc-cni add-on's configurationValues (eks.New does)",
-			Source:      "Amazon VPC CNI network policies are off until the add-on's enableNetworkPolicy is set (https://docs.aws.amazon.com/eks/latest/userguide/cni-network-policy-configure.html)",
+			Remediation: "set enableNetworkPolicy \"true\" in the vpc-cni add-on's configurationValues, or in Auto Mode create the kube-system/amazon-vpc-cni ConfigMap with enable-network-policy-controller \"true\" (eks.New does both)",
+			Source:      "Amazon VPC CNI network policies are off until the add-on's enableNetworkPolicy is set (https://docs.aws.amazon.com/eks/latest/userguide/cni-network-policy-configure.html); in Auto Mode until the amazon-vpc-cni ConfigMap turns the controller on (https://docs.aws.amazon.com/eks/latest/userguide/auto-net-pol.html)",
 			StackCheck:  eksEnforcesNetworkPolicies},
 		{ID: "PL-D-007", Severity: Mandatory, Title: "Node groups that may scale have an autoscaler",
 			Remediation: "deploy the Cluster Autoscaler (eks.Args.Autoscaler) or Karpenter, use EKS Auto Mode, or make minSize equal maxSize",
@@ -115,6 +118,22 @@ func DeployabilityRules() []*Rule {
 			Remediation: "interval 5–300 s, timeout 2–60 s, retries 1–10, startPeriod 0–300 s",
 			Source:      "ECS API HealthCheck (https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_HealthCheck.html)",
 			Types:       []string{tTaskDef}, Check: ecsHealthCheckInLimits},
+		{ID: "PL-D-020", Severity: Mandatory, Title: "Pod Identity associations have the agent, a role that trusts it, and pods that wait for them",
+			Remediation: "install the eks-pod-identity-agent add-on (Auto Mode runs it itself), trust pods.eks.amazonaws.com for sts:AssumeRole and sts:TagSession, and make the workloads wait for the association (pass eks.PodIdentity.RoleARN to the app)",
+			Source:      "EKS User Guide, Pod Identity: set up the agent (https://docs.aws.amazon.com/eks/latest/userguide/pod-id-agent-setup.html) and the role's trust policy (https://docs.aws.amazon.com/eks/latest/userguide/pod-id-role.html); the association must exist before the pods are created (https://docs.aws.amazon.com/eks/latest/userguide/pod-id-association.html)",
+			StackCheck:  podIdentityComplete},
+		{ID: "PL-D-021", Severity: Mandatory, Title: "EKS Auto Mode is turned on whole",
+			Remediation: "enable computeConfig, storageConfig.blockStorage and kubernetesNetworkConfig.elasticLoadBalancing together, give node pools a nodeRoleArn, and leave the node role's access entry to EKS (eks.Args.AutoMode does)",
+			Source:      "EKS CreateCluster: \"For EKS Auto Mode, please ensure that all required configs, including computeConfig, kubernetesNetworkConfig, and blockStorage are all either fully enabled or fully disabled\" (InvalidParameterException); ComputeConfigRequest: nodeRoleArn is required with node pools (https://docs.aws.amazon.com/eks/latest/APIReference/API_ComputeConfigRequest.html); EKS creates the Auto Mode node role's access entry (https://docs.aws.amazon.com/eks/latest/userguide/auto-learn-iam.html), and CreateAccessEntry refuses a principal that has one (ResourceInUseException)",
+			StackCheck:  autoModeWhole},
+		{ID: "PL-D-022", Severity: Mandatory, Title: "EKS Auto Mode's roles carry its policies",
+			Remediation: "trust eks.amazonaws.com for sts:AssumeRole and sts:TagSession and attach AmazonEKSClusterPolicy, AmazonEKSComputePolicy, AmazonEKSBlockStoragePolicy, AmazonEKSLoadBalancingPolicy and AmazonEKSNetworkingPolicy to the cluster role; give the node role AmazonEKSWorkerNodeMinimalPolicy and AmazonEC2ContainerRegistryPullOnly",
+			Source:      "EKS User Guide, Auto Mode cluster IAM role (https://docs.aws.amazon.com/eks/latest/userguide/auto-cluster-iam-role.html) and node IAM role (https://docs.aws.amazon.com/eks/latest/userguide/auto-create-node-role.html)",
+			StackCheck:  autoModeRoles},
+		{ID: "PL-D-023", Severity: Mandatory, Title: "GKE clusters set enableAutopilot only with the fields Autopilot allows",
+			Remediation: "leave enableAutopilot unset on Standard clusters; on Autopilot clusters set none of the node and networking fields GKE manages, and use a region as location (gke.Args.Autopilot does both)",
+			Source:      "google_container_cluster: " + strings.Join(autopilotConflicts, ", ") + " conflict with enable_autopilot, even when it is false (provider schema; https://github.com/pulumi/pulumi-gcp/issues/2881); Autopilot clusters are regional (https://cloud.google.com/kubernetes-engine/docs/concepts/autopilot-overview)",
+			Types:       []string{tGKECluster}, Check: autopilotFieldsAllowed},
 	}
 	for _, r := range rules {
 		r.Class = Deployability
@@ -411,6 +430,12 @@ func eksEnforcesNetworkPolicies(rs []Resource, _ Context) []Violation {
 	var out []Violation
 	for _, urn := range sortedKeys(need) {
 		c := need[urn]
+		if autoMode(c) {
+			if !autoModeEnforcesNetworkPolicies(g, rs, c) {
+				out = append(out, Violation{c.ID(), "runs NetworkPolicies in Auto Mode, but the stack does not create the kube-system/amazon-vpc-cni ConfigMap with enable-network-policy-controller \"true\" on it: every policy is ignored"})
+			}
+			continue
+		}
 		enforced := false
 		for _, a := range rs {
 			if a.Type != tAddon || str(a.Inputs, "addonName", "") != "vpc-cni" || !g.waitsFor(a, c.URN) {
@@ -724,6 +749,193 @@ func subnetsStableUnderGrowth(rs []Resource, c Context) []Violation {
 		if after, ok := grown[r.ID()]; ok && str(after.Inputs, key, "") != str(r.Inputs, key, "") {
 			out = append(out, Violation{r.ID(), fmt.Sprintf("moves from %s to %s when the network gains a zone: the subnet, and everything in it, would be replaced", str(r.Inputs, key, ""), str(after.Inputs, key, ""))})
 		}
+	}
+	return out
+}
+
+// --- Pod Identity
+
+// podIdentityComplete: a pod gets the role of its association only from
+// the Pod Identity agent on its node, and only when the role trusts the
+// Pod Identity service to assume it and tag the session.
+func podIdentityComplete(rs []Resource, _ Context) []Violation {
+	g := newGraph(rs)
+	var out []Violation
+	for _, a := range rs {
+		if a.Type != tPodIdentity {
+			continue
+		}
+		for _, role := range g.direct(a, tIAMRole) {
+			doc, err := awsiam.Parse(str(role.Inputs, "assumeRolePolicy", "{}"))
+			if err != nil || !trusts(doc, awsiam.PodIdentityService) || !allowsAction(doc, "sts:AssumeRole") || !allowsAction(doc, "sts:TagSession") {
+				out = append(out, Violation{a.ID(), "gives role " + role.Name + ", whose trust policy does not let pods.eks.amazonaws.com call both sts:AssumeRole and sts:TagSession: EKS refuses the association"})
+			}
+		}
+		agent := false
+		for u := range g.upstream(a) {
+			d, ok := g.byURN[u]
+			switch {
+			case !ok:
+			case d.Type == tAddon && str(d.Inputs, "addonName", "") == "eks-pod-identity-agent":
+				agent = true
+			case d.Type == tEKSCluster && boolean(d.Inputs, "computeConfig.enabled", false):
+				agent = true // Auto Mode runs the agent itself
+			}
+		}
+		if !agent {
+			out = append(out, Violation{a.ID(), "waits for no eks-pod-identity-agent add-on (and its cluster is not in Auto Mode): the pods would get no credentials"})
+		}
+		// EKS gives a pod credentials when the pod is created, and only
+		// if the association exists then.
+		ns, sa := str(a.Inputs, "namespace", ""), str(a.Inputs, "serviceAccount", "")
+		for _, d := range rs {
+			if d.Type == tDeployment && str(d.Inputs, "metadata.namespace", "") == ns &&
+				str(d.Inputs, "spec.template.spec.serviceAccountName", "") == sa && !g.waitsFor(d, a.URN) {
+				out = append(out, Violation{d.ID(), fmt.Sprintf("runs as %s/%s, whose Pod Identity association %s it does not wait for: pods created before it get no credentials", ns, sa, a.Name)})
+			}
+		}
+	}
+	return out
+}
+
+// allowsAction reports whether an Allow statement of a trust policy lists
+// action.
+func allowsAction(doc awsiam.Document, action string) bool {
+	for _, st := range doc.Statement {
+		if st.Effect == "Allow" && slices.Contains(st.Action, action) {
+			return true
+		}
+	}
+	return false
+}
+
+// --- EKS Auto Mode
+
+// autoMode reports whether an EKS cluster runs in Auto Mode.
+func autoMode(c Resource) bool { return boolean(c.Inputs, "computeConfig.enabled", false) }
+
+// autoModeEnforcesNetworkPolicies reports whether the stack turns on the
+// network policy controller of Auto Mode cluster c.
+func autoModeEnforcesNetworkPolicies(g *graph, rs []Resource, c Resource) bool {
+	for _, cm := range rs {
+		if cm.Type != tConfigMap || str(cm.Inputs, "metadata.name", "") != "amazon-vpc-cni" || str(cm.Inputs, "metadata.namespace", "") != "kube-system" {
+			continue
+		}
+		if on, ok := g.clusterOf(cm); ok && on.URN == c.URN && str(cm.Inputs, "data.enable-network-policy-controller", "") == "true" {
+			return true
+		}
+	}
+	return false
+}
+
+func autoModeWhole(rs []Resource, _ Context) []Violation {
+	g := newGraph(rs)
+	var out []Violation
+	for _, c := range rs {
+		if c.Type != tEKSCluster {
+			continue
+		}
+		parts := map[string]bool{
+			"computeConfig.enabled":                                boolean(c.Inputs, "computeConfig.enabled", false),
+			"storageConfig.blockStorage.enabled":                   boolean(c.Inputs, "storageConfig.blockStorage.enabled", false),
+			"kubernetesNetworkConfig.elasticLoadBalancing.enabled": boolean(c.Inputs, "kubernetesNetworkConfig.elasticLoadBalancing.enabled", false),
+		}
+		var on, off []string
+		for _, k := range sortedKeys(parts) {
+			if parts[k] {
+				on = append(on, k)
+			} else {
+				off = append(off, k)
+			}
+		}
+		if len(on) > 0 && len(off) > 0 {
+			out = append(out, Violation{c.ID(), fmt.Sprintf("turns on %s but not %s: EKS refuses Auto Mode unless all three are on (or all off)", strings.Join(on, ", "), strings.Join(off, ", "))})
+		}
+		if len(list(c.Inputs, "computeConfig.nodePools")) > 0 && !hasKey(c.Inputs, "computeConfig.nodeRoleArn") {
+			out = append(out, Violation{c.ID(), "lists Auto Mode node pools without computeConfig.nodeRoleArn: EKS refuses node pools without a node role"})
+		}
+		if !autoMode(c) {
+			continue
+		}
+		// EKS creates the node role's access entry itself; a second one
+		// for the same principal is refused (ResourceInUseException).
+		for _, role := range g.direct(c, tIAMRole) {
+			doc, _ := awsiam.Parse(str(role.Inputs, "assumeRolePolicy", "{}"))
+			if !trusts(doc, "ec2.amazonaws.com") {
+				continue
+			}
+			for _, e := range dependents(rs, role, tAccessEntry) {
+				if g.waitsFor(e, c.URN) {
+					out = append(out, Violation{e.ID(), "gives Auto Mode's node role " + role.Name + " an access entry, which EKS creates itself: the second one is refused"})
+				}
+			}
+		}
+	}
+	return out
+}
+
+func autoModeRoles(rs []Resource, _ Context) []Violation {
+	g := newGraph(rs)
+	var out []Violation
+	for _, c := range rs {
+		if c.Type != tEKSCluster || !autoMode(c) {
+			continue
+		}
+		// The cluster role trusts eks.amazonaws.com, the node role (which
+		// the cluster waits for through computeConfig.nodeRoleArn)
+		// ec2.amazonaws.com.
+		for _, role := range g.direct(c, tIAMRole) {
+			doc, err := awsiam.Parse(str(role.Inputs, "assumeRolePolicy", "{}"))
+			if err != nil {
+				continue
+			}
+			var want []string
+			switch {
+			case trusts(doc, "eks.amazonaws.com"):
+				if !allowsAction(doc, "sts:TagSession") {
+					out = append(out, Violation{c.ID(), "runs in Auto Mode, but its cluster role " + role.Name + " does not trust eks.amazonaws.com for sts:TagSession"})
+				}
+				want = append([]string{"AmazonEKSClusterPolicy"}, awsiam.EKSAutoModeClusterPolicies...)
+			case trusts(doc, "ec2.amazonaws.com"):
+				want = awsiam.EKSAutoModeNodePolicies
+			}
+			attached := map[string]bool{}
+			for _, att := range dependents(rs, role, tRoleAttachment) {
+				arn := str(att.Inputs, "policyArn", "")
+				attached[arn[strings.LastIndex(arn, "/")+1:]] = true
+			}
+			for _, p := range want {
+				if !attached[p] {
+					out = append(out, Violation{c.ID(), "runs in Auto Mode, but role " + role.Name + " lacks the managed policy " + p})
+				}
+			}
+		}
+	}
+	return out
+}
+
+// --- GKE Autopilot
+
+// autopilotConflicts are the cluster inputs the provider refuses next to
+// an enableAutopilot that is set at all (its schema's ConflictsWith).
+var autopilotConflicts = []string{
+	"removeDefaultNodePool", "nodePools", "enableShieldedNodes", "enableIntranodeVisibility", "defaultMaxPodsPerNode",
+	"networkPolicy", "addonsConfig.networkPolicyConfig", "addonsConfig.dnsCacheConfig", "addonsConfig.statefulHaConfig",
+	"clusterAutoscaling.enabled", "clusterAutoscaling.resourceLimits", "binaryAuthorization.enabled",
+}
+
+func autopilotFieldsAllowed(r Resource, _ Context) []string {
+	if !hasKey(r.Inputs, "enableAutopilot") {
+		return nil
+	}
+	var out []string
+	for _, f := range autopilotConflicts {
+		if v, ok := get(r.Inputs, f); ok && v != nil {
+			out = append(out, fmt.Sprintf("sets %s next to enableAutopilot (%v): the provider refuses the two together", f, r.Inputs["enableAutopilot"]))
+		}
+	}
+	if loc := str(r.Inputs, "location", ""); autopilot(r) && zonal(loc) {
+		out = append(out, fmt.Sprintf("is an Autopilot cluster in zone %s: Autopilot clusters are regional, use the region", loc))
 	}
 	return out
 }

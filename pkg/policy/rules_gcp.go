@@ -1,6 +1,9 @@
 package policy
 
-import "strings"
+import (
+	"regexp"
+	"strings"
+)
 
 // GCP type tokens the rules apply to.
 const (
@@ -43,7 +46,8 @@ func gcpRules() []*Rule {
 		{ID: "PL-GKE-003", Severity: Mandatory, Title: "GKE enforces NetworkPolicy",
 			Remediation: "set datapathProvider ADVANCED_DATAPATH (Dataplane V2) or networkPolicy.enabled", Mirrors: []string{"CKV_GCP_12", "GCP-0056", "CIS GKE 5.6.7"}, Types: cluster,
 			Check: func(r Resource, _ Context) []string {
-				if str(r.Inputs, "datapathProvider", "") == "ADVANCED_DATAPATH" || boolean(r.Inputs, "networkPolicy.enabled", false) {
+				// Autopilot always runs Dataplane V2.
+				if str(r.Inputs, "datapathProvider", "") == "ADVANCED_DATAPATH" || boolean(r.Inputs, "networkPolicy.enabled", false) || autopilot(r) {
 					return nil
 				}
 				return fail("NetworkPolicy objects would not be enforced")
@@ -105,9 +109,9 @@ func gcpRules() []*Rule {
 				return nil
 			}},
 		{ID: "PL-GKE-011", Severity: Advisory, Title: "GKE intranode visibility is on",
-			Remediation: "set enableIntranodeVisibility true", Mirrors: []string{"CKV_GCP_61", "CIS GKE 5.6.1"}, Types: cluster,
+			Remediation: "set enableIntranodeVisibility true (Autopilot manages it: the provider refuses the field there)", Mirrors: []string{"CKV_GCP_61", "CIS GKE 5.6.1"}, Types: cluster,
 			Check: func(r Resource, _ Context) []string {
-				if !boolean(r.Inputs, "enableIntranodeVisibility", false) {
+				if !boolean(r.Inputs, "enableIntranodeVisibility", false) && !autopilot(r) {
 					return fail("pod-to-pod traffic on a node is not in flow logs")
 				}
 				return nil
@@ -140,10 +144,18 @@ func gcpRules() []*Rule {
 			Remediation: "set location to a region", Mirrors: []string{"gke-policy control_plane_redundancy"}, Types: cluster,
 			Check: func(r Resource, c Context) []string {
 				loc := str(r.Inputs, "location", "")
-				if c.Tier == "prod" && len(loc) > 2 && loc[len(loc)-2] == '-' {
+				if c.Tier == "prod" && zonal(loc) {
 					return fail("zonal control plane in %s", loc)
 				}
 				return nil
+			}},
+		{ID: "PL-GKE-016", Severity: Mandatory, Title: "GKE Autopilot nodes use a dedicated service account",
+			Remediation: "set clusterAutoscaling.autoProvisioningDefaults.serviceAccount to a least-privilege account", Mirrors: []string{"GCP-0050", "CKV2_GCP_1", "CIS GKE 5.2.1"}, Types: cluster,
+			Check: func(r Resource, _ Context) []string {
+				if !autopilot(r) {
+					return nil
+				}
+				return dedicatedNodeAccount(str(r.Inputs, "clusterAutoscaling.autoProvisioningDefaults.serviceAccount", "default"))
 			}},
 		{ID: "PL-GKE-020", Severity: Mandatory, Title: "GKE node pools repair and upgrade themselves",
 			Remediation: "set management.autoRepair and autoUpgrade true", Mirrors: []string{"CKV_GCP_9", "CKV_GCP_10", "GCP-0063", "GCP-0058", "CIS GKE 5.5.2", "CIS GKE 5.5.3"}, Types: pool,
@@ -164,11 +176,7 @@ func gcpRules() []*Rule {
 		{ID: "PL-GKE-022", Severity: Mandatory, Title: "GKE nodes use a dedicated service account",
 			Remediation: "set nodeConfig.serviceAccount to a least-privilege account", Mirrors: []string{"GCP-0050", "CKV2_GCP_1", "CIS GKE 5.2.1"}, Types: pool,
 			Check: func(r Resource, _ Context) []string {
-				sa := str(r.Inputs, "nodeConfig.serviceAccount", "default")
-				if sa == "default" || strings.HasSuffix(sa, "-compute@developer.gserviceaccount.com") {
-					return fail("the Compute Engine default service account (project editor)")
-				}
-				return nil
+				return dedicatedNodeAccount(str(r.Inputs, "nodeConfig.serviceAccount", "default"))
 			}},
 		{ID: "PL-GKE-023", Severity: Mandatory, Title: "GKE nodes hide instance metadata (GKE_METADATA)",
 			Remediation: "set nodeConfig.workloadMetadataConfig.mode GKE_METADATA", Mirrors: []string{"GCP-0057", "CKV_GCP_69"}, Types: pool,
@@ -225,4 +233,22 @@ func gcpRules() []*Rule {
 				return nil
 			}},
 	}
+}
+
+// gcpZoneRE matches a GCP zone ("europe-west1-b"), not a region.
+var gcpZoneRE = regexp.MustCompile(`^[a-z]+-[a-z]+[0-9]+-[a-z]$`)
+
+// zonal reports whether a GKE location is a zone.
+func zonal(location string) bool { return gcpZoneRE.MatchString(location) }
+
+// autopilot reports whether a GKE cluster is an Autopilot cluster.
+func autopilot(c Resource) bool { return boolean(c.Inputs, "enableAutopilot", false) }
+
+// dedicatedNodeAccount fails the Compute Engine default service account
+// (project editor) as the nodes' account.
+func dedicatedNodeAccount(sa string) []string {
+	if sa == "default" || strings.HasSuffix(sa, "-compute@developer.gserviceaccount.com") {
+		return fail("the Compute Engine default service account (project editor)")
+	}
+	return nil
 }

@@ -61,6 +61,18 @@ func hpaFor(rs []Resource, d deployment) (Resource, bool) {
 	return Resource{}, false
 }
 
+// minPods is the fewest pods d runs: its HPA's minReplicas, or its
+// replicas (1 when unset, as Kubernetes defaults it).
+func minPods(rs []Resource, d deployment) float64 {
+	if h, ok := hpaFor(rs, d); ok {
+		return number(h.Inputs, "spec.minReplicas", 1)
+	}
+	if d.hasReps {
+		return d.replicas
+	}
+	return 1
+}
+
 // pdbFor returns the PDB that selects d's pods, if any.
 func pdbFor(rs []Resource, d deployment) (Resource, bool) {
 	for _, p := range ofType(rs, tPDB) {
@@ -73,12 +85,13 @@ func pdbFor(rs []Resource, d deployment) (Resource, bool) {
 
 func stackRules() []*Rule {
 	return []*Rule{
-		{ID: "PL-X-001", Severity: Mandatory, Title: "Every Deployment has a PodDisruptionBudget",
-			Remediation: "add a PDB selecting the Deployment's pods (app.New does)", Mirrors: []string{"kube-score deployment-has-poddisruptionbudget", "Polaris missingPodDisruptionBudget"},
+		{ID: "PL-X-001", Severity: Mandatory, Title: "Every Deployment that runs two pods or more has a PodDisruptionBudget",
+			Remediation: "add a PDB selecting the Deployment's pods (app.New does); a Deployment that may run a single pod needs none, since one pod cannot stay available through a drain",
+			Mirrors:     []string{"kube-score deployment-has-poddisruptionbudget", "Polaris missingPodDisruptionBudget"},
 			StackCheck: func(rs []Resource, _ Context) []Violation {
 				var out []Violation
 				for _, d := range deploymentsOf(rs) {
-					if _, ok := pdbFor(rs, d); !ok {
+					if _, ok := pdbFor(rs, d); !ok && minPods(rs, d) >= 2 {
 						out = append(out, Violation{d.r.ID(), "no PodDisruptionBudget selects its pods"})
 					}
 				}

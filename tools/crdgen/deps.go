@@ -5,3 +5,7 @@
 package crdgen
 
 import _ "github.com/prometheus-operator/prometheus-operator/pkg/apis/monitoring/v1"
+
+// The Gateway API CRDs are copied from this module's config/crd/standard
+// (make crds), at the version go.mod pins.
+import _ "sigs.k8s.io/gateway-api/apis/v1"
