@@ -214,7 +214,9 @@ type App struct {
 	// AllowAllEgress leaves the app's egress open; by default it may reach
 	// only DNS, its own pods and the apps that allow it. Default: false.
 	AllowAllEgress bool `json:"allowAllEgress,omitempty"`
-	// CloudIdentity gives the pods a cloud identity (IRSA role or GCP service account). Default: false.
+	// CloudIdentity gives the pods a cloud identity: an AWS role (EKS Pod
+	// Identity, or IRSA with cluster.identity "irsa") or a GCP service
+	// account (Workload Identity). Default: false.
 	CloudIdentity bool `json:"cloudIdentity,omitempty"`
 }
 
