@@ -232,9 +232,13 @@ func TestE2ESharedState(t *testing.T) {
 		s.setConfig(t, "plinth:apps[2].name", "orders")
 		s.setConfig(t, "plinth:apps[2].namespace", "shop")
 		s.setConfig(t, "plinth:apps[2].image", "registry.example.com/plinth/orders:1.0.0")
-		done := killWhenCreated(t, s.kube, "shop", "orders")
+		wctx, stopWatching := context.WithCancel(ctx)
+		done := killWhenCreated(wctx, t, s.kube, "shop", "orders")
 		_, err := s.driver.Up(ctx)
-		<-done
+		stopWatching()
+		if !<-done {
+			t.Fatalf("the up ended before it created shop/orders, so it was never killed: %v\n%s", err, autoStderr(err))
+		}
 		if err == nil {
 			t.Fatal("the killed up succeeded; it was not interrupted")
 		}

@@ -546,9 +546,13 @@ func TestE2ELocalStack(t *testing.T) {
 		e.setConfig(t, "plinth:apps[2].name", "orders")
 		e.setConfig(t, "plinth:apps[2].namespace", "shop")
 		e.setConfig(t, "plinth:apps[2].image", "registry.example.com/plinth/orders:1.0.0")
-		done := killWhenCreated(t, e.kube, "shop", "orders")
+		wctx, stopWatching := context.WithCancel(ctx)
+		done := killWhenCreated(wctx, t, e.kube, "shop", "orders")
 		_, err := e.driver.Up(ctx)
-		<-done
+		stopWatching()
+		if !<-done {
+			t.Fatalf("the up ended before it created shop/orders, so it was never killed: %v\n%s", err, autoStderr(err))
+		}
 		if err == nil {
 			t.Fatalf("the killed up succeeded; it was not interrupted")
 		}
@@ -630,28 +634,34 @@ func TestE2ELocalStack(t *testing.T) {
 	})
 }
 
-// killChildCLI SIGKILLs the Pulumi CLI processes this test process
-// started, then the plugins they started, which would otherwise outlive
-// the test.
 // killWhenCreated SIGKILLs the Pulumi CLI (as a crash or an OOM kill
 // would, so it cannot finish or checkpoint cleanly) once the Deployment
-// ns/name exists, that is with an up mid-way. The channel closes after the
-// kill.
-func killWhenCreated(t *testing.T, kube kubernetes.Interface, ns, name string) <-chan struct{} {
-	done := make(chan struct{})
+// ns/name exists, that is with an up mid-way. The channel then receives
+// true; it receives false when ctx ends first (the up ended without
+// creating it), so a test never waits on a kill that cannot come.
+func killWhenCreated(ctx context.Context, t *testing.T, kube kubernetes.Interface, ns, name string) <-chan bool {
+	done := make(chan bool, 1)
 	go func() {
-		defer close(done)
 		for {
-			if _, err := kube.AppsV1().Deployments(ns).Get(context.Background(), name, metav1.GetOptions{}); err == nil {
+			if _, err := kube.AppsV1().Deployments(ns).Get(ctx, name, metav1.GetOptions{}); err == nil {
 				killChildCLI(t)
+				done <- true
 				return
 			}
-			time.Sleep(10 * time.Millisecond)
+			select {
+			case <-ctx.Done():
+				done <- false
+				return
+			case <-time.After(10 * time.Millisecond):
+			}
 		}
 	}()
 	return done
 }
 
+// killChildCLI SIGKILLs the Pulumi CLI processes this test process
+// started, then the plugins they started, which would otherwise outlive
+// the test.
 func killChildCLI(t *testing.T) {
 	t.Helper()
 	clis := children(os.Getpid(), "(pulumi)")
