@@ -12,7 +12,8 @@ ROOT  := $(CURDIR)
 BIN   := $(ROOT)/bin
 STATE := $(ROOT)/.state
 
-# Versions of the tools built from Go modules (see tools/ and DESIGN.md §4).
+# Versions of the tools built from Go modules; each module is pinned in its
+# tools/<name>/go.mod, and these must match it.
 PULUMI_VERSION   := v3.274.1
 PROVIDER_VERSION := 4.25.0
 KUBE_VERSION     := v1.34.4
