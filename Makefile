@@ -78,10 +78,12 @@ build: ## compile the library, the stack program and the examples
 # differ) and is rebuilt only when its go.mod, go.sum or sources change.
 
 # What the end-to-end suite needs besides: the YAML language host and
-# plinth's component provider, for the YAML program run by `pulumi up`.
-E2E_TOOLS := $(TOOLS) $(BIN)/pulumi-language-yaml $(BIN)/pulumi-resource-plinth
+# plinth's component provider, for the YAML program run by `pulumi up`. And
+# the engines of progressive delivery: the Argo Rollouts controller and a
+# Prometheus server its analyses query.
+E2E_TOOLS := $(TOOLS) $(BIN)/pulumi-language-yaml $(BIN)/pulumi-resource-plinth $(ROLLOUT_TOOLS)
 
-.PHONY: tools e2e-tools
+.PHONY: tools e2e-tools rollout-tools
 tools: $(TOOLS) ## build the Pulumi CLI, the kubernetes provider and the local control plane into bin/
 e2e-tools: $(E2E_TOOLS) ## build what make e2e needs: the tools, the YAML language host and the component provider
 
@@ -102,6 +104,21 @@ $(BIN)/pulumi-resource-kubernetes: tools/kubernetes-provider/go.mod tools/kubern
 
 $(BIN)/kube-apiserver $(BIN)/kube-controller-manager $(BIN)/kube-scheduler: $(BIN)/kube-%: tools/kube/go.mod tools/kube/go.sum
 	cd tools/kube && $(GO) build -o $@ -ldflags "$(KUBE_LDFLAGS)" k8s.io/kubernetes/cmd/kube-$*
+
+# Progressive delivery, for real: the Argo Rollouts controller (its module
+# pins the k8s.io modules by replace; tools/argo-rollouts repeats them), and
+# the Prometheus server its analyses query. Prometheus is built without
+# service discovery (remove_all_sd): the e2e suite writes its series
+# through the remote-write receiver, and the discovery SDKs double the build.
+ROLLOUT_TOOLS := $(BIN)/rollouts-controller $(BIN)/prometheus
+
+rollout-tools: $(ROLLOUT_TOOLS) ## build the Argo Rollouts controller and a Prometheus server into bin/
+
+$(BIN)/rollouts-controller: tools/argo-rollouts/go.mod tools/argo-rollouts/go.sum
+	cd tools/argo-rollouts && $(GO) build -o $@ github.com/argoproj/argo-rollouts/cmd/rollouts-controller
+
+$(BIN)/prometheus: tools/prometheus/go.mod tools/prometheus/go.sum
+	cd tools/prometheus && $(GO) build -tags remove_all_sd -o $@ github.com/prometheus/prometheus/cmd/prometheus
 
 # Pulumi YAML's language host, so `pulumi up` runs runtime: yaml programs.
 # Its module needs pulumi/pkg v3.206 (newer versions break its compile).
@@ -139,14 +156,23 @@ CRD_DIR   := components/monitoring/crds
 CRD_KINDS := servicemonitors podmonitors prometheusrules
 GATEWAY_CRD_DIR := components/app/crds
 GATEWAY_KINDS   := gatewayclasses gateways httproutes referencegrants
+ROLLOUTS_CRD_DIR := components/app/crds/rollouts
 
 .PHONY: crds
-crds: ## regenerate the Prometheus Operator CRDs from the upstream API types (controller-gen), copy the Gateway API CRDs
+crds: ## regenerate the Prometheus Operator and Argo Rollouts CRDs from the upstream API types (controller-gen), copy the Gateway API CRDs
 	rm -rf $(STATE)/crdgen && mkdir -p $(STATE)/crdgen $(CRD_DIR)
 	cd tools/crdgen && $(GO) tool controller-gen crd:crdVersions=v1 \
 	  paths=github.com/prometheus-operator/prometheus-operator/pkg/apis/monitoring/v1 \
 	  output:crd:dir=$(STATE)/crdgen
 	for kind in $(CRD_KINDS); do cp $(STATE)/crdgen/monitoring.coreos.com_$$kind.yaml $(CRD_DIR)/; done
+	@# The Argo Rollouts CRDs, every kind its controller watches. Descriptions
+	@# are dropped (maxDescLen=0): the pod templates inside would make them
+	@# large, and the API server needs only the schema.
+	rm -rf $(STATE)/crdgen-rollouts && mkdir -p $(STATE)/crdgen-rollouts $(ROLLOUTS_CRD_DIR)
+	cd tools/crdgen && $(GO) tool controller-gen crd:crdVersions=v1,maxDescLen=0 \
+	  paths=github.com/argoproj/argo-rollouts/pkg/apis/rollouts/v1alpha1 \
+	  output:crd:dir=$(STATE)/crdgen-rollouts
+	install -m 0644 $(STATE)/crdgen-rollouts/argoproj.io_*.yaml $(ROLLOUTS_CRD_DIR)/
 	@# The Gateway API CRDs (standard channel) as the pinned module ships them.
 	mkdir -p $(GATEWAY_CRD_DIR)
 	cd tools/crdgen && dir=$$($(GO) list -m -f '{{.Dir}}' sigs.k8s.io/gateway-api) && \
@@ -212,7 +238,7 @@ local-down: ## destroy the local stack and stop the local control plane
 	$(GO) run ./cmd/localcluster down -state $(LOCAL_STATE)
 
 .PHONY: e2e
-e2e: $(E2E_TOOLS) ## end-to-end tests: the local stack, and a YAML program through `pulumi up`, on a real local Kubernetes API
+e2e: $(E2E_TOOLS) ## end-to-end tests on a real local Kubernetes API: the local stack, a YAML program through `pulumi up`, progressive delivery with Argo Rollouts and Prometheus
 	$(GO) test -tags "e2e plinthlocal" -count=1 -timeout 30m -v -run 'E2E' ./stacks/
 
 # ---------------------------------------------------------------- stacks
