@@ -8,6 +8,8 @@ require (
 	github.com/aws/aws-sdk-go-v2/service/kms v1.55.0
 	github.com/aws/aws-sdk-go-v2/service/s3 v1.106.0
 	github.com/distribution/reference v0.6.0
+	github.com/expr-lang/expr v1.17.7
+	github.com/golang/snappy v1.0.0
 	github.com/prometheus/common v0.67.4
 	github.com/prometheus/prometheus v0.309.1
 	github.com/pulumi/pulumi-aws/sdk/v6 v6.83.4

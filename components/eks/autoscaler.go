@@ -2,11 +2,11 @@ package eks
 
 import (
 	"fmt"
-	"strings"
 
 	helmv4 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/helm/v4"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/plinth-dev/plinth/components/internal/chart"
 	"github.com/plinth-dev/plinth/pkg/awsiam"
 )
 
@@ -51,10 +51,7 @@ func (b *builder) autoscaler() error {
 	if err != nil {
 		return err
 	}
-	chart, repo := pulumi.String(strings.TrimSuffix(as.Repository, "/")+"/cluster-autoscaler"), helmv4.RepositoryOptsPtrInput(nil)
-	if !strings.HasPrefix(as.Repository, "oci://") {
-		chart, repo = pulumi.String("cluster-autoscaler"), &helmv4.RepositoryOptsArgs{Repo: pulumi.String(as.Repository)}
-	}
+	name, repo := chart.Source(as.Repository, "cluster-autoscaler")
 	values := pulumi.Map{
 		"cloudProvider": pulumi.String("aws"),
 		"awsRegion":     pulumi.String(b.region),
@@ -76,7 +73,7 @@ func (b *builder) autoscaler() error {
 	deps := append([]pulumi.Resource{role}, b.c.RolePolicies(role)...)
 	c, err := helmv4.NewChart(b.ctx, b.child("cluster-autoscaler"), &helmv4.ChartArgs{
 		Name:           pulumi.String("cluster-autoscaler"),
-		Chart:          chart,
+		Chart:          name,
 		Version:        pulumi.String(as.ChartVersion),
 		RepositoryOpts: repo,
 		Namespace:      pulumi.String("kube-system"),

@@ -7,6 +7,7 @@ import (
 
 	"github.com/plinth-dev/plinth/components/internal/ptr"
 	"github.com/plinth-dev/plinth/pkg/config"
+	"github.com/plinth-dev/plinth/pkg/slo"
 )
 
 // Defaults that do not depend on the tier; each is also written on its
@@ -25,9 +26,6 @@ const (
 	defaultGrafanaStorage = "10Gi"
 	defaultChatChannel    = "#alerts"
 	defaultRepeat         = "4h"
-	defaultRequests       = "http_requests_total"
-	defaultDuration       = "http_request_duration_seconds"
-	defaultStatusLabel    = "status"
 )
 
 func (a Args) withDefaults() Args {
@@ -61,10 +59,7 @@ func (a Args) withDefaults() Args {
 	a.Alerting.ChatChannel = cmp.Or(a.Alerting.ChatChannel, defaultChatChannel)
 	a.Alerting.RepeatInterval = cmp.Or(a.Alerting.RepeatInterval, defaultRepeat)
 	a.Metrics = ptr.Clone(a.Metrics)
-	m := a.Metrics
-	m.Requests = cmp.Or(m.Requests, defaultRequests)
-	m.Duration = cmp.Or(m.Duration, defaultDuration)
-	m.StatusLabel = cmp.Or(m.StatusLabel, defaultStatusLabel)
+	*a.Metrics = MetricNames(slo.Metrics(*a.Metrics).WithDefaults())
 	a.RunbookBaseURL = cmp.Or(a.RunbookBaseURL, DefaultRunbookBaseURL)
 	return a
 }

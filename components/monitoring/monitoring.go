@@ -10,6 +10,7 @@ import (
 	metav1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/meta/v1"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/plinth-dev/plinth/components/internal/chart"
 	"github.com/plinth-dev/plinth/pkg/naming"
 	"github.com/plinth-dev/plinth/pkg/problem"
 )
@@ -236,16 +237,11 @@ func (b *builder) install() error {
 	}
 	b.m.AlertmanagerSecret = am
 
-	chart := pulumi.String(a.Chart.Repository + "/" + ReleaseName)
-	var repo helmv4.RepositoryOptsPtrInput
-	if !isOCI(a.Chart.Repository) {
-		chart = pulumi.String(ReleaseName)
-		repo = &helmv4.RepositoryOptsArgs{Repo: pulumi.String(a.Chart.Repository)}
-	}
+	name, repo := chart.Source(a.Chart.Repository, ReleaseName)
 	values := pulumi.ToMap(mergeValues(b.values(), a.ExtraValues))
 	c, err := helmv4.NewChart(b.ctx, b.child("kube-prometheus-stack"), &helmv4.ChartArgs{
 		Name:           pulumi.String(ReleaseName),
-		Chart:          chart,
+		Chart:          name,
 		Version:        pulumi.String(a.Chart.Version),
 		RepositoryOpts: repo,
 		Namespace:      b.namespace,
@@ -341,8 +337,6 @@ func secretOrEmpty(s pulumi.StringInput) pulumi.StringOutput {
 	}
 	return pulumi.ToSecret(s).(pulumi.StringOutput)
 }
-
-func isOCI(repo string) bool { return len(repo) > 6 && repo[:6] == "oci://" }
 
 // mergeValues returns base with extra merged over it, recursively for
 // nested maps; extra wins on conflicts.

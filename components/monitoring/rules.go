@@ -1,7 +1,6 @@
 package monitoring
 
 import (
-	"fmt"
 	"regexp"
 	"strings"
 
@@ -9,6 +8,7 @@ import (
 	"github.com/prometheus/prometheus/promql/parser"
 
 	"github.com/plinth-dev/plinth/pkg/problem"
+	"github.com/plinth-dev/plinth/pkg/slo"
 )
 
 // Severity is the routing label of an alert.
@@ -194,21 +194,21 @@ func ChartRulesReplaced() map[string]bool {
 // carries severity and sev labels and summary, description and
 // runbook_url annotations.
 func DefaultRules(m MetricNames) []Rule {
-	status := m.StatusLabel
+	// The request alerts are the objectives of pkg/slo, the definition of
+	// "healthy" the app component's canary analysis uses too.
+	sm, by := slo.Metrics(m), []string{"namespace", "service"}
 	return []Rule{
 		{
 			Alert: "HighErrorRate",
-			Expr: fmt.Sprintf(`sum by (namespace, service) (rate(%s{%s=~"5.."}[5m]))
-  / sum by (namespace, service) (rate(%s[5m])) > 0.05`, m.Requests, status, m.Requests),
-			For: "5m", Severity: SeverityCritical, Sev: SEV2,
+			Expr:  slo.ErrorRatio.Breached(sm, "5m", by),
+			For:   "5m", Severity: SeverityCritical, Sev: SEV2,
 			Summary:     "{{ $labels.service }} in {{ $labels.namespace }} fails more than 5% of requests",
 			Description: "The 5xx ratio of {{ $labels.service }} has been {{ $value | humanizePercentage }} for 5 minutes: users see errors.",
 		},
 		{
 			Alert: "HighLatency",
-			Expr: fmt.Sprintf(`histogram_quantile(0.95,
-  sum by (namespace, service, le) (rate(%s_bucket[5m]))) > 2`, m.Duration),
-			For: "5m", Severity: SeverityWarning, Sev: SEV3,
+			Expr:  slo.LatencyP95.Breached(sm, "5m", by),
+			For:   "5m", Severity: SeverityWarning, Sev: SEV3,
 			Summary:     "{{ $labels.service }} in {{ $labels.namespace }} answers slowly (p95 above 2s)",
 			Description: "The 95th percentile latency of {{ $labels.service }} has been {{ $value | humanizeDuration }} for 5 minutes.",
 		},
