@@ -17,6 +17,7 @@ STATE := $(ROOT)/.state
 PULUMI_VERSION   := v3.274.1
 PROVIDER_VERSION := 4.25.0
 KUBE_VERSION     := v1.34.4
+ROLLOUTS_VERSION := v1.10.1
 KUBE_LDFLAGS     := -X k8s.io/component-base/version.gitVersion=$(KUBE_VERSION) \
                     -X k8s.io/component-base/version.gitMajor=1 \
                     -X k8s.io/component-base/version.gitMinor=34 \
@@ -115,7 +116,9 @@ ROLLOUT_TOOLS := $(BIN)/rollouts-controller $(BIN)/prometheus
 rollout-tools: $(ROLLOUT_TOOLS) ## build the Argo Rollouts controller and a Prometheus server into bin/
 
 $(BIN)/rollouts-controller: tools/argo-rollouts/go.mod tools/argo-rollouts/go.sum
-	cd tools/argo-rollouts && $(GO) build -o $@ github.com/argoproj/argo-rollouts/cmd/rollouts-controller
+	cd tools/argo-rollouts && $(GO) build -o $@ \
+	  -ldflags "-X github.com/argoproj/argo-rollouts/utils/version.version=$(ROLLOUTS_VERSION:v%=%) -X github.com/argoproj/argo-rollouts/utils/version.gitTag=$(ROLLOUTS_VERSION) -X github.com/argoproj/argo-rollouts/utils/version.gitTreeState=clean" \
+	  github.com/argoproj/argo-rollouts/cmd/rollouts-controller
 
 $(BIN)/prometheus: tools/prometheus/go.mod tools/prometheus/go.sum
 	cd tools/prometheus && $(GO) build -tags remove_all_sd -o $@ github.com/prometheus/prometheus/cmd/prometheus

@@ -9,6 +9,8 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/plinth-dev/plinth/components/app"
+	"github.com/plinth-dev/plinth/components/monitoring"
+	"github.com/plinth-dev/plinth/components/rollouts"
 	"github.com/plinth-dev/plinth/pkg/config"
 	"github.com/plinth-dev/plinth/pkg/naming"
 	"github.com/plinth-dev/plinth/pkg/problem"
@@ -57,6 +59,7 @@ func appArgs(env *config.Environment, a config.App) app.Args {
 			GreenImage:    optional(a.GreenImage),
 			CanaryImage:   optional(a.CanaryImage),
 			CanaryPercent: a.CanaryPercent,
+			Progressive:   progressiveArgs(env, a.Progressive),
 		},
 	}
 	for _, s := range a.SecretEnv {
@@ -73,6 +76,37 @@ func appArgs(env *config.Environment, a config.App) app.Args {
 		args.Route = &app.RouteArgs{Gateway: g.Name, GatewayNamespace: g.Namespace, SectionName: g.SectionName, Hostnames: []string{a.Host}}
 	}
 	return args
+}
+
+// progressiveArgs maps an application's progressive config onto the
+// component's; the analysis queries the stack's own Prometheus unless the
+// config names another.
+func progressiveArgs(env *config.Environment, p *config.Progressive) *app.ProgressiveArgs {
+	if p == nil {
+		return nil
+	}
+	address := p.Analysis.PrometheusAddress
+	if address == "" && env.Monitoring.Mode != config.MonitoringOff {
+		address = fmt.Sprintf("http://%s-prometheus.%s.svc.cluster.local:9090", monitoring.ReleaseName, env.Monitoring.Namespace)
+	}
+	return &app.ProgressiveArgs{
+		Mode: p.Mode, Steps: p.Steps, StepPauseSeconds: p.StepPauseSeconds,
+		Analysis: &app.AnalysisArgs{PrometheusAddress: address, Interval: p.Analysis.Interval, Count: p.Analysis.Count, Window: p.Analysis.Window},
+	}
+}
+
+// rolloutsArgs is the Argo Rollouts controller a cloud environment
+// installs: only when an application uses the Progressive strategy (nil
+// otherwise).
+func rolloutsArgs(env *config.Environment) *rollouts.Args {
+	if !slices.ContainsFunc(env.Apps, func(a config.App) bool { return a.Strategy == app.StrategyProgressive }) {
+		return nil
+	}
+	return &rollouts.Args{
+		Tier:       env.Tier,
+		Chart:      &rollouts.ChartArgs{Repository: env.Rollouts.Repository, Version: env.Rollouts.ChartVersion},
+		Monitoring: env.Monitoring.Mode != config.MonitoringOff,
+	}
 }
 
 // calls are the namespaces of the applications that admit a (their

@@ -82,6 +82,10 @@ func composeAWS(ctx *pulumi.Context, env *config.Environment) (map[string]pulumi
 	if env.Monitoring.Mode != config.MonitoringOff {
 		errs = append(errs, remap(monArgs.Validate("monitoring"), "monitoring", monitoringPaths))
 	}
+	ro := rolloutsArgs(env)
+	if ro != nil {
+		errs = append(errs, remap(ro.Validate("rollouts"), "rollouts", rolloutsPaths))
+	}
 	if ecsArgs != nil {
 		errs = append(errs, remap(problem.Except(ecsArgs.Validate(env.ECS.Name), "vpcId", "privateSubnetIds", "publicSubnetIds"), "ecs", ecsPaths))
 	}
@@ -122,7 +126,7 @@ func composeAWS(ctx *pulumi.Context, env *config.Environment) (map[string]pulumi
 		// The class the cluster creates: the chart then waits for it.
 		monArgs.StorageClass = cluster.StorageClassName
 	}
-	outputs, err := kubernetesWorkloads(ctx, env, apps, monArgs, pulumi.Provider(cluster.Provider))
+	outputs, err := kubernetesWorkloads(ctx, env, apps, monArgs, ro, pulumi.Provider(cluster.Provider))
 	if err != nil {
 		return nil, err
 	}

@@ -11,8 +11,8 @@ import (
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/plinth-dev/plinth/components/rollouts"
 	"github.com/plinth-dev/plinth/pkg/config"
-
 	"github.com/plinth-dev/plinth/pkg/plinthtest"
 )
 
@@ -54,7 +54,18 @@ func TestCloudStacks(t *testing.T) {
 				"pulumi:providers:kubernetes": 1,
 			}
 			if !strings.HasPrefix(stack, "gcp") {
-				want["kubernetes:helm.sh/v4:Chart"] = 2 // kube-prometheus-stack and the Cluster Autoscaler
+				want["kubernetes:helm.sh/v4:Chart"]++ // the Cluster Autoscaler
+			}
+			if strings.HasSuffix(stack, "prod") {
+				// web is Progressive: the stack installs the Argo Rollouts
+				// controller, and the app hands its pods to a Rollout that
+				// the analysis against the stack's own Prometheus gates.
+				want["kubernetes:helm.sh/v4:Chart"]++
+				want[rollouts.TypeToken], want["kubernetes:argoproj.io/v1alpha1:Rollout"] = 1, 1
+				tmpl := s.Get(t, "kubernetes:argoproj.io/v1alpha1:AnalysisTemplate", "web-analysistemplate")
+				if got := tmpl.String(t, "spec.metrics[0].provider.prometheus.address"); got != "http://kube-prometheus-stack-prometheus.monitoring.svc.cluster.local:9090" {
+					t.Errorf("web's analysis queries %q, want the stack's Prometheus", got)
+				}
 			}
 			if strings.HasPrefix(stack, "gcp") {
 				want["plinth:gcp:Network"], want["plinth:gcp:GkeCluster"] = 1, 1

@@ -110,6 +110,7 @@ var (
 		{"resources", "resources"}, {"metrics.port", "metricsPort"}, {"env", "env"},
 		{"strategy.type", "strategy"}, {"strategy.activeColor", "activeColor"}, {"strategy.greenImage", "greenImage"},
 		{"strategy.canaryImage", "canaryImage"}, {"strategy.canaryPercent", "canaryPercent"},
+		{"strategy.progressive", "progressive"},
 		{"route.hostnames[]", "host"}, {"route.gateway", "/gateway.name"}, {"route.gatewayNamespace", "/gateway.namespace"},
 		{"route.sectionName", "/gateway.sectionName"}, {"networkPolicy.allowFromNamespaces", "allowFrom"},
 		{"networkPolicy.monitoringNamespace", "/monitoring.namespace"},
@@ -137,6 +138,9 @@ var (
 	gcpNetworkPaths = []pathRule{
 		{"tier", "/tier"}, {"project", "/project"}, {"region", "/region"},
 		{"nodesCidr", "subnetCidr"}, {"podsCidr", "podsCidr"}, {"servicesCidr", "servicesCidr"},
+	}
+	rolloutsPaths = []pathRule{
+		{"tier", "/tier"}, {"chart.repository", "repository"}, {"chart.version", "chartVersion"},
 	}
 	monitoringPaths = []pathRule{
 		{"tier", "/tier"}, {"mode", "mode"}, {"namespace", "namespace"}, {"storageClass", "storageClass"},

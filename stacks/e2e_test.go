@@ -63,6 +63,9 @@ func setup(t *testing.T) *e2e {
 			t.Fatal(err)
 		}
 	}
+	if err := c.InstallCRDs(ctx, app.RolloutCRDs, app.RolloutCRDsPattern); err != nil {
+		t.Fatal(err)
+	}
 	work := t.TempDir()
 	// Pulumi.yaml names stacks/ as the program; the CLI checks it exists
 	// even though the program runs inline.

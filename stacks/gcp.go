@@ -53,6 +53,10 @@ func composeGCP(ctx *pulumi.Context, env *config.Environment) (map[string]pulumi
 	if env.Monitoring.Mode != config.MonitoringOff {
 		errs = append(errs, remap(monArgs.Validate("monitoring"), "monitoring", monitoringPaths))
 	}
+	ro := rolloutsArgs(env)
+	if ro != nil {
+		errs = append(errs, remap(ro.Validate("rollouts"), "rollouts", rolloutsPaths))
+	}
 	if err := errors.Join(errs...); err != nil {
 		return nil, err
 	}
@@ -78,7 +82,7 @@ func composeGCP(ctx *pulumi.Context, env *config.Environment) (map[string]pulumi
 	}); err != nil {
 		return nil, err
 	}
-	outputs, err := kubernetesWorkloads(ctx, env, apps, monArgs, pulumi.Provider(cluster.Provider))
+	outputs, err := kubernetesWorkloads(ctx, env, apps, monArgs, ro, pulumi.Provider(cluster.Provider))
 	if err != nil {
 		return nil, err
 	}

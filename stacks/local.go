@@ -11,6 +11,7 @@ import (
 
 	"github.com/plinth-dev/plinth/components/app"
 	"github.com/plinth-dev/plinth/components/monitoring"
+	"github.com/plinth-dev/plinth/components/rollouts"
 	"github.com/plinth-dev/plinth/pkg/config"
 	"github.com/plinth-dev/plinth/pkg/naming"
 )
@@ -51,7 +52,9 @@ func composeLocal(ctx *pulumi.Context, env *config.Environment) (map[string]pulu
 	if err != nil {
 		return nil, err
 	}
-	outputs, err := kubernetesWorkloads(ctx, env, apps, monArgs, pulumi.Provider(provider))
+	// The local control plane runs no Argo Rollouts controller: a
+	// Progressive app's Rollout waits for one started beside it (make e2e).
+	outputs, err := kubernetesWorkloads(ctx, env, apps, monArgs, nil, pulumi.Provider(provider))
 	if err != nil {
 		return nil, err
 	}
@@ -65,9 +68,10 @@ func composeLocal(ctx *pulumi.Context, env *config.Environment) (map[string]pulu
 }
 
 // kubernetesWorkloads creates what every environment runs on its cluster:
-// monitoring (unless off), the application namespaces and the
-// applications. The arguments were validated by the caller.
-func kubernetesWorkloads(ctx *pulumi.Context, env *config.Environment, apps map[string]app.Args, monArgs monitoring.Args, k8s pulumi.ResourceOption) (map[string]pulumi.Output, error) {
+// monitoring (unless off), the Argo Rollouts controller (when ro is not
+// nil), the application namespaces and the applications. The arguments
+// were validated by the caller.
+func kubernetesWorkloads(ctx *pulumi.Context, env *config.Environment, apps map[string]app.Args, monArgs monitoring.Args, ro *rollouts.Args, k8s pulumi.ResourceOption) (map[string]pulumi.Output, error) {
 	outputs := map[string]pulumi.Output{}
 	if env.Monitoring.Mode != config.MonitoringOff {
 		mon, err := monitoring.New(ctx, "monitoring", monArgs, k8s)
@@ -77,13 +81,22 @@ func kubernetesWorkloads(ctx *pulumi.Context, env *config.Environment, apps map[
 		outputs["grafanaUrl"] = mon.GrafanaURL
 		outputs["alerts"] = mon.Alerts
 	}
+	var controller []pulumi.Resource
+	if ro != nil {
+		// The chart brings the Rollout CRDs: the applications wait for it.
+		ctl, err := rollouts.New(ctx, "rollouts", *ro, k8s)
+		if err != nil {
+			return nil, err
+		}
+		controller = append(controller, ctl)
+	}
 	nsByName, err := createNamespaces(ctx, env, k8s)
 	if err != nil {
 		return nil, err
 	}
 	urls := pulumi.StringMap{}
 	for _, a := range env.Apps {
-		web, err := app.New(ctx, a.Name, apps[a.Name], k8s, pulumi.DependsOn([]pulumi.Resource{nsByName[a.Namespace]}))
+		web, err := app.New(ctx, a.Name, apps[a.Name], k8s, pulumi.DependsOn(append([]pulumi.Resource{nsByName[a.Namespace]}, controller...)))
 		if err != nil {
 			return nil, err
 		}

@@ -69,6 +69,10 @@ func up(state string) error {
 			return err
 		}
 	}
+	// Argo Rollouts', for Progressive apps (with a controller beside it).
+	if err := c.InstallCRDs(ctx, app.RolloutCRDs, app.RolloutCRDsPattern); err != nil {
+		return err
+	}
 	verb := "started"
 	if reused {
 		verb = "reused"

@@ -51,14 +51,22 @@ type App struct {
 
 	// Namespace is the Namespace created (nil with CreateNamespace false).
 	Namespace *corev1.Namespace
-	// Deployments are the Deployments, stable (or blue) first.
+	// Deployments are the Deployments, stable (or blue) first. With the
+	// Progressive strategy the Rollout runs the pods, from the one
+	// Deployment's template.
 	Deployments []*appsv1.Deployment
+	// Rollout is the Argo Rollouts Rollout (Progressive only; nil otherwise).
+	Rollout *apiextensions.CustomResource
+	// AnalysisTemplate measures a new version against plinth's health
+	// objectives (Progressive only; nil otherwise).
+	AnalysisTemplate *apiextensions.CustomResource
 	// Service carries live traffic.
 	Service *corev1.Service
 	// PreviewService selects the inactive color (BlueGreen) or the canary
 	// (Canary with a Route); nil otherwise.
 	PreviewService *corev1.Service
-	// HPAs are the autoscalers, one per autoscaled Deployment.
+	// HPAs are the autoscalers, one per autoscaled Deployment (or the
+	// Rollout).
 	HPAs []*autoscalingv2.HorizontalPodAutoscaler
 	// PDBs are the disruption budgets, one per Deployment.
 	PDBs []*policyv1.PodDisruptionBudget
@@ -319,6 +327,11 @@ func (b *builder) createDeployments() error {
 		if !t.autoscale {
 			spec.Replicas = pulumi.Int(t.replicas)
 		}
+		if b.a.progressive() {
+			// The Rollout owns the replica count (and scales this
+			// Deployment to zero): see createRollout.
+			spec.Replicas = nil
+		}
 		md := b.meta(t.name, t.labels)
 		md.Labels = withVersion(md.Labels.(pulumi.StringMap), t.image)
 		dep, err := appsv1.NewDeployment(b.ctx, naming.Child(t.name, "deployment"), &appsv1.DeploymentArgs{
@@ -329,7 +342,15 @@ func (b *builder) createDeployments() error {
 			return err
 		}
 		b.app.Deployments = append(b.app.Deployments, dep)
-		if err := b.createScaling(t, dep); err != nil {
+		target := scaleTarget{apiVersion: "apps/v1", kind: "Deployment", name: dep.Metadata.Name().Elem()}
+		if b.a.progressive() {
+			r, err := b.createRollout(t, dep)
+			if err != nil {
+				return err
+			}
+			target = scaleTarget{apiVersion: RolloutsAPIVersion, kind: "Rollout", name: r.Metadata.Name().Elem()}
+		}
+		if err := b.createScaling(t, target); err != nil {
 			return err
 		}
 	}
@@ -362,6 +383,10 @@ func (b *builder) previewSelector() (map[string]string, string) {
 		return naming.Merge(b.selector, map[string]string{LabelColor: inactive}), b.name + "-preview"
 	case st.Type == StrategyCanary && b.a.Route != nil:
 		return naming.Merge(b.selector, map[string]string{LabelTrack: "canary"}), b.name + "-canary"
+	case st.Type == StrategyProgressive && st.Progressive.Mode == ModeBlueGreen:
+		// Argo Rollouts adds the new version's pod-template hash to this
+		// selector, and the live version's to the live Service's.
+		return b.selector, b.name + "-preview"
 	}
 	return nil, ""
 }

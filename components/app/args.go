@@ -14,6 +14,20 @@ const (
 	StrategyBlueGreen = "BlueGreen"
 	// StrategyCanary runs a small canary Deployment beside the stable one.
 	StrategyCanary = "Canary"
+	// StrategyProgressive hands every new version to Argo Rollouts, which
+	// shifts the traffic step by step, measures the new version against
+	// plinth's health objectives (pkg/slo) and promotes it, or rolls it
+	// back, by itself.
+	StrategyProgressive = "Progressive"
+)
+
+// Modes of the Progressive strategy.
+const (
+	// ModeCanary shifts the traffic to the new version in steps.
+	ModeCanary = "Canary"
+	// ModeBlueGreen runs the new version beside the live one, analyses it
+	// through the preview Service and then switches all the traffic.
+	ModeBlueGreen = "BlueGreen"
 )
 
 // Blue-green colors.
@@ -428,9 +442,9 @@ type IngressArgs struct {
 // StrategyArgs chooses how new versions are deployed (see the package doc
 // for the promotion and rollback procedures).
 type StrategyArgs struct {
-	// Type is Rolling, BlueGreen or Canary. Switching between Rolling and
-	// BlueGreen replaces the Deployments; Canary keeps the stable one.
-	// Default: "Rolling".
+	// Type is Rolling, BlueGreen, Canary or Progressive. Switching between
+	// Rolling and BlueGreen replaces the Deployments; Canary and
+	// Progressive keep the stable one. Default: "Rolling".
 	Type string `pulumi:"type,optional"`
 	// ActiveColor is the color the Service sends traffic to (BlueGreen).
 	// Default: "blue".
@@ -443,4 +457,63 @@ type StrategyArgs struct {
 	// requests with a Route (weighted backendRefs), of the replicas
 	// otherwise. Default: 10.
 	CanaryPercent *int `pulumi:"canaryPercent,optional"`
+	// Progressive configures the Progressive strategy; only with type
+	// Progressive. Default: - a canary in steps of 10, 25 and 50%, analysed
+	// after the first step and in the background after it.
+	Progressive *ProgressiveArgs `pulumi:"progressive,optional"`
+}
+
+// ProgressiveArgs configures the Progressive strategy: an Argo Rollouts
+// Rollout that takes over the pods of the application's Deployment
+// (workloadRef), and an AnalysisTemplate that measures the new version
+// with the queries and limits of plinth's alerts. The Argo Rollouts
+// controller must run in the cluster (the cloud stacks install it).
+type ProgressiveArgs struct {
+	// Mode is Canary (the traffic shifts to the new version in Steps) or
+	// BlueGreen (the new version runs beside the live one, is analysed
+	// through the preview Service, then takes all the traffic).
+	// Default: "Canary".
+	Mode string `pulumi:"mode,optional"`
+	// Steps are the canary's traffic weights in percent, rising, each
+	// 1–99; after the last the new version takes 100%. The analysis runs
+	// after the first step, and in the background from the second step
+	// until promotion. Without traffic routing the weight is a share of
+	// the replicas. Canary only. Default: - 10, 25 and 50.
+	Steps []int `pulumi:"steps,optional"`
+	// StepPauseSeconds is how long each step after the first holds before
+	// the next; 0 moves on as soon as the pods are ready. Canary only.
+	// Default: 60.
+	StepPauseSeconds *int `pulumi:"stepPauseSeconds,optional"`
+	// Analysis configures the measurements that decide promotion.
+	Analysis *AnalysisArgs `pulumi:"analysis,optional"`
+}
+
+// AnalysisArgs configures the analysis of a new version. Each measurement
+// queries Prometheus for the new pods' 5xx ratio and p95 latency (by
+// their rollouts-pod-template-hash label, which the ServiceMonitor copies
+// onto the series) and compares them with the limits of the HighErrorRate
+// and HighLatency alerts: above a limit fails the analysis and Argo
+// Rollouts rolls back at once; no requests at all is inconclusive and
+// pauses the rollout for a person to decide.
+type AnalysisArgs struct {
+	// PrometheusAddress is the URL of the Prometheus to query; the default
+	// is the monitoring component's, in its default namespace.
+	// Default: "http://kube-prometheus-stack-prometheus.monitoring.svc.cluster.local:9090".
+	PrometheusAddress string `pulumi:"prometheusAddress,optional"`
+	// Interval between two measurements, a Go duration. Default: "1m".
+	Interval string `pulumi:"interval,optional"`
+	// Count of measurements; the analysis passes when every one passes.
+	// Default: 5.
+	Count *int `pulumi:"count,optional"`
+	// Window is the range each measurement's rate covers, a Prometheus
+	// duration. Default: "2m".
+	Window string `pulumi:"window,optional"`
+	// RequestsMetric is the request counter. Default: "http_requests_total".
+	RequestsMetric string `pulumi:"requestsMetric,optional"`
+	// DurationMetric is the request duration histogram, without "_bucket".
+	// Default: "http_request_duration_seconds".
+	DurationMetric string `pulumi:"durationMetric,optional"`
+	// StatusLabel is the label holding the HTTP status code.
+	// Default: "status".
+	StatusLabel string `pulumi:"statusLabel,optional"`
 }

@@ -7,6 +7,7 @@ import (
 
 	"github.com/plinth-dev/plinth/components/internal/ptr"
 	"github.com/plinth-dev/plinth/pkg/config"
+	"github.com/plinth-dev/plinth/pkg/slo"
 )
 
 // Defaults that do not depend on the tier; each is also written on its
@@ -29,8 +30,15 @@ const (
 	defaultEphemeralLim    = "256Mi"
 	defaultMonitoringNS    = "monitoring"
 	defaultCanaryPercent   = 10
+	defaultStepPause       = 60
+	defaultAnalysisEvery   = "1m"
+	defaultAnalysisCount   = 5
+	defaultAnalysisWindow  = "2m"
 	defaultStoreKind       = "ClusterSecretStore"
 	defaultRefresh         = "1h"
+	// defaultPrometheus is the monitoring component's Prometheus, in its
+	// default namespace.
+	defaultPrometheus = "http://kube-prometheus-stack-prometheus.monitoring.svc.cluster.local:9090"
 )
 
 // withDefaults returns a copy of a with every unset field set to its
@@ -143,8 +151,29 @@ func (a Args) withDefaults(name string) Args {
 	st.Type = cmp.Or(st.Type, StrategyRolling)
 	st.ActiveColor = cmp.Or(st.ActiveColor, ColorBlue)
 	st.CanaryPercent = ptr.Or(st.CanaryPercent, defaultCanaryPercent)
+	if st.Type == StrategyProgressive {
+		st.Progressive = ptr.Clone(st.Progressive)
+		pr := st.Progressive
+		pr.Mode = cmp.Or(pr.Mode, ModeCanary)
+		if pr.Steps == nil && pr.Mode == ModeCanary {
+			pr.Steps = slices.Clone(defaultSteps)
+		}
+		pr.StepPauseSeconds = ptr.Or(pr.StepPauseSeconds, defaultStepPause)
+		pr.Analysis = ptr.Clone(pr.Analysis)
+		an := pr.Analysis
+		an.PrometheusAddress = cmp.Or(an.PrometheusAddress, defaultPrometheus)
+		an.Interval = cmp.Or(an.Interval, defaultAnalysisEvery)
+		an.Count = ptr.Or(an.Count, defaultAnalysisCount)
+		an.Window = cmp.Or(an.Window, defaultAnalysisWindow)
+		m := slo.Metrics{Requests: an.RequestsMetric, Duration: an.DurationMetric, StatusLabel: an.StatusLabel}.WithDefaults()
+		an.RequestsMetric, an.DurationMetric, an.StatusLabel = m.Requests, m.Duration, m.StatusLabel
+	}
 	return a
 }
+
+// defaultSteps are the canary's traffic weights: 10% (then the
+// analysis), 25%, 50%, and 100% after the last.
+var defaultSteps = []int{10, 25, 50}
 
 // clone copies the maps, slices and pointers of a that withDefaults
 // writes to, so defaulting never changes the caller's Args.

@@ -13,6 +13,9 @@ import (
 // field of Args against withDefaults.
 func TestDocumentedDefaults(t *testing.T) {
 	plinthtest.CheckDocumentedDefaults(t, ".", Args{Image: pulumi.String("ghcr.io/acme/web:1.4.2")}.withDefaults("web"))
+	// The Progressive strategy's arguments exist only with it.
+	progressive := Args{Image: pulumi.String("ghcr.io/acme/web:1.4.2"), Strategy: &StrategyArgs{Type: StrategyProgressive}}.withDefaults("web")
+	plinthtest.CheckDocumentedDefaults(t, ".", *progressive.Strategy.Progressive)
 }
 
 // TestDefaultedArgsValidate checks that defaults alone never fail
@@ -22,6 +25,8 @@ func TestDefaultedArgsValidate(t *testing.T) {
 		{},
 		{Type: StrategyBlueGreen, GreenImage: pulumi.String("ghcr.io/acme/web:1.5.0")},
 		{Type: StrategyCanary, CanaryImage: pulumi.String("ghcr.io/acme/web:1.5.0")},
+		{Type: StrategyProgressive},
+		{Type: StrategyProgressive, Progressive: &ProgressiveArgs{Mode: ModeBlueGreen}},
 	}
 	for _, tier := range config.Tiers {
 		for _, st := range strategies {

@@ -115,6 +115,43 @@
 // and keep Image. The stable Deployment is the same object in Rolling and
 // Canary, so neither step replaces it.
 //
+// Progressive hands the rollouts to Argo Rollouts, which promotes or rolls
+// back by itself: see "Progressive delivery".
+//
+// # Progressive delivery
+//
+// With the Progressive strategy a new Image is rolled out by an Argo
+// Rollouts Rollout <name> and measured by an AnalysisTemplate
+// <name>-health; the Argo Rollouts controller must run in the cluster
+// (the rollouts component installs it; the cloud stacks do so when an app
+// is Progressive). The default canary: 10% of the pods, the analysis, 25%
+// and 50% a minute apart under the same analysis in the background, then
+// 100%. BlueGreen mode runs the analysis on the new version behind
+// <name>-preview before it takes the traffic.
+//
+// The analysis is plinth's one definition of healthy (pkg/slo): the 5xx
+// ratio and the p95 latency of the new version's pods, with the queries
+// and limits of the HighErrorRate and HighLatency alerts. One measurement
+// over a limit fails it, and Argo Rollouts aborts: the canary scales to
+// zero and the stable version keeps every replica. A measurement without
+// data is inconclusive and pauses the rollout for a person. The series of
+// the new pods are told apart by the rollouts-pod-template-hash label,
+// which the ServiceMonitor copies onto them (podTargetLabels).
+//
+// Why workloadRef: the Rollout runs the pods of the app's Deployment
+// (spec.workloadRef), rather than a pod template of its own. The template
+// is then built, hardened and checked in one place (the Deployment,
+// which the guardrails and the Pod Security check already read), and a
+// switch to Progressive keeps the old pods serving until the Rollout's
+// are ready: Argo Rollouts scales the Deployment to zero once the Rollout
+// is healthy (scaleDown: onsuccess). The Deployment then carries no
+// replica count of plinth's, the HPA targets the Rollout, and the Service
+// selects both versions (without a traffic router, weights are shares of
+// the replicas; a Route's weights stay on one Service). plinth sets no
+// field the controller writes, so a `pulumi up` during or after a rollout
+// shows no diff. The procedures to promote, abort and retry by hand are in
+// docs/rollback.md of the repository.
+//
 // # Exposing an application
 //
 // Route attaches an HTTPRoute (gateway.networking.k8s.io/v1) to a Gateway

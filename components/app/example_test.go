@@ -52,3 +52,37 @@ func ExampleArgs_Validate() {
 	// app "web": image: "nginx" has no tag or digest: pin a tag or a digest
 	// app "web": autoscaling.minReplicas (5) is greater than maxReplicas (3): make minReplicas ≤ maxReplicas
 }
+
+// Progressive delivery: Argo Rollouts rolls every new image out in steps
+// and rolls it back by itself when the canary's error ratio or latency
+// crosses the limits of the HighErrorRate and HighLatency alerts.
+func ExampleProgressiveArgs() {
+	stack, err := plinthtest.RunErr(func(ctx *pulumi.Context) error {
+		_, err := app.New(ctx, "web", app.Args{
+			Image: pulumi.String("ghcr.io/acme/web:1.4.2"),
+			Tier:  "prod",
+			Strategy: &app.StrategyArgs{Type: app.StrategyProgressive, Progressive: &app.ProgressiveArgs{
+				Steps:    []int{5, 20, 50},
+				Analysis: &app.AnalysisArgs{PrometheusAddress: "http://prometheus.monitoring.svc.cluster.local:9090"},
+			}},
+		})
+		return err
+	})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Print(stack.Inventory())
+	// Output:
+	// kubernetes:apps/v1:Deployment=1
+	// kubernetes:argoproj.io/v1alpha1:AnalysisTemplate=1
+	// kubernetes:argoproj.io/v1alpha1:Rollout=1
+	// kubernetes:autoscaling/v2:HorizontalPodAutoscaler=1
+	// kubernetes:core/v1:Namespace=1
+	// kubernetes:core/v1:Service=1
+	// kubernetes:core/v1:ServiceAccount=1
+	// kubernetes:monitoring.coreos.com/v1:ServiceMonitor=1
+	// kubernetes:networking.k8s.io/v1:NetworkPolicy=1
+	// kubernetes:policy/v1:PodDisruptionBudget=1
+	// plinth:kubernetes:App=1
+}

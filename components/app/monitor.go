@@ -17,19 +17,25 @@ func (b *builder) createServiceMonitor() error {
 	if *m.Port == 0 || m.DisableServiceMonitor {
 		return nil
 	}
-	sm, err := apiextensions.NewCustomResource(b.ctx, b.child("servicemonitor"), &apiextensions.CustomResourceArgs{
-		ApiVersion: pulumi.String("monitoring.coreos.com/v1"),
-		Kind:       pulumi.String("ServiceMonitor"),
-		Metadata:   b.meta(b.name, nil),
-		OtherFields: kubernetes.UntypedArgs{"spec": map[string]any{
-			"selector": map[string]any{"matchLabels": b.selector},
-			"endpoints": []map[string]any{{
-				"port":     "metrics",
-				"path":     m.Path,
-				"interval": m.Interval,
-				"scheme":   "http",
-			}},
+	spec := map[string]any{
+		"selector": map[string]any{"matchLabels": b.selector},
+		"endpoints": []map[string]any{{
+			"port":     "metrics",
+			"path":     m.Path,
+			"interval": m.Interval,
+			"scheme":   "http",
 		}},
+	}
+	if b.a.progressive() {
+		// The canary analysis selects the new version's series by the
+		// pod-template hash Argo Rollouts labels the pods with.
+		spec["podTargetLabels"] = []string{RolloutHashLabel}
+	}
+	sm, err := apiextensions.NewCustomResource(b.ctx, b.child("servicemonitor"), &apiextensions.CustomResourceArgs{
+		ApiVersion:  pulumi.String("monitoring.coreos.com/v1"),
+		Kind:        pulumi.String("ServiceMonitor"),
+		Metadata:    b.meta(b.name, nil),
+		OtherFields: kubernetes.UntypedArgs{"spec": spec},
 	}, b.opts...)
 	if err != nil {
 		return err

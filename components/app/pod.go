@@ -32,15 +32,20 @@ func (b *builder) podTemplate(t track) *corev1.PodTemplateSpecArgs {
 		annotations[IdentityAnnotation] = id
 	}
 
+	// Count only the pods of the same ReplicaSet, so a rollout is not
+	// skewed by the pods it is replacing; Argo Rollouts labels its
+	// ReplicaSets' pods with its own hash.
+	hashLabel := "pod-template-hash"
+	if a.progressive() {
+		hashLabel = RolloutHashLabel
+	}
 	spread := func(key string) corev1.TopologySpreadConstraintInput {
 		return &corev1.TopologySpreadConstraintArgs{
 			MaxSkew:           pulumi.Int(1),
 			TopologyKey:       pulumi.String(key),
 			WhenUnsatisfiable: pulumi.String(a.SpreadPolicy),
 			LabelSelector:     &metav1.LabelSelectorArgs{MatchLabels: pulumi.ToStringMap(trackSelector)},
-			// Count only the pods of the same ReplicaSet, so a rollout is
-			// not skewed by the pods it is replacing.
-			MatchLabelKeys: pulumi.StringArray{pulumi.String("pod-template-hash")},
+			MatchLabelKeys:    pulumi.StringArray{pulumi.String(hashLabel)},
 		}
 	}
 

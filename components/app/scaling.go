@@ -1,7 +1,6 @@
 package app
 
 import (
-	appsv1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/apps/v1"
 	autoscalingv2 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/autoscaling/v2"
 	metav1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/meta/v1"
 	policyv1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/policy/v1"
@@ -15,7 +14,7 @@ import (
 // and, when it is autoscaled, its HorizontalPodAutoscaler. A track that
 // may run a single pod gets no budget: one pod cannot stay available
 // through a voluntary disruption, and a budget would only hold drains.
-func (b *builder) createScaling(t track, dep *appsv1.Deployment) error {
+func (b *builder) createScaling(t track, target scaleTarget) error {
 	a := b.a
 	if minPods(a, t) >= 2 {
 		if err := b.createPDB(t); err != nil {
@@ -25,7 +24,15 @@ func (b *builder) createScaling(t track, dep *appsv1.Deployment) error {
 	if !t.autoscale {
 		return nil
 	}
-	return b.createHPA(t, dep)
+	return b.createHPA(t, target)
+}
+
+// scaleTarget is what an HPA scales: the track's Deployment, or the
+// Rollout that runs its pods. name is the target's name output, so the
+// HPA is created after its target.
+type scaleTarget struct {
+	apiVersion, kind string
+	name             pulumi.StringOutput
 }
 
 // minPods is the fewest pods a track runs: the autoscaler's minimum, or
@@ -65,7 +72,7 @@ func (b *builder) createPDB(t track) error {
 	return nil
 }
 
-func (b *builder) createHPA(t track, dep *appsv1.Deployment) error {
+func (b *builder) createHPA(t track, target scaleTarget) error {
 	a := b.a
 	as := a.Autoscaling
 	metric := func(resource string, target int) autoscalingv2.MetricSpecInput {
@@ -88,9 +95,9 @@ func (b *builder) createHPA(t track, dep *appsv1.Deployment) error {
 		Metadata: b.meta(t.name, t.labels),
 		Spec: &autoscalingv2.HorizontalPodAutoscalerSpecArgs{
 			ScaleTargetRef: &autoscalingv2.CrossVersionObjectReferenceArgs{
-				ApiVersion: pulumi.String("apps/v1"),
-				Kind:       pulumi.String("Deployment"),
-				Name:       dep.Metadata.Name().Elem(),
+				ApiVersion: pulumi.String(target.apiVersion),
+				Kind:       pulumi.String(target.kind),
+				Name:       target.name,
 			},
 			MinReplicas: pulumi.Int(*as.MinReplicas),
 			MaxReplicas: pulumi.Int(*as.MaxReplicas),

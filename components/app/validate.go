@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/prometheus/common/model"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
@@ -337,6 +338,9 @@ func (a Args) validateNetwork(p *problem.List) {
 
 func (a Args) validateStrategy(p *problem.List) {
 	st := a.Strategy
+	if st.Progressive != nil && st.Type != StrategyProgressive {
+		p.Addf("strategy.progressive", "is set with type %s: set type Progressive, or remove it", st.Type)
+	}
 	switch st.Type {
 	case StrategyRolling:
 		if st.GreenImage != nil || st.CanaryImage != nil {
@@ -354,8 +358,60 @@ func (a Args) validateStrategy(p *problem.List) {
 		}
 		p.Input("strategy.canaryImage", st.CanaryImage, a.checkImage)
 		p.Between("strategy.canaryPercent", *st.CanaryPercent, 1, 99)
+	case StrategyProgressive:
+		a.validateProgressive(p)
 	default:
-		p.OneOf("strategy.type", st.Type, StrategyRolling, StrategyBlueGreen, StrategyCanary)
+		p.OneOf("strategy.type", st.Type, StrategyRolling, StrategyBlueGreen, StrategyCanary, StrategyProgressive)
+	}
+}
+
+// validateProgressive checks what Argo Rollouts would refuse or could not
+// analyse: its step weights (0–100, Rollout validation), the analysis'
+// durations and address, and the metrics the analysis measures.
+func (a Args) validateProgressive(p *problem.List) {
+	st := a.Strategy
+	if st.GreenImage != nil || st.CanaryImage != nil {
+		p.Addf("strategy", "sets greenImage or canaryImage with type Progressive: the Rollout deploys Image, so change Image to roll out a version; remove them")
+	}
+	pr := st.Progressive
+	p.OneOf("strategy.progressive.mode", pr.Mode, ModeCanary, ModeBlueGreen)
+	if pr.Mode == ModeCanary {
+		if len(pr.Steps) == 0 {
+			p.Addf("strategy.progressive.steps", "is empty: list the canary's traffic weights, e.g. [10, 25, 50]")
+		}
+		for i, w := range pr.Steps {
+			path := fmt.Sprintf("strategy.progressive.steps[%d]", i)
+			if p.Between(path, w, 1, 99) && i > 0 && w <= pr.Steps[i-1] {
+				p.Addf(path, "%d does not rise above the step before (%d): list rising weights, e.g. [10, 25, 50]", w, pr.Steps[i-1])
+			}
+		}
+		p.NonNegative("strategy.progressive.stepPauseSeconds", *pr.StepPauseSeconds)
+	} else if pr.Steps != nil {
+		p.Addf("strategy.progressive.steps", "is set with mode BlueGreen, which has no steps: remove it, or use mode Canary")
+	}
+	an := pr.Analysis
+	p.URL("strategy.progressive.analysis.prometheusAddress", an.PrometheusAddress, "give the Prometheus URL, e.g. \"http://prometheus.monitoring.svc.cluster.local:9090\"", "http", "https")
+	if d, err := time.ParseDuration(an.Interval); err != nil || d <= 0 {
+		p.Addf("strategy.progressive.analysis.interval", "%q is not a positive duration: use a value such as \"1m\"", an.Interval)
+	}
+	if d, err := model.ParseDuration(an.Window); err != nil || d <= 0 {
+		p.Addf("strategy.progressive.analysis.window", "%q is not a positive Prometheus duration: use a value such as \"2m\"", an.Window)
+	}
+	if *an.Count < 1 {
+		p.Addf("strategy.progressive.analysis.count", "is %d: measure at least once", *an.Count)
+	}
+	for path, name := range map[string]string{"requestsMetric": an.RequestsMetric, "durationMetric": an.DurationMetric} {
+		if !model.LegacyValidation.IsValidMetricName(name) {
+			p.Addf("strategy.progressive.analysis."+path, "%q is not a Prometheus metric name: use letters, digits, _ and :", name)
+		}
+	}
+	if !model.LegacyValidation.IsValidLabelName(an.StatusLabel) {
+		p.Addf("strategy.progressive.analysis.statusLabel", "%q is not a Prometheus label name: use letters, digits and _", an.StatusLabel)
+	}
+	// The analysis tells the new pods' requests from the old ones' by the
+	// pod-template-hash label the ServiceMonitor copies onto the series.
+	if m := a.Metrics; *m.Port == 0 || m.DisableServiceMonitor {
+		p.Addf("metrics", "is off, but the Progressive strategy measures the new version's requests: turn metrics and the ServiceMonitor on, or use another strategy")
 	}
 }
 

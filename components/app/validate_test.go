@@ -15,6 +15,11 @@ import (
 
 func intp(v int) *int { return &v }
 
+// progressive is a Progressive strategy with pr.
+func progressive(pr *app.ProgressiveArgs) *app.StrategyArgs {
+	return &app.StrategyArgs{Type: app.StrategyProgressive, Progressive: pr}
+}
+
 func TestBadInputIsRejectedBeforeAnythingRegisters(t *testing.T) {
 	ok := func(mod func(a *app.Args)) app.Args {
 		// Every nested argument is there to be modified.
@@ -58,6 +63,43 @@ func TestBadInputIsRejectedBeforeAnythingRegisters(t *testing.T) {
 		{"a PDB that blocks every eviction", "web", ok(func(a *app.Args) { a.Tier = "prod"; a.PDB.MinAvailable = new(3) }),
 			"pdb.minAvailable", "(3) is not below the minimum replica count (3): it would block every eviction"},
 		{"a PDB with both fields", "web", ok(func(a *app.Args) { a.PDB = &app.PDBArgs{MinAvailable: new(1), MaxUnavailable: new(1)} }), "pdb", "sets both minAvailable and maxUnavailable"},
+		{"progressive settings with another strategy", "web", ok(func(a *app.Args) { a.Strategy.Progressive = &app.ProgressiveArgs{} }),
+			"strategy.progressive", "is set with type Rolling: set type Progressive, or remove it"},
+		{"a progressive canary with a canary image", "web", ok(func(a *app.Args) {
+			a.Strategy = &app.StrategyArgs{Type: app.StrategyProgressive, CanaryImage: pulumi.String(nextImage)}
+		}), "strategy", "sets greenImage or canaryImage with type Progressive: the Rollout deploys Image"},
+		{"an unknown progressive mode", "web", ok(func(a *app.Args) { a.Strategy = progressive(&app.ProgressiveArgs{Mode: "Linear"}) }),
+			"strategy.progressive.mode", `"Linear"`},
+		{"a canary step of 100%", "web", ok(func(a *app.Args) { a.Strategy = progressive(&app.ProgressiveArgs{Steps: []int{10, 100}}) }),
+			"strategy.progressive.steps[1]", "(100) is outside 1–99"},
+		{"canary steps that do not rise", "web", ok(func(a *app.Args) { a.Strategy = progressive(&app.ProgressiveArgs{Steps: []int{25, 10}}) }),
+			"strategy.progressive.steps[1]", "10 does not rise above the step before (25)"},
+		{"no canary steps", "web", ok(func(a *app.Args) { a.Strategy = progressive(&app.ProgressiveArgs{Steps: []int{}}) }),
+			"strategy.progressive.steps", "is empty: list the canary's traffic weights"},
+		{"steps with blue-green", "web", ok(func(a *app.Args) {
+			a.Strategy = progressive(&app.ProgressiveArgs{Mode: app.ModeBlueGreen, Steps: []int{10}})
+		}), "strategy.progressive.steps", "is set with mode BlueGreen, which has no steps"},
+		{"a negative step pause", "web", ok(func(a *app.Args) { a.Strategy = progressive(&app.ProgressiveArgs{StepPauseSeconds: new(-1)}) }),
+			"strategy.progressive.stepPauseSeconds", "(-1) is negative"},
+		{"an analysis interval that is not a duration", "web", ok(func(a *app.Args) {
+			a.Strategy = progressive(&app.ProgressiveArgs{Analysis: &app.AnalysisArgs{Interval: "every minute"}})
+		}), "strategy.progressive.analysis.interval", `"every minute" is not a positive duration`},
+		{"an analysis window that is not a Prometheus duration", "web", ok(func(a *app.Args) {
+			a.Strategy = progressive(&app.ProgressiveArgs{Analysis: &app.AnalysisArgs{Window: "2 minutes"}})
+		}), "strategy.progressive.analysis.window", `"2 minutes" is not a positive Prometheus duration`},
+		{"no analysis measurement", "web", ok(func(a *app.Args) {
+			a.Strategy = progressive(&app.ProgressiveArgs{Analysis: &app.AnalysisArgs{Count: new(0)}})
+		}), "strategy.progressive.analysis.count", "is 0: measure at least once"},
+		{"a Prometheus address without a scheme", "web", ok(func(a *app.Args) {
+			a.Strategy = progressive(&app.ProgressiveArgs{Analysis: &app.AnalysisArgs{PrometheusAddress: "prometheus:9090"}})
+		}), "strategy.progressive.analysis.prometheusAddress", "prometheus:9090"},
+		{"a metric name with a dash", "web", ok(func(a *app.Args) {
+			a.Strategy = progressive(&app.ProgressiveArgs{Analysis: &app.AnalysisArgs{RequestsMetric: "http-requests"}})
+		}), "strategy.progressive.analysis.requestsMetric", `"http-requests" is not a Prometheus metric name`},
+		{"a progressive app without metrics", "web", ok(func(a *app.Args) { a.Strategy = progressive(nil); a.Metrics.Port = intp(0) }),
+			"metrics", "the Progressive strategy measures the new version's requests"},
+		{"a progressive app without a ServiceMonitor", "web", ok(func(a *app.Args) { a.Strategy = progressive(nil); a.Metrics.DisableServiceMonitor = true }),
+			"metrics", "turn metrics and the ServiceMonitor on"},
 		{"blue-green without a second image", "web", ok(func(a *app.Args) { a.Strategy.Type = app.StrategyBlueGreen }), "strategy.greenImage", "is empty: blue-green needs the green color's image"},
 		{"an unknown active color", "web", ok(func(a *app.Args) {
 			a.Strategy = &app.StrategyArgs{Type: app.StrategyBlueGreen, GreenImage: pulumi.String(nextImage), ActiveColor: "red"}

@@ -37,6 +37,10 @@ type Environment struct {
 	Gateway *Gateway `json:"gateway,omitempty"`
 	// ECS is the Fargate service of an AWS environment (plinth:ecs); nil for none.
 	ECS *ECSService `json:"ecs,omitempty"`
+	// Rollouts is the Argo Rollouts controller a cloud environment
+	// installs when an application uses the Progressive strategy
+	// (plinth:rollouts).
+	Rollouts Rollouts `json:"rollouts"`
 	// Waivers exempt resources from guardrail rules, each with a reason (plinth:waivers).
 	Waivers []Waiver `json:"waivers,omitempty"`
 
@@ -195,7 +199,7 @@ type App struct {
 	Resources Resources `json:"resources"`
 	// MetricsPort is the port Prometheus scrapes; 0 turns metrics off. Default: - app.MetricsArgs.Port (9090).
 	MetricsPort *int `json:"metricsPort,omitempty"`
-	// Strategy is Rolling, BlueGreen or Canary. Default: - app.StrategyArgs.Type ("Rolling").
+	// Strategy is Rolling, BlueGreen, Canary or Progressive. Default: - app.StrategyArgs.Type ("Rolling").
 	Strategy string `json:"strategy,omitempty"`
 	// ActiveColor is the live color of a BlueGreen app: blue or green. Default: - app.StrategyArgs.ActiveColor ("blue").
 	ActiveColor string `json:"activeColor,omitempty"`
@@ -205,6 +209,10 @@ type App struct {
 	CanaryImage string `json:"canaryImage,omitempty"`
 	// CanaryPercent is the share of replicas running CanaryImage (Canary), 1–99. Default: - app.StrategyArgs.CanaryPercent (10).
 	CanaryPercent *int `json:"canaryPercent,omitempty"`
+	// Progressive configures the Progressive strategy, in which Argo
+	// Rollouts shifts the traffic, analyses the new version and promotes
+	// or rolls it back by itself. Default: - app.ProgressiveArgs's.
+	Progressive *Progressive `json:"progressive,omitempty"`
 	// Host exposes the app on this hostname through an HTTPRoute attached to
 	// plinth:gateway; empty for none.
 	Host string `json:"host,omitempty"`
@@ -218,6 +226,41 @@ type App struct {
 	// Identity, or IRSA with cluster.identity "irsa") or a GCP service
 	// account (Workload Identity). Default: false.
 	CloudIdentity bool `json:"cloudIdentity,omitempty"`
+}
+
+// Rollouts configures the Argo Rollouts controller (the rollouts
+// component's rollouts.Args).
+type Rollouts struct {
+	// Repository of the argo-rollouts chart (a mirror or an oci:// URL).
+	// Required on AWS and GCP when an application is Progressive.
+	Repository string `json:"repository,omitempty"`
+	// ChartVersion of the chart. Default: - the component's pinned version.
+	ChartVersion string `json:"chartVersion,omitempty"`
+}
+
+// Progressive configures an application's Progressive strategy (the app
+// component's app.ProgressiveArgs, where each default is written).
+type Progressive struct {
+	// Mode is Canary or BlueGreen. Default: - "Canary".
+	Mode string `json:"mode,omitempty"`
+	// Steps are the canary's traffic weights in percent, rising, each 1–99. Default: - 10, 25 and 50.
+	Steps []int `json:"steps,omitempty"`
+	// StepPauseSeconds is how long each step after the first holds. Default: - 60.
+	StepPauseSeconds *int `json:"stepPauseSeconds,omitempty"`
+	// Analysis configures the measurements that decide promotion.
+	Analysis Analysis `json:"analysis"`
+}
+
+// Analysis configures the analysis of a new version (app.AnalysisArgs).
+type Analysis struct {
+	// PrometheusAddress is the URL of the Prometheus to query. Default: - the monitoring component's, in plinth:monitoring.namespace.
+	PrometheusAddress string `json:"prometheusAddress,omitempty"`
+	// Interval between two measurements. Default: - "1m".
+	Interval string `json:"interval,omitempty"`
+	// Count of measurements. Default: - 5.
+	Count *int `json:"count,omitempty"`
+	// Window is the range each measurement's rate covers. Default: - "2m".
+	Window string `json:"window,omitempty"`
 }
 
 // Autoscaling configures an application's HorizontalPodAutoscaler.

@@ -16,7 +16,7 @@ import (
 // "plinth:" prefix.
 var Keys = []string{
 	"name", "tier", "cloud", "region", "project", "owner", "costCenter",
-	"network", "cluster", "apps", "monitoring", "ecs", "waivers", "gateway",
+	"network", "cluster", "apps", "monitoring", "ecs", "waivers", "gateway", "rollouts",
 }
 
 // SecretKeys lists the well-known secret config keys. Applications may name
@@ -49,6 +49,7 @@ func Parse(values map[string]string, stack string) (*Environment, error) {
 	decodeKey(&p, values, "network", &env.Network)
 	decodeKey(&p, values, "cluster", &env.Cluster)
 	decodeKey(&p, values, "monitoring", &env.Monitoring)
+	decodeKey(&p, values, "rollouts", &env.Rollouts)
 	if _, ok := values[Namespace+":gateway"]; ok {
 		env.Gateway = &Gateway{}
 		decodeKey(&p, values, "gateway", env.Gateway)

@@ -100,9 +100,25 @@ func deployStack() []Resource {
 	grafana := on(node(tChart, "gke-monitoring", map[string]any{"chart": "kube-prometheus-stack", "values": map[string]any{
 		"grafana": map[string]any{"persistence": map[string]any{"enabled": true}}}}), gk8s)
 
+	// A Progressive app, as app.New registers it.
+	shopMeta := map[string]any{"name": "shop", "namespace": "shop"}
+	shopDeploy := on(node(tDeployment, "shop-deployment", map[string]any{"metadata": shopMeta, "spec": map[string]any{
+		"selector": map[string]any{"matchLabels": map[string]any{"app": "shop"}},
+		"template": map[string]any{"metadata": map[string]any{"labels": map[string]any{"app": "shop", "tier": "web"}}},
+	}}), gk8s)
+	shopHealth := on(node(tAnalysis, "shop-analysistemplate", map[string]any{"metadata": map[string]any{"name": "shop-health", "namespace": "shop"}}), gk8s)
+	shopRollout := on(node(tRollout, "shop-rollout", map[string]any{"metadata": shopMeta, "spec": map[string]any{
+		"selector":    map[string]any{"matchLabels": map[string]any{"app": "shop"}},
+		"workloadRef": map[string]any{"apiVersion": "apps/v1", "kind": "Deployment", "name": "shop", "scaleDown": "onsuccess"},
+		"strategy": map[string]any{"canary": map[string]any{
+			"steps":    []any{map[string]any{"setWeight": 10.0}, map[string]any{"analysis": map[string]any{"templates": []any{map[string]any{"templateName": "shop-health"}}}}},
+			"analysis": map[string]any{"templates": []any{map[string]any{"templateName": "shop-health"}, map[string]any{"templateName": "cluster-wide", "clusterScope": true}}},
+		}},
+	}}, shopDeploy, shopHealth), gk8s)
+
 	return []Resource{clusterRole, clusterAttach, clusterKMS, subnet, runners, cluster, apiRule, nodeRole, nodeAttach, group,
 		cniRole, cniAttach, cni, agent, webRole, webAttach, webAssoc, k8s, gp3, monitoring, autoscaler, netpol, flowRole, flowPolicy, flowLog, execRole, execPolicy,
-		task, alb, tg, container, compute, iamAPI, network, gsaNodes, gke, pool, gsa, wi, gk8s, grafana}
+		task, alb, tg, container, compute, iamAPI, network, gsaNodes, gke, pool, gsa, wi, gk8s, grafana, shopDeploy, shopHealth, shopRollout}
 }
 
 // stackEdit returns the stack with the resource called name changed by f.
@@ -221,6 +237,7 @@ func failingDeploy() map[string]struct {
 		"PL-D-021": {stackEdit(autoModeStack(), "auto", set("storageConfig", nil)), c, "turns on computeConfig.enabled, kubernetesNetworkConfig.elasticLoadBalancing.enabled but not storageConfig.blockStorage.enabled"},
 		"PL-D-022": {remove(autoModeStack(), "auto-cluster-role-AmazonEKSComputePolicy"), c, "role auto-cluster-role lacks the managed policy AmazonEKSComputePolicy"},
 		"PL-D-023": {stackEdit(good, "gke", set("enableAutopilot", false)), c, "sets removeDefaultNodePool next to enableAutopilot (false)"},
+		"PL-D-024": {remove(good, "shop-analysistemplate"), c, "runs AnalysisTemplate shop-health, which the stack does not create in namespace shop"},
 		"PL-D-019": {stackEdit(good, "task", set("containerDefinitions", containerDefs(map[string]any{"name": "api", "healthCheck": map[string]any{"startPeriod": 600.0}}))), c, "startPeriod 600 is outside 0–300"},
 	}
 }
@@ -421,5 +438,70 @@ func TestAutopilotChecks(t *testing.T) {
 		if len(got) != 1 || !strings.Contains(got[0].Message, tc.want) {
 			t.Errorf("findings %v, want one containing %q", got, tc.want)
 		}
+	}
+}
+
+// TestRolloutReferences: each thing Argo Rollouts resolves before it rolls
+// out, broken one at a time.
+func TestRolloutReferences(t *testing.T) {
+	good := deployStack()
+	c := Context{Tier: "prod", Today: deployDay}
+	rule := []*Rule{ruleByID(t, DeployabilityRules(), "PL-D-024")}
+	for _, tc := range []struct {
+		name  string
+		stack []Resource
+		want  string
+	}{
+		{"the Deployment is missing", remove(good, "shop-deployment"), "references Deployment shop/shop, which the stack does not create"},
+		{"the Deployment is in another namespace", stackEdit(good, "shop-deployment", set("metadata.namespace", "web")), "references Deployment shop/shop, which the stack does not create"},
+		{"a template beside the workloadRef", stackEdit(good, "shop-rollout", set("spec.template", map[string]any{"metadata": map[string]any{}})), "sets spec.template beside spec.workloadRef"},
+		{"a selector the pods do not match", stackEdit(good, "shop-rollout", set("spec.selector.matchLabels", map[string]any{"app": "cart"})), "which Deployment shop's pods do not carry"},
+		{"a StatefulSet reference", stackEdit(good, "shop-rollout", set("spec.workloadRef.kind", "StatefulSet")), "references a StatefulSet"},
+		{"a blue-green analysis template that is missing", stackEdit(good, "shop-rollout", set("spec.strategy", map[string]any{"blueGreen": map[string]any{
+			"prePromotionAnalysis": map[string]any{"templates": []any{map[string]any{"templateName": "smoke"}}}}})), "runs AnalysisTemplate smoke"},
+		{"the same names, but the compliant stack", good, ""},
+		{"a cluster-scoped template is not the stack's to create", stackEdit(good, "shop-rollout", set("spec.strategy.canary.steps", []any{})), ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var msgs []string
+			for _, f := range findings(Evaluate(rule, tc.stack, c, nil), "PL-D-024") {
+				msgs = append(msgs, f.Message)
+			}
+			joined := strings.Join(msgs, "\n")
+			switch {
+			case tc.want == "" && len(msgs) != 0:
+				t.Fatalf("fires on a compliant stack: %s", joined)
+			case tc.want != "" && !strings.Contains(joined, tc.want):
+				t.Fatalf("findings %q, want one containing %q", joined, tc.want)
+			}
+		})
+	}
+}
+
+// TestRolloutOwnsTheScaleOfItsDeployment: the stack rules count a
+// Progressive app's pods by its Rollout, which the HPA targets.
+func TestRolloutOwnsTheScaleOfItsDeployment(t *testing.T) {
+	good := deployStack()
+	hpa := node(tHPA, "shop-hpa", map[string]any{"metadata": map[string]any{"namespace": "shop"}, "spec": map[string]any{
+		"minReplicas": 3.0, "scaleTargetRef": map[string]any{"apiVersion": "argoproj.io/v1alpha1", "kind": "Rollout", "name": "shop"}}})
+	rule := []*Rule{ruleByID(t, Guardrails(), "PL-X-002"), ruleByID(t, Guardrails(), "PL-X-001")}
+	c := Context{Tier: "prod", Today: deployDay}
+	ids := func(rs []Resource) []string {
+		var out []string
+		for _, f := range Evaluate(rule, rs, c, nil).Findings {
+			out = append(out, f.Rule.ID+" "+f.Message)
+		}
+		return out
+	}
+	// Autoscaled from 3: no replica finding, but a budget is due.
+	if got := ids(append(slices.Clone(good), hpa)); len(got) != 1 || !strings.HasPrefix(got[0], "PL-X-001") {
+		t.Fatalf("an HPA on the Rollout: findings %v, want only the missing PDB", got)
+	}
+	// Without the HPA the Rollout's replicas count.
+	if got := ids(stackEdit(good, "shop-rollout", set("spec.replicas", 1.0))); len(got) != 1 || !strings.HasPrefix(got[0], "PL-X-002") {
+		t.Fatalf("one replica on the Rollout: findings %v, want PL-X-002", got)
+	}
+	if got := ids(stackEdit(good, "shop-rollout", set("spec.replicas", 2.0))); len(got) != 1 || !strings.HasPrefix(got[0], "PL-X-001") {
+		t.Fatalf("two replicas on the Rollout: findings %v, want only the missing PDB", got)
 	}
 }

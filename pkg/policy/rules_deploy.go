@@ -134,6 +134,10 @@ func DeployabilityRules() []*Rule {
 			Remediation: "leave enableAutopilot unset on Standard clusters; on Autopilot clusters set none of the node and networking fields GKE manages, and use a region as location (gke.Args.Autopilot does both)",
 			Source:      "google_container_cluster: " + strings.Join(autopilotConflicts, ", ") + " conflict with enable_autopilot, even when it is false (provider schema; https://github.com/pulumi/pulumi-gcp/issues/2881); Autopilot clusters are regional (https://cloud.google.com/kubernetes-engine/docs/concepts/autopilot-overview)",
 			Types:       []string{tGKECluster}, Check: autopilotFieldsAllowed},
+		{ID: "PL-D-024", Severity: Mandatory, Title: "A Rollout references what exists: its workloadRef's Deployment and every AnalysisTemplate it runs",
+			Remediation: "create the Deployment and the AnalysisTemplates in the Rollout's namespace, match the Deployment's selector, and leave spec.template empty (app.New with the Progressive strategy does all three)",
+			Source:      "Argo Rollouts validation: \"template must be empty for workload reference rollout\", \"AnalysisTemplate '<name>' not found\" and a workloadRef the controller cannot resolve leave the Rollout InvalidSpec (pkg/apis/rollouts/validation, rollout/templateref.go; https://argo-rollouts.readthedocs.io/en/stable/features/specification/)",
+			StackCheck:  rolloutsReferenceWhatExists},
 	}
 	for _, r := range rules {
 		r.Class = Deployability
@@ -936,6 +940,69 @@ func autopilotFieldsAllowed(r Resource, _ Context) []string {
 	}
 	if loc := str(r.Inputs, "location", ""); autopilot(r) && zonal(loc) {
 		out = append(out, fmt.Sprintf("is an Autopilot cluster in zone %s: Autopilot clusters are regional, use the region", loc))
+	}
+	return out
+}
+
+// --- Argo Rollouts
+
+// rolloutsReferenceWhatExists checks every Rollout against what Argo
+// Rollouts resolves before it rolls anything out.
+func rolloutsReferenceWhatExists(rs []Resource, _ Context) []Violation {
+	var out []Violation
+	inNamespace := func(typ, ns, name string) (Resource, bool) {
+		for _, r := range ofType(rs, typ) {
+			if str(r.Inputs, "metadata.namespace", "default") == ns && str(r.Inputs, "metadata.name", "") == name {
+				return r, true
+			}
+		}
+		return Resource{}, false
+	}
+	for _, ro := range ofType(rs, tRollout) {
+		ns := str(ro.Inputs, "metadata.namespace", "default")
+		if ref := str(ro.Inputs, "spec.workloadRef.name", ""); ref != "" {
+			if hasKey(ro.Inputs, "spec.template") {
+				out = append(out, Violation{ro.ID(), "sets spec.template beside spec.workloadRef: Argo Rollouts refuses a template for a workload reference rollout"})
+			}
+			if kind := str(ro.Inputs, "spec.workloadRef.kind", ""); kind != "Deployment" {
+				out = append(out, Violation{ro.ID(), fmt.Sprintf("references a %s: plinth's stacks hand Argo Rollouts a Deployment", kind)})
+			} else if d, ok := inNamespace(tDeployment, ns, ref); !ok {
+				out = append(out, Violation{ro.ID(), fmt.Sprintf("references Deployment %s/%s, which the stack does not create", ns, ref)})
+			} else if sel := object(ro.Inputs, "spec.selector.matchLabels"); len(sel) > 0 && !selects(sel, object(d.Inputs, "spec.template.metadata.labels")) {
+				out = append(out, Violation{ro.ID(), fmt.Sprintf("selects %v, which Deployment %s's pods do not carry", sel, ref)})
+			}
+		}
+		for _, name := range analysisTemplatesOf(ro) {
+			if _, ok := inNamespace(tAnalysis, ns, name); !ok {
+				out = append(out, Violation{ro.ID(), fmt.Sprintf("runs AnalysisTemplate %s, which the stack does not create in namespace %s", name, ns)})
+			}
+		}
+	}
+	return out
+}
+
+// analysisTemplatesOf are the (namespaced) AnalysisTemplates a Rollout
+// runs: in its canary steps, its background analysis and its blue-green
+// analyses.
+func analysisTemplatesOf(ro Resource) []string {
+	var refs []any
+	refs = append(refs, list(ro.Inputs, "spec.strategy.canary.analysis.templates")...)
+	for _, step := range list(ro.Inputs, "spec.strategy.canary.steps") {
+		if m, ok := step.(map[string]any); ok {
+			refs = append(refs, list(m, "analysis.templates")...)
+		}
+	}
+	refs = append(refs, list(ro.Inputs, "spec.strategy.blueGreen.prePromotionAnalysis.templates")...)
+	refs = append(refs, list(ro.Inputs, "spec.strategy.blueGreen.postPromotionAnalysis.templates")...)
+	var out []string
+	for _, ref := range refs {
+		m, ok := ref.(map[string]any)
+		if !ok || boolean(m, "clusterScope", false) {
+			continue
+		}
+		if name := str(m, "templateName", ""); name != "" && !slices.Contains(out, name) {
+			out = append(out, name)
+		}
 	}
 	return out
 }

@@ -21,6 +21,8 @@ const (
 	tClusterRole = "kubernetes:rbac.authorization.k8s.io/v1:ClusterRole"
 	tCRB         = "kubernetes:rbac.authorization.k8s.io/v1:ClusterRoleBinding"
 	tRoleBinding = "kubernetes:rbac.authorization.k8s.io/v1:RoleBinding"
+	tRollout     = "kubernetes:argoproj.io/v1alpha1:Rollout"
+	tAnalysis    = "kubernetes:argoproj.io/v1alpha1:AnalysisTemplate"
 )
 
 var workloads = []string{tDeployment, tStatefulSet}

@@ -14,13 +14,16 @@ func selects(selector, labels map[string]any) bool {
 	return true
 }
 
-// deployment is a workload and what rules need of it.
+// deployment is a workload and what rules need of it. The pods of a
+// Deployment an Argo Rollouts Rollout references (workloadRef) are the
+// Rollout's: it owns the replica count, and an HPA scales the Rollout.
 type deployment struct {
-	r         Resource
-	namespace string
-	labels    map[string]any
-	replicas  float64
-	hasReps   bool
+	r          Resource
+	namespace  string
+	labels     map[string]any
+	replicas   float64
+	hasReps    bool
+	kind, name string // what an HPA targets: the Deployment, or its Rollout
 }
 
 func deploymentsOf(rs []Resource) []deployment {
@@ -29,12 +32,19 @@ func deploymentsOf(rs []Resource) []deployment {
 		if r.Type != tDeployment {
 			continue
 		}
-		reps, has := get(r.Inputs, "spec.replicas")
-		n, _ := reps.(float64)
-		out = append(out, deployment{
+		d := deployment{
 			r: r, namespace: str(r.Inputs, "metadata.namespace", "default"),
-			labels: object(r.Inputs, "spec.template.metadata.labels"), replicas: n, hasReps: has,
-		})
+			labels: object(r.Inputs, "spec.template.metadata.labels"),
+			kind:   "Deployment", name: str(r.Inputs, "metadata.name", ""),
+		}
+		scaled := r
+		if ro, ok := rolloutOf(rs, d.namespace, d.name); ok {
+			scaled, d.kind, d.name = ro, "Rollout", str(ro.Inputs, "metadata.name", "")
+		}
+		reps, has := get(scaled.Inputs, "spec.replicas")
+		d.replicas, _ = reps.(float64)
+		d.hasReps = has
+		out = append(out, d)
 	}
 	return out
 }
@@ -49,12 +59,23 @@ func ofType(rs []Resource, typ string) []Resource {
 	return out
 }
 
-// hpaFor returns the HPA that targets d, if any.
+// rolloutOf returns the Rollout whose workloadRef names Deployment name in
+// namespace ns, if any.
+func rolloutOf(rs []Resource, ns, name string) (Resource, bool) {
+	for _, ro := range ofType(rs, tRollout) {
+		if str(ro.Inputs, "metadata.namespace", "default") == ns && str(ro.Inputs, "spec.workloadRef.kind", "") == "Deployment" &&
+			str(ro.Inputs, "spec.workloadRef.name", "") == name {
+			return ro, true
+		}
+	}
+	return Resource{}, false
+}
+
+// hpaFor returns the HPA that targets d (or its Rollout), if any.
 func hpaFor(rs []Resource, d deployment) (Resource, bool) {
-	name := str(d.r.Inputs, "metadata.name", "")
 	for _, h := range ofType(rs, tHPA) {
 		if str(h.Inputs, "metadata.namespace", "default") == d.namespace &&
-			str(h.Inputs, "spec.scaleTargetRef.kind", "") == "Deployment" && str(h.Inputs, "spec.scaleTargetRef.name", "") == name {
+			str(h.Inputs, "spec.scaleTargetRef.kind", "") == d.kind && str(h.Inputs, "spec.scaleTargetRef.name", "") == d.name {
 			return h, true
 		}
 	}

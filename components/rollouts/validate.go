@@ -1,0 +1,39 @@
+package rollouts
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/plinth-dev/plinth/pkg/config"
+	"github.com/plinth-dev/plinth/pkg/problem"
+)
+
+// Validate checks the arguments of a controller called name, with
+// defaults applied, and returns every problem, each naming its field and
+// the fix. New calls it before registering anything.
+func (a Args) Validate(name string) error {
+	p := problem.List{Prefix: fmt.Sprintf("rollouts %q: ", name)}
+	p.DNSLabel("name", name)
+	a = a.Defaults()
+	if !slices.Contains(config.Tiers, a.Tier) {
+		p.Addf("tier", "%q is not a tier: use local, dev, staging or prod", a.Tier)
+	}
+	if p.DNSLabel("namespace", a.Namespace) && (a.Namespace == "default" || strings.HasPrefix(a.Namespace, "kube-")) {
+		p.Addf("namespace", "%q is a system namespace: run the controller in its own namespace", a.Namespace)
+	}
+	if a.Chart.Repository == "" {
+		p.Addf("chart.repository", "is empty: give the Argo Helm repository or a mirror of it (https:// or oci://)")
+	} else {
+		p.URL("chart.repository", a.Chart.Repository, "give the chart repository as an absolute https or oci URL", "https", "oci")
+	}
+	if *a.Replicas < 1 {
+		p.Addf("replicas", "is %d: run at least one controller, or rollouts stop progressing", *a.Replicas)
+	}
+	for _, k := range []string{"installCRDs", "dashboard"} {
+		if _, ok := a.ExtraValues[k]; ok {
+			p.Addf("extraValues."+k, "is set by plinth (see the package doc): change the typed field, or leave it")
+		}
+	}
+	return p.Err()
+}
