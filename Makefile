@@ -40,6 +40,10 @@ test: ## vet, then every unit, stack, example and provider test under mocks (no 
 	@# The local build and the e2e tests compile only under their tags.
 	$(GO) vet -tags "e2e plinthlocal" ./stacks/
 	$(GO) test ./...
+	@# The stack program composes stacks under mocks for its guardrail gate;
+	@# the test framework must not be linked into it.
+	@if $(GO) list -deps ./stacks | grep -qx testing; then \
+	  echo "the stack program links the testing package:"; $(GO) list -f '{{.ImportPath}}: {{join .Imports " "}}' -deps ./stacks | grep -E ' testing( |$$)'; exit 1; fi
 	@# The component provider is its own module (it needs pulumi/pkg/v3).
 	cd provider && $(GO) vet ./... && $(GO) test ./...
 
@@ -78,6 +82,13 @@ build: ## compile the library, the stack program and the examples
 # Each tool is its own module under tools/ (their dependency graphs
 # differ) and is rebuilt only when its go.mod, go.sum or sources change.
 
+# Progressive delivery, for real: the Argo Rollouts controller (its module
+# pins the k8s.io modules by replace; tools/argo-rollouts repeats them), and
+# the Prometheus server its analyses query. Prometheus is built without
+# service discovery (remove_all_sd): the e2e suite writes its series
+# through the remote-write receiver, and the discovery SDKs double the build.
+ROLLOUT_TOOLS := $(BIN)/rollouts-controller $(BIN)/prometheus
+
 # What the end-to-end suite needs besides: the YAML language host and
 # plinth's component provider, for the YAML program run by `pulumi up`. And
 # the engines of progressive delivery: the Argo Rollouts controller and a
@@ -106,12 +117,6 @@ $(BIN)/pulumi-resource-kubernetes: tools/kubernetes-provider/go.mod tools/kubern
 $(BIN)/kube-apiserver $(BIN)/kube-controller-manager $(BIN)/kube-scheduler: $(BIN)/kube-%: tools/kube/go.mod tools/kube/go.sum
 	cd tools/kube && $(GO) build -o $@ -ldflags "$(KUBE_LDFLAGS)" k8s.io/kubernetes/cmd/kube-$*
 
-# Progressive delivery, for real: the Argo Rollouts controller (its module
-# pins the k8s.io modules by replace; tools/argo-rollouts repeats them), and
-# the Prometheus server its analyses query. Prometheus is built without
-# service discovery (remove_all_sd): the e2e suite writes its series
-# through the remote-write receiver, and the discovery SDKs double the build.
-ROLLOUT_TOOLS := $(BIN)/rollouts-controller $(BIN)/prometheus
 
 rollout-tools: $(ROLLOUT_TOOLS) ## build the Argo Rollouts controller and a Prometheus server into bin/
 
