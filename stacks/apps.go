@@ -59,7 +59,7 @@ func appArgs(env *config.Environment, a config.App) app.Args {
 			GreenImage:    optional(a.GreenImage),
 			CanaryImage:   optional(a.CanaryImage),
 			CanaryPercent: a.CanaryPercent,
-			Progressive:   progressiveArgs(env, a.Progressive),
+			Progressive:   progressiveArgs(env, a),
 		},
 	}
 	for _, s := range a.SecretEnv {
@@ -79,14 +79,19 @@ func appArgs(env *config.Environment, a config.App) app.Args {
 }
 
 // progressiveArgs maps an application's progressive config onto the
-// component's; the analysis queries the stack's own Prometheus unless the
-// config names another.
-func progressiveArgs(env *config.Environment, p *config.Progressive) *app.ProgressiveArgs {
+// component's (nil for an app that is not Progressive and sets none). The
+// analysis queries the Prometheus the stack installs, in
+// plinth:monitoring.namespace, unless the config names another.
+func progressiveArgs(env *config.Environment, a config.App) *app.ProgressiveArgs {
+	p := a.Progressive
 	if p == nil {
-		return nil
+		if a.Strategy != app.StrategyProgressive {
+			return nil
+		}
+		p = &config.Progressive{}
 	}
 	address := p.Analysis.PrometheusAddress
-	if address == "" && env.Monitoring.Mode != config.MonitoringOff {
+	if address == "" && env.Monitoring.Mode == config.MonitoringInstall {
 		address = fmt.Sprintf("http://%s-prometheus.%s.svc.cluster.local:9090", monitoring.ReleaseName, env.Monitoring.Namespace)
 	}
 	return &app.ProgressiveArgs{

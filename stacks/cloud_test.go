@@ -66,6 +66,9 @@ func TestCloudStacks(t *testing.T) {
 				if got := tmpl.String(t, "spec.metrics[0].provider.prometheus.address"); got != "http://kube-prometheus-stack-prometheus.monitoring.svc.cluster.local:9090" {
 					t.Errorf("web's analysis queries %q, want the stack's Prometheus", got)
 				}
+				if ns := s.Get(t, "kubernetes:core/v1:Namespace", "rollouts-namespace"); ns.String(t, "metadata.name") != "argo-rollouts" {
+					t.Errorf("the controller runs in %q", ns.String(t, "metadata.name"))
+				}
 			}
 			if strings.HasPrefix(stack, "gcp") {
 				want["plinth:gcp:Network"], want["plinth:gcp:GkeCluster"] = 1, 1

@@ -223,6 +223,8 @@ func TestValidConfigEdgeCases(t *testing.T) {
 		{"no limits", with(aws, "plinth:apps", app(`,"resources":{"cpuLimit":"none","memoryLimit":"none"}`))},
 		{"a plain variable allowed with a reason", with(aws, "plinth:apps", app(`,"env":{"CACHE_KEY":"v2"},"allowPlaintextEnv":{"CACHE_KEY":"a cache namespace"}`))},
 		{"a URL whose password is another variable", with(aws, "plinth:apps", app(`,"env":{"DATABASE_URL":"postgres://app:$(DB_PASSWORD)@db/app"}`))},
+		{"a Progressive app with its controller's chart", with(aws, "plinth:apps", app(`,"strategy":"Progressive"`), "plinth:rollouts", `{"repository":"oci://charts.example.com/argo"}`)},
+		{"a Progressive blue-green app on GCP", with(gcp, "plinth:apps", app(`,"strategy":"Progressive","progressive":{"mode":"BlueGreen","analysis":{"count":1}}`), "plinth:rollouts", `{"repository":"https://charts.example.com/argo"}`)},
 		{"the largest Fargate size", with(aws, "plinth:ecs", `{"name":"api","image":"nginx:1.27","cpu":16384,"memory":122880,"certificateArn":"arn:aws:acm:eu-west-1:123456789012:certificate/abc","allowedCidrs":["10.0.0.0/8"]}`)},
 		{"an ECS name of 20 characters", with(aws, "plinth:ecs", `{"name":"`+strings.Repeat("s", 20)+`","image":"nginx:1.27","certificateArn":"arn:aws:acm:eu-west-1:123456789012:certificate/abc","allowedCidrs":["10.0.0.0/8"]}`)},
 		{"extended support for an older version", with(aws, "plinth:cluster", `{"adminRoleArns":["`+configtest.AdminRole+`"],"version":"1.33","supportType":"EXTENDED","autoscaler":{"repository":"https://charts.example.com/a"},"privateAccessCidrs":["10.100.0.0/24"]}`)},
@@ -271,5 +273,28 @@ func TestTheGateGrowsTheNetworkByOneZone(t *testing.T) {
 				t.Errorf("%s: subnet %s moved from %s to %s", tier, k, cidr, after[k])
 			}
 		}
+	}
+}
+
+// TestProgressiveAnalysisQueriesTheStacksPrometheus: a Progressive app's
+// analysis queries the Prometheus the stack installs, in the monitoring
+// namespace the config names, unless the config names another address.
+func TestProgressiveAnalysisQueriesTheStacksPrometheus(t *testing.T) {
+	aws, with, app := configtest.AWS(), configtest.With, configtest.App
+	address := func(values map[string]string) string {
+		t.Helper()
+		s, err := composeConfig(t, values)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return s.Get(t, "kubernetes:argoproj.io/v1alpha1:AnalysisTemplate", "web-analysistemplate").String(t, "spec.metrics[0].provider.prometheus.address")
+	}
+	base := with(aws, "plinth:rollouts", `{"repository":"https://charts.example.com/argo"}`,
+		"plinth:monitoring", `{"repository":"https://charts.example.com/p","namespace":"observability"}`)
+	if got := address(with(base, "plinth:apps", app(`,"strategy":"Progressive"`))); got != "http://kube-prometheus-stack-prometheus.observability.svc.cluster.local:9090" {
+		t.Errorf("address %q, want the stack's Prometheus in observability", got)
+	}
+	if got := address(with(base, "plinth:apps", app(`,"strategy":"Progressive","progressive":{"analysis":{"prometheusAddress":"https://metrics.example.com"}}`))); got != "https://metrics.example.com" {
+		t.Errorf("address %q, want the configured one", got)
 	}
 }

@@ -2,6 +2,7 @@ package app
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/apiextensions"
@@ -408,6 +409,12 @@ func (b *builder) createServices() error {
 		// (and, when a selector flips, can wait for an event that already
 		// happened). A ClusterIP Service is usable as soon as it exists.
 		md.Annotations = pulumi.StringMap{"pulumi.com/skipAwait": pulumi.String("true")}
+		opts := append(slices.Clone(b.opts), pulumi.DependsOn(deploymentResources(b.app.Deployments)))
+		if st := b.a.Strategy; st.Type == StrategyProgressive && st.Progressive.Mode == ModeBlueGreen {
+			// Argo Rollouts adds each version's pod-template hash to these
+			// selectors: a refresh must not undo it.
+			opts = append(opts, pulumi.IgnoreChanges([]string{"spec.selector"}))
+		}
 		return corev1.NewService(b.ctx, logical, &corev1.ServiceArgs{
 			Metadata: md,
 			Spec: &corev1.ServiceSpecArgs{
@@ -415,7 +422,7 @@ func (b *builder) createServices() error {
 				Selector: pulumi.ToStringMap(selector),
 				Ports:    ports,
 			},
-		}, append(b.opts, pulumi.DependsOn(deploymentResources(b.app.Deployments)))...)
+		}, opts...)
 	}
 	live, err := svc(b.child("service"), b.name, b.serviceSelector())
 	if err != nil {

@@ -3,6 +3,7 @@ package app_test
 import (
 	"fmt"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -12,6 +13,7 @@ import (
 
 	"github.com/plinth-dev/plinth/components/app"
 	"github.com/plinth-dev/plinth/components/monitoring"
+	"github.com/plinth-dev/plinth/pkg/plinthtest"
 )
 
 const (
@@ -136,9 +138,20 @@ func TestProgressiveBlueGreen(t *testing.T) {
 		t.Fatal("blue-green Rollout has a canary strategy")
 	}
 	live, preview := s.Get(t, service, "web-service"), s.Get(t, service, "web-preview-service")
-	// Both select the application; Argo Rollouts adds each version's hash.
+	// Both select the application; Argo Rollouts adds each version's hash,
+	// which a refresh must not undo.
 	if !reflect.DeepEqual(live.Value(t, "spec.selector"), preview.Value(t, "spec.selector")) {
 		t.Fatalf("live %v and preview %v selectors differ", live.Value(t, "spec.selector"), preview.Value(t, "spec.selector"))
+	}
+	for _, svc := range []plinthtest.Resource{live, preview} {
+		if !slices.Contains(svc.IgnoreChanges, "spec.selector") {
+			t.Errorf("%s ignores %v, want spec.selector (Argo Rollouts writes it)", svc.Name, svc.IgnoreChanges)
+		}
+	}
+	// A canary Rollout leaves the Services alone.
+	canary, _ := deploy(t, app.Args{Image: pulumi.String(image), Strategy: progressive(nil)})
+	if ic := canary.Get(t, service, "web-service").IgnoreChanges; len(ic) != 0 {
+		t.Errorf("a canary app's Service ignores %v", ic)
 	}
 }
 
