@@ -5,7 +5,6 @@ import (
 	"reflect"
 	"strconv"
 	"strings"
-	"testing"
 
 	"github.com/plinth-dev/plinth/internal/godoc"
 )
@@ -22,7 +21,7 @@ import (
 // "Default: - <behaviour>." (not checked: it depends on other fields).
 // Every exported field reached from defaulted must have a doc comment.
 // Nested structs, and pointers to them, are walked.
-func CheckDocumentedDefaults(t testing.TB, dir string, defaulted any) {
+func CheckDocumentedDefaults(t T, dir string, defaulted any) {
 	t.Helper()
 	docs, err := godoc.Structs(dir)
 	if err != nil {

@@ -15,3 +15,14 @@
 // so code that consumes outputs runs as it would against a cloud. Values
 // returned by Await say whether they are known and secret.
 package plinthtest
+
+// T is the part of testing.TB the helpers use; *testing.T, *testing.B and
+// *testing.F satisfy it. The package does not import "testing", so a
+// program that composes stacks under mocks (the stack program's guardrail
+// gate) does not link the test framework.
+type T interface {
+	Helper()
+	Errorf(format string, args ...any)
+	Fatalf(format string, args ...any)
+	Fatal(args ...any)
+}

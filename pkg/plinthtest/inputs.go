@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
-	"testing"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 )
@@ -84,7 +83,7 @@ func (r Resource) Has(path string) bool {
 }
 
 // Value returns the plain Go value at path (see Plain), or fails the test.
-func (r Resource) Value(t testing.TB, path string) any {
+func (r Resource) Value(t T, path string) any {
 	t.Helper()
 	v, _, ok := r.Lookup(path)
 	if !ok {
@@ -96,7 +95,7 @@ func (r Resource) Value(t testing.TB, path string) any {
 // Expect checks the plain value (see Value) at each path of want, and
 // reports every path whose value differs. Values compare with ==, so want
 // holds what Plain returns: string, float64, bool or nil.
-func (r Resource) Expect(t testing.TB, want map[string]any) {
+func (r Resource) Expect(t T, want map[string]any) {
 	t.Helper()
 	for path, w := range want {
 		if got := r.Value(t, path); got != w {
@@ -106,7 +105,7 @@ func (r Resource) Expect(t testing.TB, want map[string]any) {
 }
 
 // String returns the string at path, or fails the test.
-func (r Resource) String(t testing.TB, path string) string {
+func (r Resource) String(t T, path string) string {
 	t.Helper()
 	v := r.Value(t, path)
 	s, ok := v.(string)
@@ -117,7 +116,7 @@ func (r Resource) String(t testing.TB, path string) string {
 }
 
 // Number returns the number at path, or fails the test.
-func (r Resource) Number(t testing.TB, path string) float64 {
+func (r Resource) Number(t T, path string) float64 {
 	t.Helper()
 	v := r.Value(t, path)
 	n, ok := v.(float64)
@@ -128,7 +127,7 @@ func (r Resource) Number(t testing.TB, path string) float64 {
 }
 
 // Bool returns the boolean at path, or fails the test.
-func (r Resource) Bool(t testing.TB, path string) bool {
+func (r Resource) Bool(t T, path string) bool {
 	t.Helper()
 	v := r.Value(t, path)
 	b, ok := v.(bool)
@@ -161,7 +160,7 @@ func (r Resource) JSON() string {
 
 // Decode decodes the inputs at path ("" for all) into dst through JSON,
 // e.g. a pod template into a k8s.io/api core/v1 PodTemplateSpec.
-func (r Resource) Decode(t testing.TB, path string, dst any) {
+func (r Resource) Decode(t T, path string, dst any) {
 	t.Helper()
 	var v any = r.Plain()
 	if path != "" {

@@ -1,8 +1,6 @@
 package plinthtest
 
 import (
-	"testing"
-
 	"github.com/plinth-dev/plinth/pkg/podsecurity"
 )
 
@@ -14,7 +12,7 @@ var workloadTypes = []string{"kubernetes:apps/v1:Deployment", "kubernetes:apps/v
 // Security evaluator at level restricted, and reports each one it does not
 // allow. A run that registered none fails: the check would have checked
 // nothing.
-func (s *Stack) RequireRestrictedPods(t testing.TB) {
+func (s *Stack) RequireRestrictedPods(t T) {
 	t.Helper()
 	n := 0
 	for _, typ := range workloadTypes {

@@ -3,7 +3,6 @@ package plinthtest
 import (
 	"slices"
 	"strings"
-	"testing"
 
 	"github.com/plinth-dev/plinth/pkg/problem"
 )
@@ -12,7 +11,7 @@ import (
 // line starts with prefix+path (after any "<context>: " the runtime wraps
 // it in) and contains text. prefix is what the
 // validator puts first, e.g. `app "web": ` or "plinth:".
-func RequireProblem(t testing.TB, err error, prefix, path, text string) {
+func RequireProblem(t T, err error, prefix, path, text string) {
 	t.Helper()
 	if err == nil {
 		t.Fatalf("no error, want a problem at %s", path)

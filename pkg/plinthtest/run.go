@@ -7,7 +7,6 @@ import (
 	"reflect"
 	"sort"
 	"strings"
-	"testing"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
@@ -113,7 +112,7 @@ func RunErr(program pulumi.RunFunc, opts ...Option) (*Stack, error) {
 }
 
 // Run is RunErr that fails the test when the program fails.
-func Run(t testing.TB, program pulumi.RunFunc, opts ...Option) *Stack {
+func Run(t T, program pulumi.RunFunc, opts ...Option) *Stack {
 	t.Helper()
 	s, err := RunErr(program, opts...)
 	if err != nil {
@@ -145,7 +144,7 @@ func (s *Stack) Find(typ, name string) (Resource, bool) {
 
 // Get returns the resource of type typ named name, or fails the test
 // listing what of that type was registered.
-func (s *Stack) Get(t testing.TB, typ, name string) Resource {
+func (s *Stack) Get(t T, typ, name string) Resource {
 	t.Helper()
 	r, ok := s.Find(typ, name)
 	if !ok {
@@ -155,7 +154,7 @@ func (s *Stack) Get(t testing.TB, typ, name string) Resource {
 }
 
 // One returns the only resource of type typ, or fails the test.
-func (s *Stack) One(t testing.TB, typ string) Resource {
+func (s *Stack) One(t T, typ string) Resource {
 	t.Helper()
 	rs := s.ByType(typ)
 	if len(rs) != 1 {
@@ -197,7 +196,7 @@ func (s *Stack) Counts() map[string]int {
 // RequireCounts reports every type in want whose number of registered
 // resources differs, with the whole inventory. Types not in want are not
 // checked.
-func (s *Stack) RequireCounts(t testing.TB, want map[string]int) {
+func (s *Stack) RequireCounts(t T, want map[string]int) {
 	t.Helper()
 	counts := s.Counts()
 	for typ, n := range want {
@@ -243,7 +242,7 @@ type Value struct {
 // Await blocks until out resolves and returns its value, whether it is
 // known and whether it is secret. Pointer values (from Ptr outputs) are
 // dereferenced. Call it inside or after a run.
-func Await(t testing.TB, out pulumi.Output) Value {
+func Await(t T, out pulumi.Output) Value {
 	t.Helper()
 	r, err := internals.UnsafeAwaitOutput(context.Background(), out)
 	if err != nil {
