@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"path"
 	"reflect"
 	"sort"
 	"strings"
@@ -155,8 +156,7 @@ func docOf(t reflect.Type, field string) string {
 }
 
 func pkgName(t reflect.Type) string {
-	path := t.PkgPath()
-	return path[strings.LastIndex(path, "/")+1:]
+	return path.Base(t.PkgPath())
 }
 
 func setDescription(m map[string]any, doc string) {

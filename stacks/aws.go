@@ -39,15 +39,13 @@ func composeAWS(ctx *pulumi.Context, env *config.Environment) (map[string]pulumi
 	}
 	for _, g := range env.Cluster.NodeGroups {
 		ng := eks.NodeGroupArgs{
-			Name: g.Name, InstanceTypes: g.InstanceTypes, MinSize: g.Min, MaxSize: g.Max, DesiredSize: g.Desired,
+			Name: g.Name, InstanceTypes: g.InstanceTypes, MinSize: g.MinSize, MaxSize: g.MaxSize, DesiredSize: g.DesiredSize,
 			DiskSizeGB: g.DiskSizeGB, Labels: g.Labels,
 		}
 		if g.Spot {
 			ng.CapacityType = eks.CapacitySpot
 		}
-		for _, t := range g.Taints {
-			ng.Taints = append(ng.Taints, eks.Taint{Key: t.Key, Value: t.Value, Effect: eksEffect(t.Effect)})
-		}
+		ng.Taints = g.Taints
 		eksArgs.NodeGroups = append(eksArgs.NodeGroups, ng)
 	}
 	monArgs := monitoringArgs(env, name)
@@ -151,17 +149,4 @@ func composeAWS(ctx *pulumi.Context, env *config.Environment) (map[string]pulumi
 // cloud resources (components add environment, stack, project, managed-by).
 func ownerTags(env *config.Environment) map[string]string {
 	return naming.Tags(naming.TagInput{Owner: env.Owner, CostCenter: env.CostCenter})
-}
-
-// eksEffect maps a Kubernetes taint effect to the EKS API's spelling.
-func eksEffect(k8s string) string {
-	switch k8s {
-	case "NoSchedule":
-		return "NO_SCHEDULE"
-	case "PreferNoSchedule":
-		return "PREFER_NO_SCHEDULE"
-	case "NoExecute":
-		return "NO_EXECUTE"
-	}
-	return k8s
 }

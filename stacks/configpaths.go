@@ -119,15 +119,15 @@ var (
 		{"tier", "/tier"}, {"clusterName", "name"}, {"version", "version"}, {"supportType", "supportType"},
 		{"publicAccessCidrs", "publicAccessCidrs"}, {"privateAccessCidrs", "privateAccessCidrs"}, {"adminRoleArns", "adminRoleArns"},
 		{"deletionProtection", "deletionProtection"}, {"autoscaler", "autoscaler"}, {"autoMode", "autoMode"},
-		{"nodeGroups", "nodeGroups"}, {"nodeGroups[].name", "nodeGroups[].name"}, {"nodeGroups[].minSize", "nodeGroups[].min"}, {"nodeGroups[].maxSize", "nodeGroups[].max"},
-		{"nodeGroups[].desiredSize", "nodeGroups[].desired"}, {"nodeGroups[].instanceTypes", "nodeGroups[].instanceTypes"},
+		{"nodeGroups", "nodeGroups"}, {"nodeGroups[].name", "nodeGroups[].name"}, {"nodeGroups[].minSize", "nodeGroups[].minSize"}, {"nodeGroups[].maxSize", "nodeGroups[].maxSize"},
+		{"nodeGroups[].desiredSize", "nodeGroups[].desiredSize"}, {"nodeGroups[].instanceTypes", "nodeGroups[].instanceTypes"},
 		{"nodeGroups[].diskSizeGb", "nodeGroups[].diskSizeGb"}, {"nodeGroups[].labels", "nodeGroups[].labels"},
 		{"nodeGroups[].taints", "nodeGroups[].taints"}, {"nodeGroups[].capacityType", "nodeGroups[].spot"},
 	}
 	gkePaths = []pathRule{
 		{"tier", "/tier"}, {"project", "/project"}, {"region", "/region"}, {"clusterName", "name"}, {"regional", "regional"},
 		{"authorizedNetworks", "authorizedNetworks"}, {"deletionProtection", "deletionProtection"}, {"autopilot", "autopilot"},
-		{"nodePools", "nodeGroups"}, {"nodePools[].name", "nodeGroups[].name"}, {"nodePools[].minNodes", "nodeGroups[].min"}, {"nodePools[].maxNodes", "nodeGroups[].max"},
+		{"nodePools", "nodeGroups"}, {"nodePools[].name", "nodeGroups[].name"}, {"nodePools[].minSize", "nodeGroups[].minSize"}, {"nodePools[].maxSize", "nodeGroups[].maxSize"},
 		{"nodePools[].machineType", "nodeGroups[].machineType"}, {"nodePools[].diskSizeGb", "nodeGroups[].diskSizeGb"},
 		{"nodePools[].labels", "nodeGroups[].labels"}, {"nodePools[].taints", "nodeGroups[].taints"}, {"nodePools[].spot", "nodeGroups[].spot"},
 	}
@@ -137,7 +137,7 @@ var (
 	}
 	gcpNetworkPaths = []pathRule{
 		{"tier", "/tier"}, {"project", "/project"}, {"region", "/region"},
-		{"nodesCidr", "subnetCidr"}, {"podsCidr", "podsCidr"}, {"servicesCidr", "servicesCidr"},
+		{"nodesCidr", "nodesCidr"}, {"podsCidr", "podsCidr"}, {"servicesCidr", "servicesCidr"},
 	}
 	rolloutsPaths = []pathRule{
 		{"tier", "/tier"}, {"chart.repository", "repository"}, {"chart.version", "chartVersion"},

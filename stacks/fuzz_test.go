@@ -19,7 +19,7 @@ import (
 // reports one registers nothing.
 func FuzzConfigThroughTheComponents(f *testing.F) {
 	f.Add("prod", "aws", `[{"name":"web","image":"nginx:1.27"}]`, `{"vpcCidr":"10.0.0.0/16"}`, `{}`, `{"repository":"https://charts.example.com/p"}`, ``)
-	f.Add("dev", "gcp", `[]`, `{"podsCidr":"10.10.0.0/16"}`, `{"nodeGroups":[{"name":"a","min":3,"max":1}]}`, `{"mode":"off"}`, ``)
+	f.Add("dev", "gcp", `[]`, `{"podsCidr":"10.10.0.0/16"}`, `{"nodeGroups":[{"name":"a","minSize":3,"maxSize":1}]}`, `{"mode":"off"}`, ``)
 	f.Add("staging", "aws", `[{"name":"web","image":"nginx:1.27","env":{"DB_PASSWORD":"x"},"canaryPercent":0,"strategy":"Canary"}]`, `{"azCount":0}`, `{"nodeGroups":[{"name":"g","diskSizeGb":0}]}`, `{}`, `{"name":"api","image":"nginx:1.27","cpu":0}`)
 	f.Add("prod", "aws", `[{"name":"a","image":"ACME/web:1.0","autoscaling":{"targetCpu":0}},{"name":"a","image":"nginx"}]`, `{"vpcCidr":"10.0.0.0/26"}`, `{"version":"1.19"}`, `{"retention":"forever"}`, `{"name":"`+strings.Repeat("s", 21)+`","image":"nginx:1.27","cpu":1024,"memory":512}`)
 	f.Fuzz(func(t *testing.T, tier, cloud, apps, network, cluster, monitoring, ecs string) {

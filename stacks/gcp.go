@@ -21,8 +21,8 @@ import (
 func composeGCP(ctx *pulumi.Context, env *config.Environment) (map[string]pulumi.Output, error) {
 	name := clusterName(ctx, env)
 	netArgs := gcpnetwork.Args{
-		Tier: env.Tier, Project: env.Project, Region: env.Region,
-		NodesCIDR: env.Network.SubnetCIDR, PodsCIDR: env.Network.PodsCIDR, ServicesCIDR: env.Network.ServicesCIDR,
+		Project: env.Project, Region: env.Region,
+		NodesCIDR: env.Network.NodesCIDR, PodsCIDR: env.Network.PodsCIDR, ServicesCIDR: env.Network.ServicesCIDR,
 	}
 	gkeArgs := gke.Args{
 		Tier: env.Tier, Project: env.Project, Region: env.Region, Regional: env.Cluster.Regional, Autopilot: env.Cluster.Autopilot,
@@ -31,10 +31,8 @@ func composeGCP(ctx *pulumi.Context, env *config.Environment) (map[string]pulumi
 		Labels: naming.GCPLabels(naming.TagInput{Owner: env.Owner, CostCenter: env.CostCenter}),
 	}
 	for _, g := range env.Cluster.NodeGroups {
-		np := gke.NodePoolArgs{Name: g.Name, MachineType: g.MachineType, MinNodes: g.Min, MaxNodes: g.Max, Spot: g.Spot, DiskSizeGB: g.DiskSizeGB, Labels: g.Labels}
-		for _, t := range g.Taints {
-			np.Taints = append(np.Taints, gke.Taint{Key: t.Key, Value: t.Value, Effect: eksEffect(t.Effect)})
-		}
+		np := gke.NodePoolArgs{Name: g.Name, MachineType: g.MachineType, MinSize: g.MinSize, MaxSize: g.MaxSize, Spot: g.Spot, DiskSizeGB: g.DiskSizeGB, Labels: g.Labels}
+		np.Taints = g.Taints
 		gkeArgs.NodePools = append(gkeArgs.NodePools, np)
 	}
 	monArgs := monitoringArgs(env, name)

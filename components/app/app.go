@@ -117,7 +117,7 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 	if err := args.Validate(name); err != nil {
 		return nil, err
 	}
-	a := args.withDefaults(name)
+	a := args.Defaults(name)
 	if a.Instance == "" {
 		a.Instance = ctx.Stack()
 	}

@@ -75,8 +75,9 @@ type Args struct {
 	Port *int `pulumi:"port,optional"`
 	// Command overrides the image's entrypoint.
 	Command []string `pulumi:"command,optional"`
-	// Args overrides the image's command arguments.
-	Args []string `pulumi:"args,optional"`
+	// CommandArgs overrides the image's command arguments (the container's
+	// "args").
+	CommandArgs []string `pulumi:"args,optional"`
 	// Env are plain environment variables, stored in the clear in the pod
 	// spec and the state: a credential, recognised by its name
 	// (DB_PASSWORD, STRIPE_KEY) or value (a URL with a password, a key

@@ -41,10 +41,10 @@ const (
 	defaultPrometheus = "http://kube-prometheus-stack-prometheus.monitoring.svc.cluster.local:9090"
 )
 
-// withDefaults returns a copy of a with every unset field set to its
+// Defaults returns a copy of a with every unset field set to its
 // default; name is the application name (the default namespace).
 // Instance and PartOf depend on the stack and are filled in by New.
-func (a Args) withDefaults(name string) Args {
+func (a Args) Defaults(name string) Args {
 	a = a.clone()
 	if a.Tier == "" {
 		a.Tier = config.TierDev
@@ -175,7 +175,7 @@ func (a Args) withDefaults(name string) Args {
 // analysis), 25%, 50%, and 100% after the last.
 var defaultSteps = []int{10, 25, 50}
 
-// clone copies the maps, slices and pointers of a that withDefaults
+// clone copies the maps, slices and pointers of a that Defaults
 // writes to, so defaulting never changes the caller's Args.
 func (a Args) clone() Args {
 	a.Env = maps.Clone(a.Env)

@@ -10,11 +10,11 @@ import (
 )
 
 // TestDocumentedDefaults checks every "Default: <value>." written on a
-// field of Args against withDefaults.
+// field of Args against Defaults.
 func TestDocumentedDefaults(t *testing.T) {
-	plinthtest.CheckDocumentedDefaults(t, ".", Args{Image: pulumi.String("ghcr.io/acme/web:1.4.2")}.withDefaults("web"))
+	plinthtest.CheckDocumentedDefaults(t, ".", Args{Image: pulumi.String("ghcr.io/acme/web:1.4.2")}.Defaults("web"))
 	// The Progressive strategy's arguments exist only with it.
-	progressive := Args{Image: pulumi.String("ghcr.io/acme/web:1.4.2"), Strategy: &StrategyArgs{Type: StrategyProgressive}}.withDefaults("web")
+	progressive := Args{Image: pulumi.String("ghcr.io/acme/web:1.4.2"), Strategy: &StrategyArgs{Type: StrategyProgressive}}.Defaults("web")
 	plinthtest.CheckDocumentedDefaults(t, ".", *progressive.Strategy.Progressive)
 }
 
@@ -44,9 +44,9 @@ func TestWithDefaultsDoesNotChangeTheCaller(t *testing.T) {
 	in := &IngressArgs{Host: "web.example.com"}
 	r := &RouteArgs{Gateway: "shared", GatewayNamespace: "gateway", Hostnames: []string{"web.example.com"}}
 	a := Args{Image: pulumi.String("ghcr.io/acme/web:1.4.2"), Ingress: in, Route: r}
-	d := a.withDefaults("web")
+	d := a.Defaults("web")
 	if in.Path != "" || r.Path != "" {
-		t.Fatalf("withDefaults changed the caller's IngressArgs or RouteArgs: %+v %+v", *in, *r)
+		t.Fatalf("Defaults changed the caller's IngressArgs or RouteArgs: %+v %+v", *in, *r)
 	}
 	d.Route.Hostnames[0] = "changed.example.com"
 	if r.Hostnames[0] != "web.example.com" {

@@ -1,6 +1,8 @@
 package app
 
 import (
+	"maps"
+	"slices"
 	"strings"
 
 	corev1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/core/v1"
@@ -122,8 +124,8 @@ func (b *builder) container(t track) *corev1.ContainerArgs {
 	if len(a.Command) > 0 {
 		c.Command = pulumi.ToStringArray(a.Command)
 	}
-	if len(a.Args) > 0 {
-		c.Args = pulumi.ToStringArray(a.Args)
+	if len(a.CommandArgs) > 0 {
+		c.Args = pulumi.ToStringArray(a.CommandArgs)
 	}
 	if !s.WritableRootFilesystem {
 		c.VolumeMounts = corev1.VolumeMountArray{&corev1.VolumeMountArgs{
@@ -183,7 +185,7 @@ func (b *builder) resources() *corev1.ResourceRequirementsArgs {
 func (b *builder) env() corev1.EnvVarArray {
 	a := b.a
 	var env corev1.EnvVarArray
-	for _, k := range sortedKeys(a.Env) {
+	for _, k := range slices.Sorted(maps.Keys(a.Env)) {
 		env = append(env, &corev1.EnvVarArgs{Name: pulumi.String(k), Value: pulumi.String(a.Env[k])})
 	}
 	for _, s := range a.SecretEnv {
@@ -203,7 +205,7 @@ func (b *builder) env() corev1.EnvVarArray {
 		})
 	}
 	if b.app.EnvSecret != nil {
-		for _, k := range sortedKeys(a.SecretValues) {
+		for _, k := range slices.Sorted(maps.Keys(a.SecretValues)) {
 			env = append(env, &corev1.EnvVarArgs{
 				Name: pulumi.String(k),
 				ValueFrom: &corev1.EnvVarSourceArgs{SecretKeyRef: &corev1.SecretKeySelectorArgs{

@@ -2,6 +2,7 @@ package app
 
 import (
 	"fmt"
+	"maps"
 	"regexp"
 	"slices"
 	"strings"
@@ -11,6 +12,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	"k8s.io/apimachinery/pkg/util/validation"
 
+	"github.com/plinth-dev/plinth/pkg/awsiam"
 	"github.com/plinth-dev/plinth/pkg/config"
 	"github.com/plinth-dev/plinth/pkg/imageref"
 	"github.com/plinth-dev/plinth/pkg/problem"
@@ -21,9 +23,7 @@ import (
 const maxNameLen = 63 - len("-preview")
 
 var (
-	iamRoleARN = regexp.MustCompile(`^arn:aws[a-z-]*:iam::[0-9]{12}:role/[A-Za-z0-9+=,.@_/-]+$`)
 	gcpSAEmail = regexp.MustCompile(`^[a-z][a-z0-9-]{4,28}[a-z0-9]@[a-z][a-z0-9-]{4,28}[a-z0-9]\.iam\.gserviceaccount\.com$`)
-	goDuration = regexp.MustCompile(`^([0-9]+(ns|us|µs|ms|s|m|h))+$`)
 )
 
 // Validate checks the arguments of an application called name, with
@@ -34,13 +34,9 @@ func (a Args) Validate(name string) error {
 	if p.DNSLabel("name", name) && len(name) > maxNameLen {
 		p.Addf("name", "%q is %d characters: use at most %d, so derived names such as %q stay DNS labels", name, len(name), maxNameLen, name+"-preview")
 	}
-	a = a.withDefaults(name)
-	if !slices.Contains(config.Tiers, a.Tier) {
-		p.Addf("tier", "%q is not a tier: use local, dev, staging or prod", a.Tier)
-	}
-	if p.DNSLabel("namespace", a.Namespace) && (a.Namespace == "default" || strings.HasPrefix(a.Namespace, "kube-")) {
-		p.Addf("namespace", "%q is a system namespace: run applications in their own namespace", a.Namespace)
-	}
+	a = a.Defaults(name)
+	p.Add("tier", a.Tier.Check())
+	p.Namespace("namespace", a.Namespace, "run applications in their own namespace")
 	if a.Image == nil {
 		p.Addf("image", "is not set: pass the image to run, e.g. pulumi.String(%q) or a build's output", "ghcr.io/acme/web:1.4.2")
 	}
@@ -67,7 +63,7 @@ func (a Args) validateEnv(p *problem.List) {
 		}
 		seen[n] = true
 	}
-	for _, k := range sortedKeys(a.Env) {
+	for _, k := range slices.Sorted(maps.Keys(a.Env)) {
 		name("env."+k, k)
 	}
 	p.PlaintextEnv("env", a.Env, "allowPlaintextEnv", a.AllowPlaintextEnv,
@@ -91,7 +87,7 @@ func (a Args) validateEnv(p *problem.List) {
 	for i, s := range a.EnvFromSecrets {
 		p.DNSLabel(fmt.Sprintf("envFromSecrets[%d]", i), s)
 	}
-	for _, k := range sortedKeys(a.SecretValues) {
+	for _, k := range slices.Sorted(maps.Keys(a.SecretValues)) {
 		name("secretValues."+k, k)
 		if a.SecretValues[k] == nil {
 			p.Addf("secretValues."+k, "is nil: pass a Pulumi secret, e.g. config.RequireSecret(ctx, \"plinth:%s\")", k)
@@ -104,7 +100,8 @@ func (a Args) validateEnv(p *problem.List) {
 			p.DNSLabel("externalSecrets.store", e.Store)
 		}
 		p.OneOf("externalSecrets.storeKind", e.StoreKind, "SecretStore", "ClusterSecretStore")
-		if !goDuration.MatchString(e.RefreshInterval) {
+		// The operator reads it as a metav1.Duration: Go's duration syntax.
+		if d, err := time.ParseDuration(e.RefreshInterval); err != nil || d < 0 {
 			p.Addf("externalSecrets.refreshInterval", "%q is not a duration: use a value such as \"1h\" or \"15m\"", e.RefreshInterval)
 		}
 		if len(e.Data) == 0 {
@@ -256,13 +253,13 @@ func (a Args) validatePod(p *problem.List) {
 	if len(identities) > 1 {
 		p.Addf("serviceAccount", "sets %s: give the pods one cloud identity (Pod Identity on EKS, Workload Identity on GKE)", strings.Join(identities, " and "))
 	}
-	if s, ok := sa.PodIdentityRoleARN.(pulumi.String); ok && !iamRoleARN.MatchString(string(s)) {
-		p.Addf("serviceAccount.podIdentityRoleArn", "%q is not an IAM role ARN: use arn:aws:iam::<account>:role/<name>", string(s))
+	if s, ok := sa.PodIdentityRoleARN.(pulumi.String); ok {
+		p.Add("serviceAccount.podIdentityRoleArn", awsiam.CheckRoleARN(string(s)))
 	}
 	// Literal identities are checked here; outputs of other resources (an
 	// IRSA role created in the same program) are known only later.
-	if s, ok := sa.AWSRoleARN.(pulumi.String); ok && !iamRoleARN.MatchString(string(s)) {
-		p.Addf("serviceAccount.awsRoleArn", "%q is not an IAM role ARN: use arn:aws:iam::<account>:role/<name>", string(s))
+	if s, ok := sa.AWSRoleARN.(pulumi.String); ok {
+		p.Add("serviceAccount.awsRoleArn", awsiam.CheckRoleARN(string(s)))
 	}
 	if s, ok := sa.GCPServiceAccount.(pulumi.String); ok && !gcpSAEmail.MatchString(string(s)) {
 		p.Addf("serviceAccount.gcpServiceAccount", "%q is not a service account email: use <id>@<project>.iam.gserviceaccount.com", string(s))
@@ -418,12 +415,3 @@ func (a Args) validateProgressive(p *problem.List) {
 // checkImage is the check of every image field: on a literal in
 // Validate, on an output when it resolves (New).
 func (a Args) checkImage(s string) error { return imageref.Check(s, a.AllowMutableTag) }
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	return keys
-}

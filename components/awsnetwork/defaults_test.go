@@ -8,7 +8,7 @@ import (
 )
 
 func TestDocumentedDefaults(t *testing.T) {
-	plinthtest.CheckDocumentedDefaults(t, ".", Args{}.withDefaults())
+	plinthtest.CheckDocumentedDefaults(t, ".", Args{}.Defaults())
 }
 
 func TestDefaultedArgsValidate(t *testing.T) {

@@ -69,7 +69,7 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 	if err := args.Validate(name); err != nil {
 		return nil, err
 	}
-	a := args.withDefaults()
+	a := args.Defaults()
 	zones := a.AvailabilityZones
 	if len(zones) == 0 && a.VPCID == nil {
 		invoke, err := lookup.AWS(opts...)
@@ -116,7 +116,7 @@ func (n *Network) create(ctx *pulumi.Context, name string, a Args) error {
 	}
 	child := func(kind string) string { return naming.Child(name, kind) }
 
-	private, public, err := Plan(a.CIDR, len(n.AvailabilityZones), *a.SubnetSlots)
+	private, public, err := Carve(a.CIDR, len(n.AvailabilityZones), *a.SubnetSlots)
 	if err != nil {
 		return err
 	}

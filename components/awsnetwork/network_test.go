@@ -149,8 +149,8 @@ func TestExistingVPCCreatesNothing(t *testing.T) {
 	}
 }
 
-func TestPlan(t *testing.T) {
-	private, public, err := awsnetwork.Plan("10.0.0.0/16", 3, 4)
+func TestCarve(t *testing.T) {
+	private, public, err := awsnetwork.Carve("10.0.0.0/16", 3, 4)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -161,14 +161,14 @@ func TestPlan(t *testing.T) {
 	if !slices.Equal(public, []string{"10.0.128.0/21", "10.0.136.0/21", "10.0.144.0/21"}) {
 		t.Fatalf("public = %v", public)
 	}
-	if _, _, err := awsnetwork.Plan("10.0.0.0/24", 6, 8); err == nil {
+	if _, _, err := awsnetwork.Carve("10.0.0.0/24", 6, 8); err == nil {
 		t.Fatalf("6 zones fit in a /24")
 	}
 	// Growing from 2 to 4 zones keeps the first subnets where they are.
 	for _, slots := range []int{2, 4, 8} {
 		for zones := 2; zones < slots; zones++ {
-			p1, q1, _ := awsnetwork.Plan("10.0.0.0/16", zones, slots)
-			p2, q2, _ := awsnetwork.Plan("10.0.0.0/16", zones+1, slots)
+			p1, q1, _ := awsnetwork.Carve("10.0.0.0/16", zones, slots)
+			p2, q2, _ := awsnetwork.Carve("10.0.0.0/16", zones+1, slots)
 			if !slices.Equal(p1, p2[:zones]) || !slices.Equal(q1, q2[:zones]) {
 				t.Errorf("%d slots: %d zones %v %v, %d zones %v %v", slots, zones, p1, q1, zones+1, p2, q2)
 			}

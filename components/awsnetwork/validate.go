@@ -9,18 +9,8 @@ import (
 	"github.com/apparentlymart/go-cidr/cidr"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
-	"github.com/plinth-dev/plinth/components/internal/ptr"
 	"github.com/plinth-dev/plinth/pkg/config"
 	"github.com/plinth-dev/plinth/pkg/problem"
-)
-
-// Defaults that do not depend on the tier.
-const (
-	// DefaultCIDR is the VPC block used when none is given.
-	DefaultCIDR = "10.0.0.0/16"
-	// DefaultSubnetSlots is the number of zone slots of each half of the
-	// VPC block.
-	DefaultSubnetSlots = 4
 )
 
 var (
@@ -28,40 +18,13 @@ var (
 	zoneIDRE = regexp.MustCompile(`^[a-z]{2,4}[0-9]+(-[a-z]+[0-9]*)?-az[0-9]+$`)
 )
 
-func (a Args) withDefaults() Args {
-	if a.Tier == "" {
-		a.Tier = config.TierDev
-	}
-	d := config.ForTier(a.Tier)
-	if a.CIDR == "" {
-		a.CIDR = DefaultCIDR
-	}
-	a.SubnetSlots = ptr.Or(a.SubnetSlots, DefaultSubnetSlots)
-	if a.AZCount == nil {
-		a.AZCount = new(max(d.AZCount, 2))
-		if len(a.AvailabilityZones) > 0 {
-			a.AZCount = new(len(a.AvailabilityZones))
-		}
-	}
-	if a.NATGateways == "" {
-		a.NATGateways = d.NATGateways
-		if a.NATGateways == "" { // the local tier has no cloud network defaults
-			a.NATGateways = NATSingle
-		}
-	}
-	a.FlowLogRetentionDays = ptr.Or(a.FlowLogRetentionDays, max(d.LogRetentionDays, 1))
-	return a
-}
-
 // Validate checks the arguments of a network called name, with defaults
 // applied, and returns every problem, each naming its field and the fix.
 func (a Args) Validate(name string) error {
 	p := problem.List{Prefix: fmt.Sprintf("network %q: ", name)}
 	p.DNSLabel("name", name)
-	a = a.withDefaults()
-	if !slices.Contains(config.Tiers, a.Tier) {
-		p.Addf("tier", "%q is not a tier: use local, dev, staging or prod", a.Tier)
-	}
+	a = a.Defaults()
+	p.Add("tier", a.Tier.Check())
 	for i, z := range a.ExcludeZoneIDs {
 		if !zoneIDRE.MatchString(z) {
 			p.Addf(fmt.Sprintf("excludeZoneIds[%d]", i), "%q is not an availability zone ID: use the ID (e.g. \"use1-az3\"), not the name", z)
@@ -112,7 +75,7 @@ func (a Args) Validate(name string) error {
 		case v.Bits() < 16 || v.Bits() > 24:
 			p.Addf("cidr", "%q is a /%d: use /16 to /24", a.CIDR, v.Bits())
 		case slotsOK:
-			if _, _, err := Plan(a.CIDR, *a.AZCount, *a.SubnetSlots); err != nil {
+			if _, _, err := Carve(a.CIDR, *a.AZCount, *a.SubnetSlots); err != nil {
 				p.Addf("cidr", "%q is too small for %d subnet slots (%v): use a larger block or fewer slots", a.CIDR, *a.SubnetSlots, err)
 			}
 		}
@@ -120,13 +83,13 @@ func (a Args) Validate(name string) error {
 	return p.Err()
 }
 
-// Plan carves the VPC block into one private and one public subnet per
+// Carve splits the VPC block into one private and one public subnet per
 // zone: the first half of the block holds the private subnets (where
 // nodes and tasks run, so they get the addresses), the second half the
 // smaller public ones (load balancers and NAT gateways). Each half is
-// divided into slots equal slots and zone i takes slot i, so a plan for
-// more zones keeps every subnet of a plan for fewer.
-func Plan(vpcCIDR string, zones, slots int) (private, public []string, err error) {
+// divided into slots equal slots and zone i takes slot i, so a carve for
+// more zones keeps every subnet of a carve for fewer.
+func Carve(vpcCIDR string, zones, slots int) (private, public []string, err error) {
 	_, vpc, err := net.ParseCIDR(vpcCIDR)
 	if err != nil {
 		return nil, nil, err

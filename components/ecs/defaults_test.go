@@ -3,11 +3,13 @@ package ecs
 import (
 	"testing"
 
+	"github.com/plinth-dev/plinth/pkg/config"
 	"github.com/plinth-dev/plinth/pkg/plinthtest"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
 
 func TestDocumentedDefaults(t *testing.T) {
-	plinthtest.CheckDocumentedDefaults(t, ".", Args{}.withDefaults())
+	plinthtest.CheckDocumentedDefaults(t, ".", Args{}.Defaults())
 }
 
 func TestFargateMemoryTable(t *testing.T) {
@@ -15,6 +17,27 @@ func TestFargateMemoryTable(t *testing.T) {
 		m := fargateMemory(cpu)
 		if m[0] != want[0] || m[len(m)-1] != want[1] {
 			t.Errorf("cpu %d: memory %d–%d, want %d–%d", cpu, m[0], m[len(m)-1], want[0], want[1])
+		}
+	}
+}
+
+// TestDefaultedArgsValidate: the defaults of every tier, with only the
+// required fields given, pass validation, private and public.
+func TestDefaultedArgsValidate(t *testing.T) {
+	for _, tier := range config.Tiers {
+		for _, public := range []bool{false, true} {
+			a := Args{Tier: tier, VPCID: pulumi.String("vpc-0123456789abcdef0"),
+				PrivateSubnetIDs: pulumi.ToStringArray([]string{"subnet-a", "subnet-b"}),
+				Image:            pulumi.String("123456789012.dkr.ecr.eu-west-1.amazonaws.com/web:1.4.2"),
+				AllowedCIDRs:     []string{"10.0.0.0/8"}, AllowHTTP: true}
+			if public {
+				a.Public = true
+				a.PublicSubnetIDs = pulumi.ToStringArray([]string{"subnet-c", "subnet-d"})
+				a.AllowHTTP, a.CertificateARN = false, pulumi.String("arn:aws:acm:eu-west-1:123456789012:certificate/0a1b2c3d-4e5f")
+			}
+			if err := a.Validate("web"); err != nil {
+				t.Errorf("tier %s, public %v: %v", tier, public, err)
+			}
 		}
 	}
 }

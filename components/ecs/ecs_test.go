@@ -304,7 +304,7 @@ func TestBadInput(t *testing.T) {
 		{"root", "user", `"0:0" runs as root`, mod(func(a *ecs.Args) { a.User = "0:0" })},
 		{"a weak TLS policy", "sslPolicy", `"ELBSecurityPolicy-2016-08" is not a TLS 1.2+ forward-secret policy`, mod(func(a *ecs.Args) { a.SSLPolicy = "ELBSecurityPolicy-2016-08" })},
 		{"an unpinned image", "image", `uses the mutable tag "latest"`, mod(func(a *ecs.Args) { a.Image = pulumi.String("registry.example.com/acme/api:latest") })},
-		{"admin on the task role", "taskPolicyArns[0]", "gives the task every permission", mod(func(a *ecs.Args) {
+		{"admin on the task role", "taskPolicyArns[0]", "gives every permission", mod(func(a *ecs.Args) {
 			a.TaskPolicyARNs = []pulumi.StringInput{pulumi.String("arn:aws:iam::aws:policy/AdministratorAccess")}
 		})},
 		{"a timeout longer than the interval", "healthCheck.timeoutSeconds", "(20) is not below intervalSeconds (15)", mod(func(a *ecs.Args) { a.HealthCheck = &ecs.HealthCheckArgs{TimeoutSeconds: new(20)} })},

@@ -3,6 +3,8 @@ package ecs
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -131,7 +133,7 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 	if err := args.Validate(name); err != nil {
 		return nil, err
 	}
-	a := args.withDefaults()
+	a := args.Defaults()
 	invoke, err := lookup.AWS(opts...)
 	if err != nil {
 		return nil, err
@@ -185,13 +187,13 @@ func (a Args) resolve(name string) inputs {
 		in.kmsKeys = append(in.kmsKeys, problem.Resolved(prefix, fmt.Sprintf("secretsKmsKeyArns[%d]", i), k, awsiam.CheckKMSKeyARN))
 	}
 	if a.CertificateARN != nil {
-		in.certificate = problem.Resolved(prefix, "certificateArn", a.CertificateARN, checkCertificate)
+		in.certificate = problem.Resolved(prefix, "certificateArn", a.CertificateARN, awsiam.CheckCertificateARN)
 	}
 	if a.AccessLogsBucket != nil {
 		in.bucket = problem.Resolved(prefix, "accessLogsBucket", a.AccessLogsBucket, checkBucket)
 	}
 	for i, p := range a.TaskPolicyARNs {
-		in.policies = append(in.policies, problem.Resolved(prefix, fmt.Sprintf("taskPolicyArns[%d]", i), p, checkPolicyARN))
+		in.policies = append(in.policies, problem.Resolved(prefix, fmt.Sprintf("taskPolicyArns[%d]", i), p, awsiam.CheckPolicyARN))
 	}
 	return in
 }
@@ -283,7 +285,7 @@ func (b *builder) roles() error {
 	// The policy is built from the resolved secret references: IAM names a
 	// secret by its full ARN, so partial ARNs get the suffix wildcard, and a
 	// JSON key is not part of the resource (awsiam.SecretRef).
-	keys := sortedKeys(b.in.secrets)
+	keys := slices.Sorted(maps.Keys(b.in.secrets))
 	parts := []any{b.logGroup.Arn}
 	for _, k := range keys {
 		parts = append(parts, b.in.secrets[k])
@@ -356,7 +358,7 @@ func (b *builder) roles() error {
 // dropped, secrets only as valueFrom, logs to CloudWatch. image and
 // secrets are the resolved Image and Secrets.
 func (a Args) ContainerDefinitions(name, image string, secrets map[string]string, logGroup, region string) (string, error) {
-	a = a.withDefaults()
+	a = a.Defaults()
 	c := ContainerDefinition{
 		Name: name, Image: image, Essential: true, User: a.User,
 		Privileged: false, ReadonlyRootFilesystem: true,
@@ -369,10 +371,10 @@ func (a Args) ContainerDefinitions(name, image string, secrets map[string]string
 		LinuxParameters: &LinuxParameters{InitProcessEnabled: true},
 	}
 	c.LinuxParameters.Capabilities.Drop = []string{"ALL"}
-	for _, k := range sortedKeys(a.Env) {
+	for _, k := range slices.Sorted(maps.Keys(a.Env)) {
 		c.Environment = append(c.Environment, KeyValue{Name: k, Value: a.Env[k]})
 	}
-	for _, k := range sortedKeys(secrets) {
+	for _, k := range slices.Sorted(maps.Keys(secrets)) {
 		c.Secrets = append(c.Secrets, Secret{Name: k, ValueFrom: secrets[k]})
 	}
 	if h := a.ContainerHealthCheck; h != nil {
@@ -384,7 +386,7 @@ func (a Args) ContainerDefinitions(name, image string, secrets map[string]string
 }
 
 func (b *builder) task() error {
-	keys := sortedKeys(b.in.secrets)
+	keys := slices.Sorted(maps.Keys(b.in.secrets))
 	parts := []any{b.logGroup.Name, b.in.image}
 	for _, k := range keys {
 		parts = append(parts, b.in.secrets[k])

@@ -1,42 +1,22 @@
 package ecs
 
 import (
-	"errors"
 	"fmt"
+	"maps"
 	"regexp"
 	"slices"
 	"strconv"
 	"strings"
 
-	"github.com/plinth-dev/plinth/components/internal/ptr"
 	"github.com/plinth-dev/plinth/pkg/awsiam"
-	"github.com/plinth-dev/plinth/pkg/config"
 	"github.com/plinth-dev/plinth/pkg/imageref"
 	"github.com/plinth-dev/plinth/pkg/naming"
 	"github.com/plinth-dev/plinth/pkg/problem"
 )
 
-// Defaults that do not depend on the tier.
-const (
-	defaultPort      = 8080
-	defaultCPU       = 256
-	defaultMemory    = 512
-	defaultArch      = "X86_64"
-	defaultUser      = "10001:10001"
-	defaultTargetCPU = 70
-	defaultTargetMem = 80
-	defaultRequests  = 1000
-	defaultGrace     = 60
-	defaultHCStart   = 60
-	// DefaultSSLPolicy allows TLS 1.2 and 1.3 with forward secrecy only.
-	DefaultSSLPolicy = "ELBSecurityPolicy-TLS13-1-2-2021-06"
-)
-
 var (
-	acmARNRE    = regexp.MustCompile(`^arn:aws[a-z-]*:acm:[a-z0-9-]+:[0-9]{12}:certificate/[A-Za-z0-9-]+$`)
-	policyARNRE = regexp.MustCompile(`^arn:aws[a-z-]*:iam::([0-9]{12}|aws):policy/.+$`)
-	userRE      = regexp.MustCompile(`^([0-9]+)(:([0-9]+))?$`)
-	bucketRE    = regexp.MustCompile(`^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$`)
+	userRE   = regexp.MustCompile(`^([0-9]+)(:([0-9]+))?$`)
+	bucketRE = regexp.MustCompile(`^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$`)
 	// tlsPolicies are the listener policies plinth accepts: TLS 1.2+ with
 	// forward-secret ciphers only.
 	tlsPolicies = []string{
@@ -75,64 +55,6 @@ func fargateMemory(cpu int) []int {
 	return nil
 }
 
-func (a Args) withDefaults() Args {
-	if a.Tier == "" {
-		a.Tier = config.TierDev
-	}
-	d := config.ForTier(a.Tier)
-	if a.Tier == config.TierLocal { // no cloud defaults for local: use dev's
-		d = config.ForTier(config.TierDev)
-	}
-	// An unset value takes its default; an explicit 0 is kept, for
-	// validation to honour or refuse.
-	def := func(v **int, x int) { *v = ptr.Or(*v, x) }
-	def(&a.Port, defaultPort)
-	def(&a.CPU, defaultCPU)
-	def(&a.Memory, defaultMemory)
-	def(&a.MinTasks, d.MinReplicas)
-	def(&a.MaxTasks, max(d.MaxReplicas, *a.MinTasks))
-	def(&a.TargetCPUPercent, defaultTargetCPU)
-	def(&a.TargetMemoryPercent, defaultTargetMem)
-	def(&a.RequestsPerTarget, defaultRequests)
-	def(&a.HealthCheckGracePeriodSeconds, defaultGrace)
-	def(&a.LogRetentionDays, d.LogRetentionDays)
-	if a.CPUArchitecture == "" {
-		a.CPUArchitecture = defaultArch
-	}
-	if a.User == "" {
-		a.User = defaultUser
-	}
-	if a.SSLPolicy == "" {
-		a.SSLPolicy = DefaultSSLPolicy
-	}
-	if a.DeletionProtection == nil {
-		a.DeletionProtection = new(d.DeletionProtection)
-	}
-	if c := a.ContainerHealthCheck; c != nil {
-		hc := *c
-		def(&hc.IntervalSeconds, 30)
-		def(&hc.TimeoutSeconds, 5)
-		def(&hc.Retries, 3)
-		if hc.StartPeriodSeconds == nil {
-			hc.StartPeriodSeconds = new(defaultHCStart)
-		}
-		a.ContainerHealthCheck = &hc
-	}
-	a.HealthCheck = ptr.Clone(a.HealthCheck)
-	h := a.HealthCheck
-	if h.Path == "" {
-		h.Path = "/health"
-	}
-	if h.Matcher == "" {
-		h.Matcher = "200-399"
-	}
-	def(&h.IntervalSeconds, 15)
-	def(&h.TimeoutSeconds, 5)
-	def(&h.HealthyThreshold, 2)
-	def(&h.UnhealthyThreshold, 3)
-	return a
-}
-
 // Validate checks the arguments of a service called name, with defaults
 // applied, and returns every problem, each naming its field and the fix.
 func (a Args) Validate(name string) error {
@@ -143,10 +65,8 @@ func (a Args) Validate(name string) error {
 		// The load balancer is auto-named from "<name>-alb".
 		p.Add("name", naming.CheckELBName(name+"-alb", true))
 	}
-	a = a.withDefaults()
-	if !slices.Contains(config.Tiers, a.Tier) {
-		p.Addf("tier", "%q is not a tier: use dev, staging or prod", a.Tier)
-	}
+	a = a.Defaults()
+	p.Add("tier", a.Tier.Check())
 	if a.VPCID == nil {
 		p.Addf("vpcId", "is not set: pass the VPC, e.g. network.VPCID")
 	}
@@ -167,12 +87,12 @@ func (a Args) Validate(name string) error {
 		p.Addf("memory", "(%d) is not valid with cpu %d: Fargate takes %d–%d MiB for it (%s)", *a.Memory, *a.CPU, mems[0], mems[len(mems)-1], sizes(mems))
 	}
 	p.OneOf("cpuArchitecture", a.CPUArchitecture, "X86_64", "ARM64")
-	for _, k := range sortedKeys(a.Env) {
+	for _, k := range slices.Sorted(maps.Keys(a.Env)) {
 		p.EnvName("env."+k, k)
 	}
 	p.PlaintextEnv("env", a.Env, "allowPlaintextEnv", a.AllowPlaintextEnv,
 		"put it in Secrets Manager or SSM and list its ARN in secrets")
-	for _, k := range sortedKeys(a.Secrets) {
+	for _, k := range slices.Sorted(maps.Keys(a.Secrets)) {
 		p.EnvName("secrets."+k, k)
 		if _, dup := a.Env[k]; dup {
 			p.Addf("secrets."+k, "is also a plain variable in env: set it once")
@@ -257,14 +177,14 @@ func (a Args) Validate(name string) error {
 	if a.CertificateARN == nil && !a.AllowHTTP {
 		p.Addf("certificateArn", "is empty: the load balancer serves HTTPS only, so set an ACM certificate ARN (or allowHttp for plain HTTP)")
 	}
-	p.Input("certificateArn", a.CertificateARN, checkCertificate)
+	p.Input("certificateArn", a.CertificateARN, awsiam.CheckCertificateARN)
 	if !slices.Contains(tlsPolicies, a.SSLPolicy) {
 		p.Addf("sslPolicy", "%q is not a TLS 1.2+ forward-secret policy: use one of %s", a.SSLPolicy, strings.Join(tlsPolicies, ", "))
 	}
 	p.Input("accessLogsBucket", a.AccessLogsBucket, checkBucket)
 	p.LogRetention("logRetentionDays", *a.LogRetentionDays)
 	for i, arn := range a.TaskPolicyARNs {
-		p.Input(fmt.Sprintf("taskPolicyArns[%d]", i), arn, checkPolicyARN)
+		p.Input(fmt.Sprintf("taskPolicyArns[%d]", i), arn, awsiam.CheckPolicyARN)
 	}
 	return p.Err()
 }
@@ -279,26 +199,9 @@ func checkSecretRef(s string) error {
 	return err
 }
 
-func checkCertificate(s string) error {
-	if !acmARNRE.MatchString(s) {
-		return fmt.Errorf("%q is not an ACM certificate ARN: use arn:aws:acm:<region>:<account>:certificate/<id>", s)
-	}
-	return nil
-}
-
 func checkBucket(s string) error {
 	if !bucketRE.MatchString(s) {
 		return fmt.Errorf("%q is not an S3 bucket name: use the bucket's name, not its ARN or URL", s)
-	}
-	return nil
-}
-
-func checkPolicyARN(s string) error {
-	switch {
-	case !policyARNRE.MatchString(s):
-		return fmt.Errorf("%q is not an IAM policy ARN: use arn:aws:iam::<account>:policy/<name>", s)
-	case strings.HasSuffix(s, ":policy/AdministratorAccess"):
-		return errors.New(strconv.Quote(s) + " gives the task every permission: attach a policy with only what it needs")
 	}
 	return nil
 }
@@ -313,13 +216,4 @@ func sizes(ms []int) string {
 		s = append(s, strconv.Itoa(m))
 	}
 	return strings.Join(s, ", ")
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	return keys
 }

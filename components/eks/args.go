@@ -124,15 +124,9 @@ type NodeGroupArgs struct {
 	Taints []Taint `pulumi:"taints,optional"`
 }
 
-// Taint is a node taint.
-type Taint struct {
-	// Key of the taint. Required.
-	Key string `pulumi:"key"`
-	// Value of the taint.
-	Value string `pulumi:"value,optional"`
-	// Effect is NO_SCHEDULE, NO_EXECUTE or PREFER_NO_SCHEDULE. Required.
-	Effect string `pulumi:"effect"`
-}
+// Taint is a Kubernetes node taint; its effect is spelled the Kubernetes
+// way (NoSchedule, PreferNoSchedule, NoExecute).
+type Taint = config.Taint
 
 // AddOnsArgs pins the versions of the EKS add-ons plinth installs
 // (vpc-cni, coredns, kube-proxy, eks-pod-identity-agent,

@@ -89,7 +89,7 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 	if err := args.Validate(name); err != nil {
 		return nil, err
 	}
-	a := args.withDefaults()
+	a := args.Defaults()
 	if a.ClusterName == "" {
 		a.ClusterName = naming.Physical(naming.MaxEKSClusterName, ctx.Project(), ctx.Stack(), name)
 	}
@@ -344,7 +344,7 @@ func (b *builder) endpointAccess() error {
 func (b *builder) access() error {
 	for i, in := range b.a.AdminRoleARNs {
 		kind := fmt.Sprintf("admin-%d", i)
-		arn := problem.Resolved(fmt.Sprintf("eks %q: ", b.c.name), fmt.Sprintf("adminRoleArns[%d]", i), in, checkRoleARN)
+		arn := problem.Resolved(fmt.Sprintf("eks %q: ", b.c.name), fmt.Sprintf("adminRoleArns[%d]", i), in, awsiam.CheckRoleARN)
 		entry, err := awseks.NewAccessEntry(b.ctx, b.child(kind), &awseks.AccessEntryArgs{
 			ClusterName:  b.c.Cluster.Name,
 			PrincipalArn: arn,
@@ -435,7 +435,7 @@ func (b *builder) nodes() error {
 		}
 		var taints awseks.NodeGroupTaintArray
 		for _, t := range g.Taints {
-			taints = append(taints, &awseks.NodeGroupTaintArgs{Key: pulumi.String(t.Key), Value: pulumi.String(t.Value), Effect: pulumi.String(t.Effect)})
+			taints = append(taints, &awseks.NodeGroupTaintArgs{Key: pulumi.String(t.Key), Value: pulumi.String(t.Value), Effect: pulumi.String(t.APIEffect())})
 		}
 		opts := b.usingRoles(role)
 		if b.a.Autoscaler.Repository != "" {

@@ -388,8 +388,8 @@ func TestBadInput(t *testing.T) {
 		{"a malformed instance type", "nodeGroups[0].instanceTypes[0]", "is not an EC2 instance type", mod(func(a *eks.Args) {
 			a.NodeGroups = []eks.NodeGroupArgs{{Name: "general", InstanceTypes: []string{"large"}}}
 		})},
-		{"a Kubernetes-style taint effect", "nodeGroups[0].taints[0].effect", `"NoSchedule" is not one of`, mod(func(a *eks.Args) {
-			a.NodeGroups = []eks.NodeGroupArgs{{Name: "gpu", Taints: []eks.Taint{{Key: "gpu", Effect: "NoSchedule"}}}}
+		{"a cloud-API-style taint effect", "nodeGroups[0].taints[0].effect", `"NO_SCHEDULE" is not one of`, mod(func(a *eks.Args) {
+			a.NodeGroups = []eks.NodeGroupArgs{{Name: "gpu", Taints: []eks.Taint{{Key: "gpu", Effect: "NO_SCHEDULE"}}}}
 		})},
 		{"two groups with one name", "nodeGroups[1].name", "is used twice", mod(func(a *eks.Args) {
 			a.NodeGroups = []eks.NodeGroupArgs{{Name: "general"}, {Name: "general"}}

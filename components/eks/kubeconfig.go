@@ -9,6 +9,7 @@ import (
 	"k8s.io/client-go/tools/clientcmd"
 	clientcmdapi "k8s.io/client-go/tools/clientcmd/api"
 
+	"github.com/plinth-dev/plinth/pkg/awsiam"
 	"github.com/plinth-dev/plinth/pkg/problem"
 )
 
@@ -48,7 +49,7 @@ func (b *builder) kubeconfig() error {
 	c := b.c
 	role := pulumi.String("").ToStringOutput()
 	if b.a.KubeconfigRoleARN != nil {
-		role = problem.Resolved(fmt.Sprintf("eks %q: ", c.name), "kubeconfigRoleArn", b.a.KubeconfigRoleARN, checkRoleARN)
+		role = problem.Resolved(fmt.Sprintf("eks %q: ", c.name), "kubeconfigRoleArn", b.a.KubeconfigRoleARN, awsiam.CheckRoleARN)
 	}
 	kc := pulumi.All(c.Name, c.Endpoint, c.CertificateAuthority, role).ApplyT(func(v []any) (string, error) {
 		return Kubeconfig(v[0].(string), v[1].(string), v[2].(string), b.region, v[3].(string), b.a.KubeconfigProfile)

@@ -1,33 +1,15 @@
 package eks
 
 import (
-	"cmp"
 	"fmt"
 	"regexp"
-	"slices"
 	"time"
 
-	"github.com/plinth-dev/plinth/components/internal/ptr"
 	"github.com/plinth-dev/plinth/pkg/awsiam"
 	"github.com/plinth-dev/plinth/pkg/config"
 	"github.com/plinth-dev/plinth/pkg/ec2arch"
 	"github.com/plinth-dev/plinth/pkg/eksversion"
-	"github.com/plinth-dev/plinth/pkg/naming"
 	"github.com/plinth-dev/plinth/pkg/problem"
-)
-
-// Defaults that do not depend on the tier.
-const (
-	defaultNodeGroup    = "general"
-	defaultDiskSizeGB   = 50
-	defaultAMIType      = "AL2023_x86_64_STANDARD"
-	defaultResolve      = "OVERWRITE"
-	defaultStorageClass = "gp3"
-	// DefaultAutoscalerChart is the pinned cluster-autoscaler chart.
-	DefaultAutoscalerChart = "9.46.6"
-	// maxGroupName leaves room for "-" and the suffix EKS node group name
-	// prefixes get, within EKS's 63.
-	maxGroupName = 63 - naming.PrefixSuffix - 1
 )
 
 // today is the day versions are checked against; tests replace it.
@@ -35,7 +17,6 @@ var today = time.Now
 
 var (
 	clusterNameRE  = regexp.MustCompile(`^[0-9A-Za-z][A-Za-z0-9_-]{0,99}$`)
-	iamRoleARNRE   = regexp.MustCompile(`^arn:aws[a-z-]*:iam::[0-9]{12}:role/[A-Za-z0-9+=,.@_/-]+$`)
 	instanceTypeRE = regexp.MustCompile(`^[a-z][a-z0-9-]*\.[a-z0-9]+$`)
 	awsProfileRE   = regexp.MustCompile(`^[A-Za-z0-9_.-]+$`)
 	addonVersionRE = regexp.MustCompile(`^v[0-9]+\.[0-9]+\.[0-9]+-eksbuild\.[0-9]+$`)
@@ -43,78 +24,13 @@ var (
 	amiTypes       = []string{"AL2023_x86_64_STANDARD", "AL2023_ARM_64_STANDARD", "AL2023_x86_64_NVIDIA", "AL2023_x86_64_NEURON", "BOTTLEROCKET_x86_64", "BOTTLEROCKET_ARM_64"}
 )
 
-func (a Args) withDefaults() Args {
-	if a.Tier == "" {
-		a.Tier = config.TierDev
-	}
-	d := config.ForTier(a.Tier)
-	if d.InstanceType == "" { // the local tier has no cloud defaults: use dev's
-		d = config.ForTier(config.TierDev)
-	}
-	a.Version = cmp.Or(a.Version, eksversion.Default)
-	a.SupportType = cmp.Or(a.SupportType, eksversion.SupportStandard)
-	a.StorageClass, a.Autoscaler, a.AddOns, a.AutoMode = ptr.Clone(a.StorageClass), ptr.Clone(a.Autoscaler), ptr.Clone(a.AddOns), ptr.Clone(a.AutoMode)
-	if a.AutoMode.Enabled && len(a.AutoMode.NodePools) == 0 {
-		a.AutoMode.NodePools = []string{NodePoolGeneralPurpose, NodePoolSystem}
-	}
-	a.StorageClass.Name = cmp.Or(a.StorageClass.Name, defaultStorageClass)
-	a.Autoscaler.ChartVersion = cmp.Or(a.Autoscaler.ChartVersion, DefaultAutoscalerChart)
-	a.Autoscaler.ImageTag = cmp.Or(a.Autoscaler.ImageTag, "v"+a.Version+".0")
-	a.LogRetentionDays = ptr.Or(a.LogRetentionDays, d.LogRetentionDays)
-	if a.DeletionProtection == nil {
-		a.DeletionProtection = new(d.DeletionProtection)
-	}
-	if len(a.NodeGroups) == 0 && !a.AutoMode.Enabled {
-		a.NodeGroups = []NodeGroupArgs{{Name: defaultNodeGroup}}
-	}
-	groups := make([]NodeGroupArgs, len(a.NodeGroups))
-	for i, g := range a.NodeGroups {
-		if len(g.InstanceTypes) == 0 {
-			g.InstanceTypes = []string{d.InstanceType}
-		}
-		if g.CapacityType == "" {
-			g.CapacityType = CapacityOnDemand
-		}
-		if g.MinSize == nil {
-			g.MinSize = new(d.NodeMin)
-		}
-		if g.MaxSize == nil {
-			g.MaxSize = new(max(d.NodeMax, *g.MinSize))
-		}
-		if g.DesiredSize == nil {
-			g.DesiredSize = new(min(max(d.NodeDesired, *g.MinSize), *g.MaxSize))
-		}
-		g.DiskSizeGB = ptr.Or(g.DiskSizeGB, defaultDiskSizeGB)
-		if g.AMIType == "" {
-			g.AMIType = defaultAMIType
-		}
-		groups[i] = g
-	}
-	a.NodeGroups = groups
-	if a.AddOns.ResolveConflicts == "" {
-		a.AddOns.ResolveConflicts = defaultResolve
-	}
-	return a
-}
-
-// checkRoleARN is the check of the role ARN fields: on literals in
-// Validate, on outputs when they resolve.
-func checkRoleARN(s string) error {
-	if !iamRoleARNRE.MatchString(s) {
-		return fmt.Errorf("%q is not an IAM role ARN: use arn:aws:iam::<account>:role/<name>", s)
-	}
-	return nil
-}
-
 // Validate checks the arguments of a cluster called name, with defaults
 // applied, and returns every problem, each naming its field and the fix.
 func (a Args) Validate(name string) error {
 	p := problem.List{Prefix: fmt.Sprintf("eks %q: ", name)}
 	p.DNSLabel("name", name)
-	a = a.withDefaults()
-	if !slices.Contains(config.Tiers, a.Tier) {
-		p.Addf("tier", "%q is not a tier: use dev, staging or prod", a.Tier)
-	}
+	a = a.Defaults()
+	p.Add("tier", a.Tier.Check())
 	if a.ClusterName != "" && !clusterNameRE.MatchString(a.ClusterName) {
 		p.Addf("clusterName", "%q is not an EKS cluster name: use up to 100 letters, digits, '-' and '_', starting with a letter or digit", a.ClusterName)
 	}
@@ -141,9 +57,9 @@ func (a Args) Validate(name string) error {
 		if arn == nil {
 			p.Addf(fmt.Sprintf("adminRoleArns[%d]", i), "is nil: pass an IAM role ARN")
 		}
-		p.Input(fmt.Sprintf("adminRoleArns[%d]", i), arn, checkRoleARN)
+		p.Input(fmt.Sprintf("adminRoleArns[%d]", i), arn, awsiam.CheckRoleARN)
 	}
-	p.Input("kubeconfigRoleArn", a.KubeconfigRoleARN, checkRoleARN)
+	p.Input("kubeconfigRoleArn", a.KubeconfigRoleARN, awsiam.CheckRoleARN)
 	p.Input("kmsKeyArn", a.KMSKeyARN, awsiam.CheckKMSKeyARN)
 	if a.KubeconfigProfile != "" && !awsProfileRE.MatchString(a.KubeconfigProfile) {
 		p.Addf("kubeconfigProfile", "%q is not an AWS profile name: use letters, digits, '.', '_' and '-'", a.KubeconfigProfile)
@@ -168,23 +84,10 @@ func (a Args) Validate(name string) error {
 		if p.OneOf(path+".amiType", g.AMIType, amiTypes...) {
 			p.Add(path+".instanceTypes", ec2arch.CheckAMI(g.AMIType, g.InstanceTypes))
 		}
-		lo, hi, want := *g.MinSize, *g.MaxSize, *g.DesiredSize
-		p.NonNegative(path+".minSize", lo)
-		switch {
-		case hi < 1:
-			p.Addf(path+".maxSize", "(%d) is below 1: allow at least one node", hi)
-		case lo > hi:
-			p.Addf(path+".minSize", "(%d) is greater than maxSize (%d): make minSize ≤ maxSize", lo, hi)
-		case want < lo || want > hi:
-			p.Addf(path+".desiredSize", "(%d) is outside minSize–maxSize (%d–%d): choose a size between them", want, lo, hi)
-		}
+		config.CheckNodeCounts(&p, path, *g.MinSize, *g.MaxSize, g.DesiredSize)
 		p.Between(path+".diskSizeGb", *g.DiskSizeGB, 20, 16384)
 		p.Labels(path+".labels", g.Labels)
-		for j, t := range g.Taints {
-			tp := fmt.Sprintf("%s.taints[%d]", path, j)
-			p.QualifiedName(tp+".key", t.Key)
-			p.OneOf(tp+".effect", t.Effect, "NO_SCHEDULE", "NO_EXECUTE", "PREFER_NO_SCHEDULE")
-		}
+		config.CheckTaints(&p, path+".taints", g.Taints)
 	}
 	for _, v := range a.addonVersions() {
 		if v.v != "" && !addonVersionRE.MatchString(v.v) {

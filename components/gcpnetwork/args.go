@@ -1,11 +1,7 @@
 package gcpnetwork
 
-import "github.com/plinth-dev/plinth/pkg/config"
-
 // Args configures a VPC network for GKE, or names an existing one.
 type Args struct {
-	// Tier picks defaults. Default: "dev".
-	Tier config.Tier `pulumi:"tier,optional"`
 	// Project is the GCP project id. Required.
 	Project string `pulumi:"project"`
 	// Region of the subnetwork, router and NAT. Required.

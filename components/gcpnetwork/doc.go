@@ -25,7 +25,7 @@
 //	|------------------------|----------------------------------------------|------------------------|
 //	| block                  | 10.16.0.0/12 → nodes 10.16.0.0/20, services  |                        |
 //	|                        | 10.16.16.0/20, pods 10.20.0.0/14             |                        |
-//	| auto subnetworks       | off                                          | CKV_GCP_… default-network |
+//	| auto subnetworks       | off                                          | CIS GCP 3.1 (no default network) |
 //	| Private Google Access  | on                                           | CKV_GCP_74             |
 //	| flow logs              | 5 s aggregation, 50 % sampling, all metadata | CKV_GCP_26             |
 //	| Cloud NAT              | automatic IPs, errors logged                 | private nodes (CIS 5.6.5) |

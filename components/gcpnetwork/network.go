@@ -46,7 +46,7 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 	if err := args.Validate(name); err != nil {
 		return nil, err
 	}
-	a := args.withDefaults()
+	a := args.Defaults()
 	n := &Network{PodsRangeName: PodsRangeName, ServicesRangeName: ServicesRangeName}
 	if err := ctx.RegisterComponentResource(TypeToken, name, n, opts...); err != nil {
 		return nil, err

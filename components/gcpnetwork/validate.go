@@ -1,24 +1,16 @@
 package gcpnetwork
 
 import (
-	"cmp"
 	"fmt"
 	"net"
 	"regexp"
-	"slices"
 
 	"github.com/apparentlymart/go-cidr/cidr"
 
-	"github.com/plinth-dev/plinth/pkg/config"
 	"github.com/plinth-dev/plinth/pkg/problem"
 )
 
-// DefaultCIDR is the block the ranges are carved from.
-const DefaultCIDR = "10.16.0.0/12"
-
 var (
-	projectRE = regexp.MustCompile(`^[a-z][a-z0-9-]{4,28}[a-z0-9]$`)
-	regionRE  = regexp.MustCompile(`^[a-z]+-[a-z]+[0-9]$`)
 	gcpNameRE = regexp.MustCompile(`^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$`)
 )
 
@@ -52,45 +44,15 @@ func Carve(base string) (nodes, services, pods string, err error) {
 	return n.String(), s.String(), p.String(), nil
 }
 
-func (a Args) withDefaults() Args {
-	if a.Tier == "" {
-		a.Tier = config.TierDev
-	}
-	if a.CIDR == "" {
-		a.CIDR = DefaultCIDR
-	}
-	if a.NodesCIDR == "" || a.ServicesCIDR == "" || a.PodsCIDR == "" {
-		if n, s, p, err := Carve(a.CIDR); err == nil {
-			a.NodesCIDR = cmp.Or(a.NodesCIDR, n)
-			a.ServicesCIDR = cmp.Or(a.ServicesCIDR, s)
-			a.PodsCIDR = cmp.Or(a.PodsCIDR, p)
-		}
-	}
-	if a.FlowLogSampling == 0 {
-		a.FlowLogSampling = 0.5
-	}
-	if a.EnableAPIs == nil {
-		a.EnableAPIs = new(true)
-	}
-	return a
-}
-
 // Validate checks the arguments of a network called name, with defaults
 // applied, and returns every problem, each naming its field and the fix.
 func (a Args) Validate(name string) error {
 	p := problem.List{Prefix: fmt.Sprintf("gcpnetwork %q: ", name)}
 	p.DNSLabel("name", name)
 	orig := a
-	a = a.withDefaults()
-	if !slices.Contains(config.Tiers, a.Tier) {
-		p.Addf("tier", "%q is not a tier: use dev, staging or prod", a.Tier)
-	}
-	if !projectRE.MatchString(a.Project) {
-		p.Addf("project", "%q is not a GCP project id: set the id of the project to deploy to", a.Project)
-	}
-	if !regionRE.MatchString(a.Region) {
-		p.Addf("region", "%q is not a GCP region: set one such as \"europe-west1\"", a.Region)
-	}
+	a = a.Defaults()
+	p.GCPProject("project", a.Project)
+	p.GCPRegion("region", a.Region)
 	if a.NetworkName != "" {
 		if !gcpNameRE.MatchString(a.NetworkName) {
 			p.Addf("networkName", "%q is not a GCP resource name", a.NetworkName)

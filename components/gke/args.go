@@ -83,17 +83,17 @@ type Args struct {
 // NodePoolArgs configures one node pool. The pool's GKE name is
 // "<component>-<Name>-<random>", so a change that replaces it
 // (MachineType, DiskSizeGB, DiskType, Spot, Name) creates the new pool
-// before the old one is deleted. It starts with MinNodes nodes per zone
+// before the old one is deleted. It starts with MinSize nodes per zone
 // (at least one).
 type NodePoolArgs struct {
 	// Name of the pool, a DNS-1123 label. Changing it replaces the pool. Required.
 	Name string `pulumi:"name"`
 	// MachineType, e.g. "e2-standard-4". Default: - the tier's machine type.
 	MachineType string `pulumi:"machineType,optional"`
-	// MinNodes per zone. Default: - by tier.
-	MinNodes *int `pulumi:"minNodes,optional"`
-	// MaxNodes per zone. Default: - by tier.
-	MaxNodes *int `pulumi:"maxNodes,optional"`
+	// MinSize is the minimum node count per zone. Default: - by tier.
+	MinSize *int `pulumi:"minSize,optional"`
+	// MaxSize is the maximum node count per zone. Default: - by tier.
+	MaxSize *int `pulumi:"maxSize,optional"`
 	// Spot runs the pool on Spot VMs. Default: false.
 	Spot bool `pulumi:"spot,optional"`
 	// DiskSizeGB of each node's boot disk. Default: 50.
@@ -110,12 +110,6 @@ type NodePoolArgs struct {
 	Taints []Taint `pulumi:"taints,optional"`
 }
 
-// Taint is a node taint.
-type Taint struct {
-	// Key of the taint. Required.
-	Key string `pulumi:"key"`
-	// Value of the taint.
-	Value string `pulumi:"value,optional"`
-	// Effect is NO_SCHEDULE, PREFER_NO_SCHEDULE or NO_EXECUTE. Required.
-	Effect string `pulumi:"effect"`
-}
+// Taint is a Kubernetes node taint; its effect is spelled the Kubernetes
+// way (NoSchedule, PreferNoSchedule, NoExecute).
+type Taint = config.Taint

@@ -75,7 +75,7 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 	if err := args.Validate(name); err != nil {
 		return nil, err
 	}
-	a := args.withDefaults()
+	a := args.Defaults()
 	if a.ClusterName == "" {
 		a.ClusterName = naming.GCP(MaxClusterName, ctx.Project(), ctx.Stack(), name)
 	}
@@ -177,7 +177,7 @@ func (b *builder) serviceAccount() error {
 func (b *builder) nodeConfig(p NodePoolArgs) *container.NodePoolNodeConfigArgs {
 	var taints container.NodePoolNodeConfigTaintArray
 	for _, t := range p.Taints {
-		taints = append(taints, &container.NodePoolNodeConfigTaintArgs{Key: pulumi.String(t.Key), Value: pulumi.String(t.Value), Effect: pulumi.String(t.Effect)})
+		taints = append(taints, &container.NodePoolNodeConfigTaintArgs{Key: pulumi.String(t.Key), Value: pulumi.String(t.Value), Effect: pulumi.String(t.APIEffect())})
 	}
 	return &container.NodePoolNodeConfigArgs{
 		MachineType:    pulumi.String(p.MachineType),
@@ -315,9 +315,9 @@ func (b *builder) pools() error {
 			Cluster:  b.c.Cluster.Name,
 			// Autoscaling bounds do not size a pool at creation: without
 			// this the cluster (whose default pool is removed) has no nodes.
-			InitialNodeCount: pulumi.Int(max(*p.MinNodes, 1)),
+			InitialNodeCount: pulumi.Int(max(*p.MinSize, 1)),
 			Autoscaling: &container.NodePoolAutoscalingArgs{
-				MinNodeCount: pulumi.Int(*p.MinNodes), MaxNodeCount: pulumi.Int(*p.MaxNodes),
+				MinNodeCount: pulumi.Int(*p.MinSize), MaxNodeCount: pulumi.Int(*p.MaxSize),
 			},
 			Management: &container.NodePoolManagementArgs{AutoRepair: pulumi.Bool(true), AutoUpgrade: pulumi.Bool(true)},
 			UpgradeSettings: &container.NodePoolUpgradeSettingsArgs{

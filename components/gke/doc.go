@@ -15,7 +15,7 @@
 //   - the project APIs it needs, enabled and never disabled [<name>-api-<api>] (unless EnableAPIs is false)
 //   - node service account [<name>-nodes-sa] with exactly NodeRoles [<name>-nodes-<role>]
 //   - the cluster [<name>-cluster], its default node pool removed
-//   - node pools [<name>-<pool>], auto-named and starting with MinNodes per zone (at least one)
+//   - node pools [<name>-<pool>], auto-named and starting with MinSize per zone (at least one)
 //   - Kubernetes provider [<name>-k8s] built from the kubeconfig
 //
 // The cluster runs on an existing network (gcpnetwork, or yours) and this

@@ -135,7 +135,7 @@ func TestZonalDevAndCMEK(t *testing.T) {
 	a.Tier = "dev"
 	a.PrivateEndpoint, a.AuthorizedNetworks = true, nil
 	a.DatabaseEncryptionKey = pulumi.String("projects/acme-platform/locations/europe-west1/keyRings/gke/cryptoKeys/secrets")
-	a.NodePools = []gke.NodePoolArgs{{Name: "spot", Spot: true, Taints: []gke.Taint{{Key: "spot", Value: "true", Effect: "NO_SCHEDULE"}}}}
+	a.NodePools = []gke.NodePoolArgs{{Name: "spot", Spot: true, Taints: []gke.Taint{{Key: "spot", Value: "true", Effect: "NoSchedule"}}}}
 	s, _ := deploy(t, a)
 	cl := s.One(t, clusterType)
 	if cl.String(t, "location") != "europe-west1-b" || cl.Bool(t, "deletionProtection") || cl.Protect {
@@ -235,8 +235,8 @@ func TestBadInput(t *testing.T) {
 		{"a node disk of 0 GB", "nodePools[0].diskSizeGb", "(0) is outside 10–65536", mod(func(a *gke.Args) { a.NodePools = []gke.NodePoolArgs{{Name: "general", DiskSizeGB: new(0)}} })},
 		{"an authorized network open to all", "authorizedNetworks[0]", "opens access to the whole internet", mod(func(a *gke.Args) { a.AuthorizedNetworks = []string{"0.0.0.0/0"} })},
 		{"a public endpoint without authorized networks", "authorizedNetworks", "is empty with a public endpoint", mod(func(a *gke.Args) { a.AuthorizedNetworks = nil })},
-		{"min above max", "nodePools[0].minNodes", "(4) is greater than maxNodes (2)", mod(func(a *gke.Args) {
-			a.NodePools = []gke.NodePoolArgs{{Name: "general", MinNodes: intp(4), MaxNodes: intp(2)}}
+		{"min above max", "nodePools[0].minSize", "(4) is greater than maxSize (2)", mod(func(a *gke.Args) {
+			a.NodePools = []gke.NodePoolArgs{{Name: "general", MinSize: intp(4), MaxSize: intp(2)}}
 		})},
 		{"a zonal prod cluster", "regional", "is false for a prod cluster", mod(func(a *gke.Args) { a.Regional = &no })},
 		{"a bad machine type", "nodePools[0].machineType", `"standard4" is not a machine type`, mod(func(a *gke.Args) {
@@ -261,8 +261,8 @@ func TestBadInput(t *testing.T) {
 		{"a zonal Autopilot cluster", "regional", "Autopilot clusters are regional", mod(func(a *gke.Args) {
 			a.Tier, a.Autopilot, a.Regional = "dev", true, &no
 		})},
-		{"a Kubernetes-style taint effect", "nodePools[0].taints[0].effect", `"NoSchedule" is not one of`, mod(func(a *gke.Args) {
-			a.NodePools = []gke.NodePoolArgs{{Name: "general", Taints: []gke.Taint{{Key: "x", Effect: "NoSchedule"}}}}
+		{"a cloud-API-style taint effect", "nodePools[0].taints[0].effect", `"NO_SCHEDULE" is not one of`, mod(func(a *gke.Args) {
+			a.NodePools = []gke.NodePoolArgs{{Name: "general", Taints: []gke.Taint{{Key: "x", Effect: "NO_SCHEDULE"}}}}
 		})},
 	}
 	for _, tt := range tests {

@@ -1,92 +1,22 @@
 package gke
 
 import (
-	"cmp"
 	"fmt"
 	"regexp"
-	"slices"
 	"strings"
 
-	"github.com/plinth-dev/plinth/components/internal/ptr"
 	"github.com/plinth-dev/plinth/pkg/config"
 	"github.com/plinth-dev/plinth/pkg/naming"
 	"github.com/plinth-dev/plinth/pkg/problem"
 )
 
-// Defaults that do not depend on the tier.
-const (
-	defaultPool           = "general"
-	defaultPodsRange      = "pods"
-	defaultServicesRange  = "services"
-	defaultMasterCIDR     = "172.16.0.0/28"
-	defaultReleaseChannel = "REGULAR"
-	defaultBinAuthz       = "PROJECT_SINGLETON_POLICY_ENFORCE"
-	defaultMaintenance    = "03:00"
-	defaultDiskSizeGB     = 50
-	defaultDiskType       = "pd-balanced"
-)
-
 var (
-	projectRE     = regexp.MustCompile(`^[a-z][a-z0-9-]{4,28}[a-z0-9]$`)
-	regionRE      = regexp.MustCompile(`^[a-z]+-[a-z]+[0-9]$`)
 	zoneRE        = regexp.MustCompile(`^[a-z]+-[a-z]+[0-9]-[a-z]$`)
 	clusterNameRE = regexp.MustCompile(`^[a-z]([-a-z0-9]{0,38}[a-z0-9])?$`)
 	machineTypeRE = regexp.MustCompile(`^[a-z][a-z0-9]*-[a-z0-9-]+$`)
 	kmsKeyRE      = regexp.MustCompile(`^projects/[^/]+/locations/[^/]+/keyRings/[^/]+/cryptoKeys/[^/]+$`)
 	timeRE        = regexp.MustCompile(`^([01][0-9]|2[0-3]):[0-5][0-9]$`)
 )
-
-func (a Args) withDefaults() Args {
-	if a.Tier == "" {
-		a.Tier = config.TierDev
-	}
-	d := config.ForTier(a.Tier)
-	if a.Tier == config.TierLocal { // no cloud defaults for local: use dev's
-		d = config.ForTier(config.TierDev)
-	}
-	if a.Regional == nil {
-		a.Regional = new(d.Regional || a.Autopilot)
-	}
-	if a.Zone == "" && a.Region != "" {
-		a.Zone = a.Region + "-b"
-	}
-	a.PodsRangeName = cmp.Or(a.PodsRangeName, defaultPodsRange)
-	a.ServicesRangeName = cmp.Or(a.ServicesRangeName, defaultServicesRange)
-	a.MasterCIDR = cmp.Or(a.MasterCIDR, defaultMasterCIDR)
-	a.ReleaseChannel = cmp.Or(a.ReleaseChannel, defaultReleaseChannel)
-	a.BinaryAuthorization = cmp.Or(a.BinaryAuthorization, defaultBinAuthz)
-	a.MaintenanceStart = cmp.Or(a.MaintenanceStart, defaultMaintenance)
-	if a.DeletionProtection == nil {
-		a.DeletionProtection = new(d.DeletionProtection)
-	}
-	if a.EnableAPIs == nil {
-		a.EnableAPIs = new(true)
-	}
-	if len(a.NodePools) == 0 && !a.Autopilot {
-		a.NodePools = []NodePoolArgs{{Name: defaultPool}}
-	}
-	pools := make([]NodePoolArgs, len(a.NodePools))
-	for i, p := range a.NodePools {
-		p.MachineType = cmp.Or(p.MachineType, d.MachineType)
-		if p.MinNodes == nil {
-			p.MinNodes = new(d.NodeMin)
-		}
-		if p.MaxNodes == nil {
-			p.MaxNodes = new(max(d.NodeMax, *p.MinNodes))
-		}
-		p.DiskSizeGB = ptr.Or(p.DiskSizeGB, defaultDiskSizeGB)
-		p.DiskType = cmp.Or(p.DiskType, defaultDiskType)
-		if p.MaxSurge == nil {
-			p.MaxSurge = new(1)
-		}
-		if p.MaxUnavailable == nil {
-			p.MaxUnavailable = new(0)
-		}
-		pools[i] = p
-	}
-	a.NodePools = pools
-	return a
-}
 
 // checkKMSKey is the check of DatabaseEncryptionKey: on a literal in
 // Validate, on an output when it resolves.
@@ -102,16 +32,10 @@ func checkKMSKey(s string) error {
 func (a Args) Validate(name string) error {
 	p := problem.List{Prefix: fmt.Sprintf("gke %q: ", name)}
 	p.DNSLabel("name", name)
-	a = a.withDefaults()
-	if !slices.Contains(config.Tiers, a.Tier) {
-		p.Addf("tier", "%q is not a tier: use dev, staging or prod", a.Tier)
-	}
-	if !projectRE.MatchString(a.Project) {
-		p.Addf("project", "%q is not a GCP project id: set the id of the project to deploy to", a.Project)
-	}
-	if !regionRE.MatchString(a.Region) {
-		p.Addf("region", "%q is not a GCP region: set one such as \"europe-west1\"", a.Region)
-	}
+	a = a.Defaults()
+	p.Add("tier", a.Tier.Check())
+	p.GCPProject("project", a.Project)
+	p.GCPRegion("region", a.Region)
 	if a.Autopilot {
 		// GKE creates Autopilot clusters in a region only.
 		if !*a.Regional {
@@ -166,13 +90,7 @@ func (a Args) Validate(name string) error {
 		if !machineTypeRE.MatchString(np.MachineType) {
 			p.Addf(path+".machineType", "%q is not a machine type: use one such as \"e2-standard-4\"", np.MachineType)
 		}
-		lo, hi := *np.MinNodes, *np.MaxNodes
-		p.NonNegative(path+".minNodes", lo)
-		if hi < 1 {
-			p.Addf(path+".maxNodes", "(%d) is below 1: allow at least one node per zone", hi)
-		} else if lo > hi {
-			p.Addf(path+".minNodes", "(%d) is greater than maxNodes (%d): make minNodes ≤ maxNodes", lo, hi)
-		}
+		config.CheckNodeCounts(&p, path, *np.MinSize, *np.MaxSize, nil)
 		p.Between(path+".diskSizeGb", *np.DiskSizeGB, 10, 65536)
 		p.OneOf(path+".diskType", np.DiskType, "pd-standard", "pd-balanced", "pd-ssd")
 		p.NonNegative(path+".maxSurge", *np.MaxSurge)
@@ -181,11 +99,7 @@ func (a Args) Validate(name string) error {
 			p.Addf(path+".maxSurge", "and maxUnavailable are both 0: upgrades could not make progress, so allow a surge of 1")
 		}
 		p.Labels(path+".labels", np.Labels)
-		for j, t := range np.Taints {
-			tp := fmt.Sprintf("%s.taints[%d]", path, j)
-			p.QualifiedName(tp+".key", t.Key)
-			p.OneOf(tp+".effect", t.Effect, "NO_SCHEDULE", "PREFER_NO_SCHEDULE", "NO_EXECUTE")
-		}
+		config.CheckTaints(&p, path+".taints", np.Taints)
 	}
 	return p.Err()
 }

@@ -28,7 +28,10 @@ const (
 	defaultRepeat         = "4h"
 )
 
-func (a Args) withDefaults() Args {
+// Defaults returns args with every unset field set to its default: the
+// arguments New deploys, and those Validate checks. It never changes
+// the caller's args.
+func (a Args) Defaults() Args {
 	a.Labels = maps.Clone(a.Labels)
 	a.Rules = slices.Clone(a.Rules)
 	a.Mode = cmp.Or(a.Mode, ModeInstall)

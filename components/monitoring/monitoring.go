@@ -68,7 +68,7 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 	if err := args.Validate(name); err != nil {
 		return nil, err
 	}
-	a := args.withDefaults()
+	a := args.Defaults()
 	if a.Cluster == "" {
 		a.Cluster = ctx.Stack()
 	}

@@ -2,13 +2,11 @@ package monitoring
 
 import (
 	"fmt"
-	"slices"
 	"strings"
 
 	"github.com/prometheus/common/model"
 	"golang.org/x/mod/semver"
 
-	"github.com/plinth-dev/plinth/pkg/config"
 	"github.com/plinth-dev/plinth/pkg/credential"
 	"github.com/plinth-dev/plinth/pkg/problem"
 )
@@ -29,11 +27,9 @@ func checkPassword(s string) error {
 func (a Args) Validate(name string) error {
 	p := problem.List{Prefix: fmt.Sprintf("monitoring %q: ", name)}
 	p.DNSLabel("name", name)
-	a = a.withDefaults()
+	a = a.Defaults()
 	p.OneOf("mode", a.Mode, ModeInstall, ModeOperator)
-	if !slices.Contains(config.Tiers, a.Tier) {
-		p.Addf("tier", "%q is not a tier: use local, dev, staging or prod", a.Tier)
-	}
+	p.Add("tier", a.Tier.Check())
 	p.DNSLabel("namespace", a.Namespace)
 	p.Labels("labels", a.Labels)
 	seen := map[string]string{}

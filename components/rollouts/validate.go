@@ -2,10 +2,7 @@ package rollouts
 
 import (
 	"fmt"
-	"slices"
-	"strings"
 
-	"github.com/plinth-dev/plinth/pkg/config"
 	"github.com/plinth-dev/plinth/pkg/problem"
 )
 
@@ -16,12 +13,8 @@ func (a Args) Validate(name string) error {
 	p := problem.List{Prefix: fmt.Sprintf("rollouts %q: ", name)}
 	p.DNSLabel("name", name)
 	a = a.Defaults()
-	if !slices.Contains(config.Tiers, a.Tier) {
-		p.Addf("tier", "%q is not a tier: use local, dev, staging or prod", a.Tier)
-	}
-	if p.DNSLabel("namespace", a.Namespace) && (a.Namespace == "default" || strings.HasPrefix(a.Namespace, "kube-")) {
-		p.Addf("namespace", "%q is a system namespace: run the controller in its own namespace", a.Namespace)
-	}
+	p.Add("tier", a.Tier.Check())
+	p.Namespace("namespace", a.Namespace, "run the controller in its own namespace")
 	if a.Chart.Repository == "" {
 		p.Addf("chart.repository", "is empty: give the Argo Helm repository or a mirror of it (https:// or oci://)")
 	} else {

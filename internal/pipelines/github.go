@@ -2,6 +2,7 @@ package pipelines
 
 import (
 	"fmt"
+	"maps"
 	"regexp"
 	"slices"
 	"sort"
@@ -58,7 +59,7 @@ func (r *Repo) checkWorkflow(w Workflow, fs *findings) {
 		fs.add("CI-010", "%s runs on pull_request_target, which runs with the repository's secrets and write token next to a pull request's code: use pull_request", name)
 	}
 	prCode := w.triggeredBy("pull_request") || w.triggeredBy("pull_request_target")
-	for _, jobName := range sortedKeys(w.jobs()) {
+	for _, jobName := range slices.Sorted(maps.Keys(w.jobs())) {
 		job := w.jobs()[jobName]
 		where := name + " job " + jobName
 		if uses, ok := job["uses"].(string); ok && !strings.HasPrefix(uses, "./") && !shaPinned.MatchString(uses) {
@@ -164,7 +165,7 @@ func (r *Repo) checkPermissions(where string, job map[string]any, fs *findings) 
 		fs.add("CI-006", "%s declares no permissions: grant the job only what it needs", where)
 		return
 	}
-	for _, scope := range sortedKeys(perms) {
+	for _, scope := range slices.Sorted(maps.Keys(perms)) {
 		if perms[scope] != "write" {
 			continue
 		}

@@ -44,7 +44,7 @@ func (r *Repo) checkGitLab(fs *findings) {
 		fs.add("GL-003", ".gitlab-ci.yml e2e job does not run make e2e")
 	}
 	offline := false
-	for _, name := range sortedKeys(gl) {
+	for _, name := range slices.Sorted(maps.Keys(gl)) {
 		if strings.HasPrefix(name, ".") || !isJob(gl[name]) {
 			continue
 		}

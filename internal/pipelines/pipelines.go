@@ -16,6 +16,7 @@ package pipelines
 
 import (
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -101,7 +102,7 @@ func Load(root string) (*Repo, error) {
 // Check runs every rule on the repository.
 func (r *Repo) Check() []Finding {
 	var fs findings
-	for _, name := range sortedKeys(r.Workflows) {
+	for _, name := range slices.Sorted(maps.Keys(r.Workflows)) {
 		r.checkWorkflow(r.Workflows[name], &fs)
 	}
 	r.checkRequired(&fs)
@@ -199,12 +200,3 @@ func load(path string) (map[string]any, error) {
 
 // expr matches a ${{ … }} expression.
 var expr = regexp.MustCompile(`\$\{\{\s*(.*?)\s*\}\}`)
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
-}

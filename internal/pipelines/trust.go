@@ -3,6 +3,7 @@ package pipelines
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
 	"regexp"
 	"slices"
 	"strings"
@@ -105,15 +106,15 @@ func (r *Repo) uses() []use {
 		}
 		return fmt.Sprintf("repo:%s:ref:refs/heads/main", r.Slug)
 	}
-	for _, name := range sortedKeys(r.Workflows) {
+	for _, name := range slices.Sorted(maps.Keys(r.Workflows)) {
 		w := r.Workflows[name]
-		for _, jobName := range sortedKeys(w.jobs()) {
+		for _, jobName := range slices.Sorted(maps.Keys(w.jobs())) {
 			job := w.jobs()[jobName]
 			if callee, ok := job["uses"].(string); ok && strings.HasPrefix(callee, "./.github/workflows/") {
 				reusable := r.Workflows[strings.TrimPrefix(callee, "./.github/workflows/")]
 				env := environmentOf(job)
 				inputs, _ := job["with"].(map[string]any)
-				for _, cj := range sortedKeys(reusable.jobs()) {
+				for _, cj := range slices.Sorted(maps.Keys(reusable.jobs())) {
 					for _, role := range reusable.rolesOf(reusable.jobs()[cj], inputs) {
 						out = append(out, use{fmt.Sprintf("%s job %s (through %s job %s)", name, jobName, reusable.Name, cj), role, env, subject(w, env)})
 					}

@@ -1,6 +1,12 @@
 package config
 
-import "github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+import (
+	"cmp"
+	"fmt"
+
+	"github.com/plinth-dev/plinth/pkg/problem"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+)
 
 // Namespace is the Pulumi config namespace plinth reads: every key is
 // "plinth:<key>".
@@ -66,8 +72,8 @@ type Network struct {
 	// ExcludeZoneIDs are AWS availability zone IDs never to use (zones EKS
 	// refuses in the account).
 	ExcludeZoneIDs []string `json:"excludeZoneIds,omitempty"`
-	// SubnetCIDR is the GCP node subnetwork range. Default: - gcpnetwork's ("10.16.0.0/20").
-	SubnetCIDR string `json:"subnetCidr,omitempty"`
+	// NodesCIDR is the GCP node subnetwork range (gcpnetwork.Args.NodesCIDR). Default: - gcpnetwork's ("10.16.0.0/20").
+	NodesCIDR string `json:"nodesCidr,omitempty"`
 	// PodsCIDR is the GCP secondary range for pods. Default: - gcpnetwork's ("10.20.0.0/14").
 	PodsCIDR string `json:"podsCidr,omitempty"`
 	// ServicesCIDR is the GCP secondary range for services. Default: - gcpnetwork's ("10.16.16.0/20").
@@ -146,12 +152,12 @@ type NodeGroup struct {
 	MachineType string `json:"machineType,omitempty"`
 	// Spot runs the group on spot capacity. Default: false.
 	Spot bool `json:"spot,omitempty"`
-	// Min is the minimum node count. Default: - by tier.
-	Min *int `json:"min,omitempty"`
-	// Max is the maximum node count. Default: - by tier.
-	Max *int `json:"max,omitempty"`
-	// Desired is the initial node count. Default: - by tier.
-	Desired *int `json:"desired,omitempty"`
+	// MinSize is the minimum node count (per zone on gcp). Default: - by tier.
+	MinSize *int `json:"minSize,omitempty"`
+	// MaxSize is the maximum node count (per zone on gcp). Default: - by tier.
+	MaxSize *int `json:"maxSize,omitempty"`
+	// DesiredSize is the initial node count (aws). Default: - by tier.
+	DesiredSize *int `json:"desiredSize,omitempty"`
 	// DiskSizeGB is the root disk size. Default: - the cluster component's (50).
 	DiskSizeGB *int `json:"diskSizeGb,omitempty"`
 	// Labels are Kubernetes node labels.
@@ -160,14 +166,54 @@ type NodeGroup struct {
 	Taints []Taint `json:"taints,omitempty"`
 }
 
-// Taint is a Kubernetes node taint.
+// Taint is a Kubernetes node taint, in the stack config and in the eks
+// and gke components' node groups alike. The effect is spelled the
+// Kubernetes way; the components give the cloud APIs their own spelling
+// (APIEffect).
 type Taint struct {
-	// Key of the taint. Required.
-	Key string `json:"key"`
+	// Key of the taint, a qualified name. Required.
+	Key string `json:"key" pulumi:"key"`
 	// Value of the taint.
-	Value string `json:"value,omitempty"`
+	Value string `json:"value,omitempty" pulumi:"value,optional"`
 	// Effect is NoSchedule, PreferNoSchedule or NoExecute. Required.
-	Effect string `json:"effect"`
+	Effect string `json:"effect" pulumi:"effect"`
+}
+
+// taintEffects are the Kubernetes taint effects and the spelling the EKS
+// and GKE node group APIs use for each (EKS API Reference, Taint; GKE
+// API, NodeTaint.Effect).
+var taintEffects = map[string]string{
+	"NoSchedule":       "NO_SCHEDULE",
+	"PreferNoSchedule": "PREFER_NO_SCHEDULE",
+	"NoExecute":        "NO_EXECUTE",
+}
+
+// APIEffect is the taint's effect as the EKS and GKE APIs spell it
+// ("NO_SCHEDULE" for "NoSchedule").
+func (t Taint) APIEffect() string { return cmp.Or(taintEffects[t.Effect], t.Effect) }
+
+// CheckNodeCounts checks the sizes of the node group at path (its
+// "minSize", "maxSize" and, when given, "desiredSize"): at least one node
+// allowed, min ≤ max, and desired between them.
+func CheckNodeCounts(p *problem.List, path string, minSize, maxSize int, desiredSize *int) {
+	p.NonNegative(path+".minSize", minSize)
+	switch {
+	case maxSize < 1:
+		p.Addf(path+".maxSize", "(%d) is below 1: allow at least one node", maxSize)
+	case minSize > maxSize:
+		p.Addf(path+".minSize", "(%d) is greater than maxSize (%d): make minSize ≤ maxSize", minSize, maxSize)
+	case desiredSize != nil && (*desiredSize < minSize || *desiredSize > maxSize):
+		p.Addf(path+".desiredSize", "(%d) is outside minSize–maxSize (%d–%d): choose a size between them", *desiredSize, minSize, maxSize)
+	}
+}
+
+// CheckTaints checks the taints at path (a node group's "taints").
+func CheckTaints(p *problem.List, path string, ts []Taint) {
+	for j, t := range ts {
+		tp := fmt.Sprintf("%s[%d]", path, j)
+		p.QualifiedName(tp+".key", t.Key)
+		p.OneOf(tp+".effect", t.Effect, "NoSchedule", "PreferNoSchedule", "NoExecute")
+	}
 }
 
 // App is one application in "plinth:apps".

@@ -6,7 +6,7 @@ import "testing"
 // validation); it must return an environment or an error, never panic.
 func FuzzParse(f *testing.F) {
 	f.Add("prod", "aws", `[{"name":"web","image":"nginx:1.27"}]`, `{"vpcCidr":"10.0.0.0/16"}`, `{"adminRoleArns":["`+adminRole+`"]}`, `{}`)
-	f.Add("dev", "gcp", `[]`, `{"podsCidr":"10.10.0.0/16"}`, `{"nodeGroups":[{"name":"a","min":3,"max":1}]}`, `{"mode":"off"}`)
+	f.Add("dev", "gcp", `[]`, `{"podsCidr":"10.10.0.0/16"}`, `{"nodeGroups":[{"name":"a","minSize":3,"maxSize":1}]}`, `{"mode":"off"}`)
 	f.Add("local", "local", `[{"name":"x","secretEnv":[{"name":"A","fromConfig":"k"}],"autoscaling":{"enabled":false}}]`, ``, `null`, `{"retention":"0s"}`)
 	f.Add("prod", "aws", `[{"strategy":"Canary","canaryPercent":150}]`, `{"azCount":-1}`, `{"nodeGroups":[{}]}`, `[]`)
 	f.Fuzz(func(t *testing.T, tier, cloud, apps, network, cluster, monitoring string) {

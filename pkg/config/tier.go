@@ -1,5 +1,11 @@
 package config
 
+import (
+	"cmp"
+	"fmt"
+	"slices"
+)
+
 // Tier is the kind of environment; it picks the defaults (see the package
 // doc table).
 type Tier string
@@ -108,3 +114,22 @@ const (
 	// NATPerAZ puts one NAT gateway in every zone.
 	NATPerAZ = "perAz"
 )
+
+// Check returns an error naming the tiers if t is not one of them.
+func (t Tier) Check() error {
+	if !slices.Contains(Tiers, t) {
+		return fmt.Errorf("%q is not a tier: use local, dev, staging or prod", t)
+	}
+	return nil
+}
+
+// CloudDefaults returns t, or dev when t is unset, and the defaults the
+// cloud components (networks, clusters, services) use for it. The local
+// tier has no cloud defaults, so it gets dev's.
+func CloudDefaults(t Tier) (Tier, Defaults) {
+	t = cmp.Or(t, TierDev)
+	if t == TierLocal {
+		return t, ForTier(TierDev)
+	}
+	return t, ForTier(t)
+}

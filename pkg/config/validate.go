@@ -10,9 +10,7 @@ import (
 )
 
 var (
-	awsRegionRE  = regexp.MustCompile(`^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-[0-9]$`)
-	gcpRegionRE  = regexp.MustCompile(`^[a-z]+-[a-z]+[0-9]$`)
-	gcpProjectRE = regexp.MustCompile(`^[a-z][a-z0-9-]{4,28}[a-z0-9]$`)
+	awsRegionRE = regexp.MustCompile(`^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-[0-9]$`)
 )
 
 // Validate checks what is about the config itself, on a defaulted
@@ -47,11 +45,30 @@ func (e *Environment) validate(p *problem.List) {
 			p.Addf("region", "%q is not an AWS region: set one such as \"eu-west-1\"", e.Region)
 		}
 	case CloudGCP:
-		if !gcpRegionRE.MatchString(e.Region) {
-			p.Addf("region", "%q is not a GCP region: set one such as \"europe-west1\"", e.Region)
-		}
-		if !gcpProjectRE.MatchString(e.Project) {
-			p.Addf("project", "%q is not a GCP project id: set the id (6–30 lowercase letters, digits, '-') of the project to deploy to", e.Project)
+		p.GCPRegion("region", e.Region)
+		p.GCPProject("project", e.Project)
+	}
+	// Each cloud's network settings belong to its cloud: one set on the
+	// other cloud would be accepted and ignored.
+	n := e.Network
+	cloudOnly := []struct {
+		key   string
+		cloud Cloud
+		fix   string
+		set   bool
+	}{
+		{"vpcCidr", CloudAWS, "GCP ranges are nodesCidr, podsCidr and servicesCidr", n.VPCCIDR != ""},
+		{"azCount", CloudAWS, "a GCP subnetwork is regional and spans every zone", n.AZCount != nil},
+		{"natGateways", CloudAWS, "GCP uses one Cloud NAT per region", n.NATGateways != ""},
+		{"subnetSlots", CloudAWS, "GCP ranges are nodesCidr, podsCidr and servicesCidr", n.SubnetSlots != nil},
+		{"excludeZoneIds", CloudAWS, "a GCP subnetwork is regional and spans every zone", len(n.ExcludeZoneIDs) > 0},
+		{"nodesCidr", CloudGCP, "the AWS VPC block is vpcCidr", n.NodesCIDR != ""},
+		{"podsCidr", CloudGCP, "pods on EKS take VPC addresses (vpcCidr)", n.PodsCIDR != ""},
+		{"servicesCidr", CloudGCP, "the EKS service range is the cluster's own", n.ServicesCIDR != ""},
+	}
+	for _, c := range cloudOnly {
+		if c.set && e.Cloud != c.cloud && e.Cloud != CloudLocal {
+			p.Addf("network."+c.key, "is set on cloud %q: it belongs to cloud %q (%s), so remove it", e.Cloud, c.cloud, c.fix)
 		}
 	}
 	// How pods get an AWS role is the stack's choice of eks method.
@@ -69,12 +86,8 @@ func (e *Environment) validate(p *problem.List) {
 	if e.Cluster.Autopilot && e.Cloud != CloudGCP {
 		p.Addf("cluster.autopilot", "is set on cloud %q: GKE Autopilot is for gcp; on aws use cluster.autoMode, remove it", e.Cloud)
 	}
-	// Taint effects are written the Kubernetes way here; the stack turns
-	// them into the cloud API's spelling for the components.
 	for i, g := range e.Cluster.NodeGroups {
-		for j, t := range g.Taints {
-			p.OneOf(fmt.Sprintf("cluster.nodeGroups[%d].taints[%d].effect", i, j), t.Effect, "NoSchedule", "PreferNoSchedule", "NoExecute")
-		}
+		CheckTaints(p, fmt.Sprintf("cluster.nodeGroups[%d].taints", i), g.Taints)
 	}
 	e.validateApps(p)
 	e.validateMonitoring(p)

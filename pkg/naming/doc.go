@@ -13,7 +13,6 @@
 //
 //	| what                              | limit | constant             |
 //	|-----------------------------------|-------|----------------------|
-//	| DNS-1123 label (K8s names, GCP)   | 63    | MaxDNSLabel          |
 //	| AWS ALB / target group name       | 32    | MaxLoadBalancerName  |
 //	| AWS IAM role name                 | 64    | MaxIAMRoleName       |
 //	| AWS EKS cluster name              | 100   | MaxEKSClusterName    |

@@ -8,9 +8,6 @@ import (
 
 // Provider limits on the length of names.
 const (
-	// MaxDNSLabel is the length limit of an RFC 1123 label: Kubernetes object
-	// names such as Services and Namespaces, and most GCP resource names.
-	MaxDNSLabel = 63
 	// MaxLoadBalancerName is the length limit of AWS load balancer and target
 	// group names.
 	MaxLoadBalancerName = 32

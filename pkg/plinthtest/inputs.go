@@ -3,77 +3,41 @@ package plinthtest
 import (
 	"encoding/json"
 	"fmt"
-	"strconv"
-	"strings"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 )
 
-// Lookup returns the input at path, a dotted path with [i] list indexes,
-// e.g. "spec.template.spec.containers[0].image". Secret wrappers on the
-// way are stepped through; secret reports whether any was.
+// Lookup returns the input at path, a property path as Pulumi writes them
+// (resource.ParsePropertyPath), e.g. "spec.template.spec.containers[0].image"
+// or `metadata.labels["app.kubernetes.io/name"]`. Secret wrappers on the
+// way are stepped through; secret reports whether any was. A malformed
+// path finds nothing.
 func (r Resource) Lookup(path string) (v resource.PropertyValue, secret, ok bool) {
 	return lookup(resource.NewObjectProperty(r.Inputs), path)
 }
 
 func lookup(v resource.PropertyValue, path string) (resource.PropertyValue, bool, bool) {
+	p, err := resource.ParsePropertyPath(path)
+	if err != nil {
+		return resource.PropertyValue{}, false, false
+	}
 	secret := false
-	for _, part := range splitPath(path) {
+	unwrap := func() {
 		for v.IsSecret() {
 			secret = true
 			v = v.SecretValue().Element
 		}
-		if idx, err := strconv.Atoi(part); err == nil && v.IsArray() {
-			arr := v.ArrayValue()
-			if idx < 0 || idx >= len(arr) {
-				return resource.PropertyValue{}, secret, false
-			}
-			v = arr[idx]
-			continue
-		}
-		if !v.IsObject() {
-			return resource.PropertyValue{}, secret, false
-		}
-		next, ok := v.ObjectValue()[resource.PropertyKey(part)]
+	}
+	for _, key := range p {
+		unwrap()
+		next, ok := resource.PropertyPath{key}.Get(v)
 		if !ok {
 			return resource.PropertyValue{}, secret, false
 		}
 		v = next
 	}
-	for v.IsSecret() {
-		secret = true
-		v = v.SecretValue().Element
-	}
+	unwrap()
 	return v, secret, true
-}
-
-// splitPath turns "a.b[0].c" into ["a", "b", "0", "c"]. Keys that contain
-// dots or slashes (label keys) are written in brackets with quotes:
-// `metadata.labels["app.kubernetes.io/name"]`.
-func splitPath(path string) []string {
-	var parts []string
-	for len(path) > 0 {
-		switch {
-		case strings.HasPrefix(path, `["`):
-			end := strings.Index(path, `"]`)
-			parts = append(parts, path[2:end])
-			path = path[end+2:]
-		case path[0] == '[':
-			end := strings.IndexByte(path, ']')
-			parts = append(parts, path[1:end])
-			path = path[end+1:]
-		case path[0] == '.':
-			path = path[1:]
-		default:
-			end := strings.IndexAny(path, ".[")
-			if end < 0 {
-				end = len(path)
-			}
-			parts = append(parts, path[:end])
-			path = path[end:]
-		}
-	}
-	return parts
 }
 
 // Has reports whether an input is set at path.

@@ -153,10 +153,36 @@ func TestOverridesAndCalls(t *testing.T) {
 	}
 }
 
-func TestSplitPath(t *testing.T) {
-	got := strings.Join(splitPath(`spec.template.metadata.labels["app.kubernetes.io/name"].x[2]`), "|")
-	if want := "spec|template|metadata|labels|app.kubernetes.io/name|x|2"; got != want {
-		t.Fatalf("splitPath = %q, want %q", got, want)
+func TestLookup(t *testing.T) {
+	r := Resource{Inputs: resource.NewPropertyMapFromMap(map[string]any{
+		"metadata": map[string]any{"labels": map[string]any{"app.kubernetes.io/name": "web"}},
+		"x":        []any{"a", "b", map[string]any{"y": "z"}},
+	})}
+	r.Inputs["s"] = resource.MakeSecret(resource.NewPropertyValue(map[string]any{"k": []any{"v"}}))
+	for path, want := range map[string]any{
+		`metadata.labels["app.kubernetes.io/name"]`: "web",
+		"x[1]":    "b",
+		"x[2].y":  "z",
+		"s.k[0]":  "v",
+		"x[3]":    nil, // out of range
+		"x.y":     nil, // a key on a list
+		`x["0"]`:  nil, // a key on a list
+		"x[0":     nil, // malformed: no panic, nothing found
+		"missing": nil,
+	} {
+		v, _, ok := r.Lookup(path)
+		if want == nil {
+			if ok {
+				t.Errorf("Lookup(%s) found %v, want nothing", path, v)
+			}
+			continue
+		}
+		if !ok || Plain(v) != want {
+			t.Errorf("Lookup(%s) = %v, %v; want %v", path, Plain(v), ok, want)
+		}
+	}
+	if !r.IsSecret("s.k[0]") || r.IsSecret("x[1]") {
+		t.Errorf("IsSecret: s.k[0] %v, x[1] %v; want true, false", r.IsSecret("s.k[0]"), r.IsSecret("x[1]"))
 	}
 }
 

@@ -1,9 +1,8 @@
 package plinthtest
 
 import (
-	"strings"
-
 	"github.com/plinth-dev/plinth/pkg/policy"
+	"github.com/pulumi/pulumi/sdk/v3/go/common/providers"
 )
 
 // PolicyResources returns the resources the rules of pkg/policy judge:
@@ -26,10 +25,11 @@ func (s *Stack) PolicyResources() []policy.Resource {
 	return out
 }
 
-// providerURN returns the URN of a provider reference ("<urn>::<id>").
+// providerURN returns the URN of a provider reference ("<urn>::<id>"), or
+// ref itself when it is not one.
 func providerURN(ref string) string {
-	if i := strings.LastIndex(ref, "::"); i > 0 {
-		return ref[:i]
+	if r, err := providers.ParseReference(ref); err == nil {
+		return string(r.URN())
 	}
 	return ref
 }

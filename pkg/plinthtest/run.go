@@ -163,16 +163,6 @@ func (s *Stack) One(t T, typ string) Resource {
 	return rs[0]
 }
 
-// ByURN returns the resource with the given URN.
-func (s *Stack) ByURN(urn string) (Resource, bool) {
-	for _, r := range s.Resources {
-		if r.URN == urn {
-			return r, true
-		}
-	}
-	return Resource{}, false
-}
-
 // Children returns the resources whose parent is urn.
 func (s *Stack) Children(urn string) []Resource {
 	var out []Resource

@@ -1,7 +1,6 @@
 package policy
 
 import (
-	"maps"
 	"slices"
 	"sort"
 	"strconv"
@@ -118,9 +117,4 @@ func minorOf(version string) int {
 		return -1
 	}
 	return n
-}
-
-// sortedKeys returns the keys of m in order.
-func sortedKeys[V any](m map[string]V) []string {
-	return slices.Sorted(maps.Keys(m))
 }

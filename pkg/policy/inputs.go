@@ -3,32 +3,36 @@ package policy
 import (
 	"fmt"
 	"strconv"
-	"strings"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 )
 
-// get returns the value at a dotted path with [i] indexes, e.g.
-// "vpcConfig.publicAccessCidrs[0]".
+// get returns the value at p, a property path as Pulumi writes them
+// (resource.ParsePropertyPath: "vpcConfig.publicAccessCidrs[0]",
+// `metadata.labels["app.kubernetes.io/name"]`). A malformed path finds
+// nothing.
 func get(in map[string]any, p string) (any, bool) {
+	path, err := resource.ParsePropertyPath(p)
+	if err != nil {
+		return nil, false
+	}
 	var cur any = in
-	for _, part := range strings.Split(strings.ReplaceAll(p, "[", ".["), ".") {
-		if part == "" {
-			continue
-		}
-		if strings.HasPrefix(part, "[") {
-			i, err := strconv.Atoi(strings.Trim(part, "[]"))
+	for _, key := range path {
+		switch k := key.(type) {
+		case int:
 			arr, ok := cur.([]any)
-			if err != nil || !ok || i >= len(arr) {
+			if !ok || k < 0 || k >= len(arr) {
 				return nil, false
 			}
-			cur = arr[i]
-			continue
-		}
-		m, ok := cur.(map[string]any)
-		if !ok {
-			return nil, false
-		}
-		if cur, ok = m[part]; !ok {
-			return nil, false
+			cur = arr[k]
+		case string:
+			m, ok := cur.(map[string]any)
+			if !ok {
+				return nil, false
+			}
+			if cur, ok = m[k]; !ok {
+				return nil, false
+			}
 		}
 	}
 	return cur, cur != nil

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"regexp"
 	"slices"
 	"strings"
@@ -177,7 +178,7 @@ func claimsOf(r Resource) []claim {
 		walk = func(path string, v any) {
 			switch x := v.(type) {
 			case map[string]any:
-				for _, k := range sortedKeys(x) {
+				for _, k := range slices.Sorted(maps.Keys(x)) {
 					p := path + "." + k
 					if m, ok := x[k].(map[string]any); ok {
 						switch {
@@ -432,7 +433,7 @@ func eksEnforcesNetworkPolicies(rs []Resource, _ Context) []Violation {
 		}
 	}
 	var out []Violation
-	for _, urn := range sortedKeys(need) {
+	for _, urn := range slices.Sorted(maps.Keys(need)) {
 		c := need[urn]
 		if autoMode(c) {
 			if !autoModeEnforcesNetworkPolicies(g, rs, c) {
@@ -563,7 +564,7 @@ func roleUsersWaitForPolicies(rs []Resource, _ Context) []Violation {
 
 // roleByARN finds the role an ARN input names, among the roles r depends on.
 func roleByARN(g *graph, r Resource, arn string) (Resource, bool) {
-	name := arn[strings.LastIndex(arn, "/")+1:]
+	name := awsiam.ResourceName(arn)
 	for _, role := range g.direct(r, tIAMRole) {
 		if str(role.Inputs, "name", role.Name) == name {
 			return role, true
@@ -845,7 +846,7 @@ func autoModeWhole(rs []Resource, _ Context) []Violation {
 			"kubernetesNetworkConfig.elasticLoadBalancing.enabled": boolean(c.Inputs, "kubernetesNetworkConfig.elasticLoadBalancing.enabled", false),
 		}
 		var on, off []string
-		for _, k := range sortedKeys(parts) {
+		for _, k := range slices.Sorted(maps.Keys(parts)) {
 			if parts[k] {
 				on = append(on, k)
 			} else {

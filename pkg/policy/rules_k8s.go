@@ -2,10 +2,10 @@ package policy
 
 import (
 	"slices"
-	"strings"
 
 	"github.com/plinth-dev/plinth/pkg/imageref"
 	"github.com/plinth-dev/plinth/pkg/podsecurity"
+	"github.com/plinth-dev/plinth/pkg/problem"
 )
 
 // Kubernetes type tokens the rules apply to.
@@ -149,7 +149,7 @@ func k8sRules() []*Rule {
 			Remediation: "deploy into the application's own namespace", Mirrors: []string{"KSV-0110", "KSV-0037", "CKV_K8S_21", "CIS EKS 4.5.3"}, Types: append(slices.Clone(workloads), tService),
 			Check: func(r Resource, _ Context) []string {
 				ns := str(r.Inputs, "metadata.namespace", "default")
-				if ns == "default" || strings.HasPrefix(ns, "kube-") {
+				if problem.SystemNamespace(ns) {
 					return fail("in namespace %s", ns)
 				}
 				return nil

@@ -5,6 +5,7 @@ import (
 	"maps"
 	"net/netip"
 	"net/url"
+	"regexp"
 	"slices"
 	"sort"
 	"strings"
@@ -215,4 +216,49 @@ func (l *List) PlaintextEnv(envPath string, env map[string]string, allowPath str
 			l.Addf(allowPath+"."+k, "is empty: say why the value is not a secret")
 		}
 	}
+}
+
+// SystemNamespace reports whether ns is "default" or a "kube-" namespace:
+// Kubernetes' own, where no workload of plinth belongs.
+func SystemNamespace(ns string) bool {
+	return ns == "default" || strings.HasPrefix(ns, "kube-")
+}
+
+// Namespace checks that v is a namespace name (an RFC 1123 label) that is
+// not a system namespace; fix is the advice given when it is one.
+func (l *List) Namespace(path, v, fix string) bool {
+	if !l.DNSLabel(path, v) {
+		return false
+	}
+	if SystemNamespace(v) {
+		l.Addf(path, "%q is a system namespace: %s", v, fix)
+		return false
+	}
+	return true
+}
+
+// GCP identifiers, from the Resource Manager and Compute Engine docs: a
+// project id is 6–30 lowercase letters, digits and '-', starting with a
+// letter and not ending with '-'; a region is "<area>-<place><n>".
+var (
+	gcpProjectRE = regexp.MustCompile(`^[a-z][a-z0-9-]{4,28}[a-z0-9]$`)
+	gcpRegionRE  = regexp.MustCompile(`^[a-z]+-[a-z]+[0-9]$`)
+)
+
+// GCPProject checks that v is a GCP project id.
+func (l *List) GCPProject(path, v string) bool {
+	if !gcpProjectRE.MatchString(v) {
+		l.Addf(path, "%q is not a GCP project id: set the id (6–30 lowercase letters, digits, '-') of the project to deploy to", v)
+		return false
+	}
+	return true
+}
+
+// GCPRegion checks that v is a GCP region name.
+func (l *List) GCPRegion(path, v string) bool {
+	if !gcpRegionRE.MatchString(v) {
+		l.Addf(path, "%q is not a GCP region: set one such as \"europe-west1\"", v)
+		return false
+	}
+	return true
 }

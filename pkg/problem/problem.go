@@ -68,29 +68,6 @@ func (l *List) Add(path string, err error) {
 	}
 }
 
-// Merge appends every problem of err (as returned by another List's Err),
-// re-prefixing them with this list's prefix and path before their own path.
-// Errors that are not *Error are kept under path.
-func (l *List) Merge(path string, err error) {
-	if err == nil {
-		return
-	}
-	for _, e := range Unwrap(err) {
-		var pe *Error
-		if errors.As(e, &pe) {
-			p := pe.Path
-			if path != "" && p != "" {
-				p = path + "." + p
-			} else if path != "" {
-				p = path
-			}
-			l.errs = append(l.errs, &Error{Prefix: l.Prefix, Path: p, Message: pe.Message})
-			continue
-		}
-		l.Add(path, e)
-	}
-}
-
 // Len returns the number of problems recorded.
 func (l *List) Len() int { return len(l.errs) }
 

@@ -1,7 +1,6 @@
 package problem
 
 import (
-	"errors"
 	"strings"
 	"testing"
 )
@@ -40,17 +39,6 @@ func TestEmptyListIsNil(t *testing.T) {
 	l.Add("x", nil)
 	if err := l.Err(); err != nil {
 		t.Fatalf("valid input produced %v", err)
-	}
-}
-
-func TestMergeRePrefixes(t *testing.T) {
-	inner := List{Prefix: "ignored: "}
-	inner.Port("port", 0)
-	outer := List{Prefix: "plinth:"}
-	outer.Merge("apps[2]", inner.Err())
-	outer.Merge("ecs", errors.New("plain"))
-	if got := outer.Err().Error(); !strings.Contains(got, "plinth:apps[2].port (0)") || !strings.Contains(got, "plinth:ecs plain") {
-		t.Fatalf("merged = %q, want re-prefixed paths", got)
 	}
 }
 
