@@ -9,7 +9,10 @@
 // The binaries come from bin/ (built by `make tools`). Everything the
 // cluster writes (data, certificates, kubeconfigs, logs, pid files) is
 // under one state directory; Stop kills only the processes recorded
-// there, and only if they still run from that directory.
+// there, and only if they still run from that directory. Processes are
+// inspected through gopsutil (no /proc of its own), so supervision works
+// on macOS as on Linux; the certificates are made with client-go's cert
+// and keyutil packages, and every wait is a wait.PollUntilContext* loop.
 //
 //	c, err := localcluster.Up(ctx, localcluster.Options{StateDir: ".state/cluster"})
 //	// KUBECONFIG=c.KubeconfigPath kubectl get nodes
@@ -20,18 +23,17 @@
 package localcluster
 
 import (
+	"cmp"
 	"context"
-	"crypto/tls"
-	"crypto/x509"
 	"errors"
 	"fmt"
-	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
+	"k8s.io/apimachinery/pkg/util/wait"
 	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/rest"
 	"k8s.io/client-go/tools/clientcmd"
@@ -230,49 +232,16 @@ func (c *Cluster) restConfig() (*rest.Config, error) {
 // clients other than Client.
 func (c *Cluster) RESTConfig() (*rest.Config, error) { return c.restConfig() }
 
-// waitReady polls /readyz until it answers ok.
+// waitReady polls the API server's /readyz, as the admin, until it
+// answers ok or ctx ends.
 func (c *Cluster) waitReady(ctx context.Context) error {
-	hc, err := c.httpClient()
-	if err != nil {
-		return err
-	}
 	var last error
-	for {
-		req, _ := http.NewRequestWithContext(ctx, http.MethodGet, c.Server+"/readyz", nil)
-		resp, err := hc.Do(req)
-		if err == nil {
-			resp.Body.Close()
-			if resp.StatusCode == http.StatusOK {
-				return nil
-			}
-			err = fmt.Errorf("/readyz answered %s", resp.Status)
-		}
-		last = err
-		select {
-		case <-ctx.Done():
-			return fmt.Errorf("API server not ready: %v", last)
-		case <-time.After(200 * time.Millisecond):
-		}
-	}
-}
-
-// httpClient authenticates with the admin client certificate.
-func (c *Cluster) httpClient() (*http.Client, error) {
-	p := &pki{dir: filepath.Join(c.StateDir, "pki")}
-	ca, err := p.read("ca.crt")
+	err := wait.PollUntilContextCancel(ctx, 200*time.Millisecond, true, func(ctx context.Context) (bool, error) {
+		_, last = c.Client.Discovery().RESTClient().Get().AbsPath("/readyz").DoRaw(ctx)
+		return last == nil, nil
+	})
 	if err != nil {
-		return nil, err
+		return fmt.Errorf("API server not ready: %v", cmp.Or(last, err))
 	}
-	pool := x509.NewCertPool()
-	pool.AppendCertsFromPEM(ca)
-	cert, err := tls.LoadX509KeyPair(p.path("admin.crt"), p.path("admin.key"))
-	if err != nil {
-		return nil, err
-	}
-	return &http.Client{
-		Timeout: 2 * time.Second,
-		Transport: &http.Transport{TLSClientConfig: &tls.Config{
-			RootCAs: pool, Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12,
-		}},
-	}, nil
+	return nil
 }

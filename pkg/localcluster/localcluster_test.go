@@ -5,8 +5,6 @@ import (
 	"encoding/pem"
 	"net"
 	"os"
-	"path/filepath"
-	"strconv"
 	"strings"
 	"testing"
 )
@@ -51,29 +49,6 @@ func TestPKIIssuesCertificatesTheCAVerifies(t *testing.T) {
 		if err != nil || info.Mode().Perm() != 0o600 {
 			t.Fatalf("%s mode = %v (%v), want 0600", f, info.Mode(), err)
 		}
-	}
-}
-
-// TestStopNeverSignalsForeignProcesses records this test process as if it
-// were the cluster's apiserver: its command line does not name the state
-// directory, so Stop must leave it alone (and this test would die if not).
-func TestStopNeverSignalsForeignProcesses(t *testing.T) {
-	dir := t.TempDir()
-	if err := os.MkdirAll(filepath.Join(dir, "pids"), 0o700); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(filepath.Join(dir, "pids", "kube-apiserver.pid"), []byte(strconv.Itoa(os.Getpid())), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	c := &Cluster{StateDir: dir}
-	if c.running("kube-apiserver") {
-		t.Fatalf("a foreign process counts as the cluster's")
-	}
-	if err := c.Stop(); err != nil {
-		t.Fatalf("Stop: %v", err)
-	}
-	if Running(dir) {
-		t.Fatalf("Running reports a cluster that is not there")
 	}
 }
 

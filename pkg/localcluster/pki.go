@@ -8,17 +8,21 @@ import (
 	"crypto/rsa"
 	"crypto/x509"
 	"crypto/x509/pkix"
-	"encoding/pem"
 	"fmt"
 	"math/big"
 	"net"
 	"os"
 	"path/filepath"
 	"time"
+
+	"k8s.io/client-go/util/cert"
+	"k8s.io/client-go/util/keyutil"
 )
 
-// pki is the certificate authority and the keys of one cluster. Every
-// file is written under dir with mode 0600.
+// pki is the certificate authority and the keys of one cluster, in dir.
+// The CA is client-go's (cert.NewSelfSignedCACert, as kubeadm's and
+// kwokctl's are made); the certificates it signs are the standard
+// library's x509 templates; keys are written by keyutil with mode 0600.
 type pki struct {
 	dir    string
 	caCert *x509.Certificate
@@ -36,25 +40,12 @@ func newPKI(dir string) (*pki, error) {
 	if err != nil {
 		return nil, err
 	}
-	tmpl := &x509.Certificate{
-		SerialNumber:          serial(),
-		Subject:               pkix.Name{CommonName: "plinth-local-ca"},
-		NotBefore:             time.Now().Add(-time.Minute),
-		NotAfter:              time.Now().Add(certValidity),
-		KeyUsage:              x509.KeyUsageCertSign | x509.KeyUsageDigitalSignature | x509.KeyUsageKeyEncipherment,
-		BasicConstraintsValid: true,
-		IsCA:                  true,
-	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, key.Public(), key)
+	ca, err := cert.NewSelfSignedCACert(cert.Config{CommonName: "plinth-local-ca"}, key)
 	if err != nil {
 		return nil, err
 	}
-	cert, err := x509.ParseCertificate(der)
-	if err != nil {
-		return nil, err
-	}
-	p := &pki{dir: dir, caCert: cert, caKey: key}
-	if err := p.write("ca.crt", "CERTIFICATE", der); err != nil {
+	p := &pki{dir: dir, caCert: ca, caKey: key}
+	if err := p.writeCert("ca", ca); err != nil {
 		return nil, err
 	}
 	return p, p.writeKey("ca.key", key)
@@ -72,8 +63,12 @@ func (p *pki) issue(name, cn string, groups []string, ips []net.IP, dns []string
 	if server {
 		usage = []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth}
 	}
+	serial, err := rand.Int(rand.Reader, new(big.Int).Lsh(big.NewInt(1), 62))
+	if err != nil {
+		return err
+	}
 	tmpl := &x509.Certificate{
-		SerialNumber: serial(),
+		SerialNumber: serial,
 		Subject:      pkix.Name{CommonName: cn, Organization: groups},
 		NotBefore:    time.Now().Add(-time.Minute),
 		NotAfter:     time.Now().Add(certValidity),
@@ -86,24 +81,21 @@ func (p *pki) issue(name, cn string, groups []string, ips []net.IP, dns []string
 	if err != nil {
 		return err
 	}
-	if err := p.write(name+".crt", "CERTIFICATE", der); err != nil {
+	c, err := x509.ParseCertificate(der)
+	if err != nil {
+		return err
+	}
+	if err := p.writeCert(name, c); err != nil {
 		return err
 	}
 	return p.writeKey(name+".key", key)
 }
 
-// serviceAccountKey writes the RSA key pair that signs service account
-// tokens (sa.key, sa.pub).
+// serviceAccountKey writes the RSA key that signs service account tokens
+// (sa.key); the API server reads the public half from it too.
 func (p *pki) serviceAccountKey() error {
 	key, err := rsa.GenerateKey(rand.Reader, 2048)
 	if err != nil {
-		return err
-	}
-	pub, err := x509.MarshalPKIXPublicKey(key.Public())
-	if err != nil {
-		return err
-	}
-	if err := p.write("sa.pub", "PUBLIC KEY", pub); err != nil {
 		return err
 	}
 	return p.writeKey("sa.key", key)
@@ -111,16 +103,20 @@ func (p *pki) serviceAccountKey() error {
 
 func (p *pki) path(name string) string { return filepath.Join(p.dir, name) }
 
-func (p *pki) writeKey(name string, key crypto.Signer) error {
-	der, err := x509.MarshalPKCS8PrivateKey(key)
+func (p *pki) writeCert(name string, c *x509.Certificate) error {
+	b, err := cert.EncodeCertificates(c)
 	if err != nil {
 		return err
 	}
-	return p.write(name, "PRIVATE KEY", der)
+	return cert.WriteCert(p.path(name+".crt"), b)
 }
 
-func (p *pki) write(name, typ string, der []byte) error {
-	return os.WriteFile(p.path(name), pem.EncodeToMemory(&pem.Block{Type: typ, Bytes: der}), 0o600)
+func (p *pki) writeKey(name string, key crypto.PrivateKey) error {
+	b, err := keyutil.MarshalPrivateKeyToPEM(key)
+	if err != nil {
+		return err
+	}
+	return keyutil.WriteKey(p.path(name), b)
 }
 
 func (p *pki) read(name string) ([]byte, error) {
@@ -129,9 +125,4 @@ func (p *pki) read(name string) ([]byte, error) {
 		return nil, fmt.Errorf("read %s: %w", name, err)
 	}
 	return b, nil
-}
-
-func serial() *big.Int {
-	n, _ := rand.Int(rand.Reader, new(big.Int).Lsh(big.NewInt(1), 62))
-	return n
 }

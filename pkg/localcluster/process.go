@@ -1,15 +1,20 @@
 package localcluster
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
 	"time"
+
+	"github.com/shirou/gopsutil/v4/process"
+	"k8s.io/apimachinery/pkg/util/wait"
 )
 
 // spawn starts bin/name with args in its own session (so it outlives the
@@ -39,6 +44,28 @@ func (c *Cluster) pidFile(name string) string {
 	return filepath.Join(c.StateDir, "pids", name+".pid")
 }
 
+// inspect reports the command line of process pid and whether it still
+// runs (it exists and is not a zombie). gopsutil reads it from the
+// operating system's own interface (/proc on Linux, sysctl on macOS and
+// the BSDs, the process API on Windows); tests replace it.
+var inspect = func(pid int) (cmdline string, running bool) {
+	p, err := process.NewProcess(int32(pid))
+	if err != nil {
+		return "", false
+	}
+	cmdline, err = p.Cmdline()
+	if err != nil {
+		return "", false
+	}
+	if st, err := p.Status(); err == nil && slices.Contains(st, process.Zombie) {
+		return cmdline, false
+	}
+	return cmdline, true
+}
+
+// signal sends sig to pid; tests replace it.
+var signal = syscall.Kill
+
 // pid returns the recorded pid of name if that process still runs and is
 // ours: its command line names this state directory. A pid reused by an
 // unrelated process is never signalled.
@@ -51,16 +78,9 @@ func (c *Cluster) pid(name string) (int, bool) {
 	if err != nil || pid <= 1 {
 		return 0, false
 	}
-	cmdline, err := os.ReadFile(fmt.Sprintf("/proc/%d/cmdline", pid))
-	if err != nil || !strings.Contains(string(cmdline), c.StateDir) {
+	cmdline, running := inspect(pid)
+	if !running || !strings.Contains(cmdline, c.StateDir) {
 		return 0, false
-	}
-	stat, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
-	if err == nil {
-		// A zombie (state Z) has exited already.
-		if f := strings.Fields(string(stat)); len(f) > 2 && f[2] == "Z" {
-			return 0, false
-		}
 	}
 	return pid, true
 }
@@ -82,27 +102,32 @@ func (c *Cluster) Stop() error {
 			_ = os.Remove(c.pidFile(name))
 			continue
 		}
-		if err := syscall.Kill(pid, syscall.SIGTERM); err != nil && !errors.Is(err, syscall.ESRCH) {
+		if err := signal(pid, syscall.SIGTERM); err != nil && !errors.Is(err, syscall.ESRCH) {
 			errs = append(errs, fmt.Errorf("stop %s (pid %d): %w", name, pid, err))
 			continue
 		}
-		deadline := time.Now().Add(10 * time.Second)
-		for c.running(name) && time.Now().Before(deadline) {
-			time.Sleep(50 * time.Millisecond)
-		}
-		if c.running(name) {
-			_ = syscall.Kill(pid, syscall.SIGKILL)
-			for c.running(name) && time.Now().Before(deadline.Add(5*time.Second)) {
-				time.Sleep(50 * time.Millisecond)
+		if !waitGone(pid, 10*time.Second) {
+			_ = signal(pid, syscall.SIGKILL)
+			if !waitGone(pid, 5*time.Second) {
+				errs = append(errs, fmt.Errorf("%s (pid %d) did not stop", name, pid))
+				continue
 			}
-		}
-		if c.running(name) {
-			errs = append(errs, fmt.Errorf("%s (pid %d) did not stop", name, pid))
-			continue
 		}
 		_ = os.Remove(c.pidFile(name))
 	}
 	return errors.Join(errs...)
+}
+
+// waitGone waits up to timeout for process pid to end (to be gone or a
+// zombie), and reports whether it did. A process that is exiting has
+// lost its command line already but may still hold its ports.
+func waitGone(pid int, timeout time.Duration) bool {
+	err := wait.PollUntilContextTimeout(context.Background(), 50*time.Millisecond, timeout, true,
+		func(context.Context) (bool, error) {
+			_, running := inspect(pid)
+			return !running, nil
+		})
+	return err == nil
 }
 
 // Running reports whether every process of the cluster in stateDir runs.

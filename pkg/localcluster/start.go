@@ -1,6 +1,7 @@
 package localcluster
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"net"
@@ -14,6 +15,7 @@ import (
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/api/resource"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/util/wait"
 	"k8s.io/client-go/tools/clientcmd"
 	clientcmdapi "k8s.io/client-go/tools/clientcmd/api"
 
@@ -96,7 +98,7 @@ func start(ctx context.Context, o Options) (*Cluster, error) {
 		"--tls-cert-file="+p.path("apiserver.crt"), "--tls-private-key-file="+p.path("apiserver.key"),
 		"--client-ca-file="+p.path("ca.crt"),
 		"--service-account-issuer=https://kubernetes.default.svc.cluster.local",
-		"--service-account-key-file="+p.path("sa.pub"),
+		"--service-account-key-file="+p.path("sa.key"),
 		"--service-account-signing-key-file="+p.path("sa.key"),
 		"--service-cluster-ip-range="+serviceCIDR,
 		"--authorization-mode=RBAC",
@@ -230,25 +232,25 @@ func nodeResources() corev1.ResourceList {
 
 // waitNodesReady waits until kwok reports every node Ready.
 func (c *Cluster) waitNodesReady(ctx context.Context) error {
-	for {
+	ready := 0
+	var last error
+	err := wait.PollUntilContextCancel(ctx, 200*time.Millisecond, true, func(ctx context.Context) (bool, error) {
 		nodes, err := c.Client.CoreV1().Nodes().List(ctx, metav1.ListOptions{})
-		ready := 0
-		if err == nil {
-			for _, n := range nodes.Items {
-				for _, cond := range n.Status.Conditions {
-					if cond.Type == corev1.NodeReady && cond.Status == corev1.ConditionTrue {
-						ready++
-					}
+		if last = err; err != nil {
+			return false, nil
+		}
+		ready = 0
+		for _, n := range nodes.Items {
+			for _, cond := range n.Status.Conditions {
+				if cond.Type == corev1.NodeReady && cond.Status == corev1.ConditionTrue {
+					ready++
 				}
 			}
-			if ready > 0 && ready == len(nodes.Items) {
-				return nil
-			}
 		}
-		select {
-		case <-ctx.Done():
-			return fmt.Errorf("nodes not ready (%d ready): %v", ready, err)
-		case <-time.After(200 * time.Millisecond):
-		}
+		return ready > 0 && ready == len(nodes.Items), nil
+	})
+	if err != nil {
+		return fmt.Errorf("nodes not ready (%d ready): %v", ready, cmp.Or(last, err))
 	}
+	return nil
 }
