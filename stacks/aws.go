@@ -48,11 +48,7 @@ func composeAWS(ctx *pulumi.Context, env *config.Environment) (map[string]pulumi
 		ng.Taints = g.Taints
 		eksArgs.NodeGroups = append(eksArgs.NodeGroups, ng)
 	}
-	monArgs := monitoringArgs(env, name)
-	apps := map[string]app.Args{}
-	for _, a := range env.Apps {
-		apps[a.Name] = appArgs(env, a)
-	}
+	w, errs := newWorkloads(env, name, true)
 	var ecsArgs *ecs.Args
 	if s := env.ECS; s != nil {
 		ecsArgs = &ecs.Args{
@@ -72,18 +68,10 @@ func composeAWS(ctx *pulumi.Context, env *config.Environment) (map[string]pulumi
 	// Validate everything before the first resource registers, and report
 	// every problem at once. The fields wired from resources that do not
 	// exist yet (the subnets, the VPC) are not problems now.
-	errs := []error{
+	errs = append(errs,
 		remap(netArgs.Validate("main"), "network", awsNetworkPaths),
 		remap(problem.Except(eksArgs.Validate("main"), "subnetIds"), "cluster", eksPaths),
-		validateApps(env, apps),
-	}
-	if env.Monitoring.Mode != config.MonitoringOff {
-		errs = append(errs, remap(monArgs.Validate("monitoring"), "monitoring", monitoringPaths))
-	}
-	ro := rolloutsArgs(env)
-	if ro != nil {
-		errs = append(errs, remap(ro.Validate("rollouts"), "rollouts", rolloutsPaths))
-	}
+	)
 	if ecsArgs != nil {
 		errs = append(errs, remap(problem.Except(ecsArgs.Validate(env.ECS.Name), "vpcId", "privateSubnetIds", "publicSubnetIds"), "ecs", ecsPaths))
 	}
@@ -102,7 +90,7 @@ func composeAWS(ctx *pulumi.Context, env *config.Environment) (map[string]pulumi
 	}
 	// An IAM role for each such app's pods: through EKS Pod Identity, or
 	// IRSA where the config asks for it.
-	if err := bindCloudIdentities(env, apps, func(a config.App, args *app.Args) error {
+	if err := bindCloudIdentities(env, w.apps, func(a config.App, args *app.Args) error {
 		if env.Cluster.Identity == config.IdentityIRSA {
 			role, err := cluster.ServiceAccountRole(ctx, a.Name, eks.ServiceAccountRoleArgs{Namespace: a.Namespace, ServiceAccount: a.Name})
 			if err != nil {
@@ -120,11 +108,11 @@ func composeAWS(ctx *pulumi.Context, env *config.Environment) (map[string]pulumi
 	}); err != nil {
 		return nil, err
 	}
-	if monArgs.StorageClass == nil {
+	if w.mon.StorageClass == nil {
 		// The class the cluster creates: the chart then waits for it.
-		monArgs.StorageClass = cluster.StorageClassName
+		w.mon.StorageClass = cluster.StorageClassName
 	}
-	outputs, err := kubernetesWorkloads(ctx, env, apps, monArgs, ro, pulumi.Provider(cluster.Provider))
+	outputs, err := w.create(ctx, env, pulumi.Provider(cluster.Provider))
 	if err != nil {
 		return nil, err
 	}

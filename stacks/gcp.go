@@ -35,26 +35,14 @@ func composeGCP(ctx *pulumi.Context, env *config.Environment) (map[string]pulumi
 		np.Taints = g.Taints
 		gkeArgs.NodePools = append(gkeArgs.NodePools, np)
 	}
-	monArgs := monitoringArgs(env, name)
-	apps := map[string]app.Args{}
-	for _, a := range env.Apps {
-		apps[a.Name] = appArgs(env, a)
-	}
+	w, errs := newWorkloads(env, name, true)
 
 	// Every problem at once, before anything registers; the network and
 	// subnetwork are wired from the network component, not yet created.
-	errs := []error{
+	errs = append(errs,
 		remap(netArgs.Validate("main"), "network", gcpNetworkPaths),
 		remap(problem.Except(gkeArgs.Validate("main"), "network", "subnetwork"), "cluster", gkePaths),
-		validateApps(env, apps),
-	}
-	if env.Monitoring.Mode != config.MonitoringOff {
-		errs = append(errs, remap(monArgs.Validate("monitoring"), "monitoring", monitoringPaths))
-	}
-	ro := rolloutsArgs(env)
-	if ro != nil {
-		errs = append(errs, remap(ro.Validate("rollouts"), "rollouts", rolloutsPaths))
-	}
+	)
 	if err := errors.Join(errs...); err != nil {
 		return nil, err
 	}
@@ -70,7 +58,7 @@ func composeGCP(ctx *pulumi.Context, env *config.Environment) (map[string]pulumi
 	}
 	// Workload Identity: a Google service account each such app's service
 	// account acts as.
-	if err := bindCloudIdentities(env, apps, func(a config.App, args *app.Args) error {
+	if err := bindCloudIdentities(env, w.apps, func(a config.App, args *app.Args) error {
 		gsa, err := cluster.WorkloadIdentity(ctx, a.Name, gke.WorkloadIdentityArgs{Namespace: a.Namespace, ServiceAccount: a.Name})
 		if err != nil {
 			return err
@@ -80,7 +68,7 @@ func composeGCP(ctx *pulumi.Context, env *config.Environment) (map[string]pulumi
 	}); err != nil {
 		return nil, err
 	}
-	outputs, err := kubernetesWorkloads(ctx, env, apps, monArgs, ro, pulumi.Provider(cluster.Provider))
+	outputs, err := w.create(ctx, env, pulumi.Provider(cluster.Provider))
 	if err != nil {
 		return nil, err
 	}

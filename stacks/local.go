@@ -28,15 +28,9 @@ const RenderDirEnv = "PLINTH_RENDER_DIR"
 // Prometheus Operator's CRDs are installed with the cluster, so monitoring
 // runs in operator mode.
 func composeLocal(ctx *pulumi.Context, env *config.Environment) (map[string]pulumi.Output, error) {
-	apps := map[string]app.Args{}
-	for _, a := range env.Apps {
-		apps[a.Name] = appArgs(env, a)
-	}
-	monArgs := monitoringArgs(env, LocalClusterName)
-	errs := []error{validateApps(env, apps)}
-	if env.Monitoring.Mode != config.MonitoringOff {
-		errs = append(errs, remap(monArgs.Validate("monitoring"), "monitoring", monitoringPaths))
-	}
+	// The local control plane runs no Argo Rollouts controller: a
+	// Progressive app's Rollout waits for one started beside it (make e2e).
+	w, errs := newWorkloads(env, LocalClusterName, false)
 	if err := errors.Join(errs...); err != nil {
 		return nil, err
 	}
@@ -52,9 +46,7 @@ func composeLocal(ctx *pulumi.Context, env *config.Environment) (map[string]pulu
 	if err != nil {
 		return nil, err
 	}
-	// The local control plane runs no Argo Rollouts controller: a
-	// Progressive app's Rollout waits for one started beside it (make e2e).
-	outputs, err := kubernetesWorkloads(ctx, env, apps, monArgs, nil, pulumi.Provider(provider))
+	outputs, err := w.create(ctx, env, pulumi.Provider(provider))
 	if err != nil {
 		return nil, err
 	}
@@ -67,14 +59,43 @@ func composeLocal(ctx *pulumi.Context, env *config.Environment) (map[string]pulu
 	return outputs, nil
 }
 
-// kubernetesWorkloads creates what every environment runs on its cluster:
-// monitoring (unless off), the Argo Rollouts controller (when ro is not
-// nil), the application namespaces and the applications. The arguments
-// were validated by the caller.
-func kubernetesWorkloads(ctx *pulumi.Context, env *config.Environment, apps map[string]app.Args, monArgs monitoring.Args, ro *rollouts.Args, k8s pulumi.ResourceOption) (map[string]pulumi.Output, error) {
+// workloads are what every environment runs on its cluster: monitoring
+// (unless off), the Argo Rollouts controller (when ro is not nil), the
+// application namespaces and the applications.
+type workloads struct {
+	apps map[string]app.Args
+	mon  monitoring.Args
+	ro   *rollouts.Args
+}
+
+// newWorkloads maps the config onto the workloads' arguments and returns
+// their problems, remapped to config keys. cluster names the cluster in
+// the alerts; withRollouts installs the controller when an app is
+// Progressive (the cloud stacks).
+func newWorkloads(env *config.Environment, cluster string, withRollouts bool) (workloads, []error) {
+	w := workloads{apps: map[string]app.Args{}, mon: monitoringArgs(env, cluster)}
+	for _, a := range env.Apps {
+		w.apps[a.Name] = appArgs(env, a)
+	}
+	errs := []error{validateApps(env, w.apps)}
+	if env.Monitoring.Mode != config.MonitoringOff {
+		errs = append(errs, remap(w.mon.Validate("monitoring"), "monitoring", monitoringPaths))
+	}
+	if withRollouts {
+		if w.ro = rolloutsArgs(env); w.ro != nil {
+			errs = append(errs, remap(w.ro.Validate("rollouts"), "rollouts", rolloutsPaths))
+		}
+	}
+	return w, errs
+}
+
+// create registers the workloads with the cluster's provider k8s. The
+// arguments were validated by newWorkloads' caller.
+func (w workloads) create(ctx *pulumi.Context, env *config.Environment, k8s pulumi.ResourceOption) (map[string]pulumi.Output, error) {
+	apps, ro := w.apps, w.ro
 	outputs := map[string]pulumi.Output{}
 	if env.Monitoring.Mode != config.MonitoringOff {
-		mon, err := monitoring.New(ctx, "monitoring", monArgs, k8s)
+		mon, err := monitoring.New(ctx, "monitoring", w.mon, k8s)
 		if err != nil {
 			return nil, err
 		}

@@ -3,9 +3,10 @@ package gke
 import (
 	"testing"
 
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
 	"github.com/plinth-dev/plinth/pkg/config"
 	"github.com/plinth-dev/plinth/pkg/plinthtest"
-	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
 
 func TestDocumentedDefaults(t *testing.T) {

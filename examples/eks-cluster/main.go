@@ -1,5 +1,6 @@
 // Command eks-cluster creates a VPC and a private EKS cluster in it, then
-// deploys an application onto the cluster with an IRSA role.
+// deploys an application onto the cluster whose pods get an AWS role
+// through EKS Pod Identity (the agent is one of the cluster's add-ons).
 //
 //	pulumi config set aws:region eu-west-1
 //	pulumi config set plinth-example-eks-cluster:adminRoleArn arn:aws:iam::123456789012:role/platform-admin
@@ -35,7 +36,9 @@ func program(ctx *pulumi.Context) error {
 	if err != nil {
 		return err
 	}
-	role, err := cluster.ServiceAccountRole(ctx, "web", eks.ServiceAccountRoleArgs{
+	// The role's ARN resolves once the association exists, so the pods
+	// start with their credentials.
+	identity, err := cluster.PodIdentityRole(ctx, "web", eks.PodIdentityRoleArgs{
 		Namespace: "web", ServiceAccount: "web",
 		PolicyARNs: []string{"arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess"},
 	})
@@ -43,14 +46,14 @@ func program(ctx *pulumi.Context) error {
 		return err
 	}
 	web, err := app.New(ctx, "web", app.Args{
-		Image:          pulumi.String("registry.example.com/acme/web:1.4.2"),
-		Tier:           "prod",
-		ServiceAccount: &app.ServiceAccountArgs{AWSRoleARN: role.Arn},
+		Image: pulumi.String("registry.example.com/acme/web:1.4.2"), Tier: "prod",
+		ServiceAccount: &app.ServiceAccountArgs{PodIdentityRoleARN: identity.RoleARN},
 	}, pulumi.Provider(cluster.Provider))
 	if err != nil {
 		return err
 	}
 	ctx.Export("kubeconfig", cluster.Kubeconfig)
 	ctx.Export("url", web.URL)
+	ctx.Export("webRoleArn", identity.RoleARN)
 	return nil
 }

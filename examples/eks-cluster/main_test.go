@@ -16,6 +16,7 @@ func TestProgram(t *testing.T) {
 	s.RequireCounts(t, map[string]int{
 		"plinth:aws:Network": 1, "plinth:aws:EksCluster": 1, "aws:eks/nodeGroup:NodeGroup": 1,
 		"pulumi:providers:kubernetes": 1, "plinth:kubernetes:App": 1,
+		"aws:eks/podIdentityAssociation:PodIdentityAssociation": 1,
 	})
 	s.RequireRestrictedPods(t)
 	t.Logf("registered:\n%s", s.Inventory())

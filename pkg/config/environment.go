@@ -4,8 +4,9 @@ import (
 	"cmp"
 	"fmt"
 
-	"github.com/plinth-dev/plinth/pkg/problem"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/plinth-dev/plinth/pkg/problem"
 )
 
 // Namespace is the Pulumi config namespace plinth reads: every key is

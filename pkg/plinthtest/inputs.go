@@ -71,34 +71,31 @@ func (r Resource) Expect(t T, want map[string]any) {
 // String returns the string at path, or fails the test.
 func (r Resource) String(t T, path string) string {
 	t.Helper()
-	v := r.Value(t, path)
-	s, ok := v.(string)
-	if !ok {
-		t.Fatalf("%s %q input %s = %#v, want a string", r.Type, r.Name, path, v)
-	}
-	return s
+	return valueAs[string](t, r, path, "a string")
 }
 
 // Number returns the number at path, or fails the test.
 func (r Resource) Number(t T, path string) float64 {
 	t.Helper()
-	v := r.Value(t, path)
-	n, ok := v.(float64)
-	if !ok {
-		t.Fatalf("%s %q input %s = %#v, want a number", r.Type, r.Name, path, v)
-	}
-	return n
+	return valueAs[float64](t, r, path, "a number")
 }
 
 // Bool returns the boolean at path, or fails the test.
 func (r Resource) Bool(t T, path string) bool {
 	t.Helper()
+	return valueAs[bool](t, r, path, "a boolean")
+}
+
+// valueAs returns the plain value at path as a V, or fails the test
+// saying it wanted what.
+func valueAs[V any](t T, r Resource, path, what string) V {
+	t.Helper()
 	v := r.Value(t, path)
-	b, ok := v.(bool)
+	x, ok := v.(V)
 	if !ok {
-		t.Fatalf("%s %q input %s = %#v, want a boolean", r.Type, r.Name, path, v)
+		t.Fatalf("%s %q input %s = %#v, want %s", r.Type, r.Name, path, v, what)
 	}
-	return b
+	return x
 }
 
 // IsSecret reports whether the input at path is (or sits inside) a secret.

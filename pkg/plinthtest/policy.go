@@ -1,8 +1,9 @@
 package plinthtest
 
 import (
-	"github.com/plinth-dev/plinth/pkg/policy"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/providers"
+
+	"github.com/plinth-dev/plinth/pkg/policy"
 )
 
 // PolicyResources returns the resources the rules of pkg/policy judge:

@@ -123,13 +123,7 @@ func Run(t T, program pulumi.RunFunc, opts ...Option) *Stack {
 
 // ByType returns the resources of type typ, in registration order.
 func (s *Stack) ByType(typ string) []Resource {
-	var out []Resource
-	for _, r := range s.Resources {
-		if r.Type == typ {
-			out = append(out, r)
-		}
-	}
-	return out
+	return s.where(func(r Resource) bool { return r.Type == typ })
 }
 
 // Find returns the resource of type typ with logical name name.
@@ -165,9 +159,14 @@ func (s *Stack) One(t T, typ string) Resource {
 
 // Children returns the resources whose parent is urn.
 func (s *Stack) Children(urn string) []Resource {
+	return s.where(func(r Resource) bool { return r.Parent == urn })
+}
+
+// where returns the resources keep accepts, in registration order.
+func (s *Stack) where(keep func(Resource) bool) []Resource {
 	var out []Resource
 	for _, r := range s.Resources {
-		if r.Parent == urn {
+		if keep(r) {
 			out = append(out, r)
 		}
 	}
