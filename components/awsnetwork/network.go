@@ -2,6 +2,7 @@ package awsnetwork
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
@@ -99,8 +100,14 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 		n.PrivateSubnetIDs = a.PrivateSubnetIDs.ToStringArrayOutput()
 		n.PrivateRouteTableIDs = pulumi.StringArray{}.ToStringArrayOutput()
 		n.PublicRouteTableID = pulumi.String("").ToStringOutput()
-	} else if err := n.create(ctx, name, a); err != nil {
-		return nil, err
+	} else {
+		b := &builder{ctx: ctx, n: n, a: a, name: name, opts: []pulumi.ResourceOption{pulumi.Parent(n)},
+			tags: naming.Merge(a.Tags, naming.Tags(naming.TagInput{Project: ctx.Project(), Stack: ctx.Stack(), Environment: ctx.Stack()}))}
+		for _, step := range []func() error{b.createVPC, b.createPublicSubnets, b.createNATGateways, b.createPrivateSubnets, b.createFlowLogs, b.setOutputs} {
+			if err := step(); err != nil {
+				return nil, err
+			}
+		}
 	}
 	return n, ctx.RegisterResourceOutputs(n, pulumi.Map{
 		"vpcId": n.VPCID, "publicSubnetIds": n.PublicSubnetIDs, "privateSubnetIds": n.PrivateSubnetIDs,
@@ -108,154 +115,191 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 	})
 }
 
-func (n *Network) create(ctx *pulumi.Context, name string, a Args) error {
-	opts := []pulumi.ResourceOption{pulumi.Parent(n)}
-	baseTags := naming.Merge(a.Tags, naming.Tags(naming.TagInput{Project: ctx.Project(), Stack: ctx.Stack(), Environment: ctx.Stack()}))
-	tags := func(nameTag string, extra map[string]string) pulumi.StringMap {
-		return pulumi.ToStringMap(naming.Merge(baseTags, extra, map[string]string{"Name": nameTag}))
-	}
-	child := func(kind string) string { return naming.Child(name, kind) }
+// builder creates a new network, one step at a time; each step records
+// what later steps need.
+type builder struct {
+	ctx  *pulumi.Context
+	n    *Network
+	a    Args
+	name string
+	opts []pulumi.ResourceOption
+	tags map[string]string
 
-	private, public, err := Carve(a.CIDR, len(n.AvailabilityZones), *a.SubnetSlots)
+	vpc                       *ec2.Vpc
+	vopts                     []pulumi.ResourceOption // opts, after the VPC
+	igw                       *ec2.InternetGateway
+	privateCIDRs, publicCIDRs []string
+	publicSubnets             []*ec2.Subnet
+	publicIDs, privateIDs     pulumi.StringArray
+	routeTableIDs             pulumi.StringArray
+}
+
+func (b *builder) child(kind string) string { return naming.Child(b.name, kind) }
+
+// nameTags are the tags of a resource whose Name tag is nameTag.
+func (b *builder) nameTags(nameTag string, extra map[string]string) pulumi.StringMap {
+	return pulumi.ToStringMap(naming.Merge(b.tags, extra, map[string]string{"Name": nameTag}))
+}
+
+// subnetTags are the tags the AWS Load Balancer Controller and EKS look
+// for on a subnet of role.
+func (b *builder) subnetTags(role string) map[string]string {
+	t := map[string]string{role: "1"}
+	if b.a.ClusterName != "" {
+		t["kubernetes.io/cluster/"+b.a.ClusterName] = "shared"
+	}
+	return t
+}
+
+// createVPC creates the VPC, its locked-down default security group, the
+// internet gateway and the public route table.
+func (b *builder) createVPC() error {
+	n, name := b.n, b.name
+	var err error
+	b.privateCIDRs, b.publicCIDRs, err = Carve(b.a.CIDR, len(n.AvailabilityZones), *b.a.SubnetSlots)
 	if err != nil {
 		return err
 	}
-	n.PrivateCIDRs, n.PublicCIDRs = private, public
-
-	vpc, err := ec2.NewVpc(ctx, child("vpc"), &ec2.VpcArgs{
-		CidrBlock:          pulumi.String(a.CIDR),
+	n.PrivateCIDRs, n.PublicCIDRs = b.privateCIDRs, b.publicCIDRs
+	vpc, err := ec2.NewVpc(b.ctx, b.child("vpc"), &ec2.VpcArgs{
+		CidrBlock:          pulumi.String(b.a.CIDR),
 		EnableDnsHostnames: pulumi.Bool(true),
 		EnableDnsSupport:   pulumi.Bool(true),
-		Tags:               tags(name, nil),
-	}, opts...)
+		Tags:               b.nameTags(name, nil),
+	}, b.opts...)
 	if err != nil {
 		return err
 	}
-	n.VPC = vpc
-	vopts := append(opts, pulumi.DependsOn([]pulumi.Resource{vpc}))
+	b.vpc, n.VPC = vpc, vpc
+	b.vopts = append(slices.Clone(b.opts), pulumi.DependsOn([]pulumi.Resource{vpc}))
 
 	// The default security group allows all traffic between its members;
 	// adopting it without rules leaves it unusable (CIS AWS 5.4).
-	if _, err := ec2.NewDefaultSecurityGroup(ctx, child("default-sg"), &ec2.DefaultSecurityGroupArgs{
+	if _, err := ec2.NewDefaultSecurityGroup(b.ctx, b.child("default-sg"), &ec2.DefaultSecurityGroupArgs{
 		VpcId: vpc.ID(),
-		Tags:  tags(name+"-default-do-not-use", nil),
-	}, vopts...); err != nil {
+		Tags:  b.nameTags(name+"-default-do-not-use", nil),
+	}, b.vopts...); err != nil {
 		return err
 	}
-	igw, err := ec2.NewInternetGateway(ctx, child("igw"), &ec2.InternetGatewayArgs{
-		VpcId: vpc.ID(), Tags: tags(name, nil),
-	}, vopts...)
+	b.igw, err = ec2.NewInternetGateway(b.ctx, b.child("igw"), &ec2.InternetGatewayArgs{
+		VpcId: vpc.ID(), Tags: b.nameTags(name, nil),
+	}, b.vopts...)
 	if err != nil {
 		return err
 	}
-	publicRT, err := ec2.NewRouteTable(ctx, child("public-rt"), &ec2.RouteTableArgs{
+	n.PublicRouteTable, err = ec2.NewRouteTable(b.ctx, b.child("public-rt"), &ec2.RouteTableArgs{
 		VpcId:  vpc.ID(),
-		Routes: ec2.RouteTableRouteArray{&ec2.RouteTableRouteArgs{CidrBlock: pulumi.String("0.0.0.0/0"), GatewayId: igw.ID()}},
-		Tags:   tags(name+"-public", nil),
-	}, vopts...)
-	if err != nil {
-		return err
-	}
-	n.PublicRouteTable = publicRT
+		Routes: ec2.RouteTableRouteArray{&ec2.RouteTableRouteArgs{CidrBlock: pulumi.String("0.0.0.0/0"), GatewayId: b.igw.ID()}},
+		Tags:   b.nameTags(name+"-public", nil),
+	}, b.vopts...)
+	return err
+}
 
-	subnetTags := func(role string) map[string]string {
-		t := map[string]string{role: "1"}
-		if a.ClusterName != "" {
-			t["kubernetes.io/cluster/"+a.ClusterName] = "shared"
-		}
-		return t
-	}
-	var publicIDs, privateIDs, routeTableIDs pulumi.StringArray
-	var publicSubnets []*ec2.Subnet
-	for i, zone := range n.AvailabilityZones {
-		pub, err := ec2.NewSubnet(ctx, child("public-"+zone), &ec2.SubnetArgs{
-			VpcId:            vpc.ID(),
-			CidrBlock:        pulumi.String(public[i]),
+// createPublicSubnets creates a public subnet per zone, routed to the internet
+// gateway.
+func (b *builder) createPublicSubnets() error {
+	for i, zone := range b.n.AvailabilityZones {
+		pub, err := ec2.NewSubnet(b.ctx, b.child("public-"+zone), &ec2.SubnetArgs{
+			VpcId:            b.vpc.ID(),
+			CidrBlock:        pulumi.String(b.publicCIDRs[i]),
 			AvailabilityZone: pulumi.String(zone),
 			// Nothing launched here gets a public address by default: load
 			// balancers and NAT gateways bring their own.
 			MapPublicIpOnLaunch: pulumi.Bool(false),
-			Tags:                tags(name+"-public-"+zone, subnetTags("kubernetes.io/role/elb")),
-		}, vopts...)
+			Tags:                b.nameTags(b.name+"-public-"+zone, b.subnetTags("kubernetes.io/role/elb")),
+		}, b.vopts...)
 		if err != nil {
 			return err
 		}
-		if _, err := ec2.NewRouteTableAssociation(ctx, child("public-rta-"+zone), &ec2.RouteTableAssociationArgs{
-			SubnetId: pub.ID(), RouteTableId: publicRT.ID(),
-		}, opts...); err != nil {
+		if _, err := ec2.NewRouteTableAssociation(b.ctx, b.child("public-rta-"+zone), &ec2.RouteTableAssociationArgs{
+			SubnetId: pub.ID(), RouteTableId: b.n.PublicRouteTable.ID(),
+		}, b.opts...); err != nil {
 			return err
 		}
-		publicSubnets = append(publicSubnets, pub)
-		publicIDs = append(publicIDs, pub.ID().ToStringOutput())
+		b.publicSubnets = append(b.publicSubnets, pub)
+		b.publicIDs = append(b.publicIDs, pub.ID().ToStringOutput())
 	}
-
-	nats := 1
-	if a.NATGateways == NATPerAZ {
-		nats = len(n.AvailabilityZones)
-	}
-	for i := 0; i < nats; i++ {
-		zone := n.AvailabilityZones[i]
-		eip, err := ec2.NewEip(ctx, child("nat-eip-"+zone), &ec2.EipArgs{
-			Domain: pulumi.String("vpc"), Tags: tags(name+"-nat-"+zone, nil),
-		}, vopts...)
-		if err != nil {
-			return err
-		}
-		nat, err := ec2.NewNatGateway(ctx, child("nat-"+zone), &ec2.NatGatewayArgs{
-			AllocationId: eip.ID(), SubnetId: publicSubnets[i].ID(), Tags: tags(name+"-"+zone, nil),
-		}, append(opts, pulumi.DependsOn([]pulumi.Resource{igw}))...)
-		if err != nil {
-			return err
-		}
-		n.NATGateways = append(n.NATGateways, nat)
-	}
-
-	for i, zone := range n.AvailabilityZones {
-		// perAz: the zone's own gateway; single: the one shared gateway.
-		nat := n.NATGateways[min(i, len(n.NATGateways)-1)]
-		priv, err := ec2.NewSubnet(ctx, child("private-"+zone), &ec2.SubnetArgs{
-			VpcId:            vpc.ID(),
-			CidrBlock:        pulumi.String(private[i]),
-			AvailabilityZone: pulumi.String(zone),
-			Tags:             tags(name+"-private-"+zone, subnetTags("kubernetes.io/role/internal-elb")),
-		}, vopts...)
-		if err != nil {
-			return err
-		}
-		rt, err := ec2.NewRouteTable(ctx, child("private-rt-"+zone), &ec2.RouteTableArgs{
-			VpcId:  vpc.ID(),
-			Routes: ec2.RouteTableRouteArray{&ec2.RouteTableRouteArgs{CidrBlock: pulumi.String("0.0.0.0/0"), NatGatewayId: nat.ID()}},
-			Tags:   tags(name+"-private-"+zone, nil),
-		}, vopts...)
-		if err != nil {
-			return err
-		}
-		if _, err := ec2.NewRouteTableAssociation(ctx, child("private-rta-"+zone), &ec2.RouteTableAssociationArgs{
-			SubnetId: priv.ID(), RouteTableId: rt.ID(),
-		}, opts...); err != nil {
-			return err
-		}
-		privateIDs = append(privateIDs, priv.ID().ToStringOutput())
-		n.PrivateRouteTables = append(n.PrivateRouteTables, rt)
-		routeTableIDs = append(routeTableIDs, rt.ID().ToStringOutput())
-	}
-
-	if err := n.flowLogs(ctx, name, a, vpc, baseTags, opts); err != nil {
-		return err
-	}
-	n.VPCID = vpc.ID().ToStringOutput()
-	n.PublicSubnetIDs = publicIDs.ToStringArrayOutput()
-	n.PrivateSubnetIDs = privateIDs.ToStringArrayOutput()
-	n.PrivateRouteTableIDs = routeTableIDs.ToStringArrayOutput()
-	n.PublicRouteTableID = publicRT.ID().ToStringOutput()
 	return nil
 }
 
-// flowLogs sends every accepted and rejected flow of the VPC to a
+// createNATGateways creates one NAT gateway (single) or one per zone (perAz),
+// each in its zone's public subnet.
+func (b *builder) createNATGateways() error {
+	nats := 1
+	if b.a.NATGateways == NATPerAZ {
+		nats = len(b.n.AvailabilityZones)
+	}
+	for i := 0; i < nats; i++ {
+		zone := b.n.AvailabilityZones[i]
+		eip, err := ec2.NewEip(b.ctx, b.child("nat-eip-"+zone), &ec2.EipArgs{
+			Domain: pulumi.String("vpc"), Tags: b.nameTags(b.name+"-nat-"+zone, nil),
+		}, b.vopts...)
+		if err != nil {
+			return err
+		}
+		nat, err := ec2.NewNatGateway(b.ctx, b.child("nat-"+zone), &ec2.NatGatewayArgs{
+			AllocationId: eip.ID(), SubnetId: b.publicSubnets[i].ID(), Tags: b.nameTags(b.name+"-"+zone, nil),
+		}, append(slices.Clone(b.opts), pulumi.DependsOn([]pulumi.Resource{b.igw}))...)
+		if err != nil {
+			return err
+		}
+		b.n.NATGateways = append(b.n.NATGateways, nat)
+	}
+	return nil
+}
+
+// createPrivateSubnets creates a private subnet per zone with its own route
+// table to a NAT gateway.
+func (b *builder) createPrivateSubnets() error {
+	n := b.n
+	for i, zone := range n.AvailabilityZones {
+		// perAz: the zone's own gateway; single: the one shared gateway.
+		nat := n.NATGateways[min(i, len(n.NATGateways)-1)]
+		priv, err := ec2.NewSubnet(b.ctx, b.child("private-"+zone), &ec2.SubnetArgs{
+			VpcId:            b.vpc.ID(),
+			CidrBlock:        pulumi.String(b.privateCIDRs[i]),
+			AvailabilityZone: pulumi.String(zone),
+			Tags:             b.nameTags(b.name+"-private-"+zone, b.subnetTags("kubernetes.io/role/internal-elb")),
+		}, b.vopts...)
+		if err != nil {
+			return err
+		}
+		rt, err := ec2.NewRouteTable(b.ctx, b.child("private-rt-"+zone), &ec2.RouteTableArgs{
+			VpcId:  b.vpc.ID(),
+			Routes: ec2.RouteTableRouteArray{&ec2.RouteTableRouteArgs{CidrBlock: pulumi.String("0.0.0.0/0"), NatGatewayId: nat.ID()}},
+			Tags:   b.nameTags(b.name+"-private-"+zone, nil),
+		}, b.vopts...)
+		if err != nil {
+			return err
+		}
+		if _, err := ec2.NewRouteTableAssociation(b.ctx, b.child("private-rta-"+zone), &ec2.RouteTableAssociationArgs{
+			SubnetId: priv.ID(), RouteTableId: rt.ID(),
+		}, b.opts...); err != nil {
+			return err
+		}
+		b.privateIDs = append(b.privateIDs, priv.ID().ToStringOutput())
+		n.PrivateRouteTables = append(n.PrivateRouteTables, rt)
+		b.routeTableIDs = append(b.routeTableIDs, rt.ID().ToStringOutput())
+	}
+	return nil
+}
+
+// setOutputs sets the network's outputs from what the steps created.
+func (b *builder) setOutputs() error {
+	n := b.n
+	n.VPCID = b.vpc.ID().ToStringOutput()
+	n.PublicSubnetIDs = b.publicIDs.ToStringArrayOutput()
+	n.PrivateSubnetIDs = b.privateIDs.ToStringArrayOutput()
+	n.PrivateRouteTableIDs = b.routeTableIDs.ToStringArrayOutput()
+	n.PublicRouteTableID = n.PublicRouteTable.ID().ToStringOutput()
+	return nil
+}
+
+// createFlowLogs sends every accepted and rejected flow of the VPC to a
 // CloudWatch log group with the tier's retention, through a role that may
 // write only to that group.
-func (n *Network) flowLogs(ctx *pulumi.Context, name string, a Args, vpc *ec2.Vpc, tags map[string]string, opts []pulumi.ResourceOption) error {
-	child := func(kind string) string { return naming.Child(name, kind) }
+func (b *builder) createFlowLogs() error {
+	ctx, n, name, a, vpc, tags, opts, child := b.ctx, b.n, b.name, b.a, b.vpc, b.tags, b.opts, b.child
 	group, err := cloudwatch.NewLogGroup(ctx, child("flow-logs"), &cloudwatch.LogGroupArgs{
 		Name:            pulumi.Sprintf("/plinth/%s/%s/%s/vpc-flow-logs", ctx.Project(), ctx.Stack(), name),
 		RetentionInDays: pulumi.Int(*a.FlowLogRetentionDays),

@@ -54,44 +54,70 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 	if a.NetworkName != "" {
 		n.NetworkName = pulumi.String(a.NetworkName).ToStringOutput()
 		n.SubnetworkName = pulumi.String(a.SubnetworkName).ToStringOutput()
-	} else if err := n.create(ctx, name, a); err != nil {
-		return nil, err
+	} else {
+		b := &builder{ctx: ctx, n: n, a: a, name: name, opts: []pulumi.ResourceOption{pulumi.Parent(n)}}
+		for _, step := range []func() error{b.enableAPIs, b.createNetwork, b.createNAT, b.createFirewall} {
+			if err := step(); err != nil {
+				return nil, err
+			}
+		}
 	}
 	return n, ctx.RegisterResourceOutputs(n, pulumi.Map{"network": n.NetworkName, "subnetwork": n.SubnetworkName})
 }
 
-func (n *Network) create(ctx *pulumi.Context, name string, a Args) error {
-	opts := []pulumi.ResourceOption{pulumi.Parent(n)}
-	child := func(kind string) string { return naming.Child(name, kind) }
-	// Physical names carry the Pulumi project: two projects with a stack
-	// of the same name share a GCP project without colliding.
-	physical := func(kind string) string { return naming.GCP(naming.MaxGCPName, ctx.Project(), ctx.Stack(), name, kind) }
-	if *a.EnableAPIs {
-		// A disabled API answers 403 SERVICE_DISABLED; other workloads may
-		// use it, so it stays on when the stack is destroyed.
-		api, err := projects.NewService(ctx, child("api-compute"), &projects.ServiceArgs{
-			Project: pulumi.String(a.Project), Service: pulumi.String("compute.googleapis.com"),
-			DisableOnDestroy: pulumi.Bool(false), DisableDependentServices: pulumi.Bool(false),
-		}, opts...)
-		if err != nil {
-			return err
-		}
-		opts = append(slices.Clone(opts), pulumi.DependsOn([]pulumi.Resource{api}))
-	}
-	n.NodesCIDR, n.PodsCIDR, n.ServicesCIDR = a.NodesCIDR, a.PodsCIDR, a.ServicesCIDR
+// builder creates a new network, one step at a time.
+type builder struct {
+	ctx  *pulumi.Context
+	n    *Network
+	a    Args
+	name string
+	opts []pulumi.ResourceOption
+}
 
-	network, err := compute.NewNetwork(ctx, child("network"), &compute.NetworkArgs{
-		Name:                  pulumi.String(physical("")),
+func (b *builder) child(kind string) string { return naming.Child(b.name, kind) }
+
+// physical is a GCP resource name. It carries the Pulumi project: two
+// projects with a stack of the same name share a GCP project without
+// colliding.
+func (b *builder) physical(kind string) string {
+	return naming.GCP(naming.MaxGCPName, b.ctx.Project(), b.ctx.Stack(), b.name, kind)
+}
+
+// enableAPIs turns on the Compute Engine API first, when asked: a
+// disabled API answers 403 SERVICE_DISABLED. Other workloads may use it,
+// so it stays on when the stack is destroyed.
+func (b *builder) enableAPIs() error {
+	if !*b.a.EnableAPIs {
+		return nil
+	}
+	api, err := projects.NewService(b.ctx, b.child("api-compute"), &projects.ServiceArgs{
+		Project: pulumi.String(b.a.Project), Service: pulumi.String("compute.googleapis.com"),
+		DisableOnDestroy: pulumi.Bool(false), DisableDependentServices: pulumi.Bool(false),
+	}, b.opts...)
+	if err != nil {
+		return err
+	}
+	b.opts = append(slices.Clone(b.opts), pulumi.DependsOn([]pulumi.Resource{api}))
+	return nil
+}
+
+// createNetwork creates the custom-mode network and its one subnetwork,
+// with the pods and services ranges, Private Google Access and flow logs.
+func (b *builder) createNetwork() error {
+	n, a, name := b.n, b.a, b.name
+	n.NodesCIDR, n.PodsCIDR, n.ServicesCIDR = a.NodesCIDR, a.PodsCIDR, a.ServicesCIDR
+	network, err := compute.NewNetwork(b.ctx, b.child("network"), &compute.NetworkArgs{
+		Name:                  pulumi.String(b.physical("")),
 		Project:               pulumi.String(a.Project),
 		AutoCreateSubnetworks: pulumi.Bool(false),
 		RoutingMode:           pulumi.String("REGIONAL"),
 		Description:           pulumi.String("plinth: " + name),
-	}, opts...)
+	}, b.opts...)
 	if err != nil {
 		return err
 	}
-	sub, err := compute.NewSubnetwork(ctx, child("subnet"), &compute.SubnetworkArgs{
-		Name:                  pulumi.String(physical("nodes")),
+	sub, err := compute.NewSubnetwork(b.ctx, b.child("subnet"), &compute.SubnetworkArgs{
+		Name:                  pulumi.String(b.physical("nodes")),
 		Project:               pulumi.String(a.Project),
 		Region:                pulumi.String(a.Region),
 		Network:               network.ID(),
@@ -106,31 +132,8 @@ func (n *Network) create(ctx *pulumi.Context, name string, a Args) error {
 			FlowSampling:        pulumi.Float64(a.FlowLogSampling),
 			Metadata:            pulumi.String("INCLUDE_ALL_METADATA"),
 		},
-	}, opts...)
+	}, b.opts...)
 	if err != nil {
-		return err
-	}
-	router, err := compute.NewRouter(ctx, child("router"), &compute.RouterArgs{
-		Name: pulumi.String(physical("router")), Project: pulumi.String(a.Project), Region: pulumi.String(a.Region), Network: network.ID(),
-	}, opts...)
-	if err != nil {
-		return err
-	}
-	if _, err := compute.NewRouterNat(ctx, child("nat"), &compute.RouterNatArgs{
-		Name:                          pulumi.String(physical("nat")),
-		Project:                       pulumi.String(a.Project),
-		Region:                        pulumi.String(a.Region),
-		Router:                        router.Name,
-		NatIpAllocateOption:           pulumi.String("AUTO_ONLY"),
-		SourceSubnetworkIpRangesToNat: pulumi.String("LIST_OF_SUBNETWORKS"),
-		Subnetworks: compute.RouterNatSubnetworkArray{&compute.RouterNatSubnetworkArgs{
-			Name: sub.ID(), SourceIpRangesToNats: pulumi.StringArray{pulumi.String("ALL_IP_RANGES")},
-		}},
-		LogConfig: &compute.RouterNatLogConfigArgs{Enable: pulumi.Bool(true), Filter: pulumi.String("ERRORS_ONLY")},
-	}, opts...); err != nil {
-		return err
-	}
-	if err := n.firewall(ctx, child, physical, a, network, opts); err != nil {
 		return err
 	}
 	n.Network, n.Subnetwork = network, sub
@@ -138,10 +141,36 @@ func (n *Network) create(ctx *pulumi.Context, name string, a Args) error {
 	return nil
 }
 
-// firewall allows traffic inside the network's ranges and Google's load
+// createNAT gives the private nodes egress: a Cloud Router and Cloud NAT
+// for the subnetwork, logging errors.
+func (b *builder) createNAT() error {
+	a := b.a
+	router, err := compute.NewRouter(b.ctx, b.child("router"), &compute.RouterArgs{
+		Name: pulumi.String(b.physical("router")), Project: pulumi.String(a.Project), Region: pulumi.String(a.Region), Network: b.n.Network.ID(),
+	}, b.opts...)
+	if err != nil {
+		return err
+	}
+	_, err = compute.NewRouterNat(b.ctx, b.child("nat"), &compute.RouterNatArgs{
+		Name:                          pulumi.String(b.physical("nat")),
+		Project:                       pulumi.String(a.Project),
+		Region:                        pulumi.String(a.Region),
+		Router:                        router.Name,
+		NatIpAllocateOption:           pulumi.String("AUTO_ONLY"),
+		SourceSubnetworkIpRangesToNat: pulumi.String("LIST_OF_SUBNETWORKS"),
+		Subnetworks: compute.RouterNatSubnetworkArray{&compute.RouterNatSubnetworkArgs{
+			Name: b.n.Subnetwork.ID(), SourceIpRangesToNats: pulumi.StringArray{pulumi.String("ALL_IP_RANGES")},
+		}},
+		LogConfig: &compute.RouterNatLogConfigArgs{Enable: pulumi.Bool(true), Filter: pulumi.String("ERRORS_ONLY")},
+	}, b.opts...)
+	return err
+}
+
+// createFirewall allows traffic inside the network's ranges and Google's load
 // balancer health checks, and denies (and logs) every other ingress. GKE
 // adds the rules its control plane needs itself.
-func (n *Network) firewall(ctx *pulumi.Context, child, physical func(string) string, a Args, network *compute.Network, opts []pulumi.ResourceOption) error {
+func (b *builder) createFirewall() error {
+	ctx, a, network, opts, child, physical := b.ctx, b.a, b.n.Network, b.opts, b.child, b.physical
 	logs := &compute.FirewallLogConfigArgs{Metadata: pulumi.String("INCLUDE_ALL_METADATA")}
 	rules := []struct {
 		kind string
