@@ -77,6 +77,13 @@ func drive(args []string, stdout, stderr io.Writer) int {
 	d := &Driver{Root: root, WorkDir: *workdir, Stack: *stack, SecretsProvider: *secretsProvider, Out: stdout, Err: stderr}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	// The Pulumi CLI and its plugins end with this process, however it
+	// ends (see reaper).
+	if r, err := startReaper(); err != nil {
+		fmt.Fprintln(stderr, "warning:", err, "- if this command is killed, its pulumi processes may outlive it")
+	} else {
+		defer r.Close()
+	}
 
 	switch cmd {
 	case "up":
@@ -127,9 +134,20 @@ func drive(args []string, stdout, stderr io.Writer) int {
 	}
 	if err != nil {
 		fmt.Fprintln(stderr, "error:", err)
+		if locked(err) {
+			fmt.Fprintf(stderr, "\nThe stack %q is locked by an update that did not finish (a run that was killed leaves its lock).\n"+
+				"If no other run is going on, clear the lock and the half-done operations with:\n  go run ./stacks cancel --stack %s\n", *stack, *stack)
+		}
 		return 1
 	}
 	return 0
+}
+
+// locked reports whether err is the backend refusing an operation
+// because of another update's lock: the service backend's conflict, or
+// a DIY backend's (file, S3, GCS) lock object.
+func locked(err error) bool {
+	return auto.IsConcurrentUpdateError(err) || strings.Contains(err.Error(), "the stack is currently locked")
 }
 
 // stackSet reports whether --stack was given.

@@ -18,11 +18,25 @@ package main
 
 import (
 	"os"
+	"os/signal"
+	"strconv"
+	"syscall"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
 
 func main() {
+	if v := os.Getenv(reaperEnv); v != "" {
+		// Started by the driver to end its processes if it dies.
+		pid, err := strconv.ParseInt(v, 10, 32)
+		if err != nil {
+			os.Exit(2)
+		}
+		// A Ctrl-C or hang-up meant for the driver must not end the reaper
+		// before it can clean up.
+		signal.Ignore(syscall.SIGINT, syscall.SIGHUP)
+		os.Exit(runReaper(int32(pid), os.Stdin))
+	}
 	if os.Getenv("PULUMI_MONITOR") != "" {
 		// Started by a Pulumi language host: be the program.
 		pulumi.Run(Program)
