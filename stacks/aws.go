@@ -40,12 +40,11 @@ func composeAWS(ctx *pulumi.Context, env *config.Environment) (map[string]pulumi
 	for _, g := range env.Cluster.NodeGroups {
 		ng := eks.NodeGroupArgs{
 			Name: g.Name, InstanceTypes: g.InstanceTypes, MinSize: g.MinSize, MaxSize: g.MaxSize, DesiredSize: g.DesiredSize,
-			DiskSizeGB: g.DiskSizeGB, Labels: g.Labels,
+			DiskSizeGB: g.DiskSizeGB, Labels: g.Labels, Taints: g.Taints,
 		}
 		if g.Spot {
 			ng.CapacityType = eks.CapacitySpot
 		}
-		ng.Taints = g.Taints
 		eksArgs.NodeGroups = append(eksArgs.NodeGroups, ng)
 	}
 	w, errs := newWorkloads(env, name, true)

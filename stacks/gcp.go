@@ -31,8 +31,7 @@ func composeGCP(ctx *pulumi.Context, env *config.Environment) (map[string]pulumi
 		Labels: naming.GCPLabels(naming.TagInput{Owner: env.Owner, CostCenter: env.CostCenter}),
 	}
 	for _, g := range env.Cluster.NodeGroups {
-		np := gke.NodePoolArgs{Name: g.Name, MachineType: g.MachineType, MinSize: g.MinSize, MaxSize: g.MaxSize, Spot: g.Spot, DiskSizeGB: g.DiskSizeGB, Labels: g.Labels}
-		np.Taints = g.Taints
+		np := gke.NodePoolArgs{Name: g.Name, MachineType: g.MachineType, MinSize: g.MinSize, MaxSize: g.MaxSize, Spot: g.Spot, DiskSizeGB: g.DiskSizeGB, Labels: g.Labels, Taints: g.Taints}
 		gkeArgs.NodePools = append(gkeArgs.NodePools, np)
 	}
 	w, errs := newWorkloads(env, name, true)

@@ -92,7 +92,6 @@ func newWorkloads(env *config.Environment, cluster string, withRollouts bool) (w
 // create registers the workloads with the cluster's provider k8s. The
 // arguments were validated by newWorkloads' caller.
 func (w workloads) create(ctx *pulumi.Context, env *config.Environment, k8s pulumi.ResourceOption) (map[string]pulumi.Output, error) {
-	apps, ro := w.apps, w.ro
 	outputs := map[string]pulumi.Output{}
 	if env.Monitoring.Mode != config.MonitoringOff {
 		mon, err := monitoring.New(ctx, "monitoring", w.mon, k8s)
@@ -103,9 +102,9 @@ func (w workloads) create(ctx *pulumi.Context, env *config.Environment, k8s pulu
 		outputs["alerts"] = mon.Alerts
 	}
 	var controller []pulumi.Resource
-	if ro != nil {
+	if w.ro != nil {
 		// The chart brings the Rollout CRDs: the applications wait for it.
-		ctl, err := rollouts.New(ctx, "rollouts", *ro, k8s)
+		ctl, err := rollouts.New(ctx, "rollouts", *w.ro, k8s)
 		if err != nil {
 			return nil, err
 		}
@@ -117,7 +116,7 @@ func (w workloads) create(ctx *pulumi.Context, env *config.Environment, k8s pulu
 	}
 	urls := pulumi.StringMap{}
 	for _, a := range env.Apps {
-		web, err := app.New(ctx, a.Name, apps[a.Name], k8s, pulumi.DependsOn(append([]pulumi.Resource{nsByName[a.Namespace]}, controller...)))
+		web, err := app.New(ctx, a.Name, w.apps[a.Name], k8s, pulumi.DependsOn(append([]pulumi.Resource{nsByName[a.Namespace]}, controller...)))
 		if err != nil {
 			return nil, err
 		}

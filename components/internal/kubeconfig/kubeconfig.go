@@ -15,7 +15,9 @@ import (
 
 // Exec returns a kubeconfig for the cluster name at server, whose CA is
 // caData (base64, as the cloud APIs return it), authenticated by the exec
-// plugin: it holds no long-lived secret.
+// plugin: it holds no long-lived secret. exec is completed in place: the
+// client.authentication.k8s.io/v1beta1 API when unset, and never
+// interactive.
 func Exec(name, server, caData string, exec *clientcmdapi.ExecConfig) (string, error) {
 	ca, err := base64.StdEncoding.DecodeString(caData)
 	if err != nil {
