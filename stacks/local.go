@@ -116,7 +116,12 @@ func (w workloads) create(ctx *pulumi.Context, env *config.Environment, k8s pulu
 	}
 	urls := pulumi.StringMap{}
 	for _, a := range env.Apps {
-		web, err := app.New(ctx, a.Name, w.apps[a.Name], k8s, pulumi.DependsOn(append([]pulumi.Resource{nsByName[a.Namespace]}, controller...)))
+		// The app's objects are deleted with their namespace, but for
+		// its Deployments (see app.Args.NamespaceObject).
+		args := w.apps[a.Name]
+		args.NamespaceObject = nsByName[a.Namespace]
+		web, err := app.New(ctx, a.Name, args, k8s,
+			pulumi.DependsOn(append([]pulumi.Resource{nsByName[a.Namespace]}, controller...)))
 		if err != nil {
 			return nil, err
 		}

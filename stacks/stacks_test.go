@@ -80,6 +80,28 @@ func TestLocalStack(t *testing.T) {
 			t.Errorf("%s %q does not use the local provider", r.Type, r.Name)
 		}
 	}
+	// The apps' objects are deleted with their namespace, but for the
+	// Deployments, which are deleted first (see app.Args.NamespaceObject).
+	appNamespace := map[string]string{"web": "web", "checkout": "shop"}
+	n := 0
+	for _, a := range s.ByType("plinth:kubernetes:App") {
+		ns := s.Get(t, "kubernetes:core/v1:Namespace", "ns-"+appNamespace[a.Name])
+		for _, r := range s.Resources {
+			if r.Parent != a.URN {
+				continue
+			}
+			want := ns.URN
+			if r.Type == "kubernetes:apps/v1:Deployment" {
+				want = ""
+			}
+			if n++; r.DeletedWith != want {
+				t.Errorf("%s %q is deleted with %q, want %q", r.Type, r.Name, r.DeletedWith, want)
+			}
+		}
+	}
+	if n < 20 {
+		t.Fatalf("only %d objects of the apps", n)
+	}
 	if got := outs["appUrls"].Value; !reflect.DeepEqual(got, map[string]string{
 		"web": "https://web.local.plinth.example/", "checkout": "http://checkout.shop.svc.cluster.local",
 	}) {

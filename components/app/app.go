@@ -108,6 +108,10 @@ type builder struct {
 	selector  map[string]string // name + instance
 	labels    map[string]string // recommended labels + Args.Labels
 	opts      []pulumi.ResourceOption
+	// inNS are the options of the children that do not own pods: opts,
+	// plus DeletedWith the namespace when it is known (see
+	// Args.NamespaceObject).
+	inNS []pulumi.ResourceOption
 }
 
 // New creates an application called name. Arguments are validated (with
@@ -139,6 +143,10 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 			Name: name, Instance: a.Instance, Component: "server", PartOf: a.PartOf,
 		})),
 		opts: []pulumi.ResourceOption{pulumi.Parent(app)},
+	}
+	b.inNS = b.opts
+	if a.NamespaceObject != nil {
+		b.inNS = append(slices.Clone(b.opts), pulumi.DeletedWith(a.NamespaceObject))
 	}
 	if err := b.build(); err != nil {
 		return nil, err
@@ -247,6 +255,7 @@ func (b *builder) createNamespace() error {
 	}
 	b.app.Namespace = ns
 	b.namespace = ns.Metadata.Name().Elem()
+	b.inNS = append(slices.Clone(b.opts), pulumi.DeletedWith(ns))
 	return nil
 }
 
@@ -284,7 +293,7 @@ func (b *builder) createServiceAccount() error {
 	acct, err := corev1.NewServiceAccount(b.ctx, b.child("serviceaccount"), &corev1.ServiceAccountArgs{
 		Metadata:                     md,
 		AutomountServiceAccountToken: pulumi.Bool(sa.AutomountToken),
-	}, b.opts...)
+	}, b.inNS...)
 	if err != nil {
 		return err
 	}
@@ -409,7 +418,7 @@ func (b *builder) createServices() error {
 		// (and, when a selector flips, can wait for an event that already
 		// happened). A ClusterIP Service is usable as soon as it exists.
 		md.Annotations = pulumi.StringMap{"pulumi.com/skipAwait": pulumi.String("true")}
-		opts := append(slices.Clone(b.opts), pulumi.DependsOn(deploymentResources(b.app.Deployments)))
+		opts := append(slices.Clone(b.inNS), pulumi.DependsOn(deploymentResources(b.app.Deployments)))
 		if st := b.a.Strategy; st.Type == StrategyProgressive && st.Progressive.Mode == ModeBlueGreen {
 			// Argo Rollouts adds each version's pod-template hash to these
 			// selectors: a refresh must not undo it.

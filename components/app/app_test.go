@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes"
+	corev1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/core/v1"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/plinth-dev/plinth/components/app"
@@ -558,6 +559,69 @@ func TestExistingNamespaceAndServiceAccount(t *testing.T) {
 	}
 	if web.Namespace != nil || web.ServiceAccount != nil {
 		t.Fatalf("component exposes objects it did not create")
+	}
+	for _, r := range s.Resources {
+		if r.DeletedWith != "" {
+			t.Errorf("%s %q is deleted with %q, but the component created no namespace", r.Type, r.Name, r.DeletedWith)
+		}
+	}
+}
+
+// A destroy leaves the objects to the namespace the component created,
+// except the Deployments, which are deleted before it so that no pod is
+// left when the namespace controller empties it.
+func TestChildrenAreDeletedWithTheirNamespace(t *testing.T) {
+	s, _ := deploy(t, app.Args{Image: pulumi.String(image), Tier: "prod"})
+	checkDeletedWith(t, s, s.One(t, nsType).URN)
+}
+
+// The same with a namespace the caller created and passed.
+func TestChildrenAreDeletedWithTheCallersNamespace(t *testing.T) {
+	no := false
+	s := plinthtest.Run(t, func(ctx *pulumi.Context) error {
+		ns, err := corev1.NewNamespace(ctx, "shop", &corev1.NamespaceArgs{})
+		if err != nil {
+			return err
+		}
+		_, err = app.New(ctx, "web", app.Args{Image: pulumi.String(image), Namespace: "shop", CreateNamespace: &no, NamespaceObject: ns})
+		return err
+	}, plinthtest.WithStack("prod"))
+	checkDeletedWith(t, s, s.One(t, nsType).URN)
+
+	// With a namespace of its own besides, the component would not know
+	// which one its objects live in.
+	var err error
+	plinthtest.Run(t, func(ctx *pulumi.Context) error {
+		ns, nerr := corev1.NewNamespace(ctx, "shop", &corev1.NamespaceArgs{})
+		if nerr != nil {
+			return nerr
+		}
+		_, err = app.New(ctx, "web", app.Args{Image: pulumi.String(image), Namespace: "shop", NamespaceObject: ns})
+		return nil
+	})
+	if err == nil || !strings.Contains(err.Error(), "namespaceObject") || !strings.Contains(err.Error(), "createNamespace false") {
+		t.Fatalf("a namespace object with createNamespace true: %v, want an error naming namespaceObject and the fix", err)
+	}
+}
+
+func checkDeletedWith(t *testing.T, s *plinthtest.Stack, nsURN string) {
+	t.Helper()
+	n := 0
+	for _, r := range s.Resources {
+		switch r.Type {
+		case app.TypeToken, nsType, deployment:
+			if r.DeletedWith != "" {
+				t.Errorf("%s %q is deleted with %q: it must be deleted on its own", r.Type, r.Name, r.DeletedWith)
+			}
+		default:
+			n++
+			if r.DeletedWith != nsURN {
+				t.Errorf("%s %q is deleted with %q, want the namespace %s", r.Type, r.Name, r.DeletedWith, nsURN)
+			}
+		}
+	}
+	if n < 6 {
+		t.Fatalf("only %d children besides the namespace and Deployments:\n%s", n, s.Inventory())
 	}
 }
 

@@ -21,6 +21,13 @@
 // Logical names are part of the API: renaming one would replace the
 // object, so plinth never does without an alias.
 //
+// On destroy, when the component created the namespace or was given it
+// (Args.NamespaceObject), every child but the Deployments (and Rollouts)
+// is deleted with the namespace (Pulumi's DeletedWith): the Deployments
+// go first, with their pods, then the namespace controller empties and
+// removes the namespace in one pass. The namespace is gone only once its
+// content is, so a finished destroy leaves nothing behind.
+//
 // # Secure by default
 //
 // Every pod template meets the Pod Security Standards "restricted" level

@@ -3,6 +3,8 @@ package app_test
 import (
 	"fmt"
 
+	corev1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/core/v1"
+	metav1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/meta/v1"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/plinth-dev/plinth/components/app"
@@ -41,6 +43,47 @@ func Example() {
 	// kubernetes:networking.k8s.io/v1:NetworkPolicy=1
 	// kubernetes:policy/v1:PodDisruptionBudget=1
 	// plinth:kubernetes:App=1
+}
+
+// Two applications in one namespace the program creates. Passing the
+// Namespace as NamespaceObject lets a destroy delete the Deployments and
+// then the namespace alone: the namespace controller removes the rest.
+func ExampleArgs_namespaceObject() {
+	stack, err := plinthtest.RunErr(func(ctx *pulumi.Context) error {
+		shop, err := corev1.NewNamespace(ctx, "shop", &corev1.NamespaceArgs{
+			Metadata: &metav1.ObjectMetaArgs{Name: pulumi.String("shop")},
+		})
+		if err != nil {
+			return err
+		}
+		existing := false
+		for _, name := range []string{"cart", "checkout"} {
+			if _, err := app.New(ctx, name, app.Args{
+				Image:           pulumi.String("ghcr.io/acme/" + name + ":2.0.1"),
+				Tier:            "prod",
+				Namespace:       "shop",
+				CreateNamespace: &existing,
+				NamespaceObject: shop,
+			}); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	deletedWithShop := 0
+	for _, r := range stack.Resources {
+		if r.DeletedWith != "" {
+			deletedWithShop++
+		}
+	}
+	fmt.Printf("%d objects deleted with the namespace, %d Deployments deleted before it\n",
+		deletedWithShop, len(stack.ByType("kubernetes:apps/v1:Deployment")))
+	// Output:
+	// 12 objects deleted with the namespace, 2 Deployments deleted before it
 }
 
 // Bad arguments fail before anything is registered, with every problem

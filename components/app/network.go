@@ -74,7 +74,7 @@ func (b *builder) createNetworkPolicy() error {
 	pol, err := networkingv1.NewNetworkPolicy(b.ctx, b.child("networkpolicy"), &networkingv1.NetworkPolicyArgs{
 		Metadata: b.meta(b.name, nil),
 		Spec:     spec,
-	}, b.opts...)
+	}, b.inNS...)
 	if err != nil {
 		return err
 	}
@@ -117,7 +117,7 @@ func (b *builder) createRoute() error {
 		Kind:        pulumi.String("HTTPRoute"),
 		Metadata:    b.meta(b.name, nil),
 		OtherFields: kubernetes.UntypedArgs{"spec": spec},
-	}, b.opts...)
+	}, b.inNS...)
 	if err != nil {
 		return err
 	}
@@ -159,7 +159,7 @@ func (b *builder) createIngresses() error {
 		if len(in.Annotations) > 0 {
 			md.Annotations = pulumi.ToStringMap(in.Annotations)
 		}
-		ing, err := networkingv1.NewIngress(b.ctx, logical, &networkingv1.IngressArgs{Metadata: md, Spec: spec}, b.opts...)
+		ing, err := networkingv1.NewIngress(b.ctx, logical, &networkingv1.IngressArgs{Metadata: md, Spec: spec}, b.inNS...)
 		if err != nil {
 			return err
 		}

@@ -176,7 +176,7 @@ func (b *builder) createAnalysisTemplate() (*apiextensions.CustomResource, error
 			"args":    []map[string]any{{"name": AnalysisHashArg}},
 			"metrics": metrics,
 		}},
-	}, b.opts...)
+	}, b.inNS...)
 	if err != nil {
 		return nil, err
 	}

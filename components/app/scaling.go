@@ -64,7 +64,7 @@ func (b *builder) createPDB(t track) error {
 	pdb, err := policyv1.NewPodDisruptionBudget(b.ctx, naming.Child(t.name, "pdb"), &policyv1.PodDisruptionBudgetArgs{
 		Metadata: b.meta(t.name, t.labels),
 		Spec:     pdbSpec,
-	}, b.opts...)
+	}, b.inNS...)
 	if err != nil {
 		return err
 	}
@@ -120,7 +120,7 @@ func (b *builder) createHPA(t track, target scaleTarget) error {
 				},
 			},
 		},
-	}, b.opts...)
+	}, b.inNS...)
 	if err != nil {
 		return err
 	}

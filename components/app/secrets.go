@@ -24,7 +24,7 @@ func (b *builder) createSecrets() error {
 			Metadata:   b.meta(b.name+"-env", nil),
 			Type:       pulumi.String("Opaque"),
 			StringData: data,
-		}, b.opts...)
+		}, b.inNS...)
 		if err != nil {
 			return err
 		}
@@ -49,7 +49,7 @@ func (b *builder) createSecrets() error {
 				"target":          map[string]any{"name": b.externalSecretName(), "creationPolicy": "Owner"},
 				"data":            data,
 			}},
-		}, b.opts...)
+		}, b.inNS...)
 		if err != nil {
 			return err
 		}

@@ -37,6 +37,9 @@ func (a Args) Validate(name string) error {
 	a = a.Defaults(name)
 	p.Add("tier", a.Tier.Check())
 	p.Namespace("namespace", a.Namespace, "run applications in their own namespace")
+	if a.NamespaceObject != nil && *a.CreateNamespace {
+		p.Addf("namespaceObject", "is set, and createNamespace is true: set createNamespace false when you pass the namespace you created")
+	}
 	if a.Image == nil {
 		p.Addf("image", "is not set: pass the image to run, e.g. pulumi.String(%q) or a build's output", "ghcr.io/acme/web:1.4.2")
 	}

@@ -2,6 +2,7 @@ package monitoring
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes"
 	"github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/apiextensions"
@@ -135,6 +136,20 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 
 func (b *builder) child(kind string) string { return naming.Child(b.name, kind) }
 
+// namespaced returns the options of an object in the namespace, plus
+// extra. When the component created the namespace, the object is deleted
+// with it: a destroy deletes the namespace alone and the namespace
+// controller deletes its content, and the namespace is gone only once
+// its content is. Not for the chart: its cluster-scoped objects outlive
+// the namespace.
+func (b *builder) namespaced(extra ...pulumi.ResourceOption) []pulumi.ResourceOption {
+	opts := append(slices.Clone(b.opts), extra...)
+	if b.m.Namespace != nil {
+		opts = append(opts, pulumi.DeletedWith(b.m.Namespace))
+	}
+	return opts
+}
+
 func (b *builder) meta(name string, extra map[string]string) *metav1.ObjectMetaArgs {
 	return &metav1.ObjectMetaArgs{
 		Name:      pulumi.String(name),
@@ -187,7 +202,7 @@ func (b *builder) createRules(dependsOn []pulumi.Resource) error {
 		OtherFields: kubernetes.UntypedArgs{"spec": map[string]any{
 			"groups": []any{map[string]any{"name": "plinth." + b.name, "rules": rules}},
 		}},
-	}, append(b.opts, pulumi.DependsOn(dependsOn))...)
+	}, b.namespaced(pulumi.DependsOn(dependsOn))...)
 	if err != nil {
 		return err
 	}
@@ -199,7 +214,7 @@ func (b *builder) createDashboard(dashboard []byte) error {
 	cm, err := corev1.NewConfigMap(b.ctx, b.child("dashboard"), &corev1.ConfigMapArgs{
 		Metadata: b.meta(b.name+"-service-dashboard", map[string]string{DashboardLabel: "1"}),
 		Data:     pulumi.StringMap{"plinth-service.json": pulumi.String(dashboard)},
-	}, b.opts...)
+	}, b.namespaced()...)
 	if err != nil {
 		return err
 	}
@@ -217,7 +232,7 @@ func (b *builder) install() error {
 			"admin-user":     pulumi.String(a.Grafana.AdminUser),
 			"admin-password": pulumi.ToSecret(problem.Resolved(fmt.Sprintf("monitoring %q: ", b.name), "grafana.adminPassword", a.Grafana.AdminPassword, checkPassword)).(pulumi.StringOutput),
 		},
-	}, b.opts...)
+	}, b.namespaced()...)
 	if err != nil {
 		return err
 	}
@@ -231,7 +246,7 @@ func (b *builder) install() error {
 		Metadata:   b.meta(b.name+"-alertmanager-config", nil),
 		Type:       pulumi.String("Opaque"),
 		StringData: pulumi.StringMap{"alertmanager.yaml": pulumi.ToSecret(config).(pulumi.StringOutput)},
-	}, b.opts...)
+	}, b.namespaced()...)
 	if err != nil {
 		return err
 	}

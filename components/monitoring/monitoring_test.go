@@ -352,3 +352,28 @@ func TestStorageClassFromTheCluster(t *testing.T) {
 		t.Fatalf("a class is named without one given")
 	}
 }
+
+// A destroy deletes the namespace alone: the objects in it are deleted
+// with it. The chart is not: its cluster-scoped objects outlive the
+// namespace, so Helm's own objects are deleted one by one.
+func TestNamespacedObjectsAreDeletedWithTheNamespace(t *testing.T) {
+	s, _ := deploy(t, installArgs())
+	ns := s.One(t, nsType)
+	n := 0
+	for _, r := range s.Resources {
+		switch r.Type {
+		case "kubernetes:core/v1:Secret", "kubernetes:core/v1:ConfigMap", ruleType:
+			n++
+			if r.DeletedWith != ns.URN {
+				t.Errorf("%s %q is deleted with %q, want the namespace %s", r.Type, r.Name, r.DeletedWith, ns.URN)
+			}
+		case chartType, nsType:
+			if r.DeletedWith != "" {
+				t.Errorf("%s %q is deleted with %q: it must be deleted on its own", r.Type, r.Name, r.DeletedWith)
+			}
+		}
+	}
+	if n < 4 { // two Secrets, the dashboard, the rules
+		t.Fatalf("only %d namespaced objects registered:\n%s", n, s.Inventory())
+	}
+}

@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
 	"github.com/plinth-dev/plinth/internal/godoc"
 )
 
@@ -41,7 +43,9 @@ func CheckDocumentedDefaults(t T, dir string, defaulted any) {
 			}
 			fv := v.Field(i)
 			fpath := path + "." + f.Name
-			if _, tagged := f.Tag.Lookup("pulumi"); !tagged {
+			// A resource handle (pulumi.Resource) cannot cross languages:
+			// it is a Go-only argument, with no name in the provider.
+			if _, tagged := f.Tag.Lookup("pulumi"); !tagged && f.Type != resourceType {
 				t.Errorf("%s has no pulumi tag: name it for the component provider, e.g. `pulumi:\"%s,optional\"`", fpath, lowerFirst(f.Name))
 			}
 			doc, ok := docs[typ.Name()+"."+f.Name]
@@ -123,6 +127,9 @@ func render(v reflect.Value) string {
 		return fmt.Sprintf("%v", v.Interface())
 	}
 }
+
+// resourceType is the pulumi.Resource interface.
+var resourceType = reflect.TypeOf((*pulumi.Resource)(nil)).Elem()
 
 func lowerFirst(s string) string {
 	if s == "" {

@@ -41,6 +41,10 @@ type Resource struct {
 	ReplaceOnChanges        []string
 	AdditionalSecretOutputs []string
 	Dependencies            []string
+	// DeletedWith is the URN of the resource whose deletion deletes this
+	// one (the DeletedWith option; "" when unset). The engine also passes
+	// a parent's DeletedWith to its children, which mocks do not show.
+	DeletedWith string
 	// Remote is true for multi-language components (e.g. Helm Chart v4),
 	// whose children are created by their provider and are not seen here.
 	Remote bool
@@ -92,6 +96,7 @@ func (m *mocks) NewResource(args pulumi.MockResourceArgs) (string, resource.Prop
 		r.AdditionalSecretOutputs = rpc.GetAdditionalSecretOutputs()
 		r.Dependencies = rpc.GetDependencies()
 		r.Remote = rpc.GetRemote()
+		r.DeletedWith = rpc.GetDeletedWith()
 		for _, a := range rpc.GetAliases() {
 			r.Aliases = append(r.Aliases, a.String())
 		}
