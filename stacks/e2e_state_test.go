@@ -257,9 +257,7 @@ func TestE2ESharedState(t *testing.T) {
 			t.Fatalf("locks left after cancel: %v", l)
 		}
 		s.up(t)
-		if res := s.up(t); len(nonSame(changes(res))) != 0 {
-			t.Fatalf("the up after recovery did not converge: %v", changes(res))
-		}
+		s.upUnchanged(t, "the up after recovery")
 	})
 
 	t.Run("a backup restores a state that matches the cluster", func(t *testing.T) {
@@ -314,9 +312,7 @@ func TestE2ESharedState(t *testing.T) {
 		if after := s.resources(t); len(after) != len(before) {
 			t.Fatalf("the restored state has %d resources, the backup %d", len(after), len(before))
 		}
-		if res := s.up(t); len(nonSame(changes(res))) != 0 {
-			t.Fatalf("the restored state does not match the cluster: %v", changes(res))
-		}
+		s.upUnchanged(t, "the restored state does not match the cluster")
 	})
 
 	t.Run("destroy leaves nothing", func(t *testing.T) {
@@ -327,17 +323,6 @@ func TestE2ESharedState(t *testing.T) {
 			t.Fatalf("%d resources left in the state", n)
 		}
 	})
-}
-
-// nonSame drops the "same" count of an update's changes.
-func nonSame(c map[string]int) map[string]int {
-	out := map[string]int{}
-	for op, n := range c {
-		if op != "same" && n > 0 {
-			out[op] = n
-		}
-	}
-	return out
 }
 
 // firstLine returns the first line of s that contains sub.
