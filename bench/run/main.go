@@ -13,7 +13,10 @@
 //     interleaved rounds, medians;
 //  4. many stacks at once on a shared backend (S3 state, KMS secrets,
 //     moto on loopback): parallel previews and offline plans, wall time and
-//     peak memory.
+//     peak memory;
+//  5. real deploy at scale: 10, 50 and 100 applications deployed by
+//     plinth, Helm and kubectl (first deploy, no-change, destroy), and
+//     the growth from the smallest size to the largest.
 //
 // It never fails on speed.
 package main
@@ -60,7 +63,8 @@ func main() {
 		}
 	}()
 	rounds := flag.Int("rounds", 5, "interleaved rounds of the real-deploy benchmark")
-	skip := flag.String("skip", "", "comma-separated sections to skip: compile, mock, deploy, shared")
+	skip := flag.String("skip", "", "comma-separated sections to skip: compile, mock, deploy, shared, scale")
+	scale := flag.String("scale", "10,50,100", "application counts of the real deploy at scale")
 	flag.Parse()
 	root, err := os.Getwd()
 	check(err)
@@ -78,6 +82,9 @@ func main() {
 	}
 	if !strings.Contains(*skip, "shared") {
 		sharedSection(&report, root, bin, *rounds)
+	}
+	if !strings.Contains(*skip, "scale") {
+		scaleSection(&report, root, bin, scaleSizes(*scale))
 	}
 	out := filepath.Join(root, "bench", "results", time.Now().UTC().Format("2006-01-02")+".md")
 	check(os.MkdirAll(filepath.Dir(out), 0o755))
@@ -102,6 +109,7 @@ type target struct {
 }
 
 var targets = []target{
+	{"floor: one Deployment (bench/floor)", "./bench/floor", "", "bench/floor/main.go"},
 	{"stack program (local build)", "./stacks", "plinthlocal", "stacks/local.go"},
 	{"stack program (all clouds)", "./stacks", "", "stacks/aws.go"},
 	{"components/app", "./components/app", "", "components/app/app.go"},
@@ -150,24 +158,36 @@ func build(root string, t target, env []string) (usage, error) {
 	return timed(root, env, "go", append(args, t.pkg)...)
 }
 
+// compileSection times warm rebuilds of every target and, with
+// BENCH_COLD=1, cold builds of every target; BENCH_COLD=floor builds only
+// the floor and the local stack build cold, which gives their ratio in
+// about ten minutes.
 func compileSection(w *bytes.Buffer, root string) {
-	cold := os.Getenv("BENCH_COLD") == "1"
+	coldMode := os.Getenv("BENCH_COLD")
+	cold := coldMode == "1" || coldMode == "floor"
 	fmt.Fprintf(w, "\n## 1. Compile\n\nWarm: rebuild after appending a comment to one file of the package (the edit is undone). ")
 	if cold {
 		fmt.Fprintf(w, "Cold: an empty GOCACHE per target (modules already downloaded).\n\n")
 		fmt.Fprintf(w, "| target | cold wall | cold CPU | cold peak RSS | warm wall | warm CPU | warm peak RSS |\n|---|---|---|---|---|---|---|\n")
 	} else {
-		fmt.Fprintf(w, "Cold builds run with BENCH_COLD=1 (minutes each).\n\n")
+		fmt.Fprintf(w, "Cold builds run with BENCH_COLD=1 (every target) or BENCH_COLD=floor (the floor and the local stack build; minutes each).\n\n")
 		fmt.Fprintf(w, "| target | warm wall | warm CPU | warm peak RSS |\n|---|---|---|---|\n")
 	}
-	for _, t := range targets {
+	// The floor (targets[0]) and the local stack build (targets[1]).
+	var coldWall, warmWall [2]time.Duration
+	for i, t := range targets {
 		row := "| " + t.name + " | "
-		if cold {
+		if cold && (coldMode == "1" || i < 2) {
 			cache, err := os.MkdirTemp("", "plinth-gocache-")
 			check(err)
 			u, err := build(root, t, []string{"GOCACHE=" + cache})
 			os.RemoveAll(cache)
 			row += cell(u, err)
+			if i < 2 && err == nil {
+				coldWall[i] = u.wall
+			}
+		} else if cold {
+			row += "– | – | – | "
 		}
 		if _, err := build(root, t, nil); err != nil { // make sure the cache is warm
 			row += "build failed | | |"
@@ -180,10 +200,18 @@ func compileSection(w *bytes.Buffer, root string) {
 		u, err := build(root, t, nil)
 		check(os.WriteFile(filepath.Join(root, t.touch), orig, 0o644))
 		row += cell(u, err)
+		if i < 2 && err == nil {
+			warmWall[i] = u.wall
+		}
 		fmt.Fprintln(w, row)
 	}
+	fmt.Fprintf(w, "\nLocal stack build / floor:")
+	if coldWall[0] > 0 && coldWall[1] > 0 {
+		fmt.Fprintf(w, " cold %.2f×,", ratio(coldWall[1], coldWall[0]))
+	}
+	fmt.Fprintf(w, " warm rebuild %.2f×.\n", ratio(warmWall[1], warmWall[0]))
 	fmt.Fprintf(w, "\nPulumi SDK packages each stack build compiles:\n\n")
-	for _, t := range targets[:2] {
+	for _, t := range targets[1:3] {
 		args := []string{"list", "-deps"}
 		if t.tags != "" {
 			args = append(args, "-tags", t.tags)
@@ -262,35 +290,8 @@ func deploySection(w *bytes.Buffer, root, bin string, rounds int) {
 
 	stacks := filepath.Join(work, "stacks")
 	run(root, nil, "go", "build", "-tags", "plinthlocal", "-o", stacks, "./stacks")
-	// The same objects for every tool: the local stack's manifests rendered
-	// by the provider.
-	manifests := filepath.Join(work, "manifests")
-	run(root, nil, stacks, "render", "--out", manifests)
-	files, _ := filepath.Glob(filepath.Join(manifests, "*", "*.yaml"))
-	chart := filepath.Join(work, "chart")
-	check(os.MkdirAll(filepath.Join(chart, "templates"), 0o755))
-	check(os.MkdirAll(filepath.Join(chart, "files"), 0o755))
-	check(os.WriteFile(filepath.Join(chart, "Chart.yaml"), []byte("apiVersion: v2\nname: plinth-bench\nversion: 0.1.0\n"), 0o644))
-	// The manifests go in as files, not templates: the dashboards hold
-	// Grafana's own {{…}} placeholders, which Helm must not evaluate.
-	check(os.WriteFile(filepath.Join(chart, "templates", "all.yaml"), []byte(
-		"{{- range $path, $_ := .Files.Glob \"files/*.yaml\" }}\n---\n{{ $.Files.Get $path }}\n{{- end }}\n"), 0o644))
-	flat := filepath.Join(work, "flat")
-	check(os.MkdirAll(flat, 0o755))
-	for _, f := range files {
-		b, err := os.ReadFile(f)
-		check(err)
-		name := filepath.Base(f)
-		check(os.WriteFile(filepath.Join(chart, "files", name), b, 0o644))
-		// kubectl applies a directory in file-name order, so the
-		// Namespaces go first, as a user would arrange them.
-		flatName := "1-" + name
-		if strings.HasPrefix(name, "v1-namespace-") {
-			flatName = "0-" + name
-		}
-		check(os.WriteFile(filepath.Join(flat, flatName), b, 0o644))
-	}
-	deps := deployments(files)
+	obj := renderObjects(root, work, stacks, root)
+	files, chart, flat, deps := obj.files, obj.chart, obj.flat, obj.deps
 
 	// plinth works on a copy of the stack files, so the image change does
 	// not touch the repository.
@@ -318,32 +319,9 @@ func deploySection(w *bytes.Buffer, root, bin string, rounds int) {
 	kubectl := func(args ...string) time.Duration {
 		return timeIt(work, env, filepath.Join(bin, "kubectl"), args...)
 	}
-	waitGone := func() {
-		for i := 0; i < 600; i++ {
-			out, _ := exec.Command(filepath.Join(bin, "kubectl"), "--kubeconfig", c.KubeconfigPath, "get", "ns", "web", "shop", "monitoring", "--ignore-not-found", "-o", "name").Output()
-			if strings.TrimSpace(string(out)) == "" {
-				return
-			}
-			time.Sleep(100 * time.Millisecond)
-		}
-	}
+	waitGone := func() { waitNamespacesGone(bin, c.KubeconfigPath, "web", "shop", "monitoring") }
 
-	// rollout waits for one Deployment and, when it does not finish, says
-	// what the namespace looked like.
-	rollout := func(d [2]string) {
-		defer func() {
-			if r := recover(); r != nil {
-				out, _ := exec.Command(filepath.Join(bin, "kubectl"), "--kubeconfig", c.KubeconfigPath, "get",
-					"deploy,rs,pods,hpa,pdb,events", "-n", d[0], "-o", "wide").CombinedOutput()
-				msg := fmt.Sprint(r)
-				if f, ok := r.(failure); ok {
-					msg = f.msg
-				}
-				panic(failure{fmt.Sprintf("%s\nnamespace %s:\n%s", msg, d[0], out)})
-			}
-		}()
-		kubectl("rollout", "status", "-n", d[0], "deployment/"+d[1], "--timeout", "2m")
-	}
+	rollout := func(d [2]string) { rolloutStatus(bin, c.KubeconfigPath, d) }
 	s := sample{}
 	for r := 0; r < rounds; r++ {
 		if r > 0 { // the stack exists from the first round on
@@ -380,6 +358,82 @@ func deploySection(w *bytes.Buffer, root, bin string, rounds int) {
 	}
 	first, nochange := median(s["plinth first up"]), median(s["plinth no-change up"])
 	fmt.Fprintf(w, "\nno-change up / first up: %.2f\n", ratio(nochange, first))
+}
+
+// objects are the same Kubernetes objects for every tool: the manifests
+// the provider renders for a local stack, as files, as a Helm chart and
+// as a directory kubectl applies.
+type objects struct {
+	files       []string    // one manifest per object
+	chart, flat string      // the chart's directory, kubectl's directory
+	deps        [][2]string // namespace and name of every Deployment
+}
+
+// renderObjects renders the local stack of workdir (Pulumi.yaml and
+// Pulumi.local.yaml) with the stack binary, run from the repository root
+// (its bin/ holds the CLI), into work/manifests, and makes the chart and
+// kubectl's directory from them.
+func renderObjects(root, work, stacks, workdir string) objects {
+	manifests := filepath.Join(work, "manifests")
+	run(root, nil, stacks, "render", "--out", manifests, "--workdir", workdir)
+	files, _ := filepath.Glob(filepath.Join(manifests, "*", "*.yaml"))
+	chart := filepath.Join(work, "chart")
+	check(os.MkdirAll(filepath.Join(chart, "templates"), 0o755))
+	check(os.MkdirAll(filepath.Join(chart, "files"), 0o755))
+	check(os.WriteFile(filepath.Join(chart, "Chart.yaml"), []byte("apiVersion: v2\nname: plinth-bench\nversion: 0.1.0\n"), 0o644))
+	// The manifests go in as files, not templates: the dashboards hold
+	// Grafana's own {{…}} placeholders, which Helm must not evaluate.
+	check(os.WriteFile(filepath.Join(chart, "templates", "all.yaml"), []byte(
+		"{{- range $path, $_ := .Files.Glob \"files/*.yaml\" }}\n---\n{{ $.Files.Get $path }}\n{{- end }}\n"), 0o644))
+	flat := filepath.Join(work, "flat")
+	check(os.MkdirAll(flat, 0o755))
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		check(err)
+		name := filepath.Base(f)
+		check(os.WriteFile(filepath.Join(chart, "files", name), b, 0o644))
+		// kubectl applies a directory in file-name order, so the
+		// Namespaces go first, as a user would arrange them.
+		flatName := "1-" + name
+		if strings.HasPrefix(name, "v1-namespace-") {
+			flatName = "0-" + name
+		}
+		check(os.WriteFile(filepath.Join(flat, flatName), b, 0o644))
+	}
+	return objects{files: files, chart: chart, flat: flat, deps: deployments(files)}
+}
+
+// waitNamespacesGone waits up to 5 minutes for the namespaces to be gone,
+// so that one tool's removal does not slow the next tool's deploy.
+func waitNamespacesGone(bin, kubeconfig string, namespaces ...string) {
+	args := append([]string{"--kubeconfig", kubeconfig, "get", "ns"}, namespaces...)
+	args = append(args, "--ignore-not-found", "-o", "name")
+	for i := 0; i < 3000; i++ {
+		out, _ := exec.Command(filepath.Join(bin, "kubectl"), args...).Output()
+		if strings.TrimSpace(string(out)) == "" {
+			return
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	panic(failure{fmt.Sprintf("namespaces %v still there after 5 minutes", namespaces)})
+}
+
+// rolloutStatus waits for one Deployment and, when it does not finish,
+// says what the namespace looked like.
+func rolloutStatus(bin, kubeconfig string, d [2]string) {
+	kubectl := filepath.Join(bin, "kubectl")
+	defer func() {
+		if r := recover(); r != nil {
+			out, _ := exec.Command(kubectl, "--kubeconfig", kubeconfig, "get",
+				"deploy,rs,pods,hpa,pdb,events", "-n", d[0], "-o", "wide").CombinedOutput()
+			msg := fmt.Sprint(r)
+			if f, ok := r.(failure); ok {
+				msg = f.msg
+			}
+			panic(failure{fmt.Sprintf("%s\nnamespace %s:\n%s", msg, d[0], out)})
+		}
+	}()
+	run("", []string{"KUBECONFIG=" + kubeconfig}, kubectl, "rollout", "status", "-n", d[0], "deployment/"+d[1], "--timeout", "5m")
 }
 
 // clusterWorkspace makes a temporary directory and starts a local control
