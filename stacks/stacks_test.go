@@ -94,7 +94,8 @@ func TestLocalStack(t *testing.T) {
 			if r.Type == "kubernetes:apps/v1:Deployment" {
 				want = ""
 			}
-			if n++; r.DeletedWith != want {
+			n++
+			if r.DeletedWith != want {
 				t.Errorf("%s %q is deleted with %q, want %q", r.Type, r.Name, r.DeletedWith, want)
 			}
 		}
