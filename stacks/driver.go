@@ -93,6 +93,10 @@ func drive(args []string, stdout, stderr io.Writer) int {
 	if err := fl.Parse(args[1:]); err != nil {
 		return 2
 	}
+	if *parallel < 0 {
+		fmt.Fprintf(stderr, "--parallel %d: use a positive count of operations, or 0 for the default (%d)\n", *parallel, DefaultParallel)
+		return 2
+	}
 	root, err := findRoot()
 	if err != nil {
 		fmt.Fprintln(stderr, err)
