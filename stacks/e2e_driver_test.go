@@ -133,7 +133,7 @@ func TestE2EKilledDriverLeavesNoProcess(t *testing.T) {
 	dctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
 	if err := e.driver.Destroy(dctx); err != nil {
-		t.Fatalf("destroy: %v", err)
+		t.Fatalf("destroy: %s", brief(err))
 	}
 }
 

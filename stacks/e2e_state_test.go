@@ -205,7 +205,7 @@ func TestE2ESharedState(t *testing.T) {
 		if err == nil {
 			t.Fatal("the second up ran alongside the first")
 		}
-		msg := err.Error() + autoStderr(err)
+		msg := err.Error()
 		if !strings.Contains(msg, "the stack is currently locked by 1 lock(s)") || !strings.Contains(msg, "created by") {
 			t.Fatalf("the second up failed without naming the lock and its holder: %v", msg)
 		}
@@ -215,7 +215,7 @@ func TestE2ESharedState(t *testing.T) {
 		t.Logf("the second up failed after %.1fs: %s", took.Seconds(), firstLine(msg, "locked"))
 		resume()
 		if err := <-first; err != nil {
-			t.Fatalf("the first up failed: %v\n%s", err, autoStderr(err))
+			t.Fatalf("the first up failed: %s", brief(err))
 		}
 		if after := s.resources(t); len(after) != len(before) {
 			t.Fatalf("the state has %d resources after the contested up, %d before", len(after), len(before))
@@ -237,7 +237,7 @@ func TestE2ESharedState(t *testing.T) {
 		_, err := s.driver.Up(ctx)
 		stopWatching()
 		if !<-done {
-			t.Fatalf("the up ended before it created shop/orders, so it was never killed: %v\n%s", err, autoStderr(err))
+			t.Fatalf("the up ended before it created shop/orders, so it was never killed: %s", brief(err))
 		}
 		if err == nil {
 			t.Fatal("the killed up succeeded; it was not interrupted")
@@ -245,13 +245,13 @@ func TestE2ESharedState(t *testing.T) {
 		if len(s.locks(t)) == 0 {
 			t.Fatal("the killed up left no lock: it was not holding one")
 		}
-		if _, err := s.driver.Up(ctx); err == nil || !strings.Contains(err.Error()+autoStderr(err), "currently locked") {
-			t.Fatalf("an up after the kill: %v, want it refused by the stale lock", err)
+		if _, err := s.driver.Up(ctx); err == nil || !strings.Contains(err.Error(), "currently locked") {
+			t.Fatalf("an up after the kill: %s, want it refused by the stale lock", brief(err))
 		}
 		rctx, cancel := context.WithTimeout(ctx, 3*time.Minute)
 		defer cancel()
 		if err := s.driver.Recover(rctx); err != nil {
-			t.Fatalf("cancel and recover: %v", err)
+			t.Fatalf("cancel and recover: %s", brief(err))
 		}
 		if l := s.locks(t); len(l) != 0 {
 			t.Fatalf("locks left after cancel: %v", l)
@@ -304,10 +304,10 @@ func TestE2ESharedState(t *testing.T) {
 			t.Fatal(err)
 		}
 		if err := st.Import(ctx, restored); err != nil {
-			t.Fatalf("import: %v", err)
+			t.Fatalf("import: %s", brief(err))
 		}
 		if err := s.driver.Refresh(ctx); err != nil {
-			t.Fatalf("refresh: %v", err)
+			t.Fatalf("refresh: %s", brief(err))
 		}
 		if after := s.resources(t); len(after) != len(before) {
 			t.Fatalf("the restored state has %d resources, the backup %d", len(after), len(before))
@@ -317,7 +317,7 @@ func TestE2ESharedState(t *testing.T) {
 
 	t.Run("destroy leaves nothing", func(t *testing.T) {
 		if err := s.driver.Destroy(ctx); err != nil {
-			t.Fatalf("destroy: %v\n%s", err, autoStderr(err))
+			t.Fatalf("destroy: %s", brief(err))
 		}
 		if n := len(s.resources(t)); n != 0 {
 			t.Fatalf("%d resources left in the state", n)

@@ -8,10 +8,11 @@ import (
 	"embed"
 	"encoding/base64"
 	"encoding/json"
-	"errors"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -24,6 +25,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/auto/events"
 	"github.com/pulumi/pulumi/sdk/v3/go/auto/optup"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/apitype"
+	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
@@ -98,23 +100,17 @@ func setup(t *testing.T) *e2e {
 	}
 	t.Cleanup(func() {
 		if t.Failed() {
-			// The whole log goes to a file: printed here it would push the
-			// failure messages out of a CI job's excerpt.
+			// The whole log goes to a file: printed here, even its tail,
+			// it would push the failure messages out of a CI job's excerpt.
 			file := filepath.Join(root, "out", "e2e", strings.ReplaceAll(t.Name(), "/", "_")+".log")
 			if err := os.MkdirAll(filepath.Dir(file), 0o700); err == nil && os.WriteFile(file, log.Bytes(), 0o600) == nil {
-				t.Logf("pulumi output: %s; its last lines:\n%s", file, lastLines(log.String(), 10))
+				t.Logf("pulumi output: %s", file)
 			} else {
 				t.Logf("pulumi output:\n%s", log.String())
 			}
 		}
 	})
 	return e
-}
-
-// lastLines returns the last n lines of s.
-func lastLines(s string, n int) string {
-	lines := strings.Split(strings.TrimRight(s, "\n"), "\n")
-	return strings.Join(lines[max(0, len(lines)-n):], "\n")
 }
 
 // upUnchanged runs an up and fails the test, naming each resource the
@@ -133,7 +129,7 @@ func (e *e2e) upUnchanged(t *testing.T, what string) {
 			}
 			m := ev.ResOutputsEvent.Metadata
 			if m.Op != apitype.OpSame {
-				changed = append(changed, fmt.Sprintf("%s %s %v", m.Op, m.URN, m.Diffs))
+				changed = append(changed, describeStep(m))
 			}
 		}
 	}()
@@ -144,6 +140,36 @@ func (e *e2e) upUnchanged(t *testing.T, what string) {
 	}
 }
 
+// describeStep names a step's operation and resource, and each property
+// path it changes with the old input beside the new: what a failed
+// no-change check needs to say why the state and the program differ.
+func describeStep(m apitype.StepEventMetadata) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s %s %v", m.Op, m.URN, m.Diffs)
+	value := func(s *apitype.StepEventStateMetadata, path string) string {
+		if s == nil {
+			return "-"
+		}
+		p, err := resource.ParsePropertyPath(path)
+		if err != nil {
+			return "?"
+		}
+		v, ok := p.Get(resource.NewPropertyValue(s.Inputs))
+		if !ok {
+			return "absent"
+		}
+		out := fmt.Sprint(v.Mappable())
+		if len(out) > 120 {
+			out = out[:120] + "…"
+		}
+		return out
+	}
+	for _, path := range slices.Sorted(maps.Keys(m.DetailedDiff)) {
+		fmt.Fprintf(&b, "\n    %s (%s): %s -> %s", path, m.DetailedDiff[path].Kind, value(m.Old, path), value(m.New, path))
+	}
+	return b.String()
+}
+
 func (e *e2e) up(t *testing.T, opts ...optup.Option) auto.UpResult {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
@@ -151,7 +177,7 @@ func (e *e2e) up(t *testing.T, opts ...optup.Option) auto.UpResult {
 	start := time.Now()
 	res, err := e.driver.Up(ctx, opts...)
 	if err != nil {
-		t.Fatalf("up: %v\n%s", err, autoStderr(err))
+		t.Fatalf("up: %s", brief(err))
 	}
 	t.Logf("up: %v in %.1fs", changes(res), time.Since(start).Seconds())
 	return res
@@ -284,8 +310,8 @@ func TestE2ELocalStack(t *testing.T) {
 		pctx, cancel := context.WithTimeout(ctx, 3*time.Minute)
 		defer cancel()
 		_, err := e.driver.Preview(pctx)
-		if err == nil || !strings.Contains(autoStderr(err)+err.Error()+e.log.String(), "PL-K8S-006") {
-			t.Fatalf("preview of a non-compliant stack: %v, want it blocked by PL-K8S-006", err)
+		if err == nil || !strings.Contains(err.Error()+e.log.String(), "PL-K8S-006") {
+			t.Fatalf("preview of a non-compliant stack: %s, want it blocked by PL-K8S-006", brief(err))
 		}
 		if !strings.Contains(e.log.String(), "Images are pinned") {
 			t.Fatalf("the preview output lacks the rule's message:\n%s", e.log.String())
@@ -591,7 +617,7 @@ func TestE2ELocalStack(t *testing.T) {
 		_, err := e.driver.Up(ctx)
 		stopWatching()
 		if !<-done {
-			t.Fatalf("the up ended before it created shop/orders, so it was never killed: %v\n%s", err, autoStderr(err))
+			t.Fatalf("the up ended before it created shop/orders, so it was never killed: %s", brief(err))
 		}
 		if err == nil {
 			t.Fatalf("the killed up succeeded; it was not interrupted")
@@ -600,7 +626,7 @@ func TestE2ELocalStack(t *testing.T) {
 		rctx, rcancel := context.WithTimeout(ctx, 3*time.Minute)
 		defer rcancel()
 		if err := e.driver.Recover(rctx); err != nil {
-			t.Fatalf("recover: %v", err)
+			t.Fatalf("recover: %s", brief(err))
 		}
 		e.up(t)
 		eventually(t, 60*time.Second, "orders Available", func() error {
@@ -625,7 +651,7 @@ func TestE2ELocalStack(t *testing.T) {
 		dctx, cancel := context.WithTimeout(ctx, 5*time.Minute)
 		defer cancel()
 		if err := e.driver.Destroy(dctx); err != nil {
-			t.Fatalf("destroy: %v", err)
+			t.Fatalf("destroy: %s", brief(err))
 		}
 		sel := metav1.ListOptions{LabelSelector: "app.kubernetes.io/managed-by=plinth"}
 		type lister func() (int, error)
@@ -762,11 +788,21 @@ func children(ppid int, comm string) []int {
 	return out
 }
 
-// autoStderr returns the CLI's stderr carried by an Automation API error.
-func autoStderr(err error) string {
-	var ae interface{ Error() string }
-	if errors.As(err, &ae) {
-		return fmt.Sprintf("%#v", err)
+// brief shortens an error for a test message: its first line and the
+// CLI's error lines, without the whole output an Automation API error
+// carries (that output is in the e2e log). A long message would push the
+// failure out of a CI job's excerpt.
+func brief(err error) string {
+	if err == nil {
+		return "<nil>"
 	}
-	return ""
+	lines := strings.Split(strings.TrimSpace(err.Error()), "\n")
+	out := []string{lines[0]}
+	for _, l := range lines[1:] {
+		l = strings.TrimSpace(l)
+		if strings.Contains(strings.ToLower(l), "error") && !slices.Contains(out, l) {
+			out = append(out, l)
+		}
+	}
+	return strings.Join(out[:min(len(out), 12)], "\n")
 }
