@@ -130,6 +130,11 @@ func start(ctx context.Context, o Options) (*Cluster, error) {
 		// The HPA controller has no metrics API here; poll it rarely.
 		"--horizontal-pod-autoscaler-sync-period=5s",
 		"--concurrent-deployment-syncs=10", "--concurrent-replicaset-syncs=10",
+		// The controllers' client limit (20/s, burst 30, by default)
+		// paced every rollout and namespace deletion at 50 apps: Helm's
+		// install took 29.9 s with it and 9.7 s without. On loopback
+		// the API server's own priority and fairness is the limit.
+		"--kube-api-qps=500", "--kube-api-burst=1000",
 	); err != nil {
 		return nil, err
 	}
