@@ -345,7 +345,7 @@ func deploySection(w *bytes.Buffer, root, bin string, rounds int) {
 			rollout(d)
 		}
 		s.add("kubectl apply + rollout", time.Since(start))
-		s.add("kubectl delete", kubectl("delete", "-f", flat, "--wait"))
+		s.add("kubectl delete", kubectl("delete", "-f", flat, "--wait", "--ignore-not-found"))
 		waitGone()
 	}
 	helmFirst, floor := median(s["helm first install"]), median(s["kubectl apply + rollout"])

@@ -129,7 +129,7 @@ func scaleSection(w *bytes.Buffer, root, bin string, sizes []int) {
 			rolloutStatus(bin, c.KubeconfigPath, d)
 		}
 		r.kubectlFirst = time.Since(start)
-		r.kubectlDown = kubectl("delete", "-f", obj.flat, "--wait", "--timeout", "10m")
+		r.kubectlDown = kubectl("delete", "-f", obj.flat, "--wait", "--ignore-not-found", "--timeout", "10m")
 		gone()
 		rows = append(rows, r)
 	}
