@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"os"
 	"strings"
 	"testing"
 )
@@ -30,5 +31,32 @@ func TestNegativeParallelismIsRefused(t *testing.T) {
 	}
 	if msg := errOut.String(); !strings.Contains(msg, "--parallel -1") || !strings.Contains(msg, "positive") {
 		t.Fatalf("the error does not name the flag and the fix: %q", msg)
+	}
+}
+
+// The local stack, Kubernetes objects alone, saves its state once per run;
+// every cloud stack keeps a checkpoint per step, and the user's own
+// PULUMI_SKIP_CHECKPOINTS wins either way.
+func TestCheckpointsPerStack(t *testing.T) {
+	root, err := findRoot()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("PULUMI_SKIP_CHECKPOINTS", "")
+	if err := os.Unsetenv("PULUMI_SKIP_CHECKPOINTS"); err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]string{"local": "true", "dev": "", "staging": "", "prod": "", "gcp-prod": ""}
+	for stack, skip := range want {
+		if got := (&Driver{Root: root, Stack: stack}).environment()["PULUMI_SKIP_CHECKPOINTS"]; got != skip {
+			t.Errorf("stack %s: PULUMI_SKIP_CHECKPOINTS=%q, want %q", stack, got, skip)
+		}
+	}
+	if got := (&Driver{Root: root, Stack: "missing"}).environment()["PULUMI_SKIP_CHECKPOINTS"]; got != "" {
+		t.Errorf("a stack without a stack file skips checkpoints: %q", got)
+	}
+	t.Setenv("PULUMI_SKIP_CHECKPOINTS", "false")
+	if got := (&Driver{Root: root, Stack: "local"}).environment()["PULUMI_SKIP_CHECKPOINTS"]; got != "false" {
+		t.Errorf("the user's PULUMI_SKIP_CHECKPOINTS=false gave %q", got)
 	}
 }
