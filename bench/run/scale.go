@@ -139,7 +139,7 @@ func scaleSection(w *bytes.Buffer, root, bin string, sizes []int) {
 // writeScale writes the scale table, the ratios to Helm and kubectl, and
 // the growth from the smallest size to the largest.
 func writeScale(w *bytes.Buffer, rows []scaleRow) {
-	fmt.Fprintf(w, "The app component's defaults for the local tier, over %d namespaces, no monitoring. One run per size and tool, whole-process wall time; each tool starts once the previous one's namespaces are gone. plinth runs through the stack driver with its default parallelism (`DefaultParallel` in stacks/driver.go); Helm installs one chart holding the same rendered objects; kubectl is `apply --server-side` plus `rollout status` of every Deployment, then `delete --wait`.\n\n",
+	fmt.Fprintf(w, "The app component's defaults for the local tier, over %d namespaces, no monitoring. One run per size and tool, whole-process wall time; each tool starts once the previous one's namespaces are gone. plinth runs through the stack driver with its defaults: parallelism `DefaultParallel`, and, the stack being Kubernetes objects alone, one state checkpoint per run (stacks/driver.go); Helm installs one chart holding the same rendered objects; kubectl is `apply --server-side` plus `rollout status` of every Deployment, then `delete --wait`.\n\n",
 		scaleNamespaces)
 	fmt.Fprintf(w, "| apps | objects | action | plinth | Helm | kubectl | plinth / Helm | plinth / kubectl |\n|---|---|---|---|---|---|---|---|\n")
 	for _, r := range rows {
