@@ -306,6 +306,7 @@ func TestE2ESharedState(t *testing.T) {
 		if err := st.Import(ctx, restored); err != nil {
 			t.Fatalf("import: %s", brief(err))
 		}
+		s.deploymentsSettled(t)
 		if err := s.driver.Refresh(ctx); err != nil {
 			t.Fatalf("refresh: %s", brief(err))
 		}

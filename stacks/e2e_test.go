@@ -233,6 +233,38 @@ type httpRoute struct {
 	parents, hostnames, backends []string
 }
 
+// deploymentsSettled waits until every plinth Deployment has rolled out
+// and has all its replicas available. A refresh reads each Deployment's
+// readiness at that moment: one caught unready (a pod restarting, a node
+// slow to heartbeat) is recorded with an initialization error, and the
+// next up updates it to await it again, with no property changed.
+func (e *e2e) deploymentsSettled(t *testing.T) {
+	t.Helper()
+	n := 0
+	eventually(t, 90*time.Second, "every plinth Deployment available", func() error {
+		l, err := e.kube.AppsV1().Deployments("").List(context.Background(), metav1.ListOptions{LabelSelector: "app.kubernetes.io/managed-by=plinth"})
+		if err != nil {
+			return err
+		}
+		n = len(l.Items)
+		for _, d := range l.Items {
+			want := int32(1)
+			if d.Spec.Replicas != nil {
+				want = *d.Spec.Replicas
+			}
+			st := d.Status
+			if st.ObservedGeneration < d.Generation || st.UpdatedReplicas != want || st.AvailableReplicas != want || st.Replicas != want {
+				return fmt.Errorf("%s/%s: generation %d observed %d, replicas %d updated %d available %d of %d",
+					d.Namespace, d.Name, d.Generation, st.ObservedGeneration, st.Replicas, st.UpdatedReplicas, st.AvailableReplicas, want)
+			}
+		}
+		return nil
+	})
+	if n == 0 {
+		t.Fatal("no plinth Deployment to wait for")
+	}
+}
+
 func (e *e2e) route(t *testing.T, ns, name string) httpRoute {
 	t.Helper()
 	gvr := schema.GroupVersionResource{Group: "gateway.networking.k8s.io", Version: "v1", Resource: "httproutes"}
