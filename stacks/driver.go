@@ -251,8 +251,9 @@ func (d *Driver) environment() map[string]string {
 }
 
 // kubernetesOnly reports whether the stack deploys Kubernetes objects
-// alone: its Pulumi.<stack>.yaml says plinth:cloud is local, which the
-// config refuses to combine with any cloud resource or a Helm release.
+// alone: its Pulumi.<stack>.yaml says plinth:cloud is local, and the
+// local composition (composeLocal) registers nothing but Kubernetes
+// objects, all applied server-side.
 func (d *Driver) kubernetesOnly() bool {
 	workDir := d.WorkDir
 	if workDir == "" {
