@@ -12,7 +12,8 @@ import (
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/client-go/kubernetes"
+	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/client-go/dynamic"
 	"k8s.io/client-go/tools/clientcmd"
 )
 
@@ -63,20 +64,28 @@ func deploymentsAvailable(ctx context.Context, kubeconfig string) error {
 	if err != nil {
 		return fmt.Errorf("kubeconfig output: %w", err)
 	}
-	client, err := kubernetes.NewForConfig(cfg)
+	// The dynamic client, not the typed clientset: the clientset would
+	// add 261 packages (every API group's client) to the stack binary's
+	// build for this one list.
+	client, err := dynamic.NewForConfig(cfg)
 	if err != nil {
 		return err
 	}
+	deployments := client.Resource(appsv1.SchemeGroupVersion.WithResource("deployments"))
 	for {
-		list, err := client.AppsV1().Deployments("").List(ctx, metav1.ListOptions{LabelSelector: "app.kubernetes.io/managed-by=plinth"})
+		list, err := deployments.List(ctx, metav1.ListOptions{LabelSelector: "app.kubernetes.io/managed-by=plinth"})
 		var pending []string
 		if err == nil {
-			for _, dep := range list.Items {
+			for _, u := range list.Items {
+				var dep appsv1.Deployment
+				if err = runtime.DefaultUnstructuredConverter.FromUnstructured(u.Object, &dep); err != nil {
+					break
+				}
 				if !available(dep) {
 					pending = append(pending, dep.Namespace+"/"+dep.Name)
 				}
 			}
-			if len(list.Items) > 0 && len(pending) == 0 {
+			if err == nil && len(list.Items) > 0 && len(pending) == 0 {
 				return nil
 			}
 		}
@@ -88,6 +97,8 @@ func deploymentsAvailable(ctx context.Context, kubeconfig string) error {
 	}
 }
 
+// available reports whether a Deployment has rolled out: its latest
+// generation observed, and every wanted replica updated and available.
 func available(d appsv1.Deployment) bool {
 	want := int32(1)
 	if d.Spec.Replicas != nil {
