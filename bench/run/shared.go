@@ -7,11 +7,11 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
 
+	"github.com/shirou/gopsutil/v4/process"
 	"sigs.k8s.io/yaml"
 
 	"github.com/plinth-dev/plinth/pkg/localbackend"
@@ -184,39 +184,38 @@ func parallel(dir string, env []string, cmds [][]string) (time.Duration, int) {
 	return wall, peak / 1024
 }
 
-// treeRSS sums the resident memory (kB) of the processes under roots.
+// treeRSS sums the resident memory (kB) of the processes under roots,
+// read through gopsutil (as pkg/localcluster does), not from /proc by hand.
 func treeRSS(roots []int) int {
-	parent := map[int]int{}
-	rss := map[int]int{}
-	stats, _ := filepath.Glob("/proc/[0-9]*/status")
-	for _, s := range stats {
-		b, err := os.ReadFile(s)
+	procs, err := process.Processes()
+	if err != nil {
+		return 0
+	}
+	parent := map[int32]int32{}
+	rss := map[int32]uint64{}
+	for _, p := range procs {
+		ppid, err := p.Ppid()
+		if err != nil {
+			continue // the process ended while we looked
+		}
+		mem, err := p.MemoryInfo()
 		if err != nil {
 			continue
 		}
-		pid, _ := strconv.Atoi(filepath.Base(filepath.Dir(s)))
-		for _, line := range strings.Split(string(b), "\n") {
-			f := strings.Fields(line)
-			switch {
-			case len(f) >= 2 && f[0] == "PPid:":
-				parent[pid], _ = strconv.Atoi(f[1])
-			case len(f) >= 2 && f[0] == "VmRSS:":
-				rss[pid], _ = strconv.Atoi(f[1])
-			}
-		}
+		parent[p.Pid], rss[p.Pid] = ppid, mem.RSS
 	}
-	in := map[int]bool{}
+	in := map[int32]bool{}
 	for _, r := range roots {
-		in[r] = true
+		in[int32(r)] = true
 	}
-	total := 0
-	for pid := range rss {
+	var total uint64
+	for pid, r := range rss {
 		for p, hops := pid, 0; p > 1 && hops < 64; p, hops = parent[p], hops+1 {
 			if in[p] {
-				total += rss[pid]
+				total += r
 				break
 			}
 		}
 	}
-	return total
+	return int(total / 1024)
 }
