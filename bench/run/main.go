@@ -279,17 +279,14 @@ func median(ds []time.Duration) time.Duration {
 
 func deploySection(w *bytes.Buffer, root, bin string, rounds int) {
 	fmt.Fprintf(w, "\n## 3. Real deploy on the local control plane\n\n")
-	for _, tool := range []string{"pulumi", "pulumi-resource-kubernetes", "helm", "kubectl", "kube-apiserver"} {
-		if _, err := os.Stat(filepath.Join(bin, tool)); err != nil {
-			fmt.Fprintf(w, "skipped: %s is missing (make tools bench-tools)\n", tool)
-			return
-		}
+	if tool := missingDeployTool(bin); tool != "" {
+		fmt.Fprintf(w, "skipped: %s is missing (make tools bench-tools)\n", tool)
+		return
 	}
 	work, c, cleanup := clusterWorkspace("plinth-bench-", bin)
 	defer cleanup()
 
-	stacks := filepath.Join(work, "stacks")
-	run(root, nil, "go", "build", "-tags", "plinthlocal", "-o", stacks, "./stacks")
+	stacks := buildLocalStacks(root, work)
 	obj := renderObjects(root, work, stacks, root)
 	files, chart, flat, deps := obj.files, obj.chart, obj.flat, obj.deps
 
@@ -434,6 +431,25 @@ func rolloutStatus(bin, kubeconfig string, d [2]string) {
 		}
 	}()
 	run("", []string{"KUBECONFIG=" + kubeconfig}, kubectl, "rollout", "status", "-n", d[0], "deployment/"+d[1], "--timeout", "5m")
+}
+
+// missingDeployTool names the first tool the real-deploy sections run
+// that is not built into bin, or returns "".
+func missingDeployTool(bin string) string {
+	for _, tool := range []string{"pulumi", "pulumi-resource-kubernetes", "helm", "kubectl", "kube-apiserver"} {
+		if _, err := os.Stat(filepath.Join(bin, tool)); err != nil {
+			return tool
+		}
+	}
+	return ""
+}
+
+// buildLocalStacks builds the stack driver with the local build tag into
+// work and returns the binary's path.
+func buildLocalStacks(root, work string) string {
+	stacks := filepath.Join(work, "stacks")
+	run(root, nil, "go", "build", "-tags", "plinthlocal", "-o", stacks, "./stacks")
+	return stacks
 }
 
 // clusterWorkspace makes a temporary directory and starts a local control

@@ -72,16 +72,13 @@ type scaleRow struct {
 // once the previous one's namespaces are gone.
 func scaleSection(w *bytes.Buffer, root, bin string, sizes []int) {
 	fmt.Fprintf(w, "\n## 5. Real deploy at scale\n\n")
-	for _, tool := range []string{"pulumi", "pulumi-resource-kubernetes", "helm", "kubectl", "kube-apiserver"} {
-		if _, err := os.Stat(filepath.Join(bin, tool)); err != nil {
-			fmt.Fprintf(w, "skipped: %s is missing (make tools bench-tools)\n", tool)
-			return
-		}
+	if tool := missingDeployTool(bin); tool != "" {
+		fmt.Fprintf(w, "skipped: %s is missing (make tools bench-tools)\n", tool)
+		return
 	}
 	work, c, cleanup := clusterWorkspace("plinth-bench-scale-", bin)
 	defer cleanup()
-	stacks := filepath.Join(work, "stacks")
-	run(root, nil, "go", "build", "-tags", "plinthlocal", "-o", stacks, "./stacks")
+	stacks := buildLocalStacks(root, work)
 	pulumiYAML, err := os.ReadFile(filepath.Join(root, "Pulumi.yaml"))
 	check(err)
 	var namespaces []string
