@@ -66,15 +66,14 @@ type Args struct {
 	// enforced; set false when the namespace exists already. Default: true.
 	CreateNamespace *bool `pulumi:"createNamespace,optional"`
 	// NamespaceObject is the Namespace object the caller created for
-	// Namespace (set CreateNamespace false with it). With
-	// it, or when the component creates the namespace, a destroy leaves
-	// the application's objects to the namespace: each is deleted with it
-	// (the DeletedWith option), except the Deployments and Rollouts. Those
-	// are deleted first, so that the namespace controller finds no pod
-	// left when it empties the namespace: a pod left costs the namespace
-	// a second pass, about 6 s more. Without it, every object is deleted
-	// on its own. Go programs only: a resource handle cannot cross
-	// languages.
+	// Namespace (set CreateNamespace false with it). With it, or when the
+	// component creates the namespace, a destroy leaves the application's
+	// objects to the namespace: each is deleted with it (the DeletedWith
+	// option), except the Deployments and Rollouts. Those are deleted
+	// first, so that the namespace controller finds no pod left when it
+	// empties the namespace: a pod left costs the namespace a second
+	// pass, about 6 s more. Without it, every object is deleted on its
+	// own. Go programs only: a resource handle cannot cross languages.
 	NamespaceObject pulumi.Resource
 	// Instance is the app.kubernetes.io/instance label, which tells two
 	// installs of one application apart. Default: - the stack name.
