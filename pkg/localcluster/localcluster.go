@@ -9,10 +9,12 @@
 // The binaries come from bin/ (built by `make tools`). Everything the
 // cluster writes (data, certificates, kubeconfigs, logs, pid files) is
 // under one state directory; Stop kills only the processes recorded
-// there, and only if they still run from that directory. Processes are
-// inspected through gopsutil (no /proc of its own), so supervision works
-// on macOS as on Linux; the certificates are made with client-go's cert
-// and keyutil packages, and every wait is a wait.PollUntilContext* loop.
+// there, and only if they still run from that directory. The ports are
+// picked free on loopback; if another process binds one first, Up starts
+// afresh on new ones. Processes are inspected through gopsutil (no /proc
+// of its own), so supervision works on macOS as on Linux; the
+// certificates are made with client-go's cert and keyutil packages, and
+// every wait is a wait.PollUntilContext* loop.
 //
 //	c, err := localcluster.Up(ctx, localcluster.Options{StateDir: ".state/cluster"})
 //	// KUBECONFIG=c.KubeconfigPath kubectl get nodes
@@ -115,13 +117,30 @@ func Up(ctx context.Context, o Options) (*Cluster, error) {
 	}
 	ctx, cancel := context.WithTimeout(ctx, o.StartTimeout)
 	defer cancel()
-	c, err := start(ctx, o)
-	if err != nil {
+	for attempt := 1; ; attempt++ {
+		c, err := start(ctx, o)
+		if err == nil {
+			return c, nil
+		}
 		_ = (&Cluster{StateDir: o.StateDir}).Stop()
-		return nil, err
+		// The ports are free when chosen, but another process can bind
+		// one before etcd, the API server or kwok does: start afresh on
+		// new ports.
+		if !errors.Is(err, errPortTaken) || attempt == startAttempts {
+			return nil, err
+		}
+		if err := os.RemoveAll(o.StateDir); err != nil {
+			return nil, err
+		}
 	}
-	return c, nil
 }
+
+// startAttempts is how many times Up starts a cluster whose ports were
+// taken before its processes could bind them.
+const startAttempts = 3
+
+// start starts a fresh cluster; tests replace it.
+var start = startCluster
 
 func (o Options) withDefaults() (Options, error) {
 	if o.StateDir == "" {
@@ -238,10 +257,43 @@ func (c *Cluster) waitReady(ctx context.Context) error {
 	var last error
 	err := wait.PollUntilContextCancel(ctx, 200*time.Millisecond, true, func(ctx context.Context) (bool, error) {
 		_, last = c.Client.Discovery().RESTClient().Get().AbsPath("/readyz").DoRaw(ctx)
-		return last == nil, nil
+		if last == nil {
+			return true, nil
+		}
+		return false, c.exited("etcd", "kube-apiserver")
 	})
+	if errors.Is(err, errExited) {
+		return err
+	}
 	if err != nil {
 		return fmt.Errorf("API server not ready: %v", cmp.Or(last, err))
+	}
+	return nil
+}
+
+var (
+	// errExited marks a wait that ended because a process of the
+	// cluster stopped running.
+	errExited = errors.New("exited")
+	// errPortTaken marks a process that stopped because another process
+	// had bound its port (see loopback.FreePort).
+	errPortTaken = errors.New("its port was taken by another process")
+)
+
+// exited returns an error naming the first of names that no longer runs,
+// and its log; nil if all run. The error wraps errExited, and also
+// errPortTaken when the log says the process could not bind its address.
+func (c *Cluster) exited(names ...string) error {
+	for _, name := range names {
+		if c.running(name) {
+			continue
+		}
+		log := filepath.Join(c.StateDir, "logs", name+".log")
+		b, _ := os.ReadFile(log)
+		if strings.Contains(string(b), "address already in use") {
+			return fmt.Errorf("%s %w: %w (log: %s)", name, errExited, errPortTaken, log)
+		}
+		return fmt.Errorf("%s %w (log: %s)", name, errExited, log)
 	}
 	return nil
 }

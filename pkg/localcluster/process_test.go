@@ -114,15 +114,7 @@ func TestStopNeverSignalsForeignProcesses(t *testing.T) {
 // on a stand-in binary: a shell loop whose command line names the state
 // directory, as every cluster binary's does.
 func TestSpawnAndStopARealProcess(t *testing.T) {
-	if _, err := os.Stat("/bin/sh"); err != nil {
-		t.Skip("no /bin/sh")
-	}
-	dir, bin := t.TempDir(), t.TempDir()
-	for _, sub := range []string{"logs", "pids"} {
-		if err := os.MkdirAll(filepath.Join(dir, sub), 0o700); err != nil {
-			t.Fatal(err)
-		}
-	}
+	dir, bin := shellDirs(t)
 	if err := os.WriteFile(filepath.Join(bin, "etcd"), []byte("#!/bin/sh\nwhile :; do sleep 0.1; done\n"), 0o700); err != nil {
 		t.Fatal(err)
 	}
@@ -147,4 +139,21 @@ func TestSpawnAndStopARealProcess(t *testing.T) {
 	if cmd, running := inspect(pid); running {
 		t.Fatalf("pid %d still runs: %q", pid, cmd)
 	}
+}
+
+// shellDirs returns a state directory (with logs/ and pids/) and a bin
+// directory for stand-in binaries written as shell scripts; it skips the
+// test where there is no /bin/sh to run them.
+func shellDirs(t *testing.T) (dir, bin string) {
+	t.Helper()
+	if _, err := os.Stat("/bin/sh"); err != nil {
+		t.Skip("no /bin/sh")
+	}
+	dir, bin = t.TempDir(), t.TempDir()
+	for _, sub := range []string{"logs", "pids"} {
+		if err := os.MkdirAll(filepath.Join(dir, sub), 0o700); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir, bin
 }

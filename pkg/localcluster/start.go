@@ -3,6 +3,7 @@ package localcluster
 import (
 	"cmp"
 	"context"
+	"errors"
 	"fmt"
 	"net"
 	"os"
@@ -29,7 +30,10 @@ const serviceCIDR = "10.96.0.0/16"
 // kwokAnnotation marks the nodes kwok manages.
 const kwokAnnotation = "kwok.x-k8s.io/node"
 
-func start(ctx context.Context, o Options) (*Cluster, error) {
+// startCluster starts etcd, the API server, the controllers and kwok on
+// fresh loopback ports, registers the fake nodes and waits until they are
+// Ready.
+func startCluster(ctx context.Context, o Options) (*Cluster, error) {
 	dir := o.StateDir
 	for _, sub := range []string{"pki", "logs", "pids", "etcd"} {
 		if err := os.MkdirAll(filepath.Join(dir, sub), 0o700); err != nil {
@@ -242,7 +246,7 @@ func (c *Cluster) waitNodesReady(ctx context.Context) error {
 	err := wait.PollUntilContextCancel(ctx, 200*time.Millisecond, true, func(ctx context.Context) (bool, error) {
 		nodes, err := c.Client.CoreV1().Nodes().List(ctx, metav1.ListOptions{})
 		if last = err; err != nil {
-			return false, nil
+			return false, c.exited(binaries...)
 		}
 		ready = 0
 		for _, n := range nodes.Items {
@@ -252,8 +256,14 @@ func (c *Cluster) waitNodesReady(ctx context.Context) error {
 				}
 			}
 		}
-		return ready > 0 && ready == len(nodes.Items), nil
+		if ready > 0 && ready == len(nodes.Items) {
+			return true, nil
+		}
+		return false, c.exited(binaries...)
 	})
+	if errors.Is(err, errExited) {
+		return err
+	}
 	if err != nil {
 		return fmt.Errorf("nodes not ready (%d ready): %v", ready, cmp.Or(last, err))
 	}
