@@ -72,10 +72,7 @@ func startProcess(t *testing.T, root, name string, env []string, args ...string)
 		logFile.Close()
 		if t.Failed() {
 			b, _ := os.ReadFile(logPath)
-			if len(b) > 20000 {
-				b = b[len(b)-20000:]
-			}
-			t.Logf("%s log (tail):\n%s", name, b)
+			keepLog(t, root, name, b)
 		}
 	})
 }

@@ -100,17 +100,26 @@ func setup(t *testing.T) *e2e {
 	}
 	t.Cleanup(func() {
 		if t.Failed() {
-			// The whole log goes to a file: printed here, even its tail,
-			// it would push the failure messages out of a CI job's excerpt.
-			file := filepath.Join(root, "out", "e2e", strings.ReplaceAll(t.Name(), "/", "_")+".log")
-			if err := os.MkdirAll(filepath.Dir(file), 0o700); err == nil && os.WriteFile(file, log.Bytes(), 0o600) == nil {
-				t.Logf("pulumi output: %s", file)
-			} else {
-				t.Logf("pulumi output:\n%s", log.String())
-			}
+			keepLog(t, root, "pulumi", log.Bytes())
 		}
 	})
 	return e
+}
+
+// keepLog writes a failed test's log of what to out/e2e/ and names the
+// file. The whole log goes to a file: printed here, even its tail, it
+// would push the failure messages out of a CI job's excerpt.
+func keepLog(t *testing.T, root, what string, b []byte) {
+	t.Helper()
+	file := filepath.Join(root, "out", "e2e", strings.ReplaceAll(t.Name(), "/", "_")+"."+what+".log")
+	if err := os.MkdirAll(filepath.Dir(file), 0o700); err == nil && os.WriteFile(file, b, 0o600) == nil {
+		t.Logf("%s output: %s", what, file)
+		return
+	}
+	if len(b) > 4000 {
+		b = b[len(b)-4000:]
+	}
+	t.Logf("%s output (tail):\n%s", what, b)
 }
 
 // upUnchanged runs an up and fails the test, naming each resource the
@@ -343,7 +352,7 @@ func TestE2ELocalStack(t *testing.T) {
 			t.Fatalf("preview of a non-compliant stack: %s, want it blocked by PL-K8S-006", brief(err))
 		}
 		if !strings.Contains(e.log.String(), "Images are pinned") {
-			t.Fatalf("the preview output lacks the rule's message:\n%s", e.log.String())
+			t.Fatal(`the preview output lacks the rule's message "Images are pinned"`)
 		}
 		if _, err := e.driver.Up(pctx); err == nil {
 			t.Fatalf("up of a non-compliant stack succeeded")
