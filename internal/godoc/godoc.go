@@ -13,10 +13,11 @@ import (
 	"strings"
 )
 
-// Structs returns the doc comment of every struct type declared in the
-// non-test Go files of dir, keyed "Type", and of its fields, keyed
-// "Type.Field". Comments are returned as go/ast gives them (lines joined
-// with newlines).
+// Structs returns the doc comment of every exported struct type declared
+// in the non-test Go files of dir, keyed "Type", and of its exported
+// fields, keyed "Type.Field": the documentation a user of the package
+// sees. Comments are returned as go/ast gives them (lines joined with
+// newlines).
 func Structs(dir string) (map[string]string, error) {
 	files, err := filepath.Glob(filepath.Join(dir, "*.go"))
 	if err != nil {
@@ -44,7 +45,7 @@ func Structs(dir string) (map[string]string, error) {
 			for _, spec := range gd.Specs {
 				ts := spec.(*ast.TypeSpec)
 				st, ok := ts.Type.(*ast.StructType)
-				if !ok {
+				if !ok || !ts.Name.IsExported() {
 					continue
 				}
 				doc := ts.Doc
@@ -56,7 +57,7 @@ func Structs(dir string) (map[string]string, error) {
 				}
 				for _, field := range st.Fields.List {
 					for _, id := range field.Names {
-						if field.Doc != nil {
+						if field.Doc != nil && id.IsExported() {
 							docs[ts.Name.Name+"."+id.Name] = field.Doc.Text()
 						}
 					}
