@@ -28,9 +28,9 @@
 // removes the namespace in one pass. The namespace is gone only once its
 // content is, so a finished destroy leaves nothing behind. The
 // Deployments keep the provider's foreground deletion on purpose: with
-// background deletion the namespace controller would find pods still in
-// their preStop sleep at its first pass, and wait half their grace
-// period before looking again (bench/README.md, "Destroy").
+// background deletion the namespace controller would most likely find
+// pods still in their preStop sleep at its first pass, and wait half
+// their grace period before looking again (bench/README.md, "Destroy").
 //
 // # Secure by default
 //
