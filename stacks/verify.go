@@ -10,6 +10,7 @@ import (
 	"time"
 
 	appsv1 "k8s.io/api/apps/v1"
+	autoscalingv2 "k8s.io/api/autoscaling/v2"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime"
@@ -19,8 +20,8 @@ import (
 
 // Verify is the post-deployment smoke test, read from the stack outputs:
 // the outputs an environment promises are there, every plinth Deployment
-// on its cluster becomes Available, and the ECS service's URL answers its
-// health check. It waits up to five minutes for a rollout to settle.
+// on its cluster rolls out (rolledOut), and the ECS service's URL answers
+// its health check. It waits up to five minutes for a rollout to settle.
 func (d *Driver) Verify(ctx context.Context) error {
 	s, err := d.Open(ctx)
 	if err != nil {
@@ -58,7 +59,7 @@ func (d *Driver) Verify(ctx context.Context) error {
 }
 
 // deploymentsAvailable waits until every Deployment plinth manages on the
-// cluster of kubeconfig is Available with all replicas updated.
+// cluster of kubeconfig has rolled out (see pendingDeployments).
 func deploymentsAvailable(ctx context.Context, kubeconfig string) error {
 	cfg, err := clientcmd.RESTConfigFromKubeConfig([]byte(kubeconfig))
 	if err != nil {
@@ -66,28 +67,15 @@ func deploymentsAvailable(ctx context.Context, kubeconfig string) error {
 	}
 	// The dynamic client, not the typed clientset: the clientset would
 	// add 261 packages (every API group's client) to the stack binary's
-	// build for this one list.
+	// build for these two lists.
 	client, err := dynamic.NewForConfig(cfg)
 	if err != nil {
 		return err
 	}
-	deployments := client.Resource(appsv1.SchemeGroupVersion.WithResource("deployments"))
 	for {
-		list, err := deployments.List(ctx, metav1.ListOptions{LabelSelector: "app.kubernetes.io/managed-by=plinth"})
-		var pending []string
-		if err == nil {
-			for _, u := range list.Items {
-				var dep appsv1.Deployment
-				if err = runtime.DefaultUnstructuredConverter.FromUnstructured(u.Object, &dep); err != nil {
-					break
-				}
-				if !available(dep) {
-					pending = append(pending, dep.Namespace+"/"+dep.Name)
-				}
-			}
-			if err == nil && len(list.Items) > 0 && len(pending) == 0 {
-				return nil
-			}
+		pending, err := pendingDeployments(ctx, client)
+		if err == nil && len(pending) == 0 {
+			return nil
 		}
 		select {
 		case <-ctx.Done():
@@ -97,17 +85,86 @@ func deploymentsAvailable(ctx context.Context, kubeconfig string) error {
 	}
 }
 
-// available reports whether a Deployment has rolled out: its latest
-// generation observed, and every wanted replica updated and available.
-func available(d appsv1.Deployment) bool {
+// managedByPlinth selects the objects plinth's components create.
+const managedByPlinth = "app.kubernetes.io/managed-by=plinth"
+
+// pendingDeployments lists the Deployments plinth manages on the cluster
+// of client and describes each that has not rolled out (rolledOut). It
+// is an error if there is none.
+func pendingDeployments(ctx context.Context, client dynamic.Interface) ([]string, error) {
+	minimums, err := autoscalerMinimums(ctx, client)
+	if err != nil {
+		return nil, err
+	}
+	list, err := client.Resource(appsv1.SchemeGroupVersion.WithResource("deployments")).List(ctx, metav1.ListOptions{LabelSelector: managedByPlinth})
+	if err != nil {
+		return nil, err
+	}
+	if len(list.Items) == 0 {
+		return nil, errors.New("no Deployment managed by plinth on the cluster")
+	}
+	var pending []string
+	for _, u := range list.Items {
+		var d appsv1.Deployment
+		if err := runtime.DefaultUnstructuredConverter.FromUnstructured(u.Object, &d); err != nil {
+			return nil, err
+		}
+		key := d.Namespace + "/" + d.Name
+		if !rolledOut(d, minimums[key]) {
+			st := d.Status
+			pending = append(pending, fmt.Sprintf("%s (replicas %d, at least %d wanted, updated %d, available %d, generation %d observed %d)",
+				key, st.Replicas, wanted(d, minimums[key]), st.UpdatedReplicas, st.AvailableReplicas, d.Generation, st.ObservedGeneration))
+		}
+	}
+	return pending, nil
+}
+
+// autoscalerMinimums returns the minReplicas of each plinth
+// HorizontalPodAutoscaler that scales a Deployment, keyed by the
+// Deployment's "namespace/name".
+func autoscalerMinimums(ctx context.Context, client dynamic.Interface) (map[string]int32, error) {
+	list, err := client.Resource(autoscalingv2.SchemeGroupVersion.WithResource("horizontalpodautoscalers")).List(ctx, metav1.ListOptions{LabelSelector: managedByPlinth})
+	if err != nil {
+		return nil, err
+	}
+	minimums := map[string]int32{}
+	for _, u := range list.Items {
+		var h autoscalingv2.HorizontalPodAutoscaler
+		if err := runtime.DefaultUnstructuredConverter.FromUnstructured(u.Object, &h); err != nil {
+			return nil, err
+		}
+		if ref := h.Spec.ScaleTargetRef; ref.Kind == "Deployment" && h.Spec.MinReplicas != nil {
+			minimums[h.Namespace+"/"+ref.Name] = *h.Spec.MinReplicas
+		}
+	}
+	return minimums, nil
+}
+
+// wanted is how many replicas Deployment d must run: its spec, and no
+// fewer than its autoscaler's minimum (0 without one). An autoscaled
+// Deployment leaves spec.replicas to its autoscaler, so it starts with
+// one pod until the autoscaler first raises it to the minimum.
+func wanted(d appsv1.Deployment, autoscalerMin int32) int32 {
 	want := int32(1)
 	if d.Spec.Replicas != nil {
 		want = *d.Spec.Replicas
 	}
-	if d.Status.UpdatedReplicas < want || d.Status.AvailableReplicas < want || d.Status.ObservedGeneration < d.Generation {
+	return max(want, autoscalerMin)
+}
+
+// rolledOut reports whether Deployment d has rolled out, as `kubectl
+// rollout status` judges it, and runs at least its autoscaler's minimum:
+// its latest generation observed, every wanted replica updated and
+// available, no old replica left, and the Available condition true.
+// Without the minimum, a new autoscaled Deployment would count as rolled
+// out with one pod, and turn unavailable a moment later, while its
+// autoscaler adds the others.
+func rolledOut(d appsv1.Deployment, autoscalerMin int32) bool {
+	want, st := wanted(d, autoscalerMin), d.Status
+	if st.ObservedGeneration < d.Generation || st.UpdatedReplicas < want || st.AvailableReplicas < want || st.Replicas != st.UpdatedReplicas {
 		return false
 	}
-	for _, c := range d.Status.Conditions {
+	for _, c := range st.Conditions {
 		if c.Type == appsv1.DeploymentAvailable && c.Status == corev1.ConditionTrue {
 			return true
 		}
