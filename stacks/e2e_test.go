@@ -106,9 +106,10 @@ func setup(t *testing.T) *e2e {
 	return e
 }
 
-// keepLog writes a failed test's log of what to out/e2e/ and names the
-// file. The whole log goes to a file: printed here, even its tail, it
-// would push the failure messages out of a CI job's excerpt.
+// keepLog writes b, the log of what (pulumi, a controller) during a failed
+// test, to out/e2e/ and names the file. The whole log goes to a file:
+// printed here, even its tail, it would push the failure messages out of
+// a CI job's excerpt.
 func keepLog(t *testing.T, root, what string, b []byte) {
 	t.Helper()
 	file := filepath.Join(root, "out", "e2e", strings.ReplaceAll(t.Name(), "/", "_")+"."+what+".log")
