@@ -255,12 +255,17 @@ func (d *Driver) environment() map[string]string {
 // local composition (composeLocal) registers nothing but Kubernetes
 // objects, all applied server-side.
 func (d *Driver) kubernetesOnly() bool {
-	workDir := d.WorkDir
-	if workDir == "" {
-		workDir = d.Root
-	}
-	values, _, err := StackFile(filepath.Join(workDir, "Pulumi."+d.Stack+".yaml"))
+	values, _, err := StackFile(filepath.Join(d.workDir(), "Pulumi."+d.Stack+".yaml"))
 	return err == nil && values["plinth:cloud"] == string(config.CloudLocal)
+}
+
+// workDir is where Pulumi.yaml and Pulumi.<stack>.yaml are: WorkDir, or
+// Root by default.
+func (d *Driver) workDir() string {
+	if d.WorkDir != "" {
+		return d.WorkDir
+	}
+	return d.Root
 }
 
 // Open prepares the workspace (environment, plugin) and selects or creates
@@ -291,10 +296,7 @@ func (d *Driver) Open(ctx context.Context) (auto.Stack, error) {
 	if err != nil {
 		return auto.Stack{}, fmt.Errorf("no usable Pulumi CLI (%w): run `make tools`, or install the CLI", err)
 	}
-	workDir := d.WorkDir
-	if workDir == "" {
-		workDir = d.Root
-	}
+	workDir := d.workDir()
 	if _, err := os.Stat(filepath.Join(workDir, "Pulumi."+d.Stack+".yaml")); err != nil {
 		return auto.Stack{}, fmt.Errorf("stack %q has no Pulumi.%s.yaml in %s: create it, or pick one of the existing stacks", d.Stack, d.Stack, workDir)
 	}

@@ -71,9 +71,10 @@ type Args struct {
 	// objects to the namespace: each is deleted with it (the DeletedWith
 	// option), except the Deployments and Rollouts. Those are deleted
 	// first, so that the namespace controller finds no pod left when it
-	// empties the namespace: a pod left costs the namespace a second
-	// pass, about 6 s more. Without it, every object is deleted on its
-	// own. Go programs only: a resource handle cannot cross languages.
+	// empties the namespace: for a pod left it waits half the pod's grace
+	// period, plus 1 s, before a second pass. Without it, every object is
+	// deleted on its own. Go programs only: a resource handle cannot cross
+	// languages.
 	NamespaceObject pulumi.Resource
 	// Instance is the app.kubernetes.io/instance label, which tells two
 	// installs of one application apart. Default: - the stack name.
