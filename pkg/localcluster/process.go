@@ -36,7 +36,15 @@ func (c *Cluster) spawn(binDir, name string, args ...string) error {
 	pid := cmd.Process.Pid
 	// Reap the child if this process outlives it; the cluster does not
 	// depend on this process staying up.
-	go func() { _ = cmd.Wait() }()
+	done := make(chan struct{})
+	go func() {
+		_ = cmd.Wait()
+		close(done)
+	}()
+	if c.exits == nil {
+		c.exits = map[string]<-chan struct{}{}
+	}
+	c.exits[name] = done
 	return os.WriteFile(c.pidFile(name), []byte(strconv.Itoa(pid)), 0o600)
 }
 
@@ -79,6 +87,12 @@ func (c *Cluster) pid(name string) (int, bool) {
 		return 0, false
 	}
 	cmdline, running := inspect(pid)
+	// A process reads with an empty command line for a moment after exec,
+	// until its new program has set up its arguments: look again.
+	for i := 0; running && cmdline == "" && i < 50; i++ {
+		time.Sleep(2 * time.Millisecond)
+		cmdline, running = inspect(pid)
+	}
 	if !running || !strings.Contains(cmdline, c.StateDir) {
 		return 0, false
 	}

@@ -110,6 +110,30 @@ func TestStopNeverSignalsForeignProcesses(t *testing.T) {
 	}
 }
 
+// TestStopLooksAgainAtAJustStartedProcess: for a moment after exec a
+// process reads with an empty command line. Stop must still find it and
+// signal it, or a cluster stopped right after a start would leave it
+// running.
+func TestStopLooksAgainAtAJustStartedProcess(t *testing.T) {
+	dir := t.TempDir()
+	f := &fakeOS{procs: map[int]string{3001: "/opt/plinth/bin/kwok --kubeconfig=" + filepath.Join(dir, "kwok.kubeconfig")}, zombies: map[int]bool{}}
+	f.install(t)
+	fake, reads := inspect, 0
+	inspect = func(pid int) (string, bool) {
+		if reads++; reads <= 3 {
+			return "", true
+		}
+		return fake(pid)
+	}
+	writePids(t, dir, map[string]int{"kwok": 3001})
+	if err := StopDir(dir); err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(f.sent, []string{"3001 terminated"}) || len(f.procs) != 0 {
+		t.Fatalf("signals = %q, left %v; want kwok terminated", f.sent, f.procs)
+	}
+}
+
 // TestSpawnAndStopARealProcess runs the real path (gopsutil and signals)
 // on a stand-in binary: a shell loop whose command line names the state
 // directory, as every cluster binary's does.

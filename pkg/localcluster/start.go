@@ -80,7 +80,10 @@ func startCluster(ctx context.Context, o Options) (*Cluster, error) {
 		return nil, err
 	}
 
-	c := &Cluster{StateDir: dir}
+	c, err := newCluster(dir)
+	if err != nil {
+		return nil, err
+	}
 	etcdURL := fmt.Sprintf("http://127.0.0.1:%d", ports["etcd-client"])
 	peerURL := fmt.Sprintf("http://127.0.0.1:%d", ports["etcd-peer"])
 	if err := c.spawn(o.BinDir, "etcd",
@@ -112,11 +115,6 @@ func startCluster(ctx context.Context, o Options) (*Cluster, error) {
 	); err != nil {
 		return nil, err
 	}
-	cl, err := newCluster(dir)
-	if err != nil {
-		return nil, err
-	}
-	*c = *cl
 	if err := c.waitReady(ctx); err != nil {
 		return nil, fmt.Errorf("%w (logs: %s)", err, filepath.Join(dir, "logs"))
 	}

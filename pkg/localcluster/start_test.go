@@ -21,19 +21,13 @@ func TestExitedNamesTheProcessAndWhyItStopped(t *testing.T) {
 		"etcd":           "echo 'listen tcp 127.0.0.1:2379: bind: address already in use' >&2; exit 1",
 		"kwok":           "echo 'no kubeconfig' >&2; exit 1",
 	}
-	c := &Cluster{StateDir: dir}
-	t.Cleanup(func() { _ = c.Stop() })
-	for name, script := range scripts {
-		if err := os.WriteFile(filepath.Join(bin, name), []byte("#!/bin/sh\n"+script+"\n"), 0o700); err != nil {
-			t.Fatal(err)
+	c := spawnScripts(t, dir, bin, scripts)
+	for _, name := range []string{"etcd", "kwok"} {
+		select {
+		case <-c.exits[name]:
+		case <-time.After(5 * time.Second):
+			t.Fatalf("%s's stand-in did not exit", name)
 		}
-		if err := c.spawn(bin, name, "--state="+dir); err != nil {
-			t.Fatal(err)
-		}
-	}
-	deadline := time.Now().Add(5 * time.Second)
-	for (c.running("etcd") || c.running("kwok")) && time.Now().Before(deadline) {
-		time.Sleep(20 * time.Millisecond)
 	}
 
 	if err := c.exited("kube-apiserver"); err != nil {
@@ -112,4 +106,52 @@ func TestUpStartsAfreshWhenAPortWasTaken(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestExitedTrustsTheExitNotTheCommandLine: right after exec the kernel
+// reports a process's command line empty, which once made a running API
+// server look exited. For a process it spawned, the Cluster judges by
+// the process's exit alone, whatever the process table says.
+func TestExitedTrustsTheExitNotTheCommandLine(t *testing.T) {
+	dir, bin := shellDirs(t)
+	scripts := map[string]string{
+		"kube-apiserver": "while :; do sleep 0.1; done",
+		"etcd":           "exit 1",
+	}
+	c := spawnScripts(t, dir, bin, scripts)
+	select {
+	case <-c.exits["etcd"]:
+	case <-time.After(5 * time.Second):
+		t.Fatal("etcd's stand-in did not exit")
+	}
+
+	old := inspect
+	t.Cleanup(func() { inspect = old })
+	inspect = func(int) (string, bool) { return "", false } // as if just exec'd
+	if err := c.exited("kube-apiserver"); err != nil {
+		t.Errorf("a running process read as exited from its command line: %v", err)
+	}
+	inspect = func(int) (string, bool) { return "--state=" + dir, true }
+	if err := c.exited("kube-apiserver", "etcd"); !errors.Is(err, errExited) || !strings.HasPrefix(err.Error(), "etcd ") {
+		t.Errorf("an exited process read as running from the process table: %v", err)
+	}
+	inspect = old
+}
+
+// spawnScripts starts each named stand-in (a shell script) in a Cluster
+// on dir, with a command line that names dir, and stops them all when the
+// test ends.
+func spawnScripts(t *testing.T, dir, bin string, scripts map[string]string) *Cluster {
+	t.Helper()
+	c := &Cluster{StateDir: dir}
+	t.Cleanup(func() { _ = c.Stop() })
+	for name, script := range scripts {
+		if err := os.WriteFile(filepath.Join(bin, name), []byte("#!/bin/sh\n"+script+"\n"), 0o700); err != nil {
+			t.Fatal(err)
+		}
+		if err := c.spawn(bin, name, "--state="+dir); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return c
 }
