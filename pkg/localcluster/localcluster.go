@@ -292,7 +292,7 @@ var (
 // command line is no evidence: for a moment after exec, before the new
 // program has set up its arguments, the kernel reports it empty (on
 // Linux, 2.6-3.2 % of reads made as soon as exec.Cmd.Start returned), and
-// a check on it failed two of six cluster starts in CI within 0.25 s.
+// a check on it failed two of five cluster starts in CI within 0.25 s.
 // Processes of an attached cluster are looked up by pid.
 func (c *Cluster) exited(names ...string) error {
 	for _, name := range names {
