@@ -11,6 +11,7 @@ import (
 	"github.com/plinth-dev/plinth/components/awsnetwork"
 	"github.com/plinth-dev/plinth/components/ecs"
 	"github.com/plinth-dev/plinth/components/eks"
+	"github.com/plinth-dev/plinth/pkg/awszones"
 	"github.com/plinth-dev/plinth/pkg/config"
 	"github.com/plinth-dev/plinth/pkg/naming"
 	"github.com/plinth-dev/plinth/pkg/problem"
@@ -79,6 +80,12 @@ func composeAWS(ctx *pulumi.Context, env *config.Environment) (map[string]pulumi
 	}
 
 	network, err := awsnetwork.New(ctx, "main", netArgs)
+	if few := (*awszones.TooFewError)(nil); errors.As(err, &few) {
+		// Said under the config key that asks for the zones.
+		p := problem.List{Prefix: config.Namespace + ":"}
+		p.Addf("network.azCount", "(%d) is more than the %d zones %s has that a network for EKS may use %v: lower it", few.Want, len(few.Zones), env.Region, few.Zones)
+		return nil, configError{p.Err(), few}
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -137,3 +144,13 @@ func composeAWS(ctx *pulumi.Context, env *config.Environment) (map[string]pulumi
 func ownerTags(env *config.Environment) map[string]string {
 	return naming.Tags(naming.TagInput{Owner: env.Owner, CostCenter: env.CostCenter})
 }
+
+// configError is a component's error said under the config key to fix:
+// it reads as the config problem and still is the component's error
+// (errors.As finds both).
+type configError struct {
+	problem, cause error
+}
+
+func (e configError) Error() string   { return e.problem.Error() }
+func (e configError) Unwrap() []error { return []error{e.problem, e.cause} }

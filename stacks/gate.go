@@ -1,11 +1,13 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"time"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/plinth-dev/plinth/pkg/awszones"
 	"github.com/plinth-dev/plinth/pkg/config"
 	"github.com/plinth-dev/plinth/pkg/plinthtest"
 	"github.com/plinth-dev/plinth/pkg/policy"
@@ -37,10 +39,19 @@ func Gate(env *config.Environment, project, stack string) (policy.Report, error)
 		return policy.Report{}, err
 	}
 	c := policy.Context{Tier: string(env.Tier), Today: time.Now()}
+	var notJudged []string
 	if env.Cloud == config.CloudAWS {
-		// A stack that cannot grow without more subnet slots is not judged:
-		// adding slots moves every subnet, which config must say.
-		if g, err := composeUnderMocks(grow(env, s), project, stack); err == nil {
+		// Compose the stack with one more zone. A region with no zone left
+		// cannot grow, and that is said; any other refusal (no free subnet
+		// slot) is PL-D-013's finding.
+		g, err := composeUnderMocks(grow(env, s), project, stack)
+		var few *awszones.TooFewError
+		switch {
+		case errors.As(err, &few):
+			notJudged = append(notJudged, fmt.Sprintf("PL-D-013: %s has %d zones the network may use, and it uses all of them, so it cannot gain one", env.Region, len(few.Zones)))
+		case err != nil:
+			c.GrowthRefused = err.Error()
+		default:
 			c.Grown = g.PolicyResources()
 		}
 	}
@@ -48,7 +59,9 @@ func Gate(env *config.Environment, project, stack string) (policy.Report, error)
 	for _, w := range env.Waivers {
 		waivers = append(waivers, policy.Waiver{Rule: w.Rule, Resource: w.Resource, Reason: w.Reason})
 	}
-	return policy.Evaluate(policy.Rules(), s.PolicyResources(), c, waivers), nil
+	rep := policy.Evaluate(policy.Rules(), s.PolicyResources(), c, waivers)
+	rep.NotJudged = append(rep.NotJudged, notJudged...)
+	return rep, nil
 }
 
 // grow returns env with one more availability zone than the network s
@@ -65,11 +78,19 @@ func grow(env *config.Environment, s *plinthtest.Stack) *config.Environment {
 	return &grown
 }
 
+// composeUnderMocks composes env under plinth's mocks, whose lookups
+// answer for the stack's region from cited tables (pkg/awszones,
+// pkg/eksaddon): the rules judge the zones and versions the region
+// really has, not invented ones.
 func composeUnderMocks(env *config.Environment, project, stack string) (*plinthtest.Stack, error) {
+	opts := []plinthtest.Option{plinthtest.WithProject(project), plinthtest.WithStack(stack)}
+	if env.Cloud == config.CloudAWS && env.Region != "" {
+		opts = append(opts, plinthtest.WithConfig(map[string]string{"aws:region": env.Region}))
+	}
 	return plinthtest.RunErr(func(ctx *pulumi.Context) error {
 		_, err := Compose(ctx, env)
 		return err
-	}, plinthtest.WithProject(project), plinthtest.WithStack(stack))
+	}, opts...)
 }
 
 // gate runs Gate inside a program: advisory findings are logged, blocking

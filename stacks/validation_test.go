@@ -4,6 +4,7 @@ package main
 
 import (
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -127,7 +128,8 @@ func TestConfigIsValidatedByTheComponents(t *testing.T) {
 		{"an allowance without a reason", with(aws, "plinth:apps", app(`,"env":{"CACHE_KEY":"v2"},"allowPlaintextEnv":{"CACHE_KEY":""}`)), "apps[0].allowPlaintextEnv.CACHE_KEY", "is empty: say why"},
 		{"an unknown identity mechanism", with(aws, "plinth:cluster", cluster(`,"identity":"kiam"`)), "cluster.identity", `"kiam" is not one of "podIdentity", "irsa"`},
 		{"an EKS identity on GCP", with(gcp, "plinth:cluster", `{"authorizedNetworks":["203.0.113.0/24"],"identity":"irsa"}`), "cluster.identity", "is set on cloud \"gcp\""},
-		{"node groups with EKS Auto Mode", with(aws, "plinth:cluster", `{"adminRoleArns":["`+configtest.AdminRole+`"],"privateAccessCidrs":["10.100.0.0/24"],"autoMode":{"enabled":true},"nodeGroups":[{"name":"general"}]}`), "cluster.nodeGroups", "Auto Mode launches and scales the nodes"},
+		{"more zones than the region has", with(aws, "plinth:network", `{"azCount":4}`), "network.azCount", "(4) is more than the 3 zones eu-west-1 has that a network for EKS may use"},
+		{"us-east-1's sixth zone, which EKS refuses", with(aws, "aws:region", "us-east-1", "plinth:region", "us-east-1", "plinth:network", `{"azCount":6,"subnetSlots":8}`), "network.azCount", "(6) is more than the 5 zones us-east-1 has that a network for EKS may use"},
 		{"an autoscaler with EKS Auto Mode", with(aws, "plinth:cluster", cluster(`,"autoMode":{"enabled":true}`)), "cluster.autoscaler.repository", "Auto Mode scales the nodes itself"},
 		{"an Auto Mode pool EKS does not have", with(aws, "plinth:cluster", `{"adminRoleArns":["`+configtest.AdminRole+`"],"autoMode":{"enabled":true,"nodePools":["gpu"]}}`), "cluster.autoMode.nodePools[0]", `"gpu" is not one of`},
 		{"EKS Auto Mode on GCP", with(gcp, "plinth:cluster", `{"authorizedNetworks":["203.0.113.0/24"],"autoMode":{"enabled":true}}`), "cluster.autoMode", "is set on cloud \"gcp\""},
@@ -213,9 +215,9 @@ func TestValidConfigEdgeCases(t *testing.T) {
 	}{
 		{"the base AWS environment", aws},
 		{"the base GCP environment", gcp},
-		{"the largest VPC and 4 zones", with(aws, "plinth:network", `{"vpcCidr":"10.0.0.0/16","azCount":4}`)},
+		{"the largest VPC and 4 zones", with(aws, "aws:region", "us-east-1", "plinth:region", "us-east-1", "plinth:network", `{"vpcCidr":"10.0.0.0/16","azCount":4}`)},
 		{"the smallest VPC for 2 slots", with(aws, "plinth:tier", "dev", "plinth:network", `{"vpcCidr":"192.168.0.0/24","subnetSlots":2}`)},
-		{"every zone of the region with 8 slots", with(aws, "plinth:network", `{"azCount":4,"subnetSlots":8}`)},
+		{"every zone EKS takes in us-east-1, with 8 slots", with(aws, "aws:region", "us-east-1", "plinth:region", "us-east-1", "plinth:network", `{"azCount":5,"subnetSlots":8}`)},
 		{"an app name of 55 characters", with(aws, "plinth:apps", `[{"name":"`+strings.Repeat("a", 55)+`","image":"nginx:1.27","namespace":"web"}]`)},
 		{"a digest-pinned image", with(aws, "plinth:apps", app(`,"image":"ghcr.io/acme/web@sha256:`+strings.Repeat("b", 64)+`"`))},
 		{"a registry with a port", with(aws, "plinth:apps", app(`,"image":"registry:5000/acme/web:1.0"`))},
@@ -244,7 +246,9 @@ func TestValidConfigEdgeCases(t *testing.T) {
 
 // TestTheGateGrowsTheNetworkByOneZone: the gate judges subnet stability on
 // the stack composed with one more zone than it spans, and that
-// composition keeps every subnet's block.
+// composition keeps every subnet's block. Regions come from the zone
+// table: prod's three zones in us-east-1 can grow, and in eu-west-1 they
+// cannot, which the report says instead of passing in silence.
 func TestTheGateGrowsTheNetworkByOneZone(t *testing.T) {
 	zones := func(s *plinthtest.Stack) map[string]string {
 		out := map[string]string{}
@@ -254,7 +258,7 @@ func TestTheGateGrowsTheNetworkByOneZone(t *testing.T) {
 		return out
 	}
 	for _, tier := range []string{"dev", "prod"} {
-		env, err := parseConfig(configtest.With(configtest.AWS(), "plinth:tier", tier), tier)
+		env, err := parseConfig(configtest.With(configtest.AWS(), "plinth:tier", tier, "aws:region", "us-east-1", "plinth:region", "us-east-1"), tier)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -298,5 +302,41 @@ func TestProgressiveAnalysisQueriesTheStacksPrometheus(t *testing.T) {
 	}
 	if got := address(with(base, "plinth:apps", app(`,"strategy":"Progressive","progressive":{"analysis":{"prometheusAddress":"https://metrics.example.com"}}`))); got != "https://metrics.example.com" {
 		t.Errorf("address %q, want the configured one", got)
+	}
+}
+
+// TestTheGateSaysWhatItCannotJudge: prod's three zones fill eu-west-1, so
+// PL-D-013 cannot judge a growth the region does not allow and says so;
+// a network out of subnet slots in a region with a zone left is
+// PL-D-013's finding, not a silent pass.
+func TestTheGateSaysWhatItCannotJudge(t *testing.T) {
+	env, err := parseConfig(configtest.AWS(), "prod")
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep, err := Gate(env, "plinth", "prod")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.ContainsFunc(rep.NotJudged, func(s string) bool {
+		return strings.Contains(s, "PL-D-013: eu-west-1 has 3 zones the network may use, and it uses all of them")
+	}) {
+		t.Fatalf("not judged = %v", rep.NotJudged)
+	}
+	full, err := parseConfig(configtest.With(configtest.AWS(), "plinth:tier", "dev", "aws:region", "us-east-1", "plinth:region", "us-east-1",
+		"plinth:network", `{"azCount":2,"subnetSlots":2,"vpcCidr":"10.0.0.0/16"}`), "dev")
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep, err = Gate(full, "plinth", "dev")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var found bool
+	for _, f := range rep.Findings {
+		found = found || f.Rule.ID == "PL-D-013" && strings.Contains(f.Message, "cannot gain an availability zone although its region has one more") && strings.Contains(f.Message, "subnetSlots")
+	}
+	if !found {
+		t.Fatalf("a network out of slots in a region with zones left: %s", rep.Table())
 	}
 }

@@ -43,20 +43,24 @@ type Args struct {
 	SubnetSlots *int `pulumi:"subnetSlots,optional"`
 	// AvailabilityZones are the zones to use; empty takes the first
 	// AZCount standard zones of the region (no Local or Wavelength Zones,
-	// none that need an opt-in, none in ExcludeZoneIDs).
+	// none that need an opt-in, none in ExcludeZoneIDs, and with
+	// ClusterName none that EKS refuses). Zones listed here are looked up
+	// when the program runs, and with ClusterName one that EKS refuses is
+	// an error naming the field.
 	AvailabilityZones []string `pulumi:"availabilityZones,optional"`
-	// ExcludeZoneIDs are zone IDs (e.g. "use1-az3") never to use, such as
-	// the zones EKS refuses in your account (its
-	// UnsupportedAvailabilityZoneException names them). Zone IDs, unlike
-	// zone names, are the same in every account.
+	// ExcludeZoneIDs are zone IDs (e.g. "use1-az2") never to use. Zone IDs,
+	// unlike zone names, are the same in every account. With ClusterName,
+	// the zones EKS refuses (use1-az3, usw1-az2, cac1-az3; pkg/awszones)
+	// are left out as well.
 	ExcludeZoneIDs []string `pulumi:"excludeZoneIds,optional"`
 	// NATGateways is "single" or "perAz". Default: - by tier ("single"; prod "perAz").
 	NATGateways string `pulumi:"nATGateways,optional"`
 	// FlowLogRetentionDays is how long VPC flow logs are kept (a CloudWatch
 	// retention value). Default: - by tier (dev 30, staging 90, prod 365).
 	FlowLogRetentionDays *int `pulumi:"flowLogRetentionDays,optional"`
-	// ClusterName tags the subnets kubernetes.io/cluster/<name>=shared
-	// for the cluster's load balancer controller; "" for none.
+	// ClusterName is the EKS cluster the network serves: the subnets are
+	// tagged kubernetes.io/cluster/<name>=shared for its load balancer
+	// controller, and only zones EKS supports are used; "" for none.
 	ClusterName string `pulumi:"clusterName,optional"`
 	// Tags are added to every resource.
 	Tags map[string]string `pulumi:"tags,optional"`

@@ -1,6 +1,7 @@
 package awsnetwork
 
 import (
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -13,6 +14,7 @@ import (
 
 	"github.com/plinth-dev/plinth/components/internal/lookup"
 	"github.com/plinth-dev/plinth/pkg/awsiam"
+	"github.com/plinth-dev/plinth/pkg/awszones"
 	"github.com/plinth-dev/plinth/pkg/naming"
 )
 
@@ -31,6 +33,9 @@ type Network struct {
 	PrivateSubnetIDs pulumi.StringArrayOutput `pulumi:"privateSubnetIds"`
 	// AvailabilityZones are the zones, in order.
 	AvailabilityZones []string
+	// ZoneIDs are their zone IDs, the same in every account (nil for an
+	// existing VPC).
+	ZoneIDs []string
 	// PublicCIDRs and PrivateCIDRs are the subnet blocks (nil for an
 	// existing VPC).
 	PublicCIDRs, PrivateCIDRs []string
@@ -63,6 +68,65 @@ var standardZones = []aws.GetAvailabilityZonesFilter{
 	{Name: "zone-type", Values: []string{"availability-zone"}},
 }
 
+// zones returns the zones the network uses and their zone IDs, looked up
+// with the AWS provider the options give. For a network that serves an
+// EKS cluster (ClusterName set), the zones EKS refuses are never chosen,
+// and zones listed by name are checked by their zone IDs, which only the
+// lookup knows (names map to different zones in each account of the
+// older regions). An existing VPC's zones are not looked up.
+func (a Args) zones(ctx *pulumi.Context, name string, opts []pulumi.ResourceOption) ([]string, []string, error) {
+	if a.VPCID != nil {
+		return a.AvailabilityZones, nil, nil
+	}
+	invoke, err := lookup.AWS(opts...)
+	if err != nil {
+		return nil, nil, err
+	}
+	state := "available"
+	exclude := slices.Clone(a.ExcludeZoneIDs)
+	if a.ClusterName != "" {
+		for _, ids := range awszones.EKSUnsupported {
+			exclude = append(exclude, ids...)
+		}
+		slices.Sort(exclude)
+		exclude = slices.Compact(exclude)
+	}
+	args := &aws.GetAvailabilityZonesArgs{State: &state, Filters: standardZones, ExcludeZoneIds: exclude}
+	if len(a.AvailabilityZones) > 0 {
+		// The listed zones, whatever they are: the check below says why
+		// one cannot be used.
+		args = &aws.GetAvailabilityZonesArgs{AllAvailabilityZones: pulumi.BoolRef(true), Filters: []aws.GetAvailabilityZonesFilter{
+			{Name: "zone-name", Values: a.AvailabilityZones},
+		}}
+	}
+	res, err := aws.GetAvailabilityZones(ctx, args, invoke...)
+	if err != nil {
+		return nil, nil, fmt.Errorf("network %q: look up availability zones: %w", name, err)
+	}
+	if len(a.AvailabilityZones) == 0 {
+		if len(res.Names) < *a.AZCount {
+			return nil, nil, &awszones.TooFewError{Network: name, Want: *a.AZCount, Zones: res.Names}
+		}
+		return res.Names[:*a.AZCount], res.ZoneIds[:*a.AZCount], nil
+	}
+	ids := make([]string, len(a.AvailabilityZones))
+	var problems []error
+	for i, zone := range a.AvailabilityZones {
+		j := slices.Index(res.Names, zone)
+		if j < 0 {
+			problems = append(problems, fmt.Errorf("network %q: availabilityZones[%d]: %q is not a zone of this region: use one of the region's zone names", name, i, zone))
+			continue
+		}
+		ids[i] = res.ZoneIds[j]
+		if a.ClusterName != "" {
+			if err := awszones.CheckEKS(ids[i]); err != nil {
+				problems = append(problems, fmt.Errorf("network %q: availabilityZones[%d]: %s: %w", name, i, zone, err))
+			}
+		}
+	}
+	return a.AvailabilityZones, ids, errors.Join(problems...)
+}
+
 // New creates (or adopts) a network called name. Arguments are validated,
 // and the zones looked up (with the AWS provider the options give, or the
 // parent passes down), before anything is registered.
@@ -71,26 +135,12 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 		return nil, err
 	}
 	a := args.Defaults()
-	zones := a.AvailabilityZones
-	if len(zones) == 0 && a.VPCID == nil {
-		invoke, err := lookup.AWS(opts...)
-		if err != nil {
-			return nil, err
-		}
-		state := "available"
-		res, err := aws.GetAvailabilityZones(ctx, &aws.GetAvailabilityZonesArgs{
-			State: &state, Filters: standardZones, ExcludeZoneIds: a.ExcludeZoneIDs,
-		}, invoke...)
-		if err != nil {
-			return nil, fmt.Errorf("network %q: look up availability zones: %w", name, err)
-		}
-		if len(res.Names) < *a.AZCount {
-			return nil, fmt.Errorf("network %q: azCount (%d) is more than the region's %d standard zones %v: lower azCount, or exclude fewer zone IDs", name, *a.AZCount, len(res.Names), res.Names)
-		}
-		zones = res.Names[:*a.AZCount]
+	zones, zoneIDs, err := a.zones(ctx, name, opts)
+	if err != nil {
+		return nil, err
 	}
 
-	n := &Network{AvailabilityZones: zones}
+	n := &Network{AvailabilityZones: zones, ZoneIDs: zoneIDs}
 	if err := ctx.RegisterComponentResource(TypeToken, name, n, opts...); err != nil {
 		return nil, err
 	}
@@ -141,10 +191,15 @@ func (b *builder) nameTags(nameTag string, extra map[string]string) pulumi.Strin
 	return pulumi.ToStringMap(naming.Merge(b.tags, extra, map[string]string{"Name": nameTag}))
 }
 
+// ZoneIDTag is the tag that records a subnet's zone ID: a zone name
+// means a different place in each account of the older regions, the ID
+// does not (and the deployability rules read it).
+const ZoneIDTag = "zone-id"
+
 // subnetTags are the tags the AWS Load Balancer Controller and EKS look
-// for on a subnet of role.
-func (b *builder) subnetTags(role string) map[string]string {
-	t := map[string]string{role: "1"}
+// for on a subnet of role, in the network's zone i, and its zone ID.
+func (b *builder) subnetTags(i int, role string) map[string]string {
+	t := map[string]string{role: "1", ZoneIDTag: b.n.ZoneIDs[i]}
 	if b.a.ClusterName != "" {
 		t["kubernetes.io/cluster/"+b.a.ClusterName] = "shared"
 	}
@@ -206,7 +261,7 @@ func (b *builder) createPublicSubnets() error {
 			// Nothing launched here gets a public address by default: load
 			// balancers and NAT gateways bring their own.
 			MapPublicIpOnLaunch: pulumi.Bool(false),
-			Tags:                b.nameTags(b.name+"-public-"+zone, b.subnetTags("kubernetes.io/role/elb")),
+			Tags:                b.nameTags(b.name+"-public-"+zone, b.subnetTags(i, "kubernetes.io/role/elb")),
 		}, b.vopts...)
 		if err != nil {
 			return err
@@ -259,7 +314,7 @@ func (b *builder) createPrivateSubnets() error {
 			VpcId:            b.vpc.ID(),
 			CidrBlock:        pulumi.String(b.privateCIDRs[i]),
 			AvailabilityZone: pulumi.String(zone),
-			Tags:             b.nameTags(b.name+"-private-"+zone, b.subnetTags("kubernetes.io/role/internal-elb")),
+			Tags:             b.nameTags(b.name+"-private-"+zone, b.subnetTags(i, "kubernetes.io/role/internal-elb")),
 		}, b.vopts...)
 		if err != nil {
 			return err

@@ -217,12 +217,61 @@ func TestZonesAreStandardAndFollowTheProvider(t *testing.T) {
 			t.Errorf("%s is not created with the caller's provider", sn.Name)
 		}
 	}
-	// Without the filters, the mock region's Local Zone would be a candidate.
-	all, _ := deploy(t, awsnetwork.Args{AZCount: new(4)})
-	for _, sn := range all.ByType(subnetType) {
-		if strings.Contains(sn.String(t, "availabilityZone"), "lcl") {
+	// us-east-1 lists Local Zones among its zones (pkg/awszones): none is
+	// a candidate, even with every standard zone in use.
+	east := plinthtest.Run(t, func(ctx *pulumi.Context) error {
+		_, err := awsnetwork.New(ctx, "main", awsnetwork.Args{AZCount: new(6), SubnetSlots: new(8)})
+		return err
+	}, plinthtest.WithConfig(map[string]string{"aws:region": "us-east-1"}))
+	for _, sn := range east.ByType(subnetType) {
+		if z := sn.String(t, "availabilityZone"); strings.Count(z, "-") != 2 {
 			t.Fatalf("a subnet in a Local Zone: %s", sn.JSON())
 		}
+	}
+}
+
+// TestZonesForEKS: a network for an EKS cluster never takes a zone EKS
+// refuses (use1-az3 in us-east-1, whose six zones leave five), records
+// every subnet's zone ID, and refuses a zone listed by name whose ID EKS
+// refuses, checked by the ID the lookup returns.
+func TestZonesForEKS(t *testing.T) {
+	east := plinthtest.WithConfig(map[string]string{"aws:region": "us-east-1"})
+	run := func(a awsnetwork.Args) (*plinthtest.Stack, *awsnetwork.Network, error) {
+		var n *awsnetwork.Network
+		s, err := plinthtest.RunErr(func(ctx *pulumi.Context) error {
+			var err error
+			n, err = awsnetwork.New(ctx, "main", a)
+			return err
+		}, east)
+		return s, n, err
+	}
+	s, n, err := run(awsnetwork.Args{ClusterName: "plinth-prod", AZCount: new(5), SubnetSlots: new(8)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if slices.Contains(n.ZoneIDs, "use1-az3") || len(n.ZoneIDs) != 5 {
+		t.Fatalf("zone IDs = %v: an EKS network must leave out use1-az3", n.ZoneIDs)
+	}
+	for _, sn := range s.ByType(subnetType) {
+		if sn.String(t, "tags.zone-id") == "" {
+			t.Errorf("subnet %s does not record its zone ID", sn.Name)
+		}
+	}
+	if _, _, err := run(awsnetwork.Args{ClusterName: "plinth-prod", AZCount: new(6), SubnetSlots: new(8)}); err == nil || !strings.Contains(err.Error(), "azCount (6) is more than the region's 5 standard zones") {
+		t.Fatalf("six zones for EKS in us-east-1: %v", err)
+	}
+	// Without a cluster, all six are usable.
+	if _, n, err := run(awsnetwork.Args{AZCount: new(6), SubnetSlots: new(8)}); err != nil || !slices.Contains(n.ZoneIDs, "use1-az3") {
+		t.Fatalf("six zones without EKS: %v %v", n, err)
+	}
+	// us-east-1c is use1-az3 in the table's mapping: listed by name, it
+	// is refused for EKS with the reason and the field.
+	s, _, err = run(awsnetwork.Args{ClusterName: "plinth-prod", AvailabilityZones: []string{"us-east-1a", "us-east-1c"}})
+	if err == nil || !strings.Contains(err.Error(), "availabilityZones[1]: us-east-1c: zone use1-az3 of us-east-1 is one EKS refuses cluster subnets in") || len(s.Resources) != 0 {
+		t.Fatalf("a listed zone EKS refuses: err %v, %d registered", err, len(s.Resources))
+	}
+	if _, _, err := run(awsnetwork.Args{ClusterName: "plinth-prod", AvailabilityZones: []string{"us-east-1a", "us-east-1-bos-1a"}}); err == nil || !strings.Contains(err.Error(), "not a standard availability zone") {
+		t.Fatalf("a listed Local Zone: %v", err)
 	}
 }
 
@@ -315,10 +364,10 @@ func TestBadInput(t *testing.T) {
 
 func TestMoreZonesThanTheRegionHas(t *testing.T) {
 	s, err := plinthtest.RunErr(func(ctx *pulumi.Context) error {
-		_, err := awsnetwork.New(ctx, "main", awsnetwork.Args{AZCount: new(5), SubnetSlots: new(8)})
+		_, err := awsnetwork.New(ctx, "main", awsnetwork.Args{AZCount: new(4)})
 		return err
 	})
-	if err == nil || !strings.Contains(err.Error(), "azCount (5) is more than the region's 4 standard zones") || len(s.Resources) != 0 {
+	if err == nil || !strings.Contains(err.Error(), "azCount (4) is more than the region's 3 standard zones") || len(s.Resources) != 0 {
 		t.Fatalf("err = %v, registered %d", err, len(s.Resources))
 	}
 }

@@ -24,7 +24,10 @@ type Args struct {
 	// support window SupportType pays for on the day of the deployment
 	// (pkg/eksversion has the calendar): EKS refuses to create a version
 	// past extended support, and upgrades a cluster past its support by
-	// itself. Node groups follow the cluster's version. Default: "1.35".
+	// itself. Node groups follow the cluster's version, and so do the
+	// add-ons and the Cluster Autoscaler unless pinned. The default is the
+	// newest version in standard support (pkg/eksversion), and moves when
+	// plinth's calendar does. Default: "1.36".
 	Version string `pulumi:"version,optional"`
 	// SupportType is the cluster's upgrade policy: STANDARD (14 months
 	// from the version's release, then EKS upgrades the control plane) or
@@ -62,10 +65,13 @@ type Args struct {
 	// AutoMode runs the cluster in EKS Auto Mode: EKS launches, patches
 	// and scales the nodes itself and runs the networking, DNS, block
 	// storage, load balancing and Pod Identity parts the add-ons provide
-	// otherwise. With it, plinth creates no node groups, launch templates
-	// or add-ons, and refuses NodeGroups, Autoscaler and AddOns versions.
+	// otherwise. With it, plinth creates no default node group, launch
+	// templates or add-ons but metrics-server, and refuses Autoscaler and
+	// the other AddOns versions. To turn Auto Mode off on a cluster that
+	// has it, keep this block with Enabled false (see AutoModeArgs).
 	AutoMode *AutoModeArgs `pulumi:"autoMode,optional"`
-	// NodeGroups are the managed node groups.
+	// NodeGroups are the managed node groups. In Auto Mode they run beside
+	// Auto Mode's node pools, which is meant for moving off Auto Mode.
 	// Default: - one group "general" sized by tier (none in Auto Mode).
 	NodeGroups []NodeGroupArgs `pulumi:"nodeGroups,optional"`
 	// AddOns pins the EKS add-on versions.
@@ -130,8 +136,11 @@ type Taint = config.Taint
 
 // AddOnsArgs pins the versions of the EKS add-ons plinth installs
 // (vpc-cni, coredns, kube-proxy, eks-pod-identity-agent,
-// aws-ebs-csi-driver). An empty version takes the default version EKS
-// offers for the cluster's Kubernetes version at creation.
+// aws-ebs-csi-driver, metrics-server). An empty version is looked up when
+// the program runs: the default version EKS offers for the cluster's
+// Kubernetes version (aws.eks.getAddonVersion). EKS never upgrades an
+// add-on by itself, so a version bump of the cluster then upgrades each
+// add-on after the control plane; a pinned version stays until changed.
 type AddOnsArgs struct {
 	// VPCCNI is the vpc-cni version.
 	VPCCNI string `pulumi:"vpcCni,optional"`
@@ -143,6 +152,11 @@ type AddOnsArgs struct {
 	PodIdentityAgent string `pulumi:"podIdentityAgent,optional"`
 	// EBSCSIDriver is the aws-ebs-csi-driver version.
 	EBSCSIDriver string `pulumi:"ebsCsiDriver,optional"`
+	// MetricsServer is the metrics-server version (an EKS community
+	// add-on, installed in Auto Mode too): it serves the resource metrics
+	// API every CPU- or memory-based HorizontalPodAutoscaler reads, which
+	// EKS does not run by itself.
+	MetricsServer string `pulumi:"metricsServer,optional"`
 	// ResolveConflicts is what EKS does with settings changed outside
 	// plinth on create and update: OVERWRITE or PRESERVE.
 	// Default: "OVERWRITE".
@@ -168,10 +182,15 @@ type AutoscalerArgs struct {
 	// Helm repository, or a mirror) or an oci:// URL of the chart; ""
 	// installs no autoscaler.
 	Repository string `pulumi:"repository,optional"`
-	// ChartVersion of the cluster-autoscaler chart. Default: "9.46.6".
+	// ChartVersion of the cluster-autoscaler chart; from autoscaler 1.35
+	// it must be 9.54.0 or later (the first whose ClusterRole grants the
+	// resource.k8s.io informers that version waits for).
+	// Default: - the chart pkg/clusterautoscaler pins for the cluster's
+	// Kubernetes version.
 	ChartVersion string `pulumi:"chartVersion,optional"`
 	// ImageTag of the Cluster Autoscaler, whose minor version must match
-	// the cluster's. Default: - "v<Version>.0".
+	// the cluster's. Default: - the image pkg/clusterautoscaler pins for
+	// the cluster's Kubernetes version.
 	ImageTag string `pulumi:"imageTag,optional"`
 }
 
@@ -187,6 +206,15 @@ const (
 // AutoModeArgs configures EKS Auto Mode. EKS turns its compute, block
 // storage and load-balancing capabilities on or off together, so plinth
 // sets all three from Enabled.
+//
+// Turning it off: with the block present and Enabled false, plinth sends
+// all three capabilities disabled, which EKS applies in place
+// (UpdateClusterConfig). Removing the block instead leaves the provider
+// to plan the three blocks away, which it refuses or plans as a
+// replacement of the cluster (terraform-provider-aws#40582), so keep it.
+// Move the workloads first: add NodeGroups while Auto Mode is still on
+// (EKS runs both), let the pods move, then set Enabled false; docs/eks.md
+// gives the steps.
 type AutoModeArgs struct {
 	// Enabled runs the cluster in Auto Mode. An existing cluster can be
 	// switched on in place; its node role then cannot change.

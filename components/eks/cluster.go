@@ -3,6 +3,7 @@ package eks
 import (
 	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudwatch"
@@ -17,6 +18,7 @@ import (
 
 	"github.com/plinth-dev/plinth/components/internal/lookup"
 	"github.com/plinth-dev/plinth/pkg/awsiam"
+	"github.com/plinth-dev/plinth/pkg/eksaddon"
 	"github.com/plinth-dev/plinth/pkg/naming"
 	"github.com/plinth-dev/plinth/pkg/problem"
 )
@@ -71,6 +73,9 @@ type Cluster struct {
 	StorageClass *storagev1.StorageClass
 	// Autoscaler is the Cluster Autoscaler release (nil without one).
 	Autoscaler *helmv4.Chart
+	// MetricsServer is the metrics-server add-on, which serves the
+	// resource metrics API the HorizontalPodAutoscalers read.
+	MetricsServer *awseks.Addon
 
 	name        string
 	clusterName string
@@ -111,9 +116,10 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 	if err := ctx.RegisterComponentResource(TypeToken, name, c, opts...); err != nil {
 		return nil, err
 	}
-	b := &builder{ctx: ctx, c: c, a: a, region: region.Name,
-		opts: []pulumi.ResourceOption{pulumi.Parent(c)},
-		tags: naming.Merge(a.Tags, naming.Tags(naming.TagInput{Project: ctx.Project(), Stack: ctx.Stack(), Environment: ctx.Stack()})),
+	b := &builder{ctx: ctx, c: c, a: a, region: region.Name, invoke: invoke,
+		autoModeOff: args.AutoMode != nil && !args.AutoMode.Enabled,
+		opts:        []pulumi.ResourceOption{pulumi.Parent(c)},
+		tags:        naming.Merge(a.Tags, naming.Tags(naming.TagInput{Project: ctx.Project(), Stack: ctx.Stack(), Environment: ctx.Stack()})),
 	}
 	for _, step := range []func() error{b.nodeRole, b.cluster, b.endpointAccess, b.access, b.oidc, b.nodes, b.addons, b.kubeconfig, b.storageClass, b.autoModeNetworkPolicies, b.autoscaler} {
 		if err := step(); err != nil {
@@ -134,8 +140,17 @@ type builder struct {
 	a         Args
 	region    string
 	opts      []pulumi.ResourceOption
+	invoke    []pulumi.InvokeOption
 	tags      map[string]string
 	ebsDriver *awseks.Addon
+	// autoModeOff is true when the caller set AutoMode with Enabled
+	// false: the cluster is sent its three Auto Mode blocks disabled.
+	autoModeOff bool
+	// reach is what the cluster's Kubernetes provider must wait for so
+	// that the deployer can reach the API: the admin access entries,
+	// their policy associations and the API's security group rules. The
+	// provider's objects are then also deleted before them.
+	reach []pulumi.Resource
 }
 
 func (b *builder) child(kind string) string { return naming.Child(b.c.name, kind) }
@@ -285,7 +300,8 @@ func (b *builder) cluster() error {
 		UpgradePolicy:              &awseks.ClusterUpgradePolicyArgs{SupportType: pulumi.String(a.SupportType)},
 		Tags:                       pulumi.ToStringMap(b.tags),
 	}
-	if am := a.AutoMode; am.Enabled {
+	switch am := a.AutoMode; {
+	case am.Enabled:
 		// EKS refuses Auto Mode unless compute, block storage and load
 		// balancing are all on (PL-D-021).
 		on := pulumi.Bool(true)
@@ -295,6 +311,16 @@ func (b *builder) cluster() error {
 		cargs.StorageConfig = &awseks.ClusterStorageConfigArgs{BlockStorage: &awseks.ClusterStorageConfigBlockStorageArgs{Enabled: on}}
 		cargs.KubernetesNetworkConfig = &awseks.ClusterKubernetesNetworkConfigArgs{
 			ElasticLoadBalancing: &awseks.ClusterKubernetesNetworkConfigElasticLoadBalancingArgs{Enabled: on},
+		}
+	case b.autoModeOff:
+		// Turning Auto Mode off: all three disabled, no node pools and no
+		// node role, which the provider applies in place
+		// (UpdateClusterConfig) where removing the blocks would not be.
+		off := pulumi.Bool(false)
+		cargs.ComputeConfig = &awseks.ClusterComputeConfigArgs{Enabled: off}
+		cargs.StorageConfig = &awseks.ClusterStorageConfigArgs{BlockStorage: &awseks.ClusterStorageConfigBlockStorageArgs{Enabled: off}}
+		cargs.KubernetesNetworkConfig = &awseks.ClusterKubernetesNetworkConfigArgs{
+			ElasticLoadBalancing: &awseks.ClusterKubernetesNetworkConfigElasticLoadBalancingArgs{Enabled: off},
 		}
 	}
 	cluster, err := awseks.NewCluster(b.ctx, b.child("cluster"), cargs, copts...)
@@ -320,7 +346,10 @@ func (b *builder) endpointAccess() error {
 		args.Type, args.Protocol = pulumi.String("ingress"), pulumi.String("tcp")
 		args.FromPort, args.ToPort = pulumi.Int(443), pulumi.Int(443)
 		args.SecurityGroupId = sg
-		_, err := ec2.NewSecurityGroupRule(b.ctx, b.child(kind), args, b.opts...)
+		r, err := ec2.NewSecurityGroupRule(b.ctx, b.child(kind), args, b.opts...)
+		if err == nil {
+			b.reach = append(b.reach, r)
+		}
 		return err
 	}
 	if len(b.a.PrivateAccessCIDRs) > 0 {
@@ -354,14 +383,16 @@ func (b *builder) access() error {
 		if err != nil {
 			return err
 		}
-		if _, err := awseks.NewAccessPolicyAssociation(b.ctx, b.child(kind+"-policy"), &awseks.AccessPolicyAssociationArgs{
+		assoc, err := awseks.NewAccessPolicyAssociation(b.ctx, b.child(kind+"-policy"), &awseks.AccessPolicyAssociationArgs{
 			ClusterName:  b.c.Cluster.Name,
 			PrincipalArn: arn,
 			PolicyArn:    pulumi.Sprintf("arn:%s:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy", b.c.partition),
 			AccessScope:  &awseks.AccessPolicyAssociationAccessScopeArgs{Type: pulumi.String("cluster")},
-		}, append(b.opts, pulumi.DependsOn([]pulumi.Resource{entry}))...); err != nil {
+		}, append(b.opts, pulumi.DependsOn([]pulumi.Resource{entry}))...)
+		if err != nil {
 			return err
 		}
+		b.reach = append(b.reach, entry, assoc)
 	}
 	return nil
 }
@@ -396,6 +427,18 @@ func (b *builder) nodeRole() error {
 	return nil
 }
 
+// dataVolume is the device of the volume that holds a node's images and
+// pods, which DiskSizeGB sizes: the root volume on Amazon Linux, and the
+// second volume on Bottlerocket, whose root (/dev/xvda) holds only its
+// 2 GiB read-only OS image (Bottlerocket's "Working with Bottlerocket
+// EKS AMIs": the data volume is /dev/xvdb).
+func dataVolume(amiType string) string {
+	if strings.HasPrefix(amiType, "BOTTLEROCKET_") {
+		return "/dev/xvdb"
+	}
+	return "/dev/xvda"
+}
+
 // nodes creates, per group, a launch template (IMDSv2 required with hop
 // limit 1, encrypted gp3 root volume, no public IP) and a managed node
 // group. Auto Mode has none.
@@ -410,7 +453,7 @@ func (b *builder) nodes() error {
 				HttpPutResponseHopLimit: pulumi.Int(1),
 			},
 			BlockDeviceMappings: ec2.LaunchTemplateBlockDeviceMappingArray{&ec2.LaunchTemplateBlockDeviceMappingArgs{
-				DeviceName: pulumi.String("/dev/xvda"),
+				DeviceName: pulumi.String(dataVolume(g.AMIType)),
 				Ebs: &ec2.LaunchTemplateBlockDeviceMappingEbsArgs{
 					VolumeSize:          pulumi.Int(*g.DiskSizeGB),
 					VolumeType:          pulumi.String("gp3"),
@@ -471,55 +514,64 @@ func (b *builder) nodes() error {
 	return nil
 }
 
+// addon is one EKS add-on plinth installs.
+type addon struct {
+	name, version string
+	role          *iam.Role
+	afterNodes    bool
+	config        string
+}
+
 // addons installs the EKS add-ons; vpc-cni and the EBS CSI driver run
-// with their own IRSA roles instead of the node role. Auto Mode runs all
-// five itself.
+// with their own IRSA roles instead of the node role. Auto Mode runs the
+// first five itself; metrics-server, which serves the resource metrics
+// API the HorizontalPodAutoscalers read, is installed in both modes
+// (EKS runs none: "it isn't deployed by default in Amazon EKS
+// clusters", EKS User Guide, metrics-server).
 func (b *builder) addons() error {
-	if b.a.AutoMode.Enabled {
-		return nil
-	}
-	cni, err := b.c.ServiceAccountRole(b.ctx, "vpc-cni", ServiceAccountRoleArgs{
-		Namespace: "kube-system", ServiceAccount: "aws-node", PolicyARNs: []string{b.managedPolicy("AmazonEKS_CNI_Policy")},
-	})
-	if err != nil {
-		return err
-	}
-	ebs, err := b.c.ServiceAccountRole(b.ctx, "ebs-csi", ServiceAccountRoleArgs{
-		Namespace: "kube-system", ServiceAccount: "ebs-csi-controller-sa",
-		PolicyARNs: []string{b.managedPolicy("service-role/AmazonEBSCSIDriverPolicy")},
-	})
-	if err != nil {
-		return err
-	}
 	ad := b.a.AddOns
-	addons := []struct {
-		name, version string
-		role          *iam.Role
-		afterNodes    bool
-		config        string
-	}{
-		// NetworkPolicies are enforced only with the CNI's policy agent on.
-		{"vpc-cni", ad.VPCCNI, cni, false, `{"enableNetworkPolicy":"true"}`},
-		{"kube-proxy", ad.KubeProxy, nil, false, ""},
-		{"eks-pod-identity-agent", ad.PodIdentityAgent, nil, false, ""},
-		// coredns and the EBS CSI controller are Deployments: they need nodes.
-		{"coredns", ad.CoreDNS, nil, true, ""},
-		{"aws-ebs-csi-driver", ad.EBSCSIDriver, ebs, true, ""},
+	var addons []addon
+	if !b.a.AutoMode.Enabled {
+		cni, err := b.c.ServiceAccountRole(b.ctx, "vpc-cni", ServiceAccountRoleArgs{
+			Namespace: "kube-system", ServiceAccount: "aws-node", PolicyARNs: []string{b.managedPolicy("AmazonEKS_CNI_Policy")},
+		})
+		if err != nil {
+			return err
+		}
+		ebs, err := b.c.ServiceAccountRole(b.ctx, "ebs-csi", ServiceAccountRoleArgs{
+			Namespace: "kube-system", ServiceAccount: "ebs-csi-controller-sa",
+			PolicyARNs: []string{b.managedPolicy("service-role/AmazonEBSCSIDriverPolicy")},
+		})
+		if err != nil {
+			return err
+		}
+		addons = []addon{
+			// NetworkPolicies are enforced only with the CNI's policy agent on.
+			{eksaddon.VPCCNI, ad.VPCCNI, cni, false, `{"enableNetworkPolicy":"true"}`},
+			{eksaddon.KubeProxy, ad.KubeProxy, nil, false, ""},
+			{eksaddon.PodIdentityAgent, ad.PodIdentityAgent, nil, false, ""},
+			// coredns and the EBS CSI controller are Deployments: they need nodes.
+			{eksaddon.CoreDNS, ad.CoreDNS, nil, true, ""},
+			{eksaddon.EBSCSIDriver, ad.EBSCSIDriver, ebs, true, ""},
+		}
 	}
+	addons = append(addons, addon{eksaddon.MetricsServer, ad.MetricsServer, nil, true, ""})
 	var nodes []pulumi.Resource
 	for _, ng := range b.c.NodeGroups {
 		nodes = append(nodes, ng)
 	}
 	for _, x := range addons {
+		version, err := b.addonVersion(x)
+		if err != nil {
+			return err
+		}
 		args := &awseks.AddonArgs{
 			ClusterName:              b.c.Cluster.Name,
 			AddonName:                pulumi.String(x.name),
+			AddonVersion:             pulumi.String(version),
 			ResolveConflictsOnCreate: pulumi.String("OVERWRITE"),
 			ResolveConflictsOnUpdate: pulumi.String(ad.ResolveConflicts),
 			Tags:                     pulumi.ToStringMap(b.tags),
-		}
-		if x.version != "" {
-			args.AddonVersion = pulumi.String(x.version)
 		}
 		if x.config != "" {
 			args.ConfigurationValues = pulumi.String(x.config)
@@ -532,16 +584,35 @@ func (b *builder) addons() error {
 		if x.afterNodes {
 			opts = append(opts, pulumi.DependsOn(nodes))
 		}
-		addon, err := awseks.NewAddon(b.ctx, b.child("addon-"+x.name), args, opts...)
+		created, err := awseks.NewAddon(b.ctx, b.child("addon-"+x.name), args, opts...)
 		if err != nil {
 			return err
 		}
 		switch x.name {
-		case "aws-ebs-csi-driver":
-			b.ebsDriver = addon
-		case "eks-pod-identity-agent":
-			b.c.podIdentityAgent = addon
+		case eksaddon.EBSCSIDriver:
+			b.ebsDriver = created
+		case eksaddon.PodIdentityAgent:
+			b.c.podIdentityAgent = created
+		case eksaddon.MetricsServer:
+			b.c.MetricsServer = created
 		}
 	}
 	return nil
+}
+
+// addonVersion is the add-on's pinned version, or the default version
+// EKS offers for the cluster's Kubernetes version, looked up with the
+// caller's AWS provider when the program runs. A plain value, so a
+// preview shows the version an update would install.
+func (b *builder) addonVersion(x addon) (string, error) {
+	if x.version != "" {
+		return x.version, nil
+	}
+	res, err := awseks.GetAddonVersion(b.ctx, &awseks.GetAddonVersionArgs{
+		AddonName: x.name, KubernetesVersion: b.a.Version,
+	}, b.invoke...)
+	if err != nil {
+		return "", fmt.Errorf("eks %q: look up the %s add-on's default version for Kubernetes %s: %w (or pin it in addOns)", b.c.name, x.name, b.a.Version, err)
+	}
+	return res.Version, nil
 }

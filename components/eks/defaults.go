@@ -4,6 +4,7 @@ import (
 	"cmp"
 
 	"github.com/plinth-dev/plinth/components/internal/ptr"
+	"github.com/plinth-dev/plinth/pkg/clusterautoscaler"
 	"github.com/plinth-dev/plinth/pkg/config"
 	"github.com/plinth-dev/plinth/pkg/eksversion"
 	"github.com/plinth-dev/plinth/pkg/naming"
@@ -16,8 +17,6 @@ const (
 	defaultAMIType      = "AL2023_x86_64_STANDARD"
 	defaultResolve      = "OVERWRITE"
 	defaultStorageClass = "gp3"
-	// DefaultAutoscalerChart is the pinned cluster-autoscaler chart.
-	DefaultAutoscalerChart = "9.46.6"
 	// maxGroupName leaves room for "-" and the suffix EKS node group name
 	// prefixes get, within EKS's 63.
 	maxGroupName = 63 - naming.PrefixSuffix - 1
@@ -36,8 +35,10 @@ func (a Args) Defaults() Args {
 		a.AutoMode.NodePools = []string{NodePoolGeneralPurpose, NodePoolSystem}
 	}
 	a.StorageClass.Name = cmp.Or(a.StorageClass.Name, defaultStorageClass)
-	a.Autoscaler.ChartVersion = cmp.Or(a.Autoscaler.ChartVersion, DefaultAutoscalerChart)
-	a.Autoscaler.ImageTag = cmp.Or(a.Autoscaler.ImageTag, "v"+a.Version+".0")
+	if r, ok := clusterautoscaler.For(a.Version); ok {
+		a.Autoscaler.ChartVersion = cmp.Or(a.Autoscaler.ChartVersion, r.Chart)
+		a.Autoscaler.ImageTag = cmp.Or(a.Autoscaler.ImageTag, r.Image)
+	}
 	a.LogRetentionDays = ptr.Or(a.LogRetentionDays, d.LogRetentionDays)
 	if a.DeletionProtection == nil {
 		a.DeletionProtection = new(d.DeletionProtection)

@@ -55,7 +55,7 @@ func TestSecureCluster(t *testing.T) {
 	cl := s.One(t, clusterType)
 	cl.Expect(t, map[string]any{
 		"name":                            "plinth-prod-main",
-		"version":                         "1.35",
+		"version":                         "1.36",
 		"vpcConfig.endpointPrivateAccess": true,
 		"vpcConfig.endpointPublicAccess":  false,
 		"encryptionConfig.resources[0]":   "secrets",
@@ -124,7 +124,7 @@ func TestNodes(t *testing.T) {
 	if ng.Has("nodeGroupName") || len(ng.IgnoreChanges) != 0 {
 		t.Errorf("node group has a fixed name or ignores changes without an autoscaler: %s, ignoreChanges %v", ng.JSON(), ng.IgnoreChanges)
 	}
-	if ng.String(t, "version") != "1.35" {
+	if ng.String(t, "version") != "1.36" {
 		t.Errorf("node group version = %v, want the cluster's", ng.Value(t, "version"))
 	}
 	lt := s.One(t, ltType)
@@ -322,7 +322,7 @@ func TestPublicEndpointAndAddonVersions(t *testing.T) {
 		}
 	}
 	slices.Sort(names)
-	if !reflect.DeepEqual(names, []string{"aws-ebs-csi-driver", "coredns", "eks-pod-identity-agent", "kube-proxy", "vpc-cni"}) {
+	if !reflect.DeepEqual(names, []string{"aws-ebs-csi-driver", "coredns", "eks-pod-identity-agent", "kube-proxy", "metrics-server", "vpc-cni"}) {
 		t.Fatalf("add-ons = %v", names)
 	}
 	if ng := s.One(t, ngType); ng.String(t, "instanceTypes[0]") != "t3.medium" || ng.Number(t, "scalingConfig.minSize") != 1 {
@@ -369,8 +369,26 @@ func TestBadInput(t *testing.T) {
 		{"an autoscaler chart over plain HTTP", "autoscaler.repository", "is not an absolute https or oci URL", mod(func(a *eks.Args) {
 			a.Autoscaler = &eks.AutoscalerArgs{Repository: "http://charts.example.com/autoscaler"}
 		})},
-		{"an autoscaler for another Kubernetes minor", "autoscaler.imageTag", `"v1.32.0" does not match the cluster's version 1.35`, mod(func(a *eks.Args) {
+		{"an autoscaler for another Kubernetes minor", "autoscaler.imageTag", `"v1.32.0" is for Kubernetes 1.32, but the cluster runs 1.36`, mod(func(a *eks.Args) {
 			a.Autoscaler = &eks.AutoscalerArgs{Repository: "https://charts.example.com/autoscaler", ImageTag: "v1.32.0"}
+		})},
+		// The mistake of kubernetes/autoscaler#10278: the 1.35 image with
+		// a chart whose ClusterRole lacks resource.k8s.io never scales.
+		{"autoscaler 1.35 from a chart without the DRA rules", "autoscaler.chartVersion", `"9.46.6" predates chart 9.54.0, the first whose ClusterRole grants resource.k8s.io`, mod(func(a *eks.Args) {
+			a.Version = "1.35"
+			a.Autoscaler = &eks.AutoscalerArgs{Repository: "https://charts.example.com/autoscaler", ChartVersion: "9.46.6", ImageTag: "v1.35.0"}
+		})},
+		{"an autoscaler for a version plinth pins none for", "autoscaler", "plinth pins no Cluster Autoscaler for Kubernetes 1.37", func() eks.Args {
+			a := mod(func(a *eks.Args) { a.Autoscaler = &eks.AutoscalerArgs{Repository: "https://charts.example.com/autoscaler"} })
+			a.Version = "1.37"
+			return a
+		}()},
+		{"kube-proxy left behind a cluster upgrade", "addOns.kubeProxy", `"v1.32.13-eksbuild.16" is 4 minor versions behind the cluster's Kubernetes 1.36`, mod(func(a *eks.Args) {
+			a.AddOns = &eks.AddOnsArgs{KubeProxy: "v1.32.13-eksbuild.16"}
+		})},
+		{"kube-proxy newer than the cluster", "addOns.kubeProxy", "must not be newer than the API server", mod(func(a *eks.Args) {
+			a.Version = "1.35"
+			a.AddOns = &eks.AddOnsArgs{KubeProxy: "v1.36.0-eksbuild.14"}
 		})},
 		{"no subnets", "subnetIds", "is not set", mod(func(a *eks.Args) { a.SubnetIDs = nil })},
 		{"min above max", "nodeGroups[0].minSize", "(5) is greater than maxSize (2)", mod(func(a *eks.Args) {
@@ -395,10 +413,6 @@ func TestBadInput(t *testing.T) {
 			a.NodeGroups = []eks.NodeGroupArgs{{Name: "general"}, {Name: "general"}}
 		})},
 		{"an add-on version without eksbuild", "addOns.coreDns", "is not an add-on version", mod(func(a *eks.Args) { a.AddOns = &eks.AddOnsArgs{CoreDNS: "1.11.4"} })},
-		{"node groups in Auto Mode", "nodeGroups", "Auto Mode launches and scales the nodes", mod(func(a *eks.Args) {
-			a.AutoMode = &eks.AutoModeArgs{Enabled: true}
-			a.NodeGroups = []eks.NodeGroupArgs{{Name: "general"}}
-		})},
 		{"a Cluster Autoscaler in Auto Mode", "autoscaler.repository", "Auto Mode scales the nodes itself", mod(func(a *eks.Args) {
 			a.AutoMode = &eks.AutoModeArgs{Enabled: true}
 			a.Autoscaler = &eks.AutoscalerArgs{Repository: "https://charts.example.com/autoscaler"}
@@ -527,12 +541,12 @@ func TestClusterAutoscaler(t *testing.T) {
 	chart := s.Get(t, "kubernetes:helm.sh/v4:Chart", "main-cluster-autoscaler")
 	chart.Expect(t, map[string]any{
 		"chart":                            "cluster-autoscaler",
-		"version":                          eks.DefaultAutoscalerChart,
+		"version":                          "9.59.0",
 		"namespace":                        "kube-system",
 		"repositoryOpts.repo":              "https://charts.example.com/autoscaler",
 		"values.autoDiscovery.clusterName": "plinth-prod-main",
 		"values.awsRegion":                 "eu-west-1",
-		"values.image.tag":                 "v1.35.0",
+		"values.image.tag":                 "v1.36.1",
 		"values.rbac.serviceAccount.name":  "cluster-autoscaler",
 	})
 	if arn := chart.String(t, `values.rbac.serviceAccount.annotations["eks.amazonaws.com/role-arn"]`); !strings.HasSuffix(arn, ":role/plinth-prod-main-irsa-cluster-autoscaler") {
@@ -670,10 +684,14 @@ func TestAutoMode(t *testing.T) {
 	if got := cl.Value(t, "computeConfig.nodePools"); !reflect.DeepEqual(got, []any{"general-purpose", "system"}) {
 		t.Errorf("node pools = %v", got)
 	}
-	for _, typ := range []string{ngType, ltType, "aws:eks/addon:Addon"} {
+	for _, typ := range []string{ngType, ltType} {
 		if n := len(s.ByType(typ)); n != 0 {
 			t.Errorf("Auto Mode registered %d %s", n, typ)
 		}
+	}
+	// Auto Mode runs no metrics-server: the add-on serves the HPAs' metrics.
+	if addons := s.ByType("aws:eks/addon:Addon"); len(addons) != 1 || addons[0].String(t, "addonName") != "metrics-server" {
+		t.Errorf("Auto Mode add-ons = %d, want metrics-server alone", len(addons))
 	}
 	attached := func(role string) []string {
 		var out []string

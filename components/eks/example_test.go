@@ -48,12 +48,13 @@ func Example() {
 	// Output:
 	// cluster: plinth-prod-main
 	// node groups: 1
-	// add-ons: 5
+	// add-ons: 6
 	// pod identity associations: 1
 }
 
 // A cluster in EKS Auto Mode: EKS runs the nodes from its built-in node
-// pools, so plinth registers no node groups or add-ons.
+// pools, so plinth registers no node groups, and no add-on but
+// metrics-server, which Auto Mode does not run.
 func ExampleNew_autoMode() {
 	stack, err := plinthtest.RunErr(func(ctx *pulumi.Context) error {
 		network, err := awsnetwork.New(ctx, "main", awsnetwork.Args{Tier: "prod", ClusterName: "plinth-prod-main"})
@@ -83,5 +84,5 @@ func ExampleNew_autoMode() {
 	// Output:
 	// node pools: [general-purpose system]
 	// node groups: 0
-	// add-ons: 0
+	// add-ons: 1
 }

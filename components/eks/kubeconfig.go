@@ -2,6 +2,7 @@ package eks
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	clientcmdapi "k8s.io/client-go/tools/clientcmd/api"
@@ -26,8 +27,13 @@ func Kubeconfig(clusterName, endpoint, caData, region, roleARN, profile string) 
 	return kubeconfig.Exec(clusterName, endpoint, caData, exec)
 }
 
-// kubeconfig sets the kubeconfig output and the provider built from it,
-// which waits for the node groups so workloads have somewhere to run.
+// kubeconfig sets the kubeconfig output and the provider built from it.
+// The provider waits for the node groups, so workloads have somewhere to
+// run, and for what lets the deployer in (the admin access entries and
+// their policies, the API's security group rules): on the first up,
+// nothing is sent to a cluster that would refuse it, and on destroy the
+// in-cluster objects are deleted while the deployer still has access
+// (terraform-aws-eks#2903, #3005).
 func (b *builder) kubeconfig() error {
 	c := b.c
 	role := pulumi.String("").ToStringOutput()
@@ -38,6 +44,10 @@ func (b *builder) kubeconfig() error {
 		return Kubeconfig(v[0].(string), v[1].(string), v[2].(string), b.region, v[3].(string), b.a.KubeconfigProfile)
 	}).(pulumi.StringOutput)
 	var err error
-	c.Kubeconfig, c.Provider, err = kubeconfig.Provider(b.ctx, b.child("k8s"), kc, c.NodeGroups, b.opts)
+	deps := slices.Clone(b.reach)
+	for _, ng := range c.NodeGroups {
+		deps = append(deps, ng)
+	}
+	c.Kubeconfig, c.Provider, err = kubeconfig.Provider(b.ctx, b.child("k8s"), kc, deps, b.opts)
 	return err
 }

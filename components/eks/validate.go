@@ -3,11 +3,14 @@ package eks
 import (
 	"fmt"
 	"regexp"
+	"strings"
 	"time"
 
 	"github.com/plinth-dev/plinth/pkg/awsiam"
+	"github.com/plinth-dev/plinth/pkg/clusterautoscaler"
 	"github.com/plinth-dev/plinth/pkg/config"
 	"github.com/plinth-dev/plinth/pkg/ec2arch"
+	"github.com/plinth-dev/plinth/pkg/eksaddon"
 	"github.com/plinth-dev/plinth/pkg/eksversion"
 	"github.com/plinth-dev/plinth/pkg/problem"
 )
@@ -100,14 +103,34 @@ func (a Args) Validate(name string) error {
 	}
 	if r := a.Autoscaler.Repository; r != "" {
 		p.URL("autoscaler.repository", r, "charts are fetched over TLS", "https", "oci")
-		if !chartVersionRE.MatchString(a.Autoscaler.ChartVersion) {
-			p.Addf("autoscaler.chartVersion", "%q is not a chart version: pin an exact version such as %q", a.Autoscaler.ChartVersion, DefaultAutoscalerChart)
-		}
-		if want := "v" + a.Version + "."; len(a.Autoscaler.ImageTag) <= len(want) || a.Autoscaler.ImageTag[:len(want)] != want {
-			p.Addf("autoscaler.imageTag", "%q does not match the cluster's version %s: the Cluster Autoscaler's minor version must match Kubernetes', e.g. %q", a.Autoscaler.ImageTag, a.Version, want+"0")
-		}
+		a.validateAutoscaler(&p)
+	}
+	if v := a.AddOns.KubeProxy; v != "" && addonVersionRE.MatchString(v) {
+		p.Add("addOns.kubeProxy", eksaddon.CheckKubeProxy(v, a.Version))
 	}
 	return p.Err()
+}
+
+// validateAutoscaler checks the autoscaler's chart and image against the
+// cluster's version (pkg/clusterautoscaler holds the rule, which the
+// deployability rules apply to the chart the stack registers too).
+func (a Args) validateAutoscaler(p *problem.List) {
+	as := a.Autoscaler
+	if as.ChartVersion == "" || as.ImageTag == "" {
+		var known []string
+		for _, r := range clusterautoscaler.Releases {
+			known = append(known, r.Minor)
+		}
+		p.Addf("autoscaler", "plinth pins no Cluster Autoscaler for Kubernetes %s (it does for %s): set autoscaler.chartVersion and autoscaler.imageTag", a.Version, strings.Join(known, ", "))
+		return
+	}
+	if !chartVersionRE.MatchString(as.ChartVersion) {
+		p.Addf("autoscaler.chartVersion", "%q is not a chart version: pin an exact version such as %q", as.ChartVersion, clusterautoscaler.DRAChart)
+		return
+	}
+	for _, prob := range clusterautoscaler.Check(as.ChartVersion, as.ImageTag, a.Version) {
+		p.Addf("autoscaler."+prob.Field, "%s", prob.Message)
+	}
 }
 
 // validateAutoMode checks what Auto Mode replaces: it provisions and
@@ -129,14 +152,11 @@ func (a Args) validateAutoMode(p *problem.List) {
 		}
 		return
 	}
-	if len(a.NodeGroups) > 0 {
-		p.Addf("nodeGroups", "is set with autoMode.enabled: Auto Mode launches and scales the nodes from its node pools, so remove nodeGroups (or turn Auto Mode off)")
-	}
 	if a.Autoscaler.Repository != "" {
 		p.Addf("autoscaler.repository", "is set with autoMode.enabled: Auto Mode scales the nodes itself, so remove the autoscaler")
 	}
 	for _, v := range a.addonVersions() {
-		if v.v != "" {
+		if v.v != "" && v.path != "addOns.metricsServer" {
 			p.Addf(v.path, "is set with autoMode.enabled: Auto Mode runs this component itself and installs no add-on, so remove the version")
 		}
 	}
@@ -147,5 +167,6 @@ func (a Args) addonVersions() []struct{ path, v string } {
 	return []struct{ path, v string }{
 		{"addOns.vpcCni", a.AddOns.VPCCNI}, {"addOns.coreDns", a.AddOns.CoreDNS}, {"addOns.kubeProxy", a.AddOns.KubeProxy},
 		{"addOns.podIdentityAgent", a.AddOns.PodIdentityAgent}, {"addOns.ebsCsiDriver", a.AddOns.EBSCSIDriver},
+		{"addOns.metricsServer", a.AddOns.MetricsServer},
 	}
 }

@@ -33,7 +33,7 @@ const (
 
 // Default is the version plinth creates clusters with: the newest in
 // standard support on the calendar below.
-const Default = "1.35"
+const Default = "1.36"
 
 // WarnBefore is how long before the end of support a version is reported
 // (as an advisory finding) so it can be upgraded on the team's schedule
@@ -70,6 +70,7 @@ var Releases = []Release{
 	{"1.33", day("2025-05-29"), day("2026-07-29"), day("2027-07-29")},
 	{"1.34", day("2025-10-02"), day("2026-12-02"), day("2027-12-02")},
 	{"1.35", day("2026-01-27"), day("2027-03-27"), day("2028-03-27")},
+	{"1.36", day("2026-06-02"), day("2027-08-02"), day("2028-08-02")},
 }
 
 // Lookup returns the release of minor.
@@ -137,4 +138,25 @@ func Expiring(minor, supportType string, today time.Time) (time.Time, bool) {
 	}
 	end := r.End(supportType)
 	return end, today.Before(end) && end.Sub(today) <= WarnBefore
+}
+
+// Horizon returns the last day the calendar has a usable version with
+// supportType: after it, every version plinth knows is out of that
+// support, and every cluster with it fails validation until the calendar
+// gains a row.
+func Horizon(supportType string) time.Time {
+	var last time.Time
+	for _, r := range Releases {
+		if end := r.End(supportType); end.After(last) {
+			last = end
+		}
+	}
+	return last.AddDate(0, 0, -1)
+}
+
+// HorizonNear reports whether the calendar runs out of versions with
+// supportType within WarnBefore of today, and on which day.
+func HorizonNear(supportType string, today time.Time) (time.Time, bool) {
+	h := Horizon(supportType)
+	return h, !today.After(h) && h.Sub(today) <= WarnBefore
 }

@@ -57,9 +57,12 @@ type OutputsFunc func(r Resource, outputs resource.PropertyMap) resource.Propert
 // mocks records registrations and answers them.
 type mocks struct {
 	project, stack string
-	overrides      map[string]OutputsFunc
-	calls          map[string]func(args resource.PropertyMap) resource.PropertyMap
-	stackRefs      map[string]map[string]any
+	// region is the default AWS provider's region: the run's aws:region
+	// config, as the real provider reads it, else Region.
+	region    string
+	overrides map[string]OutputsFunc
+	calls     map[string]func(args resource.PropertyMap) resource.PropertyMap
+	stackRefs map[string]map[string]any
 
 	mu        sync.Mutex
 	resources []Resource
@@ -138,7 +141,7 @@ func (m *mocks) Call(args pulumi.MockCallArgs) (resource.PropertyMap, error) {
 		return f(args.Args), nil
 	}
 	if f, ok := defaultCalls[args.Token]; ok {
-		return f(args.Args, m.regionOf(args.Provider)), nil
+		return f(args.Args, m.regionOf(args.Provider))
 	}
 	return resource.PropertyMap{}, nil
 }
@@ -148,7 +151,7 @@ func (m *mocks) Call(args pulumi.MockCallArgs) (resource.PropertyMap, error) {
 func (m *mocks) regionOf(ref string) string {
 	urn := providerURN(ref)
 	if urn == "" {
-		return Region
+		return m.region
 	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
@@ -159,7 +162,7 @@ func (m *mocks) regionOf(ref string) string {
 			}
 		}
 	}
-	return Region
+	return m.region
 }
 
 // urn computes a URN the way the engine (and the mock monitor) does.

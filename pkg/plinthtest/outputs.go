@@ -7,6 +7,9 @@ import (
 	"strings"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
+
+	"github.com/plinth-dev/plinth/pkg/awszones"
+	"github.com/plinth-dev/plinth/pkg/eksaddon"
 )
 
 // Values the mocks use for the account, region and project of the fake
@@ -145,49 +148,40 @@ func k8sNames(r Resource) (string, string) {
 }
 
 // defaultCalls answers the provider functions plinth calls, for the
-// provider's region.
-var defaultCalls = map[string]func(args resource.PropertyMap, region string) resource.PropertyMap{
+// provider's region. Lookups whose answer depends on the cloud (zones,
+// add-on versions) answer from cited tables, or fail.
+var defaultCalls = map[string]func(args resource.PropertyMap, region string) (resource.PropertyMap, error){
 	"aws:index/getAvailabilityZones:getAvailabilityZones": availabilityZones,
-	"aws:index/getCallerIdentity:getCallerIdentity": func(_ resource.PropertyMap, _ string) resource.PropertyMap {
+	"aws:eks/getAddonVersion:getAddonVersion":             addonVersion,
+	"aws:index/getCallerIdentity:getCallerIdentity": func(_ resource.PropertyMap, _ string) (resource.PropertyMap, error) {
 		return resource.NewPropertyMapFromMap(map[string]any{
 			"accountId": AccountID, "arn": "arn:aws:iam::" + AccountID + ":user/test", "userId": "AIDATEST", "id": AccountID,
-		})
+		}), nil
 	},
-	"aws:index/getRegion:getRegion": func(_ resource.PropertyMap, region string) resource.PropertyMap {
-		return resource.NewPropertyMapFromMap(map[string]any{"name": region, "id": region, "description": region})
+	"aws:index/getRegion:getRegion": func(_ resource.PropertyMap, region string) (resource.PropertyMap, error) {
+		return resource.NewPropertyMapFromMap(map[string]any{"name": region, "id": region, "description": region}), nil
 	},
-	"aws:index/getPartition:getPartition": func(_ resource.PropertyMap, _ string) resource.PropertyMap {
-		return resource.NewPropertyMapFromMap(map[string]any{"partition": "aws", "dnsSuffix": "amazonaws.com", "id": "aws"})
+	"aws:index/getPartition:getPartition": func(_ resource.PropertyMap, _ string) (resource.PropertyMap, error) {
+		return resource.NewPropertyMapFromMap(map[string]any{"partition": "aws", "dnsSuffix": "amazonaws.com", "id": "aws"}), nil
 	},
-	"gcp:organizations/getClientConfig:getClientConfig": func(_ resource.PropertyMap, _ string) resource.PropertyMap {
-		return resource.NewPropertyMapFromMap(map[string]any{"project": GCPProject, "region": "europe-west1", "accessToken": "fake", "id": "x"})
+	"gcp:organizations/getClientConfig:getClientConfig": func(_ resource.PropertyMap, _ string) (resource.PropertyMap, error) {
+		return resource.NewPropertyMapFromMap(map[string]any{"project": GCPProject, "region": "europe-west1", "accessToken": "fake", "id": "x"}), nil
 	},
-	"gcp:compute/getZones:getZones": func(_ resource.PropertyMap, _ string) resource.PropertyMap {
-		return resource.NewPropertyMapFromMap(map[string]any{"names": []any{"europe-west1-b", "europe-west1-c", "europe-west1-d"}, "id": "x"})
+	"gcp:compute/getZones:getZones": func(_ resource.PropertyMap, _ string) (resource.PropertyMap, error) {
+		return resource.NewPropertyMapFromMap(map[string]any{"names": []any{"europe-west1-b", "europe-west1-c", "europe-west1-d"}, "id": "x"}), nil
 	},
 }
 
-// zone is one zone of the mock regions: four standard zones and a Local
-// Zone the account has opted in to, as a real region may have.
-type zone struct{ name, id, optIn, kind string }
-
-func zonesOf(region string) []zone {
-	parts := strings.Split(region, "-") // eu-west-1 → euw1
-	short := region
-	if len(parts) == 3 && parts[1] != "" {
-		short = parts[0] + parts[1][:1] + parts[2]
+// availabilityZones answers aws.GetAvailabilityZones the way EC2 does,
+// from the region's real zones (pkg/awszones): it honours state, the
+// opt-in-status, zone-type, zone-name and zone-id filters, and the names
+// and zone IDs to exclude. A region the table does not hold is an error,
+// never an invented answer.
+func availabilityZones(args resource.PropertyMap, region string) (resource.PropertyMap, error) {
+	zones, ok := awszones.Of(region)
+	if !ok {
+		return nil, fmt.Errorf("plinthtest: the zone table (pkg/awszones) has no row for region %q: add it from its source, or use one of %v", region, awszones.Regions())
 	}
-	var out []zone
-	for i, l := range []string{"a", "b", "c", "d"} {
-		out = append(out, zone{region + l, fmt.Sprintf("%s-az%d", short, i+1), "opt-in-not-required", "availability-zone"})
-	}
-	return append(out, zone{region + "-lcl-1a", short + "-lcl1-az1", "opted-in", "local-zone"})
-}
-
-// availabilityZones answers aws.GetAvailabilityZones the way EC2 does:
-// it honours state, the opt-in-status and zone-type filters, and the
-// names and zone IDs to exclude.
-func availabilityZones(args resource.PropertyMap, region string) resource.PropertyMap {
 	strs := func(v resource.PropertyValue) []string {
 		var out []string
 		if v.IsArray() {
@@ -209,18 +203,49 @@ func availabilityZones(args resource.PropertyMap, region string) resource.Proper
 		}
 	}
 	excludedIDs, excludedNames := strs(args["excludeZoneIds"]), strs(args["excludeNames"])
+	// Without an opt-in-status filter EC2 lists the zones the account has
+	// opted in to (and those needing none); the table's Local Zones are
+	// not opted in, as in a new account.
+	allOptIns := false
+	if v, ok := args["allAvailabilityZones"]; ok && v.IsBool() {
+		allOptIns = v.BoolValue()
+	}
 	var names, ids []any
-	for _, z := range zonesOf(region) {
-		keep := !slices.Contains(excludedIDs, z.id) && !slices.Contains(excludedNames, z.name)
+	for _, z := range zones {
+		keep := !slices.Contains(excludedIDs, z.ID) && !slices.Contains(excludedNames, z.Name)
 		if v, ok := filters["opt-in-status"]; ok {
-			keep = keep && slices.Contains(v, z.optIn)
+			keep = keep && slices.Contains(v, z.OptIn)
+		} else if !allOptIns {
+			keep = keep && z.OptIn != awszones.NotOptedIn
 		}
-		if v, ok := filters["zone-type"]; ok {
-			keep = keep && slices.Contains(v, z.kind)
+		for key, value := range map[string]string{"zone-type": z.Type, "zone-name": z.Name, "zone-id": z.ID} {
+			if v, ok := filters[key]; ok {
+				keep = keep && slices.Contains(v, value)
+			}
 		}
 		if keep {
-			names, ids = append(names, z.name), append(ids, z.id)
+			names, ids = append(names, z.Name), append(ids, z.ID)
 		}
 	}
-	return resource.NewPropertyMapFromMap(map[string]any{"names": names, "zoneIds": ids, "id": region})
+	return resource.NewPropertyMapFromMap(map[string]any{"names": names, "zoneIds": ids, "id": region}), nil
+}
+
+// addonVersion answers aws.eks.getAddonVersion from the add-on table
+// (pkg/eksaddon); an add-on or Kubernetes version the table does not
+// hold is an error, as EKS's own answer would be.
+func addonVersion(args resource.PropertyMap, _ string) (resource.PropertyMap, error) {
+	str := func(k string) string {
+		if v, ok := args[resource.PropertyKey(k)]; ok && v.IsString() {
+			return v.StringValue()
+		}
+		return ""
+	}
+	name, minor := str("addonName"), str("kubernetesVersion")
+	v, ok := eksaddon.Version(name, minor)
+	if !ok {
+		return nil, fmt.Errorf("plinthtest: the add-on table (pkg/eksaddon) has no version of %q for Kubernetes %q", name, minor)
+	}
+	return resource.NewPropertyMapFromMap(map[string]any{
+		"addonName": name, "kubernetesVersion": minor, "version": v, "id": name,
+	}), nil
 }

@@ -98,7 +98,11 @@ func RunErr(program pulumi.RunFunc, opts ...Option) (*Stack, error) {
 	for _, opt := range opts {
 		opt(&o)
 	}
-	m := &mocks{project: o.project, stack: o.stack, overrides: o.overrides, calls: o.calls, stackRefs: o.stackRefs}
+	region := Region
+	if r := o.config["aws:region"]; r != "" {
+		region = r
+	}
+	m := &mocks{project: o.project, stack: o.stack, region: region, overrides: o.overrides, calls: o.calls, stackRefs: o.stackRefs}
 	err := pulumi.RunErr(program,
 		pulumi.WithMocks(o.project, o.stack, m),
 		func(info *pulumi.RunInfo) {

@@ -99,6 +99,10 @@ type Context struct {
 	// (nil when it does not apply), for the rules that keep a plan stable
 	// when the stack grows.
 	Grown []Resource
+	// GrowthRefused is why the stack could not be composed with one more
+	// availability zone although its region has one ("" when it could,
+	// or when the region has no zone left to add).
+	GrowthRefused string
 }
 
 // Rule is one guardrail.
@@ -176,6 +180,10 @@ type Report struct {
 	Findings []Finding
 	// Checked counts the (rule, resource) pairs evaluated.
 	Checked int
+	// NotJudged are the rules that could not judge this stack, each with
+	// the reason ("PL-D-013: …"): not findings, but said rather than
+	// passed in silence.
+	NotJudged []string
 }
 
 // Evaluate runs rules over resources. Waivers without a reason are
@@ -298,6 +306,9 @@ func (r Report) Table() string {
 	}
 	if len(fs) == 0 {
 		sb.WriteString("| – | – | – | – | pass | – |\n")
+	}
+	for _, n := range r.NotJudged {
+		fmt.Fprintf(&sb, "\nnot judged: %s\n", n)
 	}
 	return sb.String()
 }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/plinth-dev/plinth/pkg/awsiam"
 	"github.com/plinth-dev/plinth/pkg/credential"
+	"github.com/plinth-dev/plinth/pkg/eksversion"
 )
 
 // AWS type tokens the rules apply to.
@@ -38,8 +39,16 @@ const (
 // EKSLogTypes are the control-plane log types CKV_AWS_37 requires.
 var EKSLogTypes = []string{"api", "audit", "authenticator", "controllerManager", "scheduler"}
 
-// SupportedEKSVersions mirrors CKV_AWS_339's list of supported versions.
-var SupportedEKSVersions = []string{"1.29", "1.30", "1.31", "1.32", "1.33", "1.34", "1.35"}
+// SupportedEKSVersions mirrors CKV_AWS_339's list of supported versions:
+// the minors on plinth's EKS calendar (pkg/eksversion), which PL-D-008
+// then holds to their support window on the day of the deployment.
+func SupportedEKSVersions() []string {
+	var out []string
+	for _, r := range eksversion.Releases {
+		out = append(out, r.Minor)
+	}
+	return out
+}
 
 // ModernTLSPolicies are listener policies with TLS 1.2+ and forward
 // secrecy only.
@@ -112,7 +121,7 @@ func awsRules() []*Rule {
 				if v == "" {
 					return fail("version is not pinned (EKS picks whatever is latest)")
 				}
-				if !slices.Contains(SupportedEKSVersions, v) {
+				if !slices.Contains(SupportedEKSVersions(), v) {
 					return fail("version %s is not supported", v)
 				}
 				return nil

@@ -738,6 +738,13 @@ func namesFit(r Resource, _ Context) []string {
 // --- growth
 
 func subnetsStableUnderGrowth(rs []Resource, c Context) []Violation {
+	if c.GrowthRefused != "" {
+		for _, r := range rs {
+			if r.Type == tVPC || r.Type == tGCPNetwork {
+				return []Violation{{r.ID(), "cannot gain an availability zone although its region has one more: " + c.GrowthRefused}}
+			}
+		}
+	}
 	if c.Grown == nil {
 		return nil
 	}
