@@ -379,7 +379,9 @@ func TestBadInput(t *testing.T) {
 			a.Autoscaler = &eks.AutoscalerArgs{Repository: "https://charts.example.com/autoscaler", ChartVersion: "9.46.6", ImageTag: "v1.35.0"}
 		})},
 		{"an autoscaler for a version plinth pins none for", "autoscaler", "plinth pins no Cluster Autoscaler for Kubernetes 1.37", func() eks.Args {
-			a := mod(func(a *eks.Args) { a.Autoscaler = &eks.AutoscalerArgs{Repository: "https://charts.example.com/autoscaler"} })
+			a := mod(func(a *eks.Args) {
+				a.Autoscaler = &eks.AutoscalerArgs{Repository: "https://charts.example.com/autoscaler"}
+			})
 			a.Version = "1.37"
 			return a
 		}()},
