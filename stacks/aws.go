@@ -114,9 +114,20 @@ func composeAWS(ctx *pulumi.Context, env *config.Environment) (map[string]pulumi
 	}); err != nil {
 		return nil, err
 	}
-	if w.mon.StorageClass == nil {
-		// The class the cluster creates: the chart then waits for it.
-		w.mon.StorageClass = cluster.StorageClassName
+	if sc := eksArgs.Defaults().StorageClass; w.mon.StorageClass == nil && !sc.Disabled {
+		// The class the cluster creates, by name: the chart's claims wait
+		// for it in the cluster (the volume controller retries a claim
+		// whose class is missing), not in the plan, so the chart, which
+		// brings the CRDs the applications' ServiceMonitors need, starts
+		// at once instead of after the EBS CSI driver and the class.
+		w.mon.StorageClass = pulumi.String(sc.Name)
+	}
+	if eksArgs.AutoMode != nil && eksArgs.AutoMode.Enabled {
+		// Auto Mode answers DNS on each node, not from kube-system pods.
+		for n, a := range w.apps {
+			a.NetworkPolicy.NodeLocalDNS = true
+			w.apps[n] = a
+		}
 	}
 	outputs, err := w.create(ctx, env, pulumi.Provider(cluster.Provider))
 	if err != nil {

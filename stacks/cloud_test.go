@@ -190,9 +190,9 @@ func TestTheDocumentedAlternativesPassTheGuardrails(t *testing.T) {
 	})
 }
 
-// requireGatePasses runs the guardrails and deployability rules on a
-// stack's file, after edit, and fails on a blocking finding.
-func requireGatePasses(t *testing.T, stack string, edit func(values map[string]string)) {
+// stackEnv parses a stack's file, after edit, with its secrets as
+// stand-in values.
+func stackEnv(t *testing.T, stack string, edit func(values map[string]string)) *config.Environment {
 	t.Helper()
 	values, secrets, err := StackFile(filepath.Join("..", "Pulumi."+stack+".yaml"))
 	if err != nil {
@@ -212,7 +212,14 @@ func requireGatePasses(t *testing.T, stack string, edit func(values map[string]s
 	for k, v := range secrets {
 		env.Secrets[strings.TrimPrefix(k, "plinth:")] = pulumi.ToSecret(pulumi.String(v)).(pulumi.StringOutput)
 	}
-	rep, err := Gate(env, "plinth", stack)
+	return env
+}
+
+// requireGatePasses runs the guardrails and deployability rules on a
+// stack's file, after edit, and fails on a blocking finding.
+func requireGatePasses(t *testing.T, stack string, edit func(values map[string]string)) {
+	t.Helper()
+	rep, err := Gate(stackEnv(t, stack, edit), "plinth", stack)
 	if err != nil {
 		t.Fatal(err)
 	}

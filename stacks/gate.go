@@ -38,7 +38,7 @@ func Gate(env *config.Environment, project, stack string) (policy.Report, error)
 	if err != nil {
 		return policy.Report{}, err
 	}
-	c := policy.Context{Tier: string(env.Tier), Today: time.Now()}
+	c := policy.Context{Tier: string(env.Tier), Today: time.Now(), PreinstalledCRDs: preinstalledCRDs(env)}
 	var notJudged []string
 	if env.Cloud == config.CloudAWS {
 		// Compose the stack with one more zone. A region with no zone left
@@ -107,4 +107,19 @@ func gate(ctx *pulumi.Context, env *config.Environment) error {
 		return fmt.Errorf("guardrails: %w", err)
 	}
 	return nil
+}
+
+// preinstalledCRDs are the API groups whose CRDs the config says the
+// cluster has before the stack runs: the Gateway API, with a Gateway the
+// platform runs (plinth:gateway), and the Prometheus Operator's in
+// operator mode.
+func preinstalledCRDs(env *config.Environment) []string {
+	var out []string
+	if env.Gateway != nil {
+		out = append(out, "gateway.networking.k8s.io")
+	}
+	if env.Monitoring.Mode == config.MonitoringOperator {
+		out = append(out, "monitoring.coreos.com")
+	}
+	return out
 }

@@ -93,6 +93,10 @@ func newWorkloads(env *config.Environment, cluster string, withRollouts bool) (w
 // arguments were validated by newWorkloads' caller.
 func (w workloads) create(ctx *pulumi.Context, env *config.Environment, k8s pulumi.ResourceOption) (map[string]pulumi.Output, error) {
 	outputs := map[string]pulumi.Output{}
+	// crds are what install the CRDs of the custom resources the
+	// applications create: each of those waits for them (ordering rule
+	// PL-D-025), where a race would fail the first up.
+	var crds []pulumi.Resource
 	if env.Monitoring.Mode != config.MonitoringOff {
 		mon, err := monitoring.New(ctx, "monitoring", w.mon, k8s)
 		if err != nil {
@@ -100,15 +104,22 @@ func (w workloads) create(ctx *pulumi.Context, env *config.Environment, k8s pulu
 		}
 		outputs["grafanaUrl"] = mon.GrafanaURL
 		outputs["alerts"] = mon.Alerts
+		if mon.Chart != nil {
+			crds = append(crds, mon.Chart)
+		}
 	}
 	var controller []pulumi.Resource
 	if w.ro != nil {
-		// The chart brings the Rollout CRDs: the applications wait for it.
-		ctl, err := rollouts.New(ctx, "rollouts", *w.ro, k8s)
+		// The chart brings the Rollout CRDs, and its ServiceMonitor needs
+		// the monitoring chart's.
+		ro := *w.ro
+		ro.WaitForCRDs = crds
+		ctl, err := rollouts.New(ctx, "rollouts", ro, k8s)
 		if err != nil {
 			return nil, err
 		}
 		controller = append(controller, ctl)
+		crds = append(crds, ctl.Chart)
 	}
 	nsByName, err := createNamespaces(ctx, env, k8s)
 	if err != nil {
@@ -120,6 +131,7 @@ func (w workloads) create(ctx *pulumi.Context, env *config.Environment, k8s pulu
 		// its Deployments (see app.Args.NamespaceObject).
 		args := w.apps[a.Name]
 		args.NamespaceObject = nsByName[a.Namespace]
+		args.WaitForCRDs = crds
 		web, err := app.New(ctx, a.Name, args, k8s,
 			pulumi.DependsOn(append([]pulumi.Resource{nsByName[a.Namespace]}, controller...)))
 		if err != nil {

@@ -17,6 +17,7 @@ func monitoringArgs(env *config.Environment, cluster string) monitoring.Args {
 		Namespace:   m.Namespace,
 		Cluster:     cluster,
 		Environment: env.Name,
+		Platform:    monitoringPlatform(env),
 		Chart:       &monitoring.ChartArgs{Version: m.ChartVersion, Repository: m.Repository},
 		Prometheus: &monitoring.PrometheusArgs{
 			Retention: m.Retention, StorageSize: m.StorageSize, RemoteWriteURL: m.RemoteWriteURL,
@@ -37,4 +38,18 @@ func monitoringArgs(env *config.Environment, cluster string) monitoring.Args {
 		a.Alerting.ChatURL = s
 	}
 	return a
+}
+
+// monitoringPlatform is what runs the environment's cluster, for what
+// the monitoring stack may scrape and deploy there.
+func monitoringPlatform(env *config.Environment) string {
+	switch {
+	case env.Cloud == config.CloudAWS:
+		return monitoring.PlatformEKS
+	case env.Cloud == config.CloudGCP && env.Cluster.Autopilot:
+		return monitoring.PlatformGKEAutopilot
+	case env.Cloud == config.CloudGCP:
+		return monitoring.PlatformGKE
+	}
+	return monitoring.PlatformSelfManaged
 }

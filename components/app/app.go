@@ -114,6 +114,12 @@ type builder struct {
 	inNS []pulumi.ResourceOption
 }
 
+// custom returns the options of a custom resource: base, and waiting for
+// what installs the CRDs (Args.WaitForCRDs).
+func (b *builder) custom(base []pulumi.ResourceOption, deps ...pulumi.Resource) []pulumi.ResourceOption {
+	return append(slices.Clone(base), pulumi.DependsOn(append(slices.Clone(b.a.WaitForCRDs), deps...)))
+}
+
 // New creates an application called name. Arguments are validated (with
 // defaults applied) before anything is registered; an error lists every
 // problem. Pass the cluster's provider with pulumi.Provider(...).

@@ -76,6 +76,15 @@ type Args struct {
 	// deleted on its own. Go programs only: a resource handle cannot cross
 	// languages.
 	NamespaceObject pulumi.Resource
+	// WaitForCRDs are what install the CustomResourceDefinitions of the
+	// custom resources the application creates: the monitoring stack
+	// (ServiceMonitor), the Argo Rollouts controller (Rollout,
+	// AnalysisTemplate), the External Secrets Operator (ExternalSecret).
+	// Each custom resource waits for them, so a first up never races a
+	// CRD (the kubernetes provider retries a missing kind for about a
+	// minute, then fails). Go programs only; other languages set
+	// dependsOn on the App.
+	WaitForCRDs []pulumi.Resource
 	// Instance is the app.kubernetes.io/instance label, which tells two
 	// installs of one application apart. Default: - the stack name.
 	Instance string `pulumi:"instance,optional"`
@@ -379,8 +388,8 @@ type NetworkPolicyArgs struct {
 	// the application port. Required with Ingress.
 	IngressNamespace string `pulumi:"ingressNamespace,optional"`
 	// Egress are the blocks the pods may connect to, besides DNS (the
-	// kube-system namespace, port 53), the application's own pods and
-	// AllowToNamespaces: every other destination is refused.
+	// kube-system namespace, port 53), the application's own pods,
+	// AllowToNamespaces and CloudAPIs: every other destination is refused.
 	Egress []EgressRule `pulumi:"egress,optional"`
 	// AllowToNamespaces are namespaces whose pods the application may
 	// connect to (any port).
@@ -389,6 +398,22 @@ type NetworkPolicyArgs struct {
 	// for applications whose destinations cannot be listed (e.g. a
 	// crawler). Default: false.
 	AllowAllEgress bool `pulumi:"allowAllEgress,optional"`
+	// CloudAPIs lets pods with a cloud identity (ServiceAccount's
+	// PodIdentityRoleARN, AWSRoleARN or GCPServiceAccount) reach their
+	// credentials and the cloud's APIs: the EKS Pod Identity agent
+	// (169.254.170.23, TCP 80), the GKE metadata server (169.254.169.254,
+	// TCP 80, and 169.254.169.252, TCP 988), and TCP 443 anywhere (STS and
+	// the service APIs, public or through VPC endpoints). Without it a
+	// default-deny egress policy leaves the identity unusable. Set false to
+	// list those destinations in Egress yourself.
+	// Default: - true when the service account has a cloud identity.
+	CloudAPIs *bool `pulumi:"cloudApis,optional"`
+	// NodeLocalDNS says the cluster answers DNS on each node instead of
+	// from pods in kube-system (EKS Auto Mode, NodeLocal DNSCache): DNS
+	// egress (port 53) is then allowed to any address, since the resolver
+	// is no pod a namespace selector can name (aws/containers-roadmap#2552).
+	// Default: false.
+	NodeLocalDNS bool `pulumi:"nodeLocalDns,optional"`
 }
 
 // EgressRule allows egress to a block on some ports.

@@ -129,6 +129,10 @@ func (a Args) Defaults(name string) Args {
 
 	a.NetworkPolicy = ptr.Clone(a.NetworkPolicy)
 	np := a.NetworkPolicy
+	if np.CloudAPIs == nil {
+		sa := a.ServiceAccount
+		np.CloudAPIs = new(sa != nil && (sa.PodIdentityRoleARN != nil || sa.AWSRoleARN != nil || sa.GCPServiceAccount != nil))
+	}
 	np.MonitoringNamespace = cmp.Or(np.MonitoringNamespace, defaultMonitoringNS)
 
 	a.PDB = ptr.Clone(a.PDB)

@@ -36,7 +36,7 @@ func (b *builder) createServiceMonitor() error {
 		Kind:        pulumi.String("ServiceMonitor"),
 		Metadata:    b.meta(b.name, nil),
 		OtherFields: kubernetes.UntypedArgs{"spec": spec},
-	}, b.inNS...)
+	}, b.custom(b.inNS)...)
 	if err != nil {
 		return err
 	}

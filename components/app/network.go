@@ -117,7 +117,7 @@ func (b *builder) createRoute() error {
 		Kind:        pulumi.String("HTTPRoute"),
 		Metadata:    b.meta(b.name, nil),
 		OtherFields: kubernetes.UntypedArgs{"spec": spec},
-	}, b.inNS...)
+	}, b.custom(b.inNS)...)
 	if err != nil {
 		return err
 	}
@@ -177,15 +177,20 @@ func (b *builder) egress() networkingv1.NetworkPolicyEgressRuleArray {
 			MatchLabels: pulumi.StringMap{namespaceNameLabel: pulumi.String(ns)},
 		}}
 	}
-	out := networkingv1.NetworkPolicyEgressRuleArray{
-		// DNS: the cluster's resolver runs in kube-system.
-		&networkingv1.NetworkPolicyEgressRuleArgs{
-			To: networkingv1.NetworkPolicyPeerArray{namespace("kube-system")},
-			Ports: networkingv1.NetworkPolicyPortArray{
-				&networkingv1.NetworkPolicyPortArgs{Protocol: pulumi.String("UDP"), Port: pulumi.Int(53)},
-				&networkingv1.NetworkPolicyPortArgs{Protocol: pulumi.String("TCP"), Port: pulumi.Int(53)},
-			},
+	dns := &networkingv1.NetworkPolicyEgressRuleArgs{
+		// DNS: the cluster's resolver runs in kube-system, or on each
+		// node (NodeLocalDNS), where no selector can name it.
+		To: networkingv1.NetworkPolicyPeerArray{namespace("kube-system")},
+		Ports: networkingv1.NetworkPolicyPortArray{
+			&networkingv1.NetworkPolicyPortArgs{Protocol: pulumi.String("UDP"), Port: pulumi.Int(53)},
+			&networkingv1.NetworkPolicyPortArgs{Protocol: pulumi.String("TCP"), Port: pulumi.Int(53)},
 		},
+	}
+	if np.NodeLocalDNS {
+		dns.To = nil
+	}
+	out := networkingv1.NetworkPolicyEgressRuleArray{
+		dns,
 		// The application's own pods (peers of a cluster, a cache).
 		&networkingv1.NetworkPolicyEgressRuleArgs{
 			To: networkingv1.NetworkPolicyPeerArray{&networkingv1.NetworkPolicyPeerArgs{
@@ -200,6 +205,9 @@ func (b *builder) egress() networkingv1.NetworkPolicyEgressRuleArray {
 		}
 		out = append(out, &networkingv1.NetworkPolicyEgressRuleArgs{To: peers})
 	}
+	if *np.CloudAPIs {
+		out = append(out, b.cloudAPIEgress()...)
+	}
 	for _, e := range np.Egress {
 		var ports networkingv1.NetworkPolicyPortArray
 		for _, p := range e.Ports {
@@ -213,4 +221,40 @@ func (b *builder) egress() networkingv1.NetworkPolicyEgressRuleArray {
 		})
 	}
 	return out
+}
+
+// Credential endpoints a cloud identity needs: the EKS Pod Identity
+// agent (EKS User Guide, "Understand how EKS Pod Identity works": the
+// agent listens on 169.254.170.23, port 80) and the GKE metadata server
+// (GKE, "Workload Identity Federation for GKE", network policy: egress to
+// 169.254.169.254/32 port 80, and to 169.254.169.252/32 port 988 on
+// clusters with Calico network policy).
+const (
+	PodIdentityAgentCIDR = "169.254.170.23/32"
+	GKEMetadataCIDR      = "169.254.169.254/32"
+	GKEMetadataProxyCIDR = "169.254.169.252/32"
+)
+
+// cloudAPIEgress lets a pod with a cloud identity reach its credentials
+// (the endpoint of its kind of identity) and the cloud's APIs (TCP 443).
+func (b *builder) cloudAPIEgress() networkingv1.NetworkPolicyEgressRuleArray {
+	block := func(cidr string, port int) *networkingv1.NetworkPolicyEgressRuleArgs {
+		return &networkingv1.NetworkPolicyEgressRuleArgs{
+			To: networkingv1.NetworkPolicyPeerArray{&networkingv1.NetworkPolicyPeerArgs{
+				IpBlock: &networkingv1.IPBlockArgs{Cidr: pulumi.String(cidr)},
+			}},
+			Ports: networkingv1.NetworkPolicyPortArray{&networkingv1.NetworkPolicyPortArgs{Protocol: pulumi.String("TCP"), Port: pulumi.Int(port)}},
+		}
+	}
+	var out networkingv1.NetworkPolicyEgressRuleArray
+	sa := b.a.ServiceAccount
+	if sa.PodIdentityRoleARN != nil {
+		out = append(out, block(PodIdentityAgentCIDR, 80))
+	}
+	if sa.GCPServiceAccount != nil {
+		out = append(out, block(GKEMetadataCIDR, 80), block(GKEMetadataProxyCIDR, 988))
+	}
+	// STS (IRSA's AssumeRoleWithWebIdentity) and the services the role
+	// grants, at public addresses or VPC endpoints.
+	return append(out, block("0.0.0.0/0", 443))
 }

@@ -77,7 +77,7 @@ func (b *builder) createRollout(t track, dep *appsv1.Deployment) (*apiextensions
 		Kind:        pulumi.String("Rollout"),
 		Metadata:    b.meta(t.name, t.labels),
 		OtherFields: kubernetes.UntypedArgs{"spec": spec},
-	}, append(b.opts, pulumi.DependsOn([]pulumi.Resource{dep, tmpl}))...)
+	}, b.custom(b.opts, dep, tmpl)...)
 	if err != nil {
 		return nil, err
 	}
@@ -176,7 +176,7 @@ func (b *builder) createAnalysisTemplate() (*apiextensions.CustomResource, error
 			"args":    []map[string]any{{"name": AnalysisHashArg}},
 			"metrics": metrics,
 		}},
-	}, b.inNS...)
+	}, b.custom(b.inNS)...)
 	if err != nil {
 		return nil, err
 	}

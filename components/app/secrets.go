@@ -49,7 +49,7 @@ func (b *builder) createSecrets() error {
 				"target":          map[string]any{"name": b.externalSecretName(), "creationPolicy": "Owner"},
 				"data":            data,
 			}},
-		}, b.inNS...)
+		}, b.custom(b.inNS)...)
 		if err != nil {
 			return err
 		}

@@ -17,6 +17,26 @@ const (
 	ModeOperator = "operator"
 )
 
+// Platforms: what runs the cluster's control plane and nodes decides what
+// the chart can scrape and deploy (Args.Platform).
+const (
+	// PlatformSelfManaged is a control plane you run (kubeadm, the local
+	// control plane): every component is scraped.
+	PlatformSelfManaged = "self-managed"
+	// PlatformEKS is Amazon EKS: the controller manager, scheduler and
+	// etcd run in AWS's account and cannot be scraped, and kube-proxy
+	// serves its metrics on the node's loopback only.
+	PlatformEKS = "eks"
+	// PlatformGKE is GKE Standard: the control plane is Google's, as on EKS.
+	PlatformGKE = "gke"
+	// PlatformGKEAutopilot is GKE Autopilot: GKE Standard's limits, and
+	// Autopilot also refuses host namespaces, host paths and host ports
+	// (node-exporter) and any write to the managed kube-system namespace
+	// (the Services the chart creates there to scrape the control plane,
+	// CoreDNS and the kubelet).
+	PlatformGKEAutopilot = "gke-autopilot"
+)
+
 // Args configures the monitoring stack.
 type Args struct {
 	// Mode is "install" or "operator". Default: "install".
@@ -34,11 +54,22 @@ type Args struct {
 	Cluster string `pulumi:"cluster,optional"`
 	// Environment is the "environment" external label. Default: - the stack name.
 	Environment string `pulumi:"environment,optional"`
+	// Platform is what runs the cluster: "self-managed", "eks", "gke" or
+	// "gke-autopilot" (see the Platform constants). On a managed control
+	// plane the chart does not scrape, or alert on, the components the
+	// cloud hides, whose alerts would otherwise fire forever
+	// (KubeControllerManagerDown, KubeSchedulerDown; prometheus-community/
+	// helm-charts#4106, #1554); on Autopilot it also leaves out
+	// node-exporter and everything it would create in kube-system
+	// (prometheus-community/helm-charts#4833). Default: "self-managed".
+	Platform string `pulumi:"platform,optional"`
 	// StorageClass names the StorageClass of every volume the stack claims
-	// (Prometheus, Grafana); nil uses the cluster's default class. Pass a
-	// cluster's class output (eks.Cluster.StorageClassName) so the chart
-	// waits for the class: EKS clusters since Kubernetes 1.30 have no
-	// default class, and a claim without one stays Pending.
+	// (Prometheus, Grafana); nil uses the cluster's default class (EKS
+	// clusters since Kubernetes 1.30 have none: name one). The chart need
+	// not wait for the class: a claim whose class does not exist yet is
+	// retried by the volume controller until it does. So pass the name as
+	// a plain value, and the chart, which installs the CRDs the
+	// applications' ServiceMonitors need, starts at once.
 	StorageClass pulumi.StringInput `pulumi:"storageClass,optional"`
 	// Labels are added to every object the component creates; in
 	// operator mode, use them to match an existing Prometheus' rule

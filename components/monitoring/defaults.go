@@ -35,6 +35,7 @@ func (a Args) Defaults() Args {
 	a.Labels = maps.Clone(a.Labels)
 	a.Rules = slices.Clone(a.Rules)
 	a.Mode = cmp.Or(a.Mode, ModeInstall)
+	a.Platform = cmp.Or(a.Platform, PlatformSelfManaged)
 	if a.Tier == "" {
 		a.Tier = config.TierDev
 	}

@@ -160,13 +160,14 @@ func (b *builder) meta(name string, extra map[string]string) *metav1.ObjectMetaA
 
 // createNamespace creates the namespace. In install mode it allows
 // privileged pods: node-exporter needs the host's network and PID
-// namespaces; in operator mode it holds no pods and enforces restricted.
+// namespaces; in operator mode, or on Autopilot (no node-exporter), it
+// enforces restricted.
 func (b *builder) createNamespace() error {
 	if !*b.a.CreateNamespace {
 		return nil
 	}
 	enforce := "restricted"
-	if b.a.Mode == ModeInstall {
+	if b.a.Mode == ModeInstall && b.a.Platform != PlatformGKEAutopilot {
 		enforce = "privileged"
 	}
 	ns, err := corev1.NewNamespace(b.ctx, b.child("namespace"), &corev1.NamespaceArgs{
@@ -327,12 +328,16 @@ func (b *builder) values() map[string]any {
 			persistence["storageClassName"] = a.StorageClass
 		}
 		grafana["persistence"] = persistence
+		// A ReadWriteOnce volume attaches to one node: a rolling update's
+		// new pod on another node would wait for it forever (Multi-Attach
+		// error). Recreate stops the old pod first.
+		grafana["deploymentStrategy"] = map[string]any{"type": "Recreate"}
 	}
 	amReplicas := 1
 	if a.Tier == "prod" {
 		amReplicas = 2
 	}
-	return map[string]any{
+	values := map[string]any{
 		"crds": map[string]any{"enabled": true},
 		// One alert per condition: the chart's rules that plinth's default
 		// rules replace (with plinth's incident levels and runbooks).
@@ -344,6 +349,39 @@ func (b *builder) values() map[string]any {
 		}},
 		"grafana": grafana,
 	}
+	return mergeValues(values, platformValues(a.Platform))
+}
+
+// platformValues turn off what the platform does not let the chart
+// scrape or deploy (see the Platform constants), with the chart's rule
+// groups that alert on it: a target that can never be scraped is an
+// alert that never clears.
+func platformValues(platform string) map[string]any {
+	if platform == PlatformSelfManaged {
+		return map[string]any{}
+	}
+	off := map[string]any{"enabled": false}
+	hidden := []string{"kubeControllerManager", "kubeScheduler", "kubeEtcd", "kubeProxy"}
+	rules := []string{"kubeControllerManager", "kubeSchedulerAlerting", "kubeSchedulerRecording", "etcd", "kubeProxy"}
+	values := map[string]any{}
+	if platform == PlatformGKEAutopilot {
+		// node-exporter (a dependency whose condition is
+		// nodeExporter.enabled) and the Services in kube-system (CoreDNS,
+		// kube-dns and the kubelet Service the operator maintains) are
+		// refused.
+		hidden = append(hidden, "coreDns", "kubeDns", "kubelet", "nodeExporter")
+		rules = append(rules, "kubelet", "node", "nodeExporterAlerting", "nodeExporterRecording", "kubePrometheusNodeRecording")
+		values["prometheusOperator"] = map[string]any{"kubeletService": map[string]any{"enabled": false}}
+	}
+	for _, k := range hidden {
+		values[k] = off
+	}
+	disabled := map[string]any{}
+	for _, r := range rules {
+		disabled[r] = false
+	}
+	values["defaultRules"] = map[string]any{"rules": disabled}
+	return values
 }
 
 func secretOrEmpty(s pulumi.StringInput) pulumi.StringOutput {

@@ -10,8 +10,6 @@ import (
 	"testing"
 
 	"github.com/prometheus/prometheus/promql/parser"
-	metav1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/meta/v1"
-	storagev1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/storage/v1"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	"sigs.k8s.io/yaml"
 
@@ -324,33 +322,76 @@ func TestRunbooksExist(t *testing.T) {
 // TestStorageClassFromTheCluster passes the cluster's StorageClass as an
 // output: every claim of the chart names it, and the chart waits for the
 // class.
-func TestStorageClassFromTheCluster(t *testing.T) {
-	s := plinthtest.Run(t, func(ctx *pulumi.Context) error {
-		sc, err := storagev1.NewStorageClass(ctx, "gp3", &storagev1.StorageClassArgs{
-			Metadata:    &metav1.ObjectMetaArgs{Name: pulumi.String("gp3")},
-			Provisioner: pulumi.String("ebs.csi.aws.com"),
-		})
-		if err != nil {
-			return err
-		}
-		a := installArgs()
-		a.StorageClass = sc.Metadata.Name().Elem()
-		_, err = monitoring.New(ctx, "monitoring", a)
-		return err
-	}, plinthtest.WithStack("prod"))
+// TestStorageClassByName: the claims name the class the caller gives;
+// given by name, the chart does not wait for the class (a claim whose
+// class is missing is retried by the volume controller until it exists),
+// so the CRDs the chart brings are not held up behind the storage
+// driver.
+func TestStorageClassByName(t *testing.T) {
+	a := installArgs()
+	a.StorageClass = pulumi.String("gp3")
+	s, _ := deploy(t, a)
 	chart := s.One(t, chartType)
 	chart.Expect(t, map[string]any{
 		"values.prometheus.prometheusSpec.storageSpec.volumeClaimTemplate.spec.storageClassName": "gp3",
 		"values.grafana.persistence.storageClassName":                                            "gp3",
+		// A ReadWriteOnce volume: a rolling update would hang on
+		// Multi-Attach, so Grafana is recreated.
+		"values.grafana.deploymentStrategy.type": "Recreate",
 	})
-	if sc := s.One(t, "kubernetes:storage.k8s.io/v1:StorageClass"); !slices.Contains(chart.Dependencies, sc.URN) {
-		t.Fatalf("the chart does not wait for the StorageClass it names")
-	}
 	// Without a class the claims name none (the cluster's default).
 	plain, _ := deploy(t, installArgs())
 	if plain.One(t, chartType).Has("values.grafana.persistence.storageClassName") {
 		t.Fatalf("a class is named without one given")
 	}
+}
+
+// TestPlatforms: on a managed control plane the chart scrapes and alerts
+// on nothing the cloud hides (those targets are always down); on
+// Autopilot it also deploys nothing Autopilot refuses, and its namespace
+// needs no privileged pods.
+func TestPlatforms(t *testing.T) {
+	hidden := []string{"kubeControllerManager", "kubeScheduler", "kubeEtcd", "kubeProxy"}
+	for _, tc := range []struct {
+		platform      string
+		off, on       []string
+		enforce       string
+		kubeletSvcOff bool
+	}{
+		{monitoring.PlatformSelfManaged, nil, append(hidden, "nodeExporter", "coreDns"), "privileged", false},
+		{monitoring.PlatformEKS, hidden, []string{"nodeExporter", "coreDns", "kubelet"}, "privileged", false},
+		{monitoring.PlatformGKE, hidden, []string{"nodeExporter", "coreDns", "kubelet"}, "privileged", false},
+		{monitoring.PlatformGKEAutopilot, append(hidden, "nodeExporter", "coreDns", "kubeDns", "kubelet"), nil, "restricted", true},
+	} {
+		t.Run(tc.platform, func(t *testing.T) {
+			a := installArgs()
+			a.Platform = tc.platform
+			s, _ := deploy(t, a)
+			chart := s.One(t, chartType)
+			for _, k := range tc.off {
+				if chart.Value(t, "values."+k+".enabled") != false {
+					t.Errorf("%s is deployed or scraped on %s", k, tc.platform)
+				}
+			}
+			for _, k := range tc.on {
+				if chart.Has("values." + k + ".enabled") {
+					t.Errorf("%s is turned off on %s", k, tc.platform)
+				}
+			}
+			if tc.off != nil && chart.Value(t, "values.defaultRules.rules.kubeSchedulerAlerting") != false {
+				t.Errorf("the scheduler's alerts stay on %s, where it cannot be scraped", tc.platform)
+			}
+			if got := chart.Has("values.prometheusOperator.kubeletService"); got != tc.kubeletSvcOff {
+				t.Errorf("the operator's kubelet Service in kube-system: turned off %v, want %v", got, tc.kubeletSvcOff)
+			}
+			if got := s.One(t, nsType).String(t, `metadata.labels["pod-security.kubernetes.io/enforce"]`); got != tc.enforce {
+				t.Errorf("namespace enforces %s, want %s", got, tc.enforce)
+			}
+		})
+	}
+	a := installArgs()
+	a.Platform = "aks"
+	plinthtest.RequireProblem(t, a.Validate("monitoring"), `monitoring "monitoring": `, "platform", `"aks" is not one of`)
 }
 
 // A destroy deletes the namespace alone: the objects in it are deleted

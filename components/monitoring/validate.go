@@ -29,6 +29,7 @@ func (a Args) Validate(name string) error {
 	p.DNSLabel("name", name)
 	a = a.Defaults()
 	p.OneOf("mode", a.Mode, ModeInstall, ModeOperator)
+	p.OneOf("platform", a.Platform, PlatformSelfManaged, PlatformEKS, PlatformGKE, PlatformGKEAutopilot)
 	p.Add("tier", a.Tier.Check())
 	p.DNSLabel("namespace", a.Namespace)
 	p.Labels("labels", a.Labels)

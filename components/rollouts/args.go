@@ -1,6 +1,10 @@
 package rollouts
 
-import "github.com/plinth-dev/plinth/pkg/config"
+import (
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/plinth-dev/plinth/pkg/config"
+)
 
 // Args configures the Argo Rollouts controller. Only Chart.Repository is
 // required; every other field has a documented default.
@@ -17,6 +21,11 @@ type Args struct {
 	// Monitoring creates the chart's ServiceMonitor for the controller's
 	// metrics (the Prometheus Operator must be installed). Default: false.
 	Monitoring bool `pulumi:"monitoring,optional"`
+	// WaitForCRDs are what install the ServiceMonitor CRD (the monitoring
+	// stack) when Monitoring is on: the chart waits for them, so the first
+	// up does not race the CRD. Go programs only; other languages set
+	// dependsOn on the component.
+	WaitForCRDs []pulumi.Resource
 	// ExtraValues are merged over the chart values plinth computes: the
 	// escape hatch for settings without a typed field.
 	ExtraValues map[string]any `pulumi:"extraValues,optional"`

@@ -2,6 +2,7 @@ package rollouts
 
 import (
 	"maps"
+	"slices"
 
 	corev1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/core/v1"
 	helmv4 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/helm/v4"
@@ -88,7 +89,7 @@ func (b *builder) createChart() error {
 		RepositoryOpts: repo,
 		Namespace:      b.c.Namespace.Metadata.Name().Elem(),
 		Values:         pulumi.ToMap(values),
-	}, b.opts...)
+	}, append(slices.Clone(b.opts), pulumi.DependsOn(a.WaitForCRDs))...)
 	if err != nil {
 		return err
 	}

@@ -43,9 +43,11 @@ func CheckDocumentedDefaults(t T, dir string, defaulted any) {
 			}
 			fv := v.Field(i)
 			fpath := path + "." + f.Name
-			// A resource handle (pulumi.Resource) cannot cross languages:
-			// it is a Go-only argument, with no name in the provider.
-			if _, tagged := f.Tag.Lookup("pulumi"); !tagged && f.Type != resourceType {
+			// A resource handle (pulumi.Resource, or a list of them) cannot
+			// cross languages: it is a Go-only argument, with no name in the
+			// provider.
+			goOnly := f.Type == resourceType || f.Type.Kind() == reflect.Slice && f.Type.Elem() == resourceType
+			if _, tagged := f.Tag.Lookup("pulumi"); !tagged && !goOnly {
 				t.Errorf("%s has no pulumi tag: name it for the component provider, e.g. `pulumi:\"%s,optional\"`", fpath, lowerFirst(f.Name))
 			}
 			doc, ok := docs[typ.Name()+"."+f.Name]

@@ -60,6 +60,14 @@ func defaultOutputs(r Resource, region string) resource.PropertyMap {
 			"issuer": "https://oidc.eks." + region + ".amazonaws.com/id/" + strings.ToUpper(shortHash(r.URN)),
 		}}}})
 		set("status", "ACTIVE")
+		// EKS creates a security group for every cluster
+		// (eks-cluster-sg-<name>-<id>); its id relates the rules that
+		// name it to the cluster.
+		if vpc, ok := out["vpcConfig"]; ok && vpc.IsObject() {
+			cfg := vpc.ObjectValue().Copy()
+			cfg["clusterSecurityGroupId"] = resource.NewPropertyValue("sg-" + shortHash(r.URN))
+			out["vpcConfig"] = resource.NewPropertyValue(cfg.Mappable())
+		}
 	case "aws:kms/key:Key":
 		set("keyId", shortHash(r.URN))
 	case "aws:lb/loadBalancer:LoadBalancer":

@@ -2,6 +2,7 @@ package plinthtest
 
 import (
 	"github.com/pulumi/pulumi/sdk/v3/go/common/providers"
+	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 
 	"github.com/plinth-dev/plinth/pkg/policy"
 )
@@ -20,7 +21,7 @@ func (s *Stack) PolicyResources() []policy.Resource {
 		out = append(out, policy.Resource{
 			Type: r.Type, Name: r.Name, Inputs: r.Plain(), Protect: r.Protect,
 			URN: r.URN, Provider: providerURN(r.Provider), Dependencies: r.Dependencies,
-			IgnoreChanges: r.IgnoreChanges,
+			IgnoreChanges: r.IgnoreChanges, Outputs: Plain(resource.NewObjectProperty(r.Outputs)).(map[string]any),
 		})
 	}
 	return out

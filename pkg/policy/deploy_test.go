@@ -43,10 +43,12 @@ func deployStack() []Resource {
 	subnet := node(tSubnet, "private-eu-west-1a", map[string]any{"availabilityZone": "eu-west-1a", "cidrBlock": "10.0.0.0/19"})
 	runners := node(tSecurityGroup, "runners", nil)
 	cluster := node(tEKSCluster, "cluster", map[string]any{
-		"version": "1.35", "upgradePolicy": map[string]any{"supportType": "STANDARD"},
+		"name": "plinth-prod-main", "version": "1.35", "upgradePolicy": map[string]any{"supportType": "STANDARD"},
 		"vpcConfig": map[string]any{"endpointPublicAccess": false, "endpointPrivateAccess": true},
 	}, clusterRole, clusterAttach, clusterKMS, subnet)
-	apiRule := node(tSGRule, "api-from-runners", map[string]any{"type": "ingress", "protocol": "tcp", "fromPort": 443.0, "toPort": 443.0, "cidrBlocks": []any{"10.64.0.0/24"}}, cluster)
+	cluster.Outputs = map[string]any{"vpcConfig": map[string]any{"clusterSecurityGroupId": "sg-cluster"}}
+	apiRule := node(tSGRule, "api-from-runners", map[string]any{"type": "ingress", "protocol": "tcp", "fromPort": 443.0, "toPort": 443.0,
+		"cidrBlocks": []any{"10.64.0.0/24"}, "securityGroupId": "sg-cluster"}, cluster)
 	nodeRole := node(tIAMRole, "node-role", nil)
 	nodeAttach := node(tRoleAttachment, "node-role-worker", nil, nodeRole)
 	group := node(tEKSNodeGroup, "general", map[string]any{
@@ -62,12 +64,36 @@ func deployStack() []Resource {
 	webAssoc := node(tPodIdentity, "pod-identity-web-association", map[string]any{"namespace": "web", "serviceAccount": "web"}, cluster, webRole, webAttach, agent)
 	k8s := node("pulumi:providers:kubernetes", "main-k8s", nil, cluster, group)
 	gp3 := on(node(tStorageClass, "gp3", map[string]any{"metadata": map[string]any{"name": "gp3", "annotations": map[string]any{defaultClassAnnotation: "true"}}}, cni), k8s)
+	off := map[string]any{"enabled": false}
 	monitoring := on(node(tChart, "kube-prometheus-stack", map[string]any{"chart": "kube-prometheus-stack", "values": map[string]any{
-		"prometheus": map[string]any{"prometheusSpec": map[string]any{"storageSpec": map[string]any{"volumeClaimTemplate": map[string]any{"spec": map[string]any{"storageClassName": "gp3"}}}}},
-		"grafana":    map[string]any{"persistence": map[string]any{"enabled": true, "storageClassName": "gp3"}},
-	}}, gp3), k8s)
-	autoscaler := on(node(tChart, "cluster-autoscaler", map[string]any{"chart": "cluster-autoscaler"}), k8s)
-	netpol := on(node(tNetPol, "web", nil), k8s)
+		"prometheus":            map[string]any{"prometheusSpec": map[string]any{"storageSpec": map[string]any{"volumeClaimTemplate": map[string]any{"spec": map[string]any{"storageClassName": "gp3"}}}}},
+		"grafana":               map[string]any{"persistence": map[string]any{"enabled": true, "storageClassName": "gp3"}},
+		"kubeControllerManager": off, "kubeScheduler": off, "kubeEtcd": off, "kubeProxy": off,
+		"defaultRules": map[string]any{"rules": map[string]any{"kubeControllerManager": false, "kubeSchedulerAlerting": false, "etcd": false, "kubeProxy": false}},
+	}}), k8s)
+	autoscaler := on(node(tChart, "cluster-autoscaler", map[string]any{"chart": "cluster-autoscaler", "version": "9.59.0", "values": map[string]any{
+		"autoDiscovery": map[string]any{"clusterName": "plinth-prod-main"}, "image": map[string]any{"tag": "v1.35.2"},
+	}}), k8s)
+	metricsServer := node(tAddon, "addon-metrics-server", map[string]any{"addonName": "metrics-server"}, cluster, group)
+	kubeProxy := node(tAddon, "addon-kube-proxy", map[string]any{"addonName": "kube-proxy", "addonVersion": "v1.35.3-eksbuild.13"}, cluster)
+	// An app with a Pod Identity role: its pods run as web/web, may reach
+	// the agent, and scale on CPU; its ServiceMonitor waits for the chart
+	// that installs the CRD.
+	webLabels := map[string]any{"app": "web"}
+	webSA := on(node(tSA, "web-serviceaccount", map[string]any{"metadata": map[string]any{"name": "web", "namespace": "web"}}), k8s)
+	webDeploy := on(node(tDeployment, "web-deployment", map[string]any{"metadata": map[string]any{"name": "web", "namespace": "web"},
+		"spec": map[string]any{"template": map[string]any{"metadata": map[string]any{"labels": webLabels}, "spec": map[string]any{"serviceAccountName": "web"}}},
+	}, webAssoc), k8s)
+	netpol := on(node(tNetPol, "web", map[string]any{"metadata": map[string]any{"name": "web", "namespace": "web"}, "spec": map[string]any{
+		"podSelector": map[string]any{"matchLabels": webLabels}, "policyTypes": []any{"Ingress", "Egress"},
+		"egress": []any{map[string]any{"to": []any{map[string]any{"ipBlock": map[string]any{"cidr": "169.254.170.23/32"}}}, "ports": []any{map[string]any{"protocol": "TCP", "port": 80.0}}}},
+	}}), k8s)
+	webHPA := on(node(tHPA, "web-hpa", map[string]any{"metadata": map[string]any{"namespace": "web"}, "spec": map[string]any{
+		"minReplicas": 2.0, "scaleTargetRef": map[string]any{"apiVersion": "apps/v1", "kind": "Deployment", "name": "web"},
+		"metrics": []any{map[string]any{"type": "Resource"}}}}), k8s)
+	webPDB := on(node(tPDB, "web-pdb", map[string]any{"metadata": map[string]any{"namespace": "web"}, "spec": map[string]any{
+		"selector": map[string]any{"matchLabels": webLabels}}}), k8s)
+	webMonitor := on(node("kubernetes:monitoring.coreos.com/v1:ServiceMonitor", "web-servicemonitor", nil, monitoring), k8s)
 	flowRole := node(tIAMRole, "flow-role", nil)
 	flowPolicy := node(tRolePolicy, "flow-policy", map[string]any{"policy": policy(
 		[]string{"logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams", "logs:DescribeLogGroups"},
@@ -98,15 +124,19 @@ func deployStack() []Resource {
 	wi := node(tGSAMember, "wi-web-user", map[string]any{"member": "serviceAccount:acme-platform.svc.id.goog[web/web]"}, gsa, gke)
 	gk8s := node("pulumi:providers:kubernetes", "gke-k8s", nil, gke, pool)
 	grafana := on(node(tChart, "gke-monitoring", map[string]any{"chart": "kube-prometheus-stack", "values": map[string]any{
-		"grafana": map[string]any{"persistence": map[string]any{"enabled": true}}}}), gk8s)
+		"grafana":               map[string]any{"persistence": map[string]any{"enabled": true}},
+		"kubeControllerManager": off, "kubeScheduler": off, "kubeEtcd": off, "kubeProxy": off,
+		"defaultRules": map[string]any{"create": false}}}), gk8s)
 
-	// A Progressive app, as app.New registers it.
+	// A Progressive app, as app.New registers it, after the controller's
+	// chart that brings the Rollout CRDs.
+	argo := on(node(tChart, "argo-rollouts", map[string]any{"chart": "argo-rollouts"}), gk8s)
 	shopMeta := map[string]any{"name": "shop", "namespace": "shop"}
 	shopDeploy := on(node(tDeployment, "shop-deployment", map[string]any{"metadata": shopMeta, "spec": map[string]any{
 		"selector": map[string]any{"matchLabels": map[string]any{"app": "shop"}},
 		"template": map[string]any{"metadata": map[string]any{"labels": map[string]any{"app": "shop", "tier": "web"}}},
 	}}), gk8s)
-	shopHealth := on(node(tAnalysis, "shop-analysistemplate", map[string]any{"metadata": map[string]any{"name": "shop-health", "namespace": "shop"}}), gk8s)
+	shopHealth := on(node(tAnalysis, "shop-analysistemplate", map[string]any{"metadata": map[string]any{"name": "shop-health", "namespace": "shop"}}, argo), gk8s)
 	shopRollout := on(node(tRollout, "shop-rollout", map[string]any{"metadata": shopMeta, "spec": map[string]any{
 		"selector":    map[string]any{"matchLabels": map[string]any{"app": "shop"}},
 		"workloadRef": map[string]any{"apiVersion": "apps/v1", "kind": "Deployment", "name": "shop", "scaleDown": "onsuccess"},
@@ -114,11 +144,12 @@ func deployStack() []Resource {
 			"steps":    []any{map[string]any{"setWeight": 10.0}, map[string]any{"analysis": map[string]any{"templates": []any{map[string]any{"templateName": "shop-health"}}}}},
 			"analysis": map[string]any{"templates": []any{map[string]any{"templateName": "shop-health"}, map[string]any{"templateName": "cluster-wide", "clusterScope": true}}},
 		}},
-	}}, shopDeploy, shopHealth), gk8s)
+	}}, shopDeploy, shopHealth, argo), gk8s)
 
 	return []Resource{clusterRole, clusterAttach, clusterKMS, subnet, runners, cluster, apiRule, nodeRole, nodeAttach, group,
-		cniRole, cniAttach, cni, agent, webRole, webAttach, webAssoc, k8s, gp3, monitoring, autoscaler, netpol, flowRole, flowPolicy, flowLog, execRole, execPolicy,
-		task, alb, tg, container, compute, iamAPI, network, gsaNodes, gke, pool, gsa, wi, gk8s, grafana, shopDeploy, shopHealth, shopRollout}
+		cniRole, cniAttach, cni, agent, webRole, webAttach, webAssoc, k8s, gp3, monitoring, autoscaler, metricsServer, kubeProxy,
+		webSA, webDeploy, netpol, webHPA, webPDB, webMonitor, flowRole, flowPolicy, flowLog, execRole, execPolicy,
+		task, alb, tg, container, compute, iamAPI, network, gsaNodes, gke, pool, gsa, wi, gk8s, grafana, argo, shopDeploy, shopHealth, shopRollout}
 }
 
 // stackEdit returns the stack with the resource called name changed by f.
@@ -168,7 +199,7 @@ func stackEdit(rs []Resource, name string, f func(Resource) Resource) []Resource
 func set(path string, v any) func(Resource) Resource {
 	return func(r Resource) Resource {
 		e := edit(r, path, v)
-		e.URN, e.Provider, e.Dependencies = r.URN, r.Provider, r.Dependencies
+		e.URN, e.Provider, e.Dependencies, e.Outputs = r.URN, r.Provider, r.Dependencies, r.Outputs
 		return e
 	}
 }
@@ -214,12 +245,13 @@ func failingDeploy() map[string]struct {
 	grown := stackEdit(good, "private-eu-west-1a", set("cidrBlock", "10.0.0.0/20"))
 	return map[string]fx{
 		"PL-D-001": {remove(good, "gp3"), c, `values.grafana.persistence claims StorageClass "gp3", which neither the cluster (it has gp2, not the default since Kubernetes 1.30) nor the stack creates`},
-		"PL-D-002": {stackEdit(good, "kube-prometheus-stack", without("gp3")), c, `uses StorageClass "gp3", which the stack creates, but does not wait for it`},
 		"PL-D-003": {stackEdit(good, "wi-web-user", without("gke")), c, "before cluster gke creates the pool acme-platform.svc.id.goog"},
-		"PL-D-004": {remove(good, "api-from-runners"), c, "has a private endpoint only"},
+		// The mistake the rule names: the only 443 rule sits on another group.
+		"PL-D-004": {stackEdit(good, "api-from-runners", set("securityGroupId", "sg-runners")), c, "has a private endpoint only"},
 		"PL-D-005": {stackEdit(good, "gke-general", set("initialNodeCount", nil)), c, "starts with 0 nodes, below its autoscaling minimum of 1"},
 		"PL-D-006": {stackEdit(good, "addon-vpc-cni", set("configurationValues", nil)), c, "its vpc-cni add-on does not enforce them"},
-		"PL-D-007": {remove(good, "cluster-autoscaler"), c, "may run 1–3 nodes, but nothing in the stack scales it"},
+		// An autoscaler discovering another cluster's node groups.
+		"PL-D-007": {stackEdit(good, "cluster-autoscaler", set("values.autoDiscovery.clusterName", "plinth-staging-main")), c, "may run 1–3 nodes, but nothing in the stack scales cluster plinth-prod-main"},
 		"PL-D-008": {stackEdit(good, "cluster", set("version", "1.31")), c, "past the end of standard support"},
 		"PL-D-009": {good, Context{Tier: "prod", Today: time.Date(2027, 2, 15, 0, 0, 0, 0, time.UTC)}, "version 1.35 leaves standard support on 2027-03-27"},
 		"PL-D-010": {stackEdit(good, "general", set("nodeGroupName", "general")), c, `has the fixed nodeGroupName "general"`},
@@ -228,7 +260,8 @@ func failingDeploy() map[string]struct {
 		"PL-D-013": {good, Context{Tier: "prod", Today: deployDay, Grown: grown}, "moves from 10.0.0.0/19 to 10.0.0.0/20 when the network gains a zone"},
 		"PL-D-014": {stackEdit(good, "exec-policy", set("policy", awsiam.New(awsiam.Allow("A", []string{"secretsmanager:GetSecretValue"}, "arn:aws:secretsmanager:eu-west-1:123456789012:secret:db")).JSON())), c, "which the execution role exec-role may not"},
 		"PL-D-015": {stackEdit(good, "general", set("amiType", "AL2023_ARM_64_STANDARD")), c, `"m6i.large" is an x86_64 instance type`},
-		"PL-D-016": {stackEdit(good, "private-eu-west-1a", set("availabilityZone", "us-east-1-bos-1a")), c, "is in us-east-1-bos-1a, not a standard availability zone"},
+		// A zone EKS refuses, known by the zone ID the network recorded.
+		"PL-D-016": {stackEdit(good, "private-eu-west-1a", set("tags", map[string]any{"zone-id": "use1-az3"})), c, "zone use1-az3 of us-east-1 is one EKS refuses cluster subnets in"},
 		"PL-D-017": {remove(good, "container-api"), c, "calls container.googleapis.com, which the stack does not enable before it"},
 		"PL-D-018": {stackEdit(good, "flow-policy", set("policy", awsiam.New(awsiam.Allow("A", []string{"logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"}, "arn:aws:logs:eu-west-1:123456789012:log-group:/plinth/flow:*")).JSON())), c, "lacks logs:DescribeLogGroups"},
 		"PL-D-020": {stackEdit(stackEdit(good, "pod-identity-web-association", without("addon-eks-pod-identity-agent")), "pod-identity-web",
@@ -238,6 +271,14 @@ func failingDeploy() map[string]struct {
 		"PL-D-022": {remove(autoModeStack(), "auto-cluster-role-AmazonEKSComputePolicy"), c, "role auto-cluster-role lacks the managed policy AmazonEKSComputePolicy"},
 		"PL-D-023": {stackEdit(good, "gke", set("enableAutopilot", false)), c, "sets removeDefaultNodePool next to enableAutopilot (false)"},
 		"PL-D-024": {remove(good, "shop-analysistemplate"), c, "runs AnalysisTemplate shop-health, which the stack does not create in namespace shop"},
+		"PL-D-025": {stackEdit(good, "web-servicemonitor", without("kube-prometheus-stack")), c, "is a ServiceMonitor of API group monitoring.coreos.com, but does not wait for kube-prometheus-stack, which installs its CRD"},
+		// The chart and image of kubernetes/autoscaler#10278.
+		"PL-D-026": {stackEdit(stackEdit(good, "cluster-autoscaler", set("version", "9.46.6")), "cluster-autoscaler", set("values.image.tag", "v1.35.0")), c, `chartVersion "9.46.6" predates chart 9.54.0`},
+		"PL-D-027": {remove(good, "addon-metrics-server"), c, "scales on CPU or memory on EKS cluster cluster, which runs no metrics-server"},
+		// kube-prometheus-stack with Standard values on Autopilot.
+		"PL-D-028": {stackEdit(stackEdit(good, "gke", set("enableAutopilot", true)), "gke-monitoring", set("values.nodeExporter", map[string]any{"enabled": true})), c, "deploys nodeExporter, coreDns, kubeDns, kubelet, prometheusOperator.kubeletService"},
+		"PL-D-029": {stackEdit(good, "web", set("spec.egress", []any{})), c, "gets its credentials from EKS Pod Identity (its agent) at 169.254.170.23/32 port 80, which its egress policy web does not allow"},
+		"PL-D-030": {stackEdit(good, "kube-prometheus-stack", set("values.kubeControllerManager", nil)), c, "yet kubeControllerManager is scraped"},
 		"PL-D-019": {stackEdit(good, "task", set("containerDefinitions", containerDefs(map[string]any{"name": "api", "healthCheck": map[string]any{"startPeriod": 600.0}}))), c, "startPeriod 600 is outside 0–300"},
 	}
 }
@@ -293,10 +334,8 @@ func TestDeployabilityEdgeCases(t *testing.T) {
 				on(node(tPVC, "data", map[string]any{"spec": map[string]any{}}), node("pulumi:providers:kubernetes", "main-k8s", nil)))},
 		{"a public endpoint needs no private path", "PL-D-004", remove(stackEdit(good, "cluster", set("vpcConfig.endpointPublicAccess", true)), "api-from-runners")},
 		{"a rule on an extra security group of the cluster admits the runners", "PL-D-004",
-			append(stackEdit(remove(good, "api-from-runners"), "cluster", func(r Resource) Resource {
-				r.Dependencies = append(slices.Clone(r.Dependencies), urnOf(tSecurityGroup, "runners"))
-				return r
-			}), node(tSGIngress, "runners-443", map[string]any{"ipProtocol": "tcp", "fromPort": 443.0, "toPort": 443.0}, node(tSecurityGroup, "runners", nil)))},
+			append(stackEdit(remove(good, "api-from-runners"), "cluster", set("vpcConfig.securityGroupIds", []any{"sg-extra"})),
+				node(tSGIngress, "extra-443", map[string]any{"ipProtocol": "tcp", "fromPort": 443.0, "toPort": 443.0, "securityGroupId": "sg-extra"}, node(tSecurityGroup, "extra", nil)))},
 		{"a fixed-size node group needs no autoscaler", "PL-D-007", remove(stackEdit(good, "general", set("scalingConfig.maxSize", 1.0)), "cluster-autoscaler")},
 		{"an Auto Mode cluster scales itself", "PL-D-007", remove(stackEdit(good, "cluster", set("computeConfig.enabled", true)), "cluster-autoscaler")},
 		{"1.33 on extended support is fine in December 2026", "PL-D-008", stackEdit(good, "cluster", set("upgradePolicy.supportType", "EXTENDED"))},
@@ -348,17 +387,21 @@ func TestPodIdentityChecks(t *testing.T) {
 	if got := findings(Evaluate(rule, auto, c, nil), "PL-D-020"); len(got) != 0 {
 		t.Fatalf("an Auto Mode cluster runs the agent itself: %v", got)
 	}
-	// A Deployment running as the associated service account must wait
-	// for the association.
-	early := append(deployStack(), node(tDeployment, "web-deployment", map[string]any{
+	// Every kind of workload running as the associated service account
+	// must wait for the association: the fixture's Deployment does; a
+	// StatefulSet and a CronJob that do not are found.
+	early := append(deployStack(), node(tStatefulSet, "web-cache", map[string]any{
 		"metadata": map[string]any{"namespace": "web"},
 		"spec":     map[string]any{"template": map[string]any{"spec": map[string]any{"serviceAccountName": "web"}}},
+	}), node(tCronJob, "web-report", map[string]any{
+		"metadata": map[string]any{"namespace": "web"},
+		"spec":     map[string]any{"jobTemplate": map[string]any{"spec": map[string]any{"template": map[string]any{"spec": map[string]any{"serviceAccountName": "web"}}}}},
 	}))
 	got = findings(Evaluate(rule, early, c, nil), "PL-D-020")
-	if len(got) != 1 || !strings.Contains(got[0].Message, "whose Pod Identity association pod-identity-web-association it does not wait for") {
-		t.Fatalf("a Deployment before its association: %v", got)
+	if len(got) != 2 || !strings.Contains(got[0].Message+got[1].Message, "whose Pod Identity association pod-identity-web-association it does not wait for") {
+		t.Fatalf("a StatefulSet and a CronJob before their association: %v", got)
 	}
-	waits := append(deployStack(), node(tDeployment, "web-deployment", map[string]any{
+	waits := append(deployStack(), node(tStatefulSet, "web-cache", map[string]any{
 		"metadata": map[string]any{"namespace": "web"},
 		"spec":     map[string]any{"template": map[string]any{"spec": map[string]any{"serviceAccountName": "web"}}},
 	}, named(deployStack(), "pod-identity-web-association")))

@@ -83,6 +83,10 @@ type Resource struct {
 	Dependencies []string
 	// IgnoreChanges are the input paths the program lets drift.
 	IgnoreChanges []string
+	// Outputs are what the provider answered (under mocks, plinthtest's
+	// answers). Rules use them only to relate one resource to another
+	// (which security group is the cluster's), never to judge a value.
+	Outputs map[string]any
 }
 
 // ID identifies a resource in findings and waivers: "<type>::<name>".
@@ -103,6 +107,11 @@ type Context struct {
 	// availability zone although its region has one ("" when it could,
 	// or when the region has no zone left to add).
 	GrowthRefused string
+	// PreinstalledCRDs are the API groups whose CRDs the clusters have
+	// before the stack runs (a Gateway API implementation's, an operator
+	// the platform team runs): custom resources of those groups need no
+	// installer in the stack (PL-D-025).
+	PreinstalledCRDs []string
 }
 
 // Rule is one guardrail.

@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/plinth-dev/plinth/pkg/awsiam"
+	"github.com/plinth-dev/plinth/pkg/awszones"
 	"github.com/plinth-dev/plinth/pkg/ec2arch"
 	"github.com/plinth-dev/plinth/pkg/eksversion"
 	"github.com/plinth-dev/plinth/pkg/naming"
@@ -47,17 +48,13 @@ func DeployabilityRules() []*Rule {
 			Remediation: "create the class (eks.New creates an encrypted gp3 default class) or name one the cluster has",
 			Source:      "EKS Kubernetes 1.30 release notes: new clusters have no default StorageClass (https://docs.aws.amazon.com/eks/latest/userguide/kubernetes-versions-standard.html#kubernetes-1-30); GKE: standard-rwo is the default class (https://cloud.google.com/kubernetes-engine/docs/how-to/persistent-volumes/gce-pd-csi-driver)",
 			StackCheck:  storageClassesExist},
-		{ID: "PL-D-002", Severity: Mandatory, Title: "Volume claims wait for the StorageClass the stack creates",
-			Remediation: "pass the class's name output (e.g. cluster.StorageClassName) so the claim depends on it",
-			Source:      "Kubernetes: a claim whose class does not exist yet stays Pending (https://kubernetes.io/docs/concepts/storage/persistent-volumes/#class-1)",
-			StackCheck:  claimsWaitForClasses},
 		{ID: "PL-D-003", Severity: Mandatory, Title: "Workload Identity bindings wait for the cluster that creates the pool",
 			Remediation: "make the IAM binding depend on the GKE cluster (gke.Cluster.WorkloadIdentity does)",
 			Source:      "GKE Workload Identity: the <project>.svc.id.goog pool exists once a cluster with Workload Identity exists; before, setIamPolicy fails with \"Identity Pool does not exist\" (https://cloud.google.com/kubernetes-engine/docs/how-to/workload-identity)",
 			StackCheck:  workloadIdentityAfterCluster},
 		{ID: "PL-D-004", Severity: Mandatory, Title: "A private EKS endpoint admits the deployer",
 			Remediation: "list the runners' blocks or security groups in eks.Args.PrivateAccessCIDRs / PrivateAccessSecurityGroupIDs, or open the public endpoint to them",
-			Source:      "EKS cluster endpoint access: with public access off, the API is reachable only from within the VPC, through the cluster security group's rules on 443 (https://docs.aws.amazon.com/eks/latest/userguide/cluster-endpoint.html)",
+			Source:      "EKS cluster endpoint access: with public access off, the API is reachable only from within the VPC, through the rules on 443 of the cluster security group or of the security groups in vpcConfig.securityGroupIds (https://docs.aws.amazon.com/eks/latest/userguide/cluster-endpoint.html)",
 			StackCheck:  privateEndpointReachable},
 		{ID: "PL-D-005", Severity: Mandatory, Title: "GKE node pools start with nodes",
 			Remediation: "set initialNodeCount to at least the autoscaling minimum (and 1)",
@@ -89,7 +86,7 @@ func DeployabilityRules() []*Rule {
 			Types:       []string{tIAMRole, tLB, tTargetGroup, tEKSNodeGroup, tGSA, tGKECluster, tGKENodePool}, Check: namesFit},
 		{ID: "PL-D-012", Severity: Mandatory, Title: "What uses a role waits for the role's policies",
 			Remediation: "add the role's policy attachments and inline policies to the user's dependsOn",
-			Source:      "EKS CreateCluster checks the role's KMS permissions; node groups and add-ons need their policies at creation; on destroy, policies detached first leave ENIs behind that block VPC deletion (https://docs.aws.amazon.com/eks/latest/userguide/delete-cluster.html, terraform-aws-eks depends_on attachments)",
+			Source:      "EKS CreateCluster checks the role's KMS permissions; node groups and add-ons need their policies at creation; a Pod Identity association hands pods the role as it is, so pods started before its policies are attached fail their first calls; on destroy, policies detached first leave ENIs behind that block VPC deletion (https://docs.aws.amazon.com/eks/latest/userguide/delete-cluster.html, terraform-aws-eks depends_on attachments)",
 			StackCheck:  roleUsersWaitForPolicies},
 		{ID: "PL-D-013", Severity: Mandatory, Title: "Subnets keep their blocks when the network gains a zone",
 			Remediation: "plan subnets in fixed slots (awsnetwork.Args.SubnetSlots)",
@@ -103,9 +100,9 @@ func DeployabilityRules() []*Rule {
 			Remediation: "use an AMI type built for the instance types (ARM_64 for Graviton)",
 			Source:      "EKS Nodegroup amiType (https://docs.aws.amazon.com/eks/latest/APIReference/API_Nodegroup.html); EC2 instance type names (https://docs.aws.amazon.com/ec2/latest/instancetypes/instance-type-names.html)",
 			Types:       []string{tEKSNodeGroup}, Check: amiMatchesInstances},
-		{ID: "PL-D-016", Severity: Mandatory, Title: "EKS subnets are in standard availability zones",
-			Remediation: "exclude Local and Wavelength Zones (awsnetwork filters them, and takes ExcludeZoneIDs)",
-			Source:      "EKS CreateCluster fails with UnsupportedAvailabilityZoneException outside supported zones (https://docs.aws.amazon.com/eks/latest/userguide/network-reqs.html)",
+		{ID: "PL-D-016", Severity: Mandatory, Title: "EKS subnets are in availability zones EKS supports",
+			Remediation: "leave out Local and Wavelength Zones and the zone IDs EKS refuses (awsnetwork does both for a network with ClusterName, and refuses such a zone listed by name when the program runs)",
+			Source:      "EKS CreateCluster fails with UnsupportedAvailabilityZoneException outside supported zones; the disallowed zone IDs are use1-az3, usw1-az2 and cac1-az3 (https://docs.aws.amazon.com/eks/latest/userguide/network-reqs.html); zone IDs per region from pkg/awszones",
 			StackCheck:  eksSubnetsInStandardZones},
 		{ID: "PL-D-017", Severity: Advisory, Title: "GCP APIs are enabled before they are used",
 			Remediation: "enable the API with gcp.projects.Service (gke and gcpnetwork do), or enable it in the project beforehand",
@@ -140,6 +137,7 @@ func DeployabilityRules() []*Rule {
 			Source:      "Argo Rollouts validation: \"template must be empty for workload reference rollout\", \"AnalysisTemplate '<name>' not found\" and a workloadRef the controller cannot resolve leave the Rollout InvalidSpec (pkg/apis/rollouts/validation, rollout/templateref.go; https://argo-rollouts.readthedocs.io/en/stable/features/specification/)",
 			StackCheck:  rolloutsReferenceWhatExists},
 	}
+	rules = append(rules, platformRules()...)
 	for _, r := range rules {
 		r.Class = Deployability
 	}
@@ -280,21 +278,6 @@ func storageClassesExist(rs []Resource, _ Context) []Violation {
 	return out
 }
 
-func claimsWaitForClasses(rs []Resource, _ Context) []Violation {
-	g := newGraph(rs)
-	var out []Violation
-	eachClaim(rs, func(r Resource, c claim, cs classSet) {
-		name := c.class
-		if !c.named {
-			name = cs.defaultName
-		}
-		if urn := cs.created[name]; urn != "" && !g.waitsFor(r, urn) {
-			out = append(out, Violation{r.ID(), fmt.Sprintf("%s uses StorageClass %q, which the stack creates, but does not wait for it", c.where, name)})
-		}
-	})
-	return out
-}
-
 // --- GKE
 
 func workloadIdentityAfterCluster(rs []Resource, _ Context) []Violation {
@@ -396,26 +379,28 @@ func covers443(in map[string]any, protoKey string) bool {
 }
 
 func privateEndpointReachable(rs []Resource, _ Context) []Violation {
-	g := newGraph(rs)
 	var out []Violation
 	for _, c := range rs {
 		if c.Type != tEKSCluster || boolean(c.Inputs, "vpcConfig.endpointPublicAccess", true) {
 			continue
 		}
-		groups := []string{c.URN} // the cluster security group comes from the cluster
-		for _, sg := range g.direct(c, tSecurityGroup) {
-			groups = append(groups, sg.URN)
+		// The groups on the endpoint's network interfaces: the cluster
+		// security group EKS creates, and the additional ones.
+		groups := map[string]bool{}
+		if sg := str(c.Outputs, "vpcConfig.clusterSecurityGroupId", ""); sg != "" {
+			groups[sg] = true
+		}
+		for _, sg := range stringsAt(c.Inputs, "vpcConfig.securityGroupIds") {
+			groups[sg] = true
 		}
 		ok := false
 		for _, r := range rs {
 			admits := (r.Type == tSGRule && str(r.Inputs, "type", "") == "ingress" && covers443(r.Inputs, "protocol")) ||
 				(r.Type == tSGIngress && covers443(r.Inputs, "ipProtocol"))
-			for _, sg := range groups {
-				ok = ok || admits && g.waitsFor(r, sg)
-			}
+			ok = ok || admits && groups[str(r.Inputs, "securityGroupId", "")]
 		}
 		if !ok {
-			out = append(out, Violation{c.ID(), "has a private endpoint only, and no rule admits anything to it on 443 but the cluster itself: the Kubernetes provider (and every deployment through it) times out"})
+			out = append(out, Violation{c.ID(), "has a private endpoint only, and no rule admits anything on 443 to the cluster security group or its additional groups, but the cluster itself: the Kubernetes provider (and every deployment through it) times out"})
 		}
 	}
 	return out
@@ -469,24 +454,40 @@ func nodeGroupsHaveAutoscaler(rs []Resource, _ Context) []Violation {
 			continue
 		}
 		clusters := g.upstreamOfType(ng, tEKSCluster)
-		if len(clusters) == 0 || boolean(clusters[0].Inputs, "computeConfig.enabled", false) {
+		if len(clusters) == 0 || autoMode(clusters[0]) {
 			continue
 		}
+		cluster := clusters[0]
+		name := str(cluster.Inputs, "name", cluster.Name)
 		scaled := false
 		for _, r := range rs {
 			if r.Type != tChart && r.Type != tHelmRelease {
 				continue
 			}
-			chart := str(r.Inputs, "chart", "")
-			if c, ok := g.clusterOf(r); ok && c.URN == clusters[0].URN && (strings.Contains(chart, "cluster-autoscaler") || strings.Contains(chart, "karpenter")) {
+			if c, ok := g.clusterOf(r); ok && c.URN == cluster.URN && scales(r, name) {
 				scaled = true
 			}
 		}
 		if !scaled {
-			out = append(out, Violation{ng.ID(), fmt.Sprintf("may run %g–%g nodes, but nothing in the stack scales it: it stays at its initial size", lo, hi)})
+			out = append(out, Violation{ng.ID(), fmt.Sprintf("may run %g–%g nodes, but nothing in the stack scales cluster %s: it stays at its initial size", lo, hi, name)})
 		}
 	}
 	return out
+}
+
+// scales reports whether chart r runs an autoscaler for the EKS cluster
+// called name: the Cluster Autoscaler discovering its node groups by that
+// name (cluster-autoscaler chart, autoDiscovery.clusterName, with the aws
+// cloud provider, the chart's default), or Karpenter (settings.clusterName).
+func scales(r Resource, name string) bool {
+	chart, values := str(r.Inputs, "chart", ""), object(r.Inputs, "values")
+	switch {
+	case strings.Contains(chart, "cluster-autoscaler"):
+		return str(values, "cloudProvider", "aws") == "aws" && str(values, "autoDiscovery.clusterName", "") == name
+	case strings.Contains(chart, "karpenter"):
+		return str(values, "settings.clusterName", "") == name
+	}
+	return false
 }
 
 func eksVersionSupported(r Resource, c Context) []string {
@@ -502,10 +503,17 @@ func eksVersionSupported(r Resource, c Context) []string {
 
 func eksVersionExpiring(r Resource, c Context) []string {
 	support := str(r.Inputs, "upgradePolicy.supportType", "")
+	what := strings.ToLower(cmp.Or(support, eksversion.SupportExtended))
+	var out []string
 	if end, soon := eksversion.Expiring(str(r.Inputs, "version", ""), support, c.Today); soon {
-		return fail("version %s leaves %s support on %s", str(r.Inputs, "version", ""), strings.ToLower(cmp.Or(support, eksversion.SupportExtended)), end.Format("2006-01-02"))
+		out = append(out, fmt.Sprintf("version %s leaves %s support on %s", str(r.Inputs, "version", ""), what, end.Format("2006-01-02")))
 	}
-	return nil
+	// The calendar itself runs out: after its last day no version passes
+	// PL-D-008, and every up of this cluster fails validation.
+	if last, near := eksversion.HorizonNear(cmp.Or(support, eksversion.SupportExtended), c.Today); near {
+		out = append(out, fmt.Sprintf("plinth's EKS calendar (pkg/eksversion) has no version in %s support after %s: update plinth, or add the next version's row, before then", what, last.Format("2006-01-02")))
+	}
+	return out
 }
 
 func amiMatchesInstances(r Resource, _ Context) []string {
@@ -520,6 +528,11 @@ func amiMatchesInstances(r Resource, _ Context) []string {
 // letter); Local Zones ("us-east-1-bos-1a") and Wavelength Zones do not.
 var standardZoneRE = regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-[0-9]+[a-z]$`)
 
+// zoneIDTag is the tag in which awsnetwork records a subnet's zone ID:
+// names map to different zones in each account of the older regions, and
+// EKS refuses zones by ID.
+const zoneIDTag = "zone-id"
+
 func eksSubnetsInStandardZones(rs []Resource, _ Context) []Violation {
 	g := newGraph(rs)
 	var out []Violation
@@ -528,8 +541,15 @@ func eksSubnetsInStandardZones(rs []Resource, _ Context) []Violation {
 			continue
 		}
 		for _, s := range g.upstreamOfType(c, tSubnet) {
-			if z := str(s.Inputs, "availabilityZone", ""); z != "" && !standardZoneRE.MatchString(z) {
+			z := str(s.Inputs, "availabilityZone", "")
+			if z != "" && !standardZoneRE.MatchString(z) {
 				out = append(out, Violation{s.ID(), fmt.Sprintf("is in %s, not a standard availability zone: EKS refuses it", z)})
+				continue
+			}
+			if id := str(s.Inputs, "tags."+zoneIDTag, ""); id != "" {
+				if err := awszones.CheckEKS(id); err != nil {
+					out = append(out, Violation{s.ID(), fmt.Sprintf("is in %s: %v", z, err)})
+				}
 			}
 		}
 	}
@@ -540,7 +560,7 @@ func eksSubnetsInStandardZones(rs []Resource, _ Context) []Violation {
 
 // roleUsers are the resources that need their role's permissions when
 // they are created.
-var roleUsers = []string{tEKSCluster, tEKSNodeGroup, tAddon, tFlowLog, tTaskDef}
+var roleUsers = []string{tEKSCluster, tEKSNodeGroup, tAddon, tFlowLog, tTaskDef, tPodIdentity}
 
 func roleUsersWaitForPolicies(rs []Resource, _ Context) []Violation {
 	g := newGraph(rs)
@@ -798,11 +818,11 @@ func podIdentityComplete(rs []Resource, _ Context) []Violation {
 			out = append(out, Violation{a.ID(), "waits for no eks-pod-identity-agent add-on (and its cluster is not in Auto Mode): the pods would get no credentials"})
 		}
 		// EKS gives a pod credentials when the pod is created, and only
-		// if the association exists then.
+		// if the association exists then: every kind of workload.
 		ns, sa := str(a.Inputs, "namespace", ""), str(a.Inputs, "serviceAccount", "")
 		for _, d := range rs {
-			if d.Type == tDeployment && str(d.Inputs, "metadata.namespace", "") == ns &&
-				str(d.Inputs, "spec.template.spec.serviceAccountName", "") == sa && !g.waitsFor(d, a.URN) {
+			spec, ok := podSpecOf(d)
+			if ok && str(d.Inputs, "metadata.namespace", "default") == ns && str(spec, "serviceAccountName", "default") == sa && !g.waitsFor(d, a.URN) {
 				out = append(out, Violation{d.ID(), fmt.Sprintf("runs as %s/%s, whose Pod Identity association %s it does not wait for: pods created before it get no credentials", ns, sa, a.Name)})
 			}
 		}
