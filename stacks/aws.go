@@ -63,6 +63,11 @@ func composeAWS(ctx *pulumi.Context, env *config.Environment) (map[string]pulumi
 		for k, v := range s.SecretARNs {
 			ecsArgs.Secrets[k] = pulumi.String(v)
 		}
+		ecsArgs.SecretsKMSKeyARNs = literals(s.SecretsKMSKeyARNs)
+		ecsArgs.DeletionProtection = s.DeletionProtection
+		for _, e := range s.Egress {
+			ecsArgs.Egress = append(ecsArgs.Egress, ecs.EgressArgs{Description: e.Description, FromPort: e.FromPort, ToPort: e.ToPort, CIDRs: e.CIDRs})
+		}
 	}
 
 	// Validate everything before the first resource registers, and report

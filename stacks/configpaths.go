@@ -153,5 +153,6 @@ var (
 		{"tier", "/tier"}, {"name", "name"}, {"image", "image"}, {"port", "port"}, {"cpu", "cpu"}, {"memory", "memory"},
 		{"minTasks", "minTasks"}, {"maxTasks", "maxTasks"}, {"certificateArn", "certificateArn"},
 		{"healthCheck.path", "healthCheckPath"}, {"public", "public"}, {"allowedCidrs", "allowedCidrs"}, {"secrets", "secretArns"},
+		{"secretsKmsKeyArns", "secretsKmsKeyArns"}, {"egress", "egress"}, {"deletionProtection", "deletionProtection"},
 	}
 )

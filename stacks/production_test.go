@@ -275,3 +275,32 @@ func TestFirstUpOrder(t *testing.T) {
 	}
 	var _ = plinthtest.Region
 }
+
+// TestECSConfigReachesTheService: the task egress, the secrets' KMS keys
+// and deletion protection set in plinth:ecs reach the ECS component,
+// which could take them before but the config could not give them.
+func TestECSConfigReachesTheService(t *testing.T) {
+	const key = "arn:aws:kms:eu-west-1:123456789012:key/0b6c2f5e-1111-2222-3333-444455556666"
+	env := stackEnv(t, "prod", func(v map[string]string) {
+		v["plinth:ecs"] = `{"name":"api","image":"registry.example.com/plinth/api:3.1.0","certificateArn":"arn:aws:acm:eu-west-1:123456789012:certificate/0b6c2f5e-prod","public":true,"allowedCidrs":["0.0.0.0/0"],` +
+			`"secretArns":{"DB_PASSWORD":"arn:aws:secretsmanager:eu-west-1:123456789012:secret:prod/api/db-Ab12Cd"},"secretsKmsKeyArns":["` + key + `"],` +
+			`"egress":[{"description":"the database","fromPort":5432,"cidrs":["10.64.0.0/16"]}],"deletionProtection":false}`
+	})
+	s, err := composeUnderMocks(env, "plinth", "prod")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.One(t, "aws:lb/loadBalancer:LoadBalancer").Bool(t, "enableDeletionProtection") {
+		t.Errorf("deletionProtection false in config left the load balancer protected")
+	}
+	var egress, kms bool
+	for _, r := range s.Resources {
+		in := r.JSON()
+		egress = egress || r.Type == "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule" && strings.Contains(in, `"fromPort": 5432`) ||
+			r.Type == "aws:ec2/securityGroupRule:SecurityGroupRule" && strings.Contains(in, `"fromPort": 5432`)
+		kms = kms || strings.HasPrefix(r.Type, "aws:iam/") && strings.Contains(in, key)
+	}
+	if !egress || !kms {
+		t.Errorf("config did not reach the service: egress rule to 5432 %v, the secrets' KMS key in a policy %v", egress, kms)
+	}
+}

@@ -160,6 +160,8 @@ func TestConfigIsValidatedByTheComponents(t *testing.T) {
 		{"a secret that is not an ARN", with(aws, "plinth:ecs", ecs(`,"secretArns":{"DB":"prod/db"}`)), "ecs.secretArns.DB", `"prod/db" is not an ARN`},
 		{"min tasks above max", with(aws, "plinth:ecs", ecs(`,"minTasks":5,"maxTasks":2`)), "ecs.minTasks", "(5) is greater than maxTasks (2)"},
 		{"a health check path without a slash", with(aws, "plinth:ecs", ecs(`,"healthCheckPath":"health"`)), "ecs.healthCheckPath", `"health" is not an absolute path`},
+		{"a task egress range upside down", with(aws, "plinth:ecs", ecs(`,"egress":[{"description":"db","fromPort":5432,"toPort":5000,"cidrs":["10.0.0.0/16"]}]`)), "ecs.egress[0].toPort", "(5000) is below fromPort (5432)"},
+		{"a secrets key that is not a KMS key", with(aws, "plinth:ecs", ecs(`,"secretsKmsKeyArns":["alias/db"]`)), "ecs.secretsKmsKeyArns[0]", "is not a KMS key ARN"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

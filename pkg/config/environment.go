@@ -399,6 +399,29 @@ type ECSService struct {
 	AllowedCIDRs []string `json:"allowedCidrs,omitempty"`
 	// SecretARNs maps environment variable names to Secrets Manager or SSM ARNs.
 	SecretARNs map[string]string `json:"secretArns,omitempty"`
+	// SecretsKMSKeyARNs are the customer-managed KMS keys the secrets are
+	// encrypted with (ecs.Args.SecretsKMSKeyARNs).
+	SecretsKMSKeyARNs []string `json:"secretsKmsKeyArns,omitempty"`
+	// Egress is where the tasks may connect to (ecs.Args.Egress).
+	// Default: - HTTPS (443) anywhere.
+	Egress []ECSEgress `json:"egress,omitempty"`
+	// DeletionProtection protects the load balancer from deletion
+	// (ecs.Args.DeletionProtection). Turning public on or off replaces the
+	// load balancer, which deletion protection refuses: set false first
+	// (docs/first-deploy.md). Default: - by tier (prod only).
+	DeletionProtection *bool `json:"deletionProtection,omitempty"`
+}
+
+// ECSEgress allows the ECS tasks to connect to blocks on a port range.
+type ECSEgress struct {
+	// Description says what the destination is. Required.
+	Description string `json:"description"`
+	// FromPort is the first TCP port. Required.
+	FromPort int `json:"fromPort"`
+	// ToPort is the last TCP port. Default: - fromPort.
+	ToPort *int `json:"toPort,omitempty"`
+	// CIDRs are the destination blocks. Required.
+	CIDRs []string `json:"cidrs"`
 }
 
 // Gateway is "plinth:gateway": the Gateway (Gateway API) that exposes the
