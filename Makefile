@@ -245,9 +245,11 @@ local-down: ## destroy the local stack and stop the local control plane
 	else echo "the local control plane is not running: nothing to destroy"; fi
 	$(GO) run ./cmd/localcluster down -state $(LOCAL_STATE)
 
-.PHONY: e2e
-e2e: $(E2E_TOOLS) ## end-to-end tests on a real local Kubernetes API: the local stack, a YAML program through `pulumi up`, progressive delivery with Argo Rollouts and Prometheus
-	$(GO) test -tags "e2e plinthlocal" -count=1 -timeout 30m -v -run 'E2E' ./stacks/
+.PHONY: e2e e2e-faults
+e2e: $(E2E_TOOLS) ## end-to-end tests on a real local Kubernetes API: the local stack, a YAML program through `pulumi up`, progressive delivery with Argo Rollouts and Prometheus, and the fault suite
+	$(GO) test -tags "e2e plinthlocal" -count=1 -timeout 40m -v -run 'E2E' ./stacks/
+e2e-faults: $(TOOLS) ## the fault suite alone: kills mid-up, a live lock, API server and etcd outages, drift (part of make e2e)
+	$(GO) test -tags "e2e plinthlocal" -count=1 -timeout 30m -v -run 'E2EFaults' ./stacks/
 
 # ---------------------------------------------------------------- stacks
 

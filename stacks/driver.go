@@ -14,12 +14,14 @@ import (
 	"sort"
 	"strings"
 	"syscall"
+	"time"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/auto"
 	"github.com/pulumi/pulumi/sdk/v3/go/auto/optdestroy"
 	"github.com/pulumi/pulumi/sdk/v3/go/auto/optpreview"
 	"github.com/pulumi/pulumi/sdk/v3/go/auto/optrefresh"
 	"github.com/pulumi/pulumi/sdk/v3/go/auto/optup"
+	"github.com/pulumi/pulumi/sdk/v3/go/common/apitype"
 
 	"github.com/plinth-dev/plinth/pkg/config"
 )
@@ -79,7 +81,7 @@ func (d *Driver) parallel() int {
 // drive is the command line: `stacks <command> [--stack name] …`.
 func drive(args []string, stdout, stderr io.Writer) int {
 	if len(args) == 0 {
-		fmt.Fprintln(stderr, "usage: stacks up|preview|destroy|refresh|outputs|cancel|verify|render|policy-report|plan [--stack NAME] [--refresh] [--show-secrets] [--out DIR] [--workdir DIR] [--secrets-provider URL] [--parallel N]")
+		fmt.Fprintln(stderr, "usage: stacks up|preview|destroy|refresh|outputs|cancel|verify|drift|render|policy-report|plan [--stack NAME] [--refresh] [--show-secrets] [--out DIR] [--workdir DIR] [--secrets-provider URL] [--parallel N] [--force]")
 		return 2
 	}
 	cmd := args[0]
@@ -92,6 +94,7 @@ func drive(args []string, stdout, stderr io.Writer) int {
 	workdir := fl.String("workdir", "", "directory holding Pulumi.yaml and Pulumi.<stack>.yaml (default: the repository root)")
 	secretsProvider := fl.String("secrets-provider", "", "secrets provider of a stack created by this command, e.g. awskms://alias/plinth-dev (default: the backend's)")
 	parallel := fl.Int("parallel", 0, fmt.Sprintf("resource operations to run at once (default %d, or PULUMI_PARALLEL)", DefaultParallel))
+	force := fl.Bool("force", false, "cancel: clear the lock even of a run that may still be going on (what it records afterwards is lost)")
 	if err := fl.Parse(args[1:]); err != nil {
 		return 2
 	}
@@ -108,7 +111,12 @@ func drive(args []string, stdout, stderr io.Writer) int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	// The Pulumi CLI and its plugins end with this process, however it
-	// ends (see reaper).
+	// ends (see reaper), and with the CLI, however it ends (see sweep).
+	started := time.Now()
+	if err := becomeSubreaper(); err != nil {
+		fmt.Fprintln(stderr, "warning: cannot adopt the processes a killed CLI leaves:", err)
+	}
+	defer sweep(stderr, started)
 	if r, err := startReaper(); err != nil {
 		fmt.Fprintln(stderr, "warning:", err, "- if this command is killed, its pulumi processes may outlive it")
 	} else {
@@ -133,9 +141,17 @@ func drive(args []string, stdout, stderr io.Writer) int {
 	case "refresh":
 		err = d.Refresh(ctx)
 	case "cancel":
-		err = d.Recover(ctx)
+		err = d.Recover(ctx, *force)
 	case "verify":
 		err = d.Verify(ctx)
+	case "drift":
+		var dr Drift
+		if dr, err = d.Drift(ctx); err == nil && !dr.Empty() {
+			fmt.Fprint(stdout, dr)
+			err = fmt.Errorf("stack %s drifted from its state: `go run ./stacks up --stack %s --refresh` puts it back (see docs/state.md, drift)", *stack, *stack)
+		} else if err == nil {
+			fmt.Fprintf(stdout, "stack %s matches its state\n", *stack)
+		}
 	case "render":
 		err = d.Render(ctx, *out)
 	case "policy-report":
@@ -159,18 +175,27 @@ func drive(args []string, stdout, stderr io.Writer) int {
 			}
 		}
 	default:
-		fmt.Fprintf(stderr, "unknown command %q: use up, preview, destroy, refresh, outputs, cancel, verify, render, policy-report or plan\n", cmd)
+		fmt.Fprintf(stderr, "unknown command %q: use up, preview, destroy, refresh, outputs, cancel, verify, drift, render, policy-report or plan\n", cmd)
 		return 2
 	}
 	if err != nil {
 		fmt.Fprintln(stderr, "error:", err)
-		if locked(err) {
-			fmt.Fprintf(stderr, "\nThe stack %q is locked by an update that did not finish (a run that was killed leaves its lock).\n"+
-				"If no other run is going on, clear the lock and the half-done operations with:\n  go run ./stacks cancel --stack %s\n", *stack, *stack)
+		switch {
+		case locked(err):
+			fmt.Fprint(stderr, d.lockAdvice(context.Background()))
+		case cliKilled(err):
+			fmt.Fprintf(stderr, "\nThe Pulumi CLI was killed in the middle of the run: its lock and its half-done operations stay until cleared, with:\n  %s\n", d.recoveryCommand())
 		}
 		return 1
 	}
 	return 0
+}
+
+// cliKilled reports whether err is the Automation API's report of a CLI
+// that a signal ended (kill -9, an OOM kill): it left its lock behind.
+func cliKilled(err error) bool {
+	msg := err.Error()
+	return strings.Contains(msg, "signal: killed") || strings.Contains(msg, "signal: terminated") || strings.Contains(msg, "signal: segmentation fault")
 }
 
 // locked reports whether err is the backend refusing an operation
@@ -328,9 +353,14 @@ func (d *Driver) installPlugin(env map[string]string) error {
 	return nil
 }
 
-// Up deploys the stack.
+// Up deploys the stack. For a Kubernetes-only stack it then prunes what
+// a killed run left behind (see ownership).
 func (d *Driver) Up(ctx context.Context, opts ...optup.Option) (auto.UpResult, error) {
 	s, err := d.Open(ctx)
+	if err != nil {
+		return auto.UpResult{}, err
+	}
+	own, err := d.ownership(ctx, s)
 	if err != nil {
 		return auto.UpResult{}, err
 	}
@@ -339,7 +369,72 @@ func (d *Driver) Up(ctx context.Context, opts ...optup.Option) (auto.UpResult, e
 	// with a passphrase (its key derivation is slow on purpose).
 	opts = append([]optup.Option{optup.ProgressStreams(d.Out), optup.ErrorProgressStreams(d.Err), optup.Parallel(d.parallel()),
 		optup.ShowSecrets(false)}, opts...)
-	return s.Up(ctx, opts...)
+	res, err := s.Up(ctx, opts...)
+	for attempt := 2; err != nil && own != nil && attempt <= upAttempts && transientAPIError(err); attempt++ {
+		// The API server went away mid-run: the provider retries a create
+		// once, so an outage of seconds failed the whole run. The run
+		// saved what it did; once the API answers again, a new up
+		// converges (server-side apply adopts what the failed run made).
+		waited, werr := own.cluster.waitAnswers(ctx, outageWait)
+		if werr != nil {
+			return res, fmt.Errorf("%w (the Kubernetes API has not answered again within %s: %v)", err, outageWait, werr)
+		}
+		fmt.Fprintf(d.Err, "the Kubernetes API was unreachable during the up; it answers again (waited %.1fs): running the up again, attempt %d of %d\n",
+			waited.Seconds(), attempt, upAttempts)
+		res, err = s.Up(ctx, opts...)
+	}
+	if err != nil || own == nil {
+		return res, err
+	}
+	return res, d.prune(ctx, s, own)
+}
+
+// How a Kubernetes-only stack's up rides out a short API outage: at most
+// upAttempts runs, each after the API answers again within outageWait.
+const (
+	upAttempts = 3
+	outageWait = 2 * time.Minute
+)
+
+// transientAPIError reports whether an up failed because the Kubernetes
+// API server could not be reached or could not serve for a moment, not
+// because of what was asked of it.
+func transientAPIError(err error) bool {
+	msg := err.Error()
+	for _, s := range []string{
+		"connect: connection refused", "connection reset by peer", "http2: client connection lost",
+		"the server is currently unable to handle the request", "etcdserver: request timed out",
+		"etcdserver: leader changed", "i/o timeout", "TLS handshake timeout", "unexpected EOF",
+		"context deadline exceeded (Client.Timeout",
+	} {
+		if strings.Contains(msg, s) {
+			return true
+		}
+	}
+	return false
+}
+
+// ownership prepares the ownership check of a run (nil for a stack that
+// is not Kubernetes-only, or that renders instead of deploying).
+func (d *Driver) ownership(ctx context.Context, s auto.Stack) (*ownership, error) {
+	if !d.kubernetesOnly() || os.Getenv(RenderDirEnv) != "" {
+		return nil, nil
+	}
+	state, err := s.Export(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("read the stack's state: %w", err)
+	}
+	return d.beginOwnership(ctx, state)
+}
+
+// prune runs the ownership check's prune on the state a completed run
+// left.
+func (d *Driver) prune(ctx context.Context, s auto.Stack, own *ownership) error {
+	state, err := s.Export(ctx)
+	if err != nil {
+		return fmt.Errorf("read the stack's state: %w", err)
+	}
+	return own.finish(ctx, d, state)
 }
 
 // Preview shows what Up would change.
@@ -353,15 +448,23 @@ func (d *Driver) Preview(ctx context.Context, opts ...optpreview.Option) (auto.P
 	return s.Preview(ctx, opts...)
 }
 
-// Destroy deletes every resource of the stack.
+// Destroy deletes every resource of the stack, and for a
+// Kubernetes-only stack what a killed run left that no state records.
 func (d *Driver) Destroy(ctx context.Context) error {
 	s, err := d.Open(ctx)
 	if err != nil {
 		return err
 	}
+	own, err := d.ownership(ctx, s)
+	if err != nil {
+		return err
+	}
 	_, err = s.Destroy(ctx, optdestroy.ProgressStreams(d.Out), optdestroy.ErrorProgressStreams(d.Err), optdestroy.Parallel(d.parallel()),
 		optdestroy.ShowSecrets(false))
-	return err
+	if err != nil || own == nil {
+		return err
+	}
+	return d.prune(ctx, s, own)
 }
 
 // Refresh reads the real state of every resource into the stack.
@@ -375,23 +478,95 @@ func (d *Driver) Refresh(ctx context.Context) error {
 	return err
 }
 
-// Recover repairs a stack whose last update was interrupted: it cancels
-// the update if one is still recorded as running, then refreshes while
-// clearing the pending creates the interruption left, so the next Up
-// converges.
-func (d *Driver) Recover(ctx context.Context) error {
+// Recover repairs a stack whose last update was interrupted: it clears
+// the stack's lock when the run that holds it no longer runs (force
+// clears it anyway), then refreshes, settling the creates the run left
+// pending: a Kubernetes object's is imported (its id is its namespace
+// and name), so the next up knows it whatever its config says; a cloud
+// resource's is cleared only with force, saying which, since clearing
+// forgets a resource that may exist.
+func (d *Driver) Recover(ctx context.Context, force bool) error {
 	s, err := d.Open(ctx)
 	if err != nil {
 		return err
 	}
+	holders, lerr := d.locks(ctx)
+	now := time.Now()
+	for _, h := range holders {
+		switch live := h.liveness(now); {
+		case live == runGone:
+		case !force && live == runAlive:
+			return fmt.Errorf("the stack is being changed by a run that is still going on: %s. Cancelling it now would let the next run save over its records, and what it creates would be forgotten: wait for it to end", h)
+		case !force:
+			return fmt.Errorf("the stack is locked by a run on another machine that may still be going on: %s, %s ago. Once you know it has ended, run again with --force", h, now.Sub(h.Timestamp).Round(time.Second))
+		default:
+			fmt.Fprintf(d.Err, "warning: clearing the lock of %s, which may still be going on: anything it creates or changes from now on is not recorded; run up once it has ended, which adopts or prunes the Kubernetes objects it made\n", h)
+		}
+	}
+	if lerr != nil && !force {
+		return fmt.Errorf("%w: the driver cannot tell whether the run holding the lock still goes on; check it, then run again with --force", lerr)
+	}
 	// Cancel deletes the stack's lock objects in a DIY backend (S3, GCS,
-	// a directory), the lock a killed run leaves behind.
+	// a directory).
 	if err := s.Cancel(ctx); err != nil {
 		return fmt.Errorf("clear the stack's lock: %w", err)
 	}
-	_, err = s.Refresh(ctx, optrefresh.ClearPendingCreates(), optrefresh.Parallel(d.parallel()),
-		optrefresh.ProgressStreams(d.Out), optrefresh.ErrorProgressStreams(d.Err), optrefresh.ShowSecrets(false))
+	state, err := s.Export(ctx)
+	if err != nil {
+		return fmt.Errorf("read the stack's state: %w", err)
+	}
+	imports, cloud, err := pendingCreates(state)
+	if err != nil {
+		return err
+	}
+	opts := []optrefresh.Option{optrefresh.Parallel(d.parallel()),
+		optrefresh.ProgressStreams(d.Out), optrefresh.ErrorProgressStreams(d.Err), optrefresh.ShowSecrets(false)}
+	switch {
+	case len(cloud) > 0 && !force:
+		return fmt.Errorf("the interrupted run was creating %d cloud resource(s) whose ids the state does not know: %s. Each may exist: find it, and import it (pulumi import) or delete it; then run again with --force to clear these records",
+			len(cloud), strings.Join(cloud, ", "))
+	case len(cloud) > 0:
+		fmt.Fprintf(d.Err, "warning: forgetting the pending creates of %s: delete or import each that exists\n", strings.Join(cloud, ", "))
+		opts = append(opts, optrefresh.ClearPendingCreates())
+	case len(imports) > 0:
+		opts = append(opts, optrefresh.ImportPendingCreates(imports))
+	}
+	_, err = s.Refresh(ctx, opts...)
 	return err
+}
+
+// pendingCreates sorts the creates a state records as pending: those of
+// Kubernetes objects, importable by their namespace/name, and the others
+// (by URN).
+func pendingCreates(dep apitype.UntypedDeployment) ([]optrefresh.PendingCreate, []string, error) {
+	if len(dep.Deployment) == 0 {
+		return nil, nil, nil
+	}
+	var d apitype.DeploymentV3
+	if err := json.Unmarshal(dep.Deployment, &d); err != nil {
+		return nil, nil, fmt.Errorf("read the stack's state: %w", err)
+	}
+	var imports []optrefresh.PendingCreate
+	var cloud []string
+	for _, op := range d.PendingOperations {
+		if op.Type != apitype.OperationTypeCreating {
+			continue
+		}
+		r := op.Resource
+		_, _, _, k8s := kubernetesType(string(r.Type))
+		md, _ := r.Inputs["metadata"].(map[string]any)
+		name, _ := md["name"].(string)
+		if !k8s || name == "" {
+			cloud = append(cloud, string(r.URN))
+			continue
+		}
+		id := name
+		if ns, _ := md["namespace"].(string); ns != "" {
+			id = ns + "/" + name
+		}
+		imports = append(imports, optrefresh.PendingCreate{URN: string(r.URN), ID: id})
+	}
+	return imports, cloud, nil
 }
 
 // Render writes the Kubernetes manifests of the local stack to dir instead

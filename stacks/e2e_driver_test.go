@@ -6,7 +6,6 @@ import (
 	"bytes"
 	"context"
 	"os/exec"
-	"path/filepath"
 	"strings"
 	"syscall"
 	"testing"
@@ -23,16 +22,7 @@ import (
 // lock the kill left.
 func TestE2EKilledDriverLeavesNoProcess(t *testing.T) {
 	e := setup(t)
-	root, err := findRoot()
-	if err != nil {
-		t.Fatal(err)
-	}
-	bin := filepath.Join(t.TempDir(), "stacks")
-	build := exec.Command("go", "build", "-tags", "plinthlocal", "-o", bin, "./stacks")
-	build.Dir = root
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("build the stack command: %v\n%s", err, out)
-	}
+	root, bin := buildStacks(t)
 	work := e.driver.WorkDir
 	run := func(args ...string) (*exec.Cmd, *bytes.Buffer) {
 		cmd := exec.Command(bin, append(args, "--stack", "local", "--workdir", work)...)
@@ -117,7 +107,7 @@ func TestE2EKilledDriverLeavesNoProcess(t *testing.T) {
 	again, out2 := run("up")
 	if err := again.Run(); err != nil {
 		msg := out2.String()
-		if !strings.Contains(msg, "go run ./stacks cancel --stack local") {
+		if !strings.Contains(msg, "go run -tags plinthlocal ./stacks cancel --stack local") {
 			t.Fatalf("the up after the kill failed without naming the recovery command: %v\n%s", err, msg)
 		}
 		t.Logf("the up after the kill: %s", tailLines(msg, 4))

@@ -250,7 +250,7 @@ func TestE2ESharedState(t *testing.T) {
 		}
 		rctx, cancel := context.WithTimeout(ctx, 3*time.Minute)
 		defer cancel()
-		if err := s.driver.Recover(rctx); err != nil {
+		if err := s.driver.Recover(rctx, false); err != nil {
 			t.Fatalf("cancel and recover: %s", brief(err))
 		}
 		if l := s.locks(t); len(l) != 0 {

@@ -672,7 +672,7 @@ func TestE2ELocalStack(t *testing.T) {
 		t.Logf("interrupted up: %v", err)
 		rctx, rcancel := context.WithTimeout(ctx, 3*time.Minute)
 		defer rcancel()
-		if err := e.driver.Recover(rctx); err != nil {
+		if err := e.driver.Recover(rctx, false); err != nil {
 			t.Fatalf("recover: %s", brief(err))
 		}
 		e.up(t)

@@ -147,6 +147,7 @@ func (w workloads) create(ctx *pulumi.Context, env *config.Environment, k8s pulu
 // Security "restricted".
 func createNamespaces(ctx *pulumi.Context, env *config.Environment, opts ...pulumi.ResourceOption) (map[string]*corev1.Namespace, error) {
 	out := map[string]*corev1.Namespace{}
+	own, ann := naming.Owner(ctx.Project(), ctx.Stack())
 	for _, ns := range namespaces(env) {
 		n, err := corev1.NewNamespace(ctx, naming.Child("ns", ns), &corev1.NamespaceArgs{
 			Metadata: &metav1.ObjectMetaArgs{
@@ -154,7 +155,8 @@ func createNamespaces(ctx *pulumi.Context, env *config.Environment, opts ...pulu
 				Labels: pulumi.ToStringMap(naming.Merge(app.PodSecurityLabels, map[string]string{
 					naming.LabelManagedBy: naming.ManagedBy,
 					naming.LabelPartOf:    ctx.Project(),
-				})),
+				}, own)),
+				Annotations: pulumi.ToStringMap(ann),
 			},
 		}, opts...)
 		if err != nil {

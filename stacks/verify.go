@@ -51,10 +51,17 @@ func (d *Driver) Verify(ctx context.Context) error {
 			problems = append(problems, err)
 		}
 	}
+	// What the state records must be what exists: nothing deleted or
+	// changed outside plinth, nothing of the stack's label unrecorded.
+	if dr, err := d.drift(ctx, s); err != nil {
+		problems = append(problems, err)
+	} else if !dr.Empty() {
+		problems = append(problems, fmt.Errorf("drift:\n%s`go run ./stacks up --stack %s --refresh` puts it back", dr, d.Stack))
+	}
 	if err := errors.Join(problems...); err != nil {
 		return err
 	}
-	fmt.Fprintf(d.Out, "verify %s: outputs present, Deployments Available, health checks pass\n", d.Stack)
+	fmt.Fprintf(d.Out, "verify %s: outputs present, Deployments Available, health checks pass, no drift\n", d.Stack)
 	return nil
 }
 

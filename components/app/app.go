@@ -107,7 +107,10 @@ type builder struct {
 	namespace pulumi.StringInput
 	selector  map[string]string // name + instance
 	labels    map[string]string // recommended labels + Args.Labels
-	opts      []pulumi.ResourceOption
+	// ownLabels and ownAnn mark every object's own metadata with its
+	// stack and stable field manager (naming.Owner).
+	ownLabels, ownAnn map[string]string
+	opts              []pulumi.ResourceOption
 	// inNS are the options of the children that do not own pods: opts,
 	// plus DeletedWith the namespace when it is known (see
 	// Args.NamespaceObject).
@@ -150,6 +153,7 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 		})),
 		opts: []pulumi.ResourceOption{pulumi.Parent(app)},
 	}
+	b.ownLabels, b.ownAnn = naming.Owner(ctx.Project(), ctx.Stack())
 	b.inNS = b.opts
 	if a.NamespaceObject != nil {
 		b.inNS = append(slices.Clone(b.opts), pulumi.DeletedWith(a.NamespaceObject))
@@ -209,13 +213,30 @@ func (b *builder) build() error {
 // child returns the logical name of a child of kind kind.
 func (b *builder) child(kind string) string { return naming.Child(b.name, kind) }
 
-// meta returns object metadata with the application's labels plus extra.
+// meta returns object metadata with the application's labels plus extra,
+// and the stack's owner label and field manager annotation.
 func (b *builder) meta(name string, extra map[string]string) *metav1.ObjectMetaArgs {
 	return &metav1.ObjectMetaArgs{
-		Name:      pulumi.String(name),
-		Namespace: b.namespace,
-		Labels:    pulumi.ToStringMap(naming.Merge(b.labels, extra)),
+		Name:        pulumi.String(name),
+		Namespace:   b.namespace,
+		Labels:      pulumi.ToStringMap(naming.Merge(b.labels, extra, b.ownLabels)),
+		Annotations: pulumi.ToStringMap(b.ownAnn),
 	}
+}
+
+// annotate returns metadata md with annotations added to its own.
+func annotate(md *metav1.ObjectMetaArgs, annotations pulumi.StringMap) *metav1.ObjectMetaArgs {
+	all := pulumi.StringMap{}
+	if own, ok := md.Annotations.(pulumi.StringMap); ok {
+		for k, v := range own {
+			all[k] = v
+		}
+	}
+	for k, v := range annotations {
+		all[k] = v
+	}
+	md.Annotations = all
+	return md
 }
 
 // tracks returns the Deployments the strategy needs.
@@ -253,7 +274,8 @@ func (b *builder) createNamespace() error {
 			Name: pulumi.String(b.a.Namespace),
 			Labels: pulumi.ToStringMap(naming.Merge(map[string]string{
 				naming.LabelManagedBy: naming.ManagedBy,
-			}, PodSecurityLabels)),
+			}, PodSecurityLabels, b.ownLabels)),
+			Annotations: pulumi.ToStringMap(b.ownAnn),
 		},
 	}, b.opts...)
 	if err != nil {
@@ -292,10 +314,7 @@ func (b *builder) createServiceAccount() error {
 	if sa.GCPServiceAccount != nil {
 		annotations["iam.gke.io/gcp-service-account"] = sa.GCPServiceAccount
 	}
-	md := b.meta(b.name, nil)
-	if len(annotations) > 0 {
-		md.Annotations = annotations
-	}
+	md := annotate(b.meta(b.name, nil), annotations)
 	acct, err := corev1.NewServiceAccount(b.ctx, b.child("serviceaccount"), &corev1.ServiceAccountArgs{
 		Metadata:                     md,
 		AutomountServiceAccountToken: pulumi.Bool(sa.AutomountToken),
@@ -423,7 +442,7 @@ func (b *builder) createServices() error {
 		// has already proved the selected pods ready, so it only adds time
 		// (and, when a selector flips, can wait for an event that already
 		// happened). A ClusterIP Service is usable as soon as it exists.
-		md.Annotations = pulumi.StringMap{"pulumi.com/skipAwait": pulumi.String("true")}
+		annotate(md, pulumi.StringMap{"pulumi.com/skipAwait": pulumi.String("true")})
 		opts := append(slices.Clone(b.inNS), pulumi.DependsOn(deploymentResources(b.app.Deployments)))
 		if st := b.a.Strategy; st.Type == StrategyProgressive && st.Progressive.Mode == ModeBlueGreen {
 			// Argo Rollouts adds each version's pod-template hash to these

@@ -156,9 +156,7 @@ func (b *builder) createIngresses() error {
 			spec.IngressClassName = pulumi.String(in.ClassName)
 		}
 		md := b.meta(name, nil)
-		if len(in.Annotations) > 0 {
-			md.Annotations = pulumi.ToStringMap(in.Annotations)
-		}
+		annotate(md, pulumi.ToStringMap(in.Annotations))
 		ing, err := networkingv1.NewIngress(b.ctx, logical, &networkingv1.IngressArgs{Metadata: md, Spec: spec}, b.inNS...)
 		if err != nil {
 			return err

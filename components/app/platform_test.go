@@ -111,3 +111,35 @@ func TestCustomResourcesWaitForTheirCRDs(t *testing.T) {
 		}
 	}
 }
+
+// TestEveryObjectNamesItsStackAndFieldManager: every object the app
+// creates carries its stack's label and field manager on its own
+// metadata, and no pod template or selector carries them (adding them
+// must roll no pod, and selectors are immutable).
+func TestEveryObjectNamesItsStackAndFieldManager(t *testing.T) {
+	s, _ := deploy(t, app.Args{Image: pulumi.String(image), Route: &app.RouteArgs{Gateway: "public", GatewayNamespace: "gateway"},
+		ServiceAccount: &app.ServiceAccountArgs{PodIdentityRoleARN: pulumi.String("arn:aws:iam::123456789012:role/web")}})
+	n := 0
+	for _, r := range s.Resources {
+		if !r.Custom || !strings.HasPrefix(r.Type, "kubernetes:") {
+			continue
+		}
+		n++
+		if got := r.String(t, `metadata.labels["plinth.dev/stack"]`); got != "plinth.prod" {
+			t.Errorf("%s %s: stack label %q, want plinth.prod", r.Type, r.Name, got)
+		}
+		if got := r.String(t, `metadata.annotations["pulumi.com/patchFieldManager"]`); got != "plinth-plinth.prod" {
+			t.Errorf("%s %s: field manager %q", r.Type, r.Name, got)
+		}
+		if r.Has(`spec.template.metadata.labels["plinth.dev/stack"]`) || r.Has(`spec.selector.matchLabels["plinth.dev/stack"]`) || r.Has(`spec.selector["plinth.dev/stack"]`) {
+			t.Errorf("%s %s carries the stack label in a pod template or selector", r.Type, r.Name)
+		}
+	}
+	if n < 8 {
+		t.Fatalf("only %d objects checked", n)
+	}
+	// The service account keeps its identity annotation beside them.
+	if sa := s.One(t, saType); !sa.Has(`metadata.annotations["plinth.dev/aws-pod-identity-role"]`) {
+		t.Errorf("the service account lost its identity annotation: %v", sa.Value(t, "metadata.annotations"))
+	}
+}

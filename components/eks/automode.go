@@ -19,11 +19,13 @@ func (b *builder) autoModeNetworkPolicies() error {
 	if !b.a.AutoMode.Enabled {
 		return nil
 	}
+	own, ann := naming.Owner(b.ctx.Project(), b.ctx.Stack())
 	_, err := corev1.NewConfigMap(b.ctx, b.child("network-policy-controller"), &corev1.ConfigMapArgs{
 		Metadata: &metav1.ObjectMetaArgs{
-			Name:      pulumi.String("amazon-vpc-cni"),
-			Namespace: pulumi.String("kube-system"),
-			Labels:    pulumi.StringMap{naming.LabelManagedBy: pulumi.String(naming.ManagedBy)},
+			Name:        pulumi.String("amazon-vpc-cni"),
+			Namespace:   pulumi.String("kube-system"),
+			Labels:      pulumi.ToStringMap(naming.Merge(map[string]string{naming.LabelManagedBy: naming.ManagedBy}, own)),
+			Annotations: pulumi.ToStringMap(ann),
 		},
 		Data: pulumi.StringMap{"enable-network-policy-controller": pulumi.String("true")},
 	}, append(b.opts, pulumi.Provider(b.c.Provider))...)

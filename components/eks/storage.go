@@ -26,13 +26,12 @@ func (b *builder) storageClass() error {
 	} else {
 		deps = append(deps, b.ebsDriver)
 	}
+	own, ann := naming.Owner(b.ctx.Project(), b.ctx.Stack())
 	sc, err := storagev1.NewStorageClass(b.ctx, b.child("storage-class"), &storagev1.StorageClassArgs{
 		Metadata: &metav1.ObjectMetaArgs{
-			Name: pulumi.String(b.a.StorageClass.Name),
-			Labels: pulumi.StringMap{
-				naming.LabelManagedBy: pulumi.String(naming.ManagedBy),
-			},
-			Annotations: pulumi.StringMap{"storageclass.kubernetes.io/is-default-class": pulumi.String("true")},
+			Name:        pulumi.String(b.a.StorageClass.Name),
+			Labels:      pulumi.ToStringMap(naming.Merge(map[string]string{naming.LabelManagedBy: naming.ManagedBy}, own)),
+			Annotations: pulumi.ToStringMap(naming.Merge(map[string]string{"storageclass.kubernetes.io/is-default-class": "true"}, ann)),
 		},
 		Provisioner: pulumi.String(provisioner),
 		Parameters: pulumi.StringMap{

@@ -59,7 +59,10 @@ type builder struct {
 	m         *Monitoring
 	namespace pulumi.StringInput
 	labels    map[string]string
-	opts      []pulumi.ResourceOption
+	// ownLabels and ownAnn mark every object with its stack and stable
+	// field manager (naming.Owner).
+	ownLabels, ownAnn map[string]string
+	opts              []pulumi.ResourceOption
 }
 
 // New creates a monitoring stack called name. Arguments, every alert
@@ -92,6 +95,7 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 		})),
 		opts: []pulumi.ResourceOption{pulumi.Parent(m)},
 	}
+	b.ownLabels, b.ownAnn = naming.Owner(ctx.Project(), ctx.Stack())
 	if err := b.createNamespace(); err != nil {
 		return nil, err
 	}
@@ -152,9 +156,10 @@ func (b *builder) namespaced(extra ...pulumi.ResourceOption) []pulumi.ResourceOp
 
 func (b *builder) meta(name string, extra map[string]string) *metav1.ObjectMetaArgs {
 	return &metav1.ObjectMetaArgs{
-		Name:      pulumi.String(name),
-		Namespace: b.namespace,
-		Labels:    pulumi.ToStringMap(naming.Merge(b.labels, extra)),
+		Name:        pulumi.String(name),
+		Namespace:   b.namespace,
+		Labels:      pulumi.ToStringMap(naming.Merge(b.labels, extra, b.ownLabels)),
+		Annotations: pulumi.ToStringMap(b.ownAnn),
 	}
 }
 
@@ -173,12 +178,13 @@ func (b *builder) createNamespace() error {
 	ns, err := corev1.NewNamespace(b.ctx, b.child("namespace"), &corev1.NamespaceArgs{
 		Metadata: &metav1.ObjectMetaArgs{
 			Name: pulumi.String(b.a.Namespace),
-			Labels: pulumi.ToStringMap(map[string]string{
+			Labels: pulumi.ToStringMap(naming.Merge(map[string]string{
 				naming.LabelManagedBy:                naming.ManagedBy,
 				"pod-security.kubernetes.io/enforce": enforce,
 				"pod-security.kubernetes.io/warn":    "baseline",
 				"pod-security.kubernetes.io/audit":   "baseline",
-			}),
+			}, b.ownLabels)),
+			Annotations: pulumi.ToStringMap(b.ownAnn),
 		},
 	}, b.opts...)
 	if err != nil {

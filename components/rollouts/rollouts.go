@@ -62,12 +62,14 @@ type builder struct {
 }
 
 func (b *builder) createNamespace() error {
+	own, ann := naming.Owner(b.ctx.Project(), b.ctx.Stack())
 	ns, err := corev1.NewNamespace(b.ctx, naming.Child(b.name, "namespace"), &corev1.NamespaceArgs{
 		Metadata: &metav1.ObjectMetaArgs{
 			Name: pulumi.String(b.a.Namespace),
 			Labels: pulumi.ToStringMap(naming.Merge(map[string]string{
 				naming.LabelManagedBy: naming.ManagedBy,
-			}, app.PodSecurityLabels)),
+			}, app.PodSecurityLabels, own)),
+			Annotations: pulumi.ToStringMap(ann),
 		},
 	}, b.opts...)
 	if err != nil {

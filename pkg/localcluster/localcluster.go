@@ -75,6 +75,15 @@ type Cluster struct {
 	// exits holds, for each process this Cluster spawned, a channel
 	// closed when that process has exited.
 	exits map[string]<-chan struct{}
+	// commands are, for each process this Cluster spawned, its binary
+	// directory and arguments, so it can be started again (Restart).
+	commands map[string]command
+}
+
+// command is how a process of the cluster was started.
+type command struct {
+	binDir string
+	args   []string
 }
 
 // DefaultZones are the zones of the fake nodes.

@@ -42,9 +42,10 @@ func (c *Cluster) spawn(binDir, name string, args ...string) error {
 		close(done)
 	}()
 	if c.exits == nil {
-		c.exits = map[string]<-chan struct{}{}
+		c.exits, c.commands = map[string]<-chan struct{}{}, map[string]command{}
 	}
 	c.exits[name] = done
+	c.commands[name] = command{binDir, args}
 	return os.WriteFile(c.pidFile(name), []byte(strconv.Itoa(pid)), 0o600)
 }
 
@@ -130,6 +131,58 @@ func (c *Cluster) Stop() error {
 		_ = os.Remove(c.pidFile(name))
 	}
 	return errors.Join(errs...)
+}
+
+// StopProcess stops one process of the cluster (SIGTERM, then SIGKILL
+// after 10 s), as an outage of that component would: the fault tests
+// restart the API server this way.
+func (c *Cluster) StopProcess(name string) error {
+	pid, ok := c.pid(name)
+	if !ok {
+		return fmt.Errorf("%s is not running", name)
+	}
+	if err := signal(pid, syscall.SIGTERM); err != nil && !errors.Is(err, syscall.ESRCH) {
+		return err
+	}
+	if !waitGone(pid, 10*time.Second) {
+		_ = signal(pid, syscall.SIGKILL)
+		if !waitGone(pid, 5*time.Second) {
+			return fmt.Errorf("%s (pid %d) did not stop", name, pid)
+		}
+	}
+	return nil
+}
+
+// StartProcess starts again a process this Cluster started and
+// StopProcess stopped, with its arguments, and for the API server waits
+// until it is ready.
+func (c *Cluster) StartProcess(ctx context.Context, name string) error {
+	cmd, ok := c.commands[name]
+	if !ok {
+		return fmt.Errorf("%s was not started by this Cluster", name)
+	}
+	if err := c.spawn(cmd.binDir, name, cmd.args...); err != nil {
+		return err
+	}
+	if name == "kube-apiserver" {
+		return c.waitReady(ctx)
+	}
+	return nil
+}
+
+// Pause stops a process of the cluster where it is (SIGSTOP), as a hung
+// disk or a stalled machine would; Resume lets it go on.
+func (c *Cluster) Pause(name string) error { return c.send(name, syscall.SIGSTOP) }
+
+// Resume lets a paused process go on (SIGCONT).
+func (c *Cluster) Resume(name string) error { return c.send(name, syscall.SIGCONT) }
+
+func (c *Cluster) send(name string, sig syscall.Signal) error {
+	pid, ok := c.pid(name)
+	if !ok {
+		return fmt.Errorf("%s is not running", name)
+	}
+	return signal(pid, sig)
 }
 
 // waitGone waits up to timeout for process pid to end (to be gone or a

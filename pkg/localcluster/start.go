@@ -131,6 +131,13 @@ func startCluster(ctx context.Context, o Options) (*Cluster, error) {
 		"--cluster-signing-cert-file="+p.path("ca.crt"), "--cluster-signing-key-file="+p.path("ca.key"),
 		// The HPA controller has no metrics API here; poll it rarely.
 		"--horizontal-pod-autoscaler-sync-period=5s",
+		// kwok's nodes come back after an API server outage, but it never
+		// marks ready again the pods the node lifecycle controller marked
+		// NotReady meanwhile (a kubelet would): past the default 50 s
+		// grace, every pod stayed NotReady until deleted. Five minutes
+		// covers any outage the fault tests make; a node's failure means
+		// nothing on fake nodes.
+		"--node-monitor-grace-period=5m",
 		"--concurrent-deployment-syncs=10", "--concurrent-replicaset-syncs=10",
 		// The controllers' client limit (20/s, burst 30, by default)
 		// paced every rollout and namespace deletion at 50 apps: Helm's
