@@ -235,7 +235,7 @@ local: $(TOOLS) ## build the tools if needed, start (or reuse) the local control
 .PHONY: local-backend local-backend-down
 local-backend: ## start (or reuse) a shared state backend on loopback (S3 and KMS by moto_server); prints the variables to export
 	@$(GO) run ./cmd/localbackend up -state $(STATE)/moto -stack $(or $(STACK),local)
-local-backend-down: ## stop the shared state backend (moto keeps its data in memory: it is gone)
+local-backend-down: ## save the shared state backend's bucket, then stop it (the next local-backend puts it back)
 	$(GO) run ./cmd/localbackend down -state $(STATE)/moto
 
 .PHONY: local-down

@@ -23,6 +23,8 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/auto/optup"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/apitype"
 
+	"sigs.k8s.io/yaml"
+
 	"github.com/plinth-dev/plinth/pkg/config"
 )
 
@@ -327,9 +329,42 @@ func (d *Driver) Open(ctx context.Context) (auto.Stack, error) {
 	}
 	wsOpts := []auto.LocalWorkspaceOption{auto.WorkDir(workDir), auto.Pulumi(cli), auto.EnvVars(env)}
 	if d.SecretsProvider != "" {
+		if err := d.keepsItsSecretsProvider(workDir); err != nil {
+			return auto.Stack{}, err
+		}
 		wsOpts = append(wsOpts, auto.SecretsProvider(d.SecretsProvider))
 	}
 	return auto.UpsertStackInlineSource(ctx, d.Stack, projectName, Program, wsOpts...)
+}
+
+// keepsItsSecretsProvider refuses a secrets provider that would rewrite a
+// stack file git tracks: a stack whose file already names its secrets'
+// provider (a passphrase salt, or another provider) is switched only by
+// `pulumi stack change-secrets-provider`, which re-encrypts its secrets,
+// and that is a change to commit on purpose, not a side effect.
+func (d *Driver) keepsItsSecretsProvider(workDir string) error {
+	file := filepath.Join(workDir, "Pulumi."+d.Stack+".yaml")
+	b, err := os.ReadFile(file)
+	if err != nil {
+		return nil
+	}
+	var f struct {
+		Salt     string `json:"encryptionsalt"`
+		Provider string `json:"secretsprovider"`
+	}
+	if err := yaml.Unmarshal(b, &f); err != nil || f.Salt == "" && (f.Provider == "" || f.Provider == d.SecretsProvider) {
+		return nil
+	}
+	git := exec.Command("git", "ls-files", "--error-unmatch", filepath.Base(file))
+	git.Dir = workDir
+	if git.Run() != nil {
+		return nil // not tracked: the stack file is the user's own
+	}
+	current := f.Provider
+	if current == "" {
+		current = "a passphrase"
+	}
+	return fmt.Errorf("--secrets-provider %s would rewrite %s, which git tracks, and whose secrets are under %s: run the stack on this backend with its own secrets (drop --secrets-provider), use a new stack for KMS (a Pulumi.<name>.yaml of its own), or move it deliberately with `pulumi stack change-secrets-provider` and commit the file", d.SecretsProvider, file, current)
 }
 
 // installPlugin installs bin/pulumi-resource-kubernetes as the plugin

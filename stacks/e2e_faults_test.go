@@ -21,6 +21,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 
+	"github.com/plinth-dev/plinth/pkg/localbackend"
 	"github.com/plinth-dev/plinth/pkg/naming"
 )
 
@@ -468,6 +469,66 @@ func TestE2EFaults(t *testing.T) {
 			t.Fatalf("up --refresh did not restore shop: %v", err)
 		}
 		r.converged(t)
+	})
+
+	// The local backend (moto) restarted: cleanly (its bucket saved and
+	// put back, on the same port), and crashed (the last save put back,
+	// older than the cluster). Either way an up converges, with no
+	// conflict and nothing orphaned.
+	t.Run("a backend restart, clean and after a crash", func(t *testing.T) {
+		dir := t.TempDir()
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+		defer cancel()
+		b, err := localbackend.Up(ctx, localbackend.Options{StateDir: dir})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { _ = localbackend.StopDir(dir) })
+		for k, v := range b.Env() {
+			t.Setenv(k, v)
+		}
+		r.mustRun(t, "up")
+		n, err := b.Snapshot(ctx)
+		if err != nil || n == 0 {
+			t.Fatalf("snapshot: %d objects, %v", n, err)
+		}
+		if err := localbackend.StopDir(dir); err != nil {
+			t.Fatal(err)
+		}
+		again, err := localbackend.Up(ctx, localbackend.Options{StateDir: dir})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if again.URL() != b.URL() || again.Restored != n {
+			t.Fatalf("after a clean restart: URL %s (was %s), %d objects restored of %d", again.URL(), b.URL(), again.Restored, n)
+		}
+		r.converged(t)
+		// A crash: moto killed, nothing saved since the snapshot; a config
+		// change made meanwhile is newer than the restored state.
+		added := r.addApps(t, 1)
+		r.mustRun(t, "up")
+		pid, err := os.ReadFile(filepath.Join(dir, "moto.pid"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var p int
+		fmt.Sscan(string(pid), &p)
+		_ = syscall.Kill(p, syscall.SIGKILL)
+		eventually(t, 30*time.Second, "moto gone", func() error {
+			if localbackend.Running(dir) {
+				return errorf("still answers")
+			}
+			return nil
+		})
+		if _, err := localbackend.Up(ctx, localbackend.Options{StateDir: dir}); err != nil {
+			t.Fatal(err)
+		}
+		out := r.mustRun(t, "up")
+		t.Logf("the up after the crash: %s", tailLines(out, 3))
+		r.converged(t)
+		r.revert(t)
+		r.mustRun(t, "up")
+		r.namespacesGone(t, added)
 	})
 
 	t.Run("destroy leaves nothing of the stack", func(t *testing.T) {

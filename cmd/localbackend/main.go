@@ -5,7 +5,7 @@
 //
 //	localbackend up   [-state .state/moto] [-stack local]  start (or reuse); print the environment to export
 //	localbackend status [-state .state/moto]               exit 0 when it runs
-//	localbackend down [-state .state/moto]                 stop it (its data is gone)
+//	localbackend down [-state .state/moto]                 save the bucket, then stop it
 package main
 
 import (
@@ -40,9 +40,7 @@ func main() {
 		}
 		fmt.Println("local backend: running")
 	case "down":
-		if err = localbackend.StopDir(*state); err == nil {
-			fmt.Println("local backend stopped")
-		}
+		err = down(*state)
 	default:
 		usage()
 	}
@@ -50,6 +48,29 @@ func main() {
 		fmt.Fprintln(os.Stderr, "localbackend:", err)
 		os.Exit(1)
 	}
+}
+
+// down saves the bucket (Up puts it back after the restart), then stops
+// moto.
+func down(state string) error {
+	if localbackend.Running(state) {
+		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+		defer cancel()
+		b, err := localbackend.Up(ctx, localbackend.Options{StateDir: state})
+		if err != nil {
+			return err
+		}
+		n, err := b.Snapshot(ctx)
+		if err != nil {
+			return fmt.Errorf("save the bucket (moto left running): %w", err)
+		}
+		fmt.Printf("saved %d object(s) of bucket %s to %s; the next `make local-backend` puts them back\n", n, b.Bucket, state)
+	}
+	if err := localbackend.StopDir(state); err != nil {
+		return err
+	}
+	fmt.Println("local backend stopped")
+	return nil
 }
 
 func up(state, stack string) error {
@@ -69,11 +90,14 @@ func up(state, stack string) error {
 		keys = append(keys, k)
 	}
 	sort.Strings(keys)
+	if b.Restored > 0 {
+		fmt.Fprintf(os.Stderr, "restored %d object(s) saved by the last `make local-backend-down`\n", b.Restored)
+	}
 	fmt.Fprintf(os.Stderr, "local backend at %s (bucket %s); export these to use it:\n", b.Endpoint, b.Bucket)
 	for _, k := range keys {
 		fmt.Printf("export %s=%q\n", k, env[k])
 	}
-	fmt.Fprintf(os.Stderr, "a new stack's secrets under KMS: --secrets-provider %q\n", kms)
+	fmt.Fprintf(os.Stderr, "a new stack's secrets under KMS: --secrets-provider %q (moto does not keep the key across a restart: docs/state.md)\n", kms)
 	return nil
 }
 

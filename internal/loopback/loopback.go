@@ -2,7 +2,10 @@
 // backend share about serving on loopback.
 package loopback
 
-import "net"
+import (
+	"net"
+	"strconv"
+)
 
 // FreePort returns a TCP port free on 127.0.0.1 at the time of the call.
 // Another process can take it before the caller binds it: callers that
@@ -14,4 +17,14 @@ func FreePort() (int, error) {
 	}
 	defer l.Close()
 	return l.Addr().(*net.TCPAddr).Port, nil
+}
+
+// Free reports whether TCP port is free on 127.0.0.1 now.
+func Free(port int) bool {
+	l, err := net.Listen("tcp", "127.0.0.1:"+strconv.Itoa(port))
+	if err != nil {
+		return false
+	}
+	l.Close()
+	return true
 }

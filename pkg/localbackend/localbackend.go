@@ -6,14 +6,21 @@
 // stale locks cleared, backups restored, no plaintext secret in the
 // state. `make local-backend` starts one for trying the workflow.
 //
-// moto keeps its data in memory: stopping it loses the state. It stands
-// in for S3 and KMS in tests; it is not a place to keep state.
+// moto keeps its data in memory. So the backend keeps what a restart
+// needs: its port (moto.lastport, reused when free, so the backend URL a
+// stack was created with stays valid), and the bucket's objects, saved to
+// snapshot/ by Snapshot (`make local-backend-down` saves before it
+// stops) and put back by Up into an empty bucket. moto cannot keep a KMS
+// key's material (it draws it at random, and takes no imported
+// material), so secrets under a moto KMS key do not survive a restart;
+// docs/state.md says how to keep them.
 //
 // The bucket and keys are created with the AWS SDK against moto's
 // endpoint, so the same calls work against AWS.
 package localbackend
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -67,6 +74,10 @@ type Backend struct {
 	Bucket string
 	// Region is the region the clients and URLs name.
 	Region string
+
+	// Restored is how many objects Up put back from the last snapshot
+	// into a bucket a restart had emptied.
+	Restored int
 
 	dir string
 	s3  *s3.Client
@@ -123,7 +134,81 @@ func Up(ctx context.Context, o Options) (*Backend, error) {
 	if err != nil && !errors.As(err, &owned) {
 		return nil, fmt.Errorf("create the state bucket %s: %w", b.Bucket, err)
 	}
+	if b.Restored, err = b.restore(ctx); err != nil {
+		return nil, fmt.Errorf("restore the bucket from %s: %w", b.snapshotDir(), err)
+	}
 	return b, nil
+}
+
+// snapshotDir holds the bucket's objects saved by Snapshot.
+func (b *Backend) snapshotDir() string { return filepath.Join(b.dir, "snapshot", b.Bucket) }
+
+// Snapshot saves every object of the bucket under StateDir/snapshot,
+// replacing the previous snapshot, and returns how many. The objects are
+// saved as they are: the secrets in a state stay encrypted.
+func (b *Backend) Snapshot(ctx context.Context) (int, error) {
+	keys, err := b.Keys(ctx, "")
+	if err != nil {
+		return 0, err
+	}
+	tmp := b.snapshotDir() + ".new"
+	if err := os.RemoveAll(tmp); err != nil {
+		return 0, err
+	}
+	for _, k := range keys {
+		body, err := b.Object(ctx, k)
+		if err != nil {
+			return 0, fmt.Errorf("read %s: %w", k, err)
+		}
+		path := filepath.Join(tmp, filepath.FromSlash(k))
+		if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+			return 0, err
+		}
+		if err := os.WriteFile(path, body, 0o600); err != nil {
+			return 0, err
+		}
+	}
+	if err := os.RemoveAll(b.snapshotDir()); err != nil {
+		return 0, err
+	}
+	if err := os.MkdirAll(filepath.Dir(b.snapshotDir()), 0o700); err != nil {
+		return 0, err
+	}
+	if len(keys) == 0 {
+		return 0, os.RemoveAll(tmp)
+	}
+	return len(keys), os.Rename(tmp, b.snapshotDir())
+}
+
+// restore puts the snapshot back into an empty bucket (a restarted
+// moto), and returns how many objects it put.
+func (b *Backend) restore(ctx context.Context) (int, error) {
+	if keys, err := b.Keys(ctx, ""); err != nil || len(keys) > 0 {
+		return 0, err
+	}
+	n := 0
+	err := filepath.WalkDir(b.snapshotDir(), func(path string, d os.DirEntry, err error) error {
+		if errors.Is(err, os.ErrNotExist) {
+			return filepath.SkipAll
+		}
+		if err != nil || d.IsDir() {
+			return err
+		}
+		rel, err := filepath.Rel(b.snapshotDir(), path)
+		if err != nil {
+			return err
+		}
+		body, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		if _, err := b.s3.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String(b.Bucket), Key: aws.String(filepath.ToSlash(rel)), Body: bytes.NewReader(body)}); err != nil {
+			return err
+		}
+		n++
+		return nil
+	})
+	return n, err
 }
 
 func newBackend(endpoint string, o Options) *Backend {
@@ -242,6 +327,7 @@ func StopDir(stateDir string) error {
 			_ = p.Signal(syscall.SIGKILL)
 		}
 	}
+	// moto.lastport stays: the next start takes the same port.
 	for _, f := range []string{"moto.pid", "moto.port"} {
 		if err := os.Remove(filepath.Join(stateDir, f)); err != nil && !errors.Is(err, os.ErrNotExist) {
 			return err
@@ -289,6 +375,11 @@ func spawn(ctx context.Context, o Options) (string, error) {
 		if err != nil {
 			return "", err
 		}
+		// The port of the last run, while it is free: the backend URL a
+		// stack was created with stays the same.
+		if last, err := readInt(filepath.Join(o.StateDir, "moto.lastport")); err == nil && attempt == 0 && loopback.Free(last) {
+			port = last
+		}
 		log, err := os.OpenFile(filepath.Join(o.StateDir, "moto.log"), os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600)
 		if err != nil {
 			return "", err
@@ -306,6 +397,9 @@ func spawn(ctx context.Context, o Options) (string, error) {
 		endpoint := "http://127.0.0.1:" + strconv.Itoa(port)
 		if lastErr = waitAnswers(ctx, endpoint, exited); lastErr == nil {
 			if err := os.WriteFile(filepath.Join(o.StateDir, "moto.pid"), []byte(strconv.Itoa(cmd.Process.Pid)), 0o600); err != nil {
+				return "", err
+			}
+			if err := os.WriteFile(filepath.Join(o.StateDir, "moto.lastport"), []byte(strconv.Itoa(port)), 0o600); err != nil {
 				return "", err
 			}
 			return endpoint, os.WriteFile(filepath.Join(o.StateDir, "moto.port"), []byte(strconv.Itoa(port)), 0o600)
