@@ -45,7 +45,7 @@ type lockHolder struct {
 // Liveness of a lock's run.
 const (
 	runAlive   = "alive"   // a pulumi process with its pid runs on this host
-	runGone    = "gone"    // this host, and no such process; or older than StaleAfter
+	runGone    = "gone"    // this host, and no such process (or a zombie); or older than StaleAfter
 	runUnknown = "unknown" // another host, younger than StaleAfter
 )
 
@@ -55,7 +55,10 @@ func (h lockHolder) liveness(now time.Time) string {
 	if h.Hostname == host {
 		if p, err := process.NewProcess(int32(h.Pid)); err == nil {
 			if n, err := p.Name(); err == nil && strings.HasPrefix(n, "pulumi") {
-				if ct, err := p.CreateTime(); err == nil && !time.UnixMilli(ct).After(h.Timestamp.Add(time.Second)) {
+				// A zombie (killed, not yet reaped by its parent) is gone.
+				st, serr := p.Status()
+				zombie := serr == nil && len(st) > 0 && st[0] == process.Zombie
+				if ct, err := p.CreateTime(); err == nil && !zombie && !time.UnixMilli(ct).After(h.Timestamp.Add(time.Second)) {
 					return runAlive
 				}
 			}

@@ -7,10 +7,12 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/apitype"
+	"github.com/shirou/gopsutil/v4/process"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"sigs.k8s.io/structured-merge-diff/v6/fieldpath"
@@ -146,6 +148,47 @@ func TestLockLiveness(t *testing.T) {
 	}
 	if got := (lockHolder{Pid: 1, Hostname: "ci-runner-7", Timestamp: now.Add(-StaleAfter - time.Minute)}).liveness(now); got != runGone {
 		t.Errorf("another host's old lock: %s", got)
+	}
+	// A process named pulumi that runs is alive; killed and not yet
+	// reaped (a zombie, as a killed driver's CLI is until someone waits
+	// for it), gone.
+	sleep, err := exec.LookPath("sleep")
+	if err != nil {
+		t.Fatal(err)
+	}
+	fake := filepath.Join(t.TempDir(), "pulumi")
+	if err := os.Symlink(sleep, fake); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(fake, "60")
+	before := time.Now().Add(-time.Second)
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
+	holder := lockHolder{Pid: cmd.Process.Pid, Hostname: host, Timestamp: time.Now()}
+	if got := holder.liveness(time.Now()); got != runAlive {
+		t.Errorf("a lock whose pulumi process runs: %s", got)
+	}
+	if got := (lockHolder{Pid: cmd.Process.Pid, Hostname: host, Timestamp: before.Add(-time.Minute)}).liveness(time.Now()); got != runGone {
+		t.Errorf("a lock older than the process that has its pid (the pid was reused): %s", got)
+	}
+	if err := cmd.Process.Signal(syscall.SIGKILL); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		p, _ := process.NewProcess(int32(cmd.Process.Pid))
+		if st, err := p.Status(); err == nil && len(st) > 0 && st[0] == process.Zombie {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the killed process did not become a zombie")
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	if got := holder.liveness(time.Now()); got != runGone {
+		t.Errorf("a lock whose pulumi process is a zombie: %s", got)
 	}
 }
 
