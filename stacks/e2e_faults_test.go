@@ -225,6 +225,22 @@ func (r *faultRig) waitNamespaces(t *testing.T, names []string, deadline time.Du
 	})
 }
 
+// waitFirstNamespace waits, polling every 10 ms, until one of names
+// exists as a Namespace.
+func (r *faultRig) waitFirstNamespace(t *testing.T, names []string, deadline time.Duration) {
+	t.Helper()
+	end := time.Now().Add(deadline)
+	for time.Now().Before(end) {
+		for _, ns := range names {
+			if _, err := r.kube.CoreV1().Namespaces().Get(context.Background(), ns, metav1.GetOptions{}); err == nil {
+				return
+			}
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	t.Fatalf("none of the namespaces %v appeared in %s", names, deadline)
+}
+
 // below returns the processes below pid named name.
 func below(pid int, name string) []int32 {
 	var out []int32
@@ -279,21 +295,44 @@ func TestE2EFaults(t *testing.T) {
 			if err := up.Start(); err != nil {
 				t.Fatal(err)
 			}
-			r.waitNamespaces(t, added, 2*time.Minute)
-			target := up.Process.Pid
+			// The victims are found before the run creates anything, and
+			// killed the moment the first new namespace exists: the run
+			// then still has every app's objects to create (a 3-app up
+			// takes about 2 s, so waiting for more lets it finish).
+			targets := []int{up.Process.Pid}
 			if victim != "driver" {
-				pids := below(up.Process.Pid, victim)
-				if len(pids) == 0 {
-					t.Fatalf("no %s under the driver", victim)
-				}
-				target = int(pids[0])
+				// Every instance: the engine may run more than one
+				// provider plugin, and killing an idle one proves nothing.
+				eventually(t, time.Minute, victim+" under the driver", func() error {
+					targets = nil
+					for _, p := range below(up.Process.Pid, victim) {
+						targets = append(targets, int(p))
+					}
+					if len(targets) == 0 {
+						return errorf("not yet")
+					}
+					return nil
+				})
 			}
-			if err := syscall.Kill(target, syscall.SIGKILL); err != nil {
-				t.Fatal(err)
+			r.waitFirstNamespace(t, added, 2*time.Minute)
+			if victim != "driver" {
+				for _, p := range below(up.Process.Pid, victim) {
+					if !slices.Contains(targets, int(p)) {
+						targets = append(targets, int(p))
+					}
+				}
+			}
+			for _, p := range targets {
+				if err := syscall.Kill(p, syscall.SIGKILL); err != nil {
+					t.Fatal(err)
+				}
 			}
 			killed := time.Now()
-			_ = up.Wait()
+			werr := up.Wait()
 			msg := out.String()
+			if werr == nil {
+				t.Fatalf("the up ended well although its %s was killed: the kill came too late to test anything\n%s", victim, tailLines(msg, 8))
+			}
 			t.Logf("the killed run printed:\n%s", tailLines(msg, 6))
 			// No process of the run outlives it by more than a few seconds.
 			eventually(t, 20*time.Second, "no pulumi process left", func() error {
