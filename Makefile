@@ -93,9 +93,16 @@ ROLLOUT_TOOLS := $(BIN)/rollouts-controller $(BIN)/prometheus
 # plinth's component provider, for the YAML program run by `pulumi up`. And
 # the engines of progressive delivery: the Argo Rollouts controller and a
 # Prometheus server its analyses query.
-E2E_TOOLS := $(TOOLS) $(BIN)/pulumi-language-yaml $(BIN)/pulumi-resource-plinth $(ROLLOUT_TOOLS)
+# GitOps, for real: Flux's source-controller and kustomize-controller, the
+# sops CLI that `stacks gitops render` encrypts Secrets with, and a git
+# server on loopback; one module (tools/flux), built by one go build, so
+# the packages they share compile once.
+FLUX_VERSION := v1.9.6
+FLUX_TOOLS   := $(BIN)/source-controller $(BIN)/kustomize-controller $(BIN)/sops $(BIN)/gitserver
 
-.PHONY: tools e2e-tools rollout-tools
+E2E_TOOLS := $(TOOLS) $(BIN)/pulumi-language-yaml $(BIN)/pulumi-resource-plinth $(ROLLOUT_TOOLS) $(FLUX_TOOLS)
+
+.PHONY: tools e2e-tools rollout-tools flux-tools
 tools: $(TOOLS) ## build the Pulumi CLI, the kubernetes provider and the local control plane into bin/
 e2e-tools: $(E2E_TOOLS) ## build what make e2e needs: the tools, the YAML language host and the component provider
 
@@ -124,6 +131,17 @@ $(BIN)/rollouts-controller: tools/argo-rollouts/go.mod tools/argo-rollouts/go.su
 	cd tools/argo-rollouts && $(GO) build -o $@ \
 	  -ldflags "-X github.com/argoproj/argo-rollouts/utils/version.version=$(ROLLOUTS_VERSION:v%=%) -X github.com/argoproj/argo-rollouts/utils/version.gitTag=$(ROLLOUTS_VERSION) -X github.com/argoproj/argo-rollouts/utils/version.gitTreeState=clean" \
 	  github.com/argoproj/argo-rollouts/cmd/rollouts-controller
+
+flux-tools: $(FLUX_TOOLS) ## build Flux's source-controller and kustomize-controller, sops and a loopback git server into bin/
+
+# One go build writes all four (a grouped target): their shared packages
+# (client-go, controller-runtime, sops) compile once.
+$(FLUX_TOOLS) &: tools/flux/go.mod tools/flux/go.sum tools/flux/gitserver/main.go
+	mkdir -p $(STATE)/flux-build
+	cd tools/flux && $(GO) build -o $(STATE)/flux-build/ \
+	  github.com/fluxcd/source-controller github.com/fluxcd/kustomize-controller \
+	  github.com/getsops/sops/v3/cmd/sops ./gitserver
+	install -m 0755 $(STATE)/flux-build/source-controller $(STATE)/flux-build/kustomize-controller $(STATE)/flux-build/sops $(STATE)/flux-build/gitserver $(BIN)/
 
 $(BIN)/prometheus: tools/prometheus/go.mod tools/prometheus/go.sum
 	cd tools/prometheus && $(GO) build -tags remove_all_sd -o $@ github.com/prometheus/prometheus/cmd/prometheus
@@ -165,9 +183,10 @@ CRD_KINDS := servicemonitors podmonitors prometheusrules
 GATEWAY_CRD_DIR := components/app/crds
 GATEWAY_KINDS   := gatewayclasses gateways httproutes referencegrants
 ROLLOUTS_CRD_DIR := components/app/crds/rollouts
+FLUX_CRD_DIR := components/flux/crds
 
 .PHONY: crds
-crds: ## regenerate the Prometheus Operator and Argo Rollouts CRDs from the upstream API types (controller-gen), copy the Gateway API CRDs
+crds: ## regenerate the Prometheus Operator and Argo Rollouts CRDs from the upstream API types (controller-gen), copy the Gateway API and Flux CRDs
 	rm -rf $(STATE)/crdgen && mkdir -p $(STATE)/crdgen $(CRD_DIR)
 	cd tools/crdgen && $(GO) tool controller-gen crd:crdVersions=v1 \
 	  paths=github.com/prometheus-operator/prometheus-operator/pkg/apis/monitoring/v1 \
@@ -185,6 +204,12 @@ crds: ## regenerate the Prometheus Operator and Argo Rollouts CRDs from the upst
 	mkdir -p $(GATEWAY_CRD_DIR)
 	cd tools/crdgen && dir=$$($(GO) list -m -f '{{.Dir}}' sigs.k8s.io/gateway-api) && \
 	  for kind in $(GATEWAY_KINDS); do install -m 0644 $$dir/config/crd/standard/gateway.networking.k8s.io_$$kind.yaml ../../$(GATEWAY_CRD_DIR)/; done
+	@# Flux's CRDs as source-controller and kustomize-controller ship them, at
+	@# the versions tools/flux builds (the flux component installs them).
+	mkdir -p $(FLUX_CRD_DIR)
+	cd tools/flux && for m in github.com/fluxcd/source-controller github.com/fluxcd/kustomize-controller; do \
+	  dir=$$($(GO) list -m -f '{{.Dir}}' $$m) && test -n "$$dir" && \
+	  install -m 0644 $$dir/config/crd/bases/*.yaml ../../$(FLUX_CRD_DIR)/ || exit 1; done
 
 $(BIN)/staticcheck: tools/lint/go.mod tools/lint/go.sum
 	cd tools/lint && $(GO) build -o $@ honnef.co/go/tools/cmd/staticcheck

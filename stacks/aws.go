@@ -127,13 +127,6 @@ func composeAWS(ctx *pulumi.Context, env *config.Environment) (map[string]pulumi
 		// at once instead of after the EBS CSI driver and the class.
 		w.mon.StorageClass = pulumi.String(sc.Name)
 	}
-	if eksArgs.AutoMode != nil && eksArgs.AutoMode.Enabled {
-		// Auto Mode answers DNS on each node, not from kube-system pods.
-		for n, a := range w.apps {
-			a.NetworkPolicy.NodeLocalDNS = true
-			w.apps[n] = a
-		}
-	}
 	outputs, err := w.create(ctx, env, pulumi.Provider(cluster.Provider))
 	if err != nil {
 		return nil, err

@@ -83,10 +83,18 @@ func (d *Driver) parallel() int {
 // drive is the command line: `stacks <command> [--stack name] …`.
 func drive(args []string, stdout, stderr io.Writer) int {
 	if len(args) == 0 {
-		fmt.Fprintln(stderr, "usage: stacks up|preview|destroy|refresh|outputs|cancel|verify|drift|render|policy-report|plan [--stack NAME] [--refresh] [--show-secrets] [--out DIR] [--workdir DIR] [--secrets-provider URL] [--parallel N] [--force]")
+		fmt.Fprintln(stderr, "usage: stacks up|preview|destroy|refresh|outputs|cancel|verify|drift|render|policy-report|plan|gitops render|gitops promote [--stack NAME] [--refresh] [--show-secrets] [--out DIR] [--workdir DIR] [--secrets-provider URL] [--parallel N] [--force]")
 		return 2
 	}
 	cmd := args[0]
+	if cmd == "gitops" {
+		// gitops render|promote: one command with a subcommand.
+		if len(args) < 2 || (args[1] != "render" && args[1] != "promote") {
+			fmt.Fprintln(stderr, "usage: stacks gitops render --repo DIR [--stack NAME] | gitops promote --repo DIR --to NAME [--from NAME]")
+			return 2
+		}
+		cmd, args = "gitops "+args[1], args[1:]
+	}
 	fl := flag.NewFlagSet(cmd, flag.ContinueOnError)
 	fl.SetOutput(stderr)
 	stack := fl.String("stack", "local", "stack (environment) to operate on")
@@ -97,6 +105,9 @@ func drive(args []string, stdout, stderr io.Writer) int {
 	secretsProvider := fl.String("secrets-provider", "", "secrets provider of a stack created by this command, e.g. awskms://alias/plinth-dev (default: the backend's)")
 	parallel := fl.Int("parallel", 0, fmt.Sprintf("resource operations to run at once (default %d, or PULUMI_PARALLEL)", DefaultParallel))
 	force := fl.Bool("force", false, "cancel: clear the lock even of a run that may still be going on (what it records afterwards is lost)")
+	repo := fl.String("repo", "", "gitops: the work tree of the repository Flux follows")
+	from := fl.String("from", "", "gitops promote: the environment to promote from (default: the target's plinth:gitops.promoteFrom)")
+	to := fl.String("to", "", "gitops promote: the environment to promote to")
 	if err := fl.Parse(args[1:]); err != nil {
 		return 2
 	}
@@ -156,6 +167,18 @@ func drive(args []string, stdout, stderr io.Writer) int {
 		}
 	case "render":
 		err = d.Render(ctx, *out)
+	case "gitops render":
+		only := ""
+		if stackSet(fl) {
+			only = *stack
+		}
+		err = d.RenderGitOps(ctx, *repo, only)
+	case "gitops promote":
+		if *repo == "" || *to == "" {
+			err = errors.New("gitops promote needs --repo and --to")
+			break
+		}
+		_, err = promote(ctx, stdout, d.workDir(), *repo, *from, *to)
 	case "policy-report":
 		only := ""
 		if stackSet(fl) {
@@ -177,7 +200,7 @@ func drive(args []string, stdout, stderr io.Writer) int {
 			}
 		}
 	default:
-		fmt.Fprintf(stderr, "unknown command %q: use up, preview, destroy, refresh, outputs, cancel, verify, drift, render, policy-report or plan\n", cmd)
+		fmt.Fprintf(stderr, "unknown command %q: use up, preview, destroy, refresh, outputs, cancel, verify, drift, render, gitops render, gitops promote, policy-report or plan\n", cmd)
 		return 2
 	}
 	if err != nil {

@@ -7,6 +7,7 @@ import (
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/plinth-dev/plinth/components/flux"
 	"github.com/plinth-dev/plinth/pkg/awszones"
 	"github.com/plinth-dev/plinth/pkg/config"
 	"github.com/plinth-dev/plinth/pkg/plinthtest"
@@ -58,6 +59,12 @@ func Gate(env *config.Environment, project, stack string) (policy.Report, error)
 	var waivers []policy.Waiver
 	for _, w := range env.Waivers {
 		waivers = append(waivers, policy.Waiver{Rule: w.Rule, Resource: w.Resource, Reason: w.Reason})
+	}
+	if gitops(env) {
+		// What Flux needs by its nature, said by the component.
+		for _, w := range flux.Waivers("flux") {
+			waivers = append(waivers, policy.Waiver{Rule: w.Rule, Resource: w.Resource, Reason: w.Reason})
+		}
 	}
 	rep := policy.Evaluate(policy.Rules(), s.PolicyResources(), c, waivers)
 	rep.NotJudged = append(rep.NotJudged, notJudged...)

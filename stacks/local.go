@@ -10,6 +10,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/plinth-dev/plinth/components/app"
+	"github.com/plinth-dev/plinth/components/flux"
 	"github.com/plinth-dev/plinth/components/monitoring"
 	"github.com/plinth-dev/plinth/components/rollouts"
 	"github.com/plinth-dev/plinth/pkg/config"
@@ -86,6 +87,10 @@ func newWorkloads(env *config.Environment, cluster string, withRollouts bool) (w
 			errs = append(errs, remap(w.ro.Validate("rollouts"), "rollouts", rolloutsPaths))
 		}
 	}
+	errs = append(errs, validateGitOps(env))
+	if nodeLocalDNS(env) {
+		withNodeLocalDNS(w.apps)
+	}
 	return w, errs
 }
 
@@ -120,6 +125,21 @@ func (w workloads) create(ctx *pulumi.Context, env *config.Environment, k8s pulu
 		}
 		controller = append(controller, ctl)
 		crds = append(crds, ctl.Chart)
+	}
+	outputs["delivery"] = pulumi.String(env.Delivery).ToStringOutput()
+	if gitops(env) {
+		// Flux applies the applications and their namespaces from the
+		// repository; its Kustomizations start once the CRDs of what the
+		// applications create exist.
+		fa := fluxArgs(env)
+		fa.WaitForCRDs = append(crds, controller...)
+		f, err := flux.New(ctx, "flux", fa, k8s)
+		if err != nil {
+			return nil, err
+		}
+		outputs["gitopsKustomizations"] = f.KustomizationNames
+		outputs["gitopsPath"] = pulumi.String(env.GitOps.Path).ToStringOutput()
+		return outputs, nil
 	}
 	nsByName, err := createNamespaces(ctx, env, k8s)
 	if err != nil {

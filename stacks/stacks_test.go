@@ -116,7 +116,7 @@ func TestLocalStack(t *testing.T) {
 		keys = append(keys, k)
 	}
 	sort.Strings(keys)
-	if !reflect.DeepEqual(keys, []string{"alerts", "appUrls", "clusterName", "grafanaUrl"}) {
+	if !reflect.DeepEqual(keys, []string{"alerts", "appUrls", "clusterName", "delivery", "grafanaUrl"}) {
 		t.Fatalf("outputs = %v (kubeconfig only when KUBECONFIG is set)", keys)
 	}
 }

@@ -16,6 +16,8 @@ import (
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/client-go/dynamic"
 	"k8s.io/client-go/tools/clientcmd"
+
+	"github.com/plinth-dev/plinth/pkg/config"
 )
 
 // Verify is the post-deployment smoke test, read from the stack outputs:
@@ -32,7 +34,12 @@ func (d *Driver) Verify(ctx context.Context) error {
 		return err
 	}
 	var problems []error
-	for _, k := range []string{"clusterName", "kubeconfig", "appUrls"} {
+	promised := []string{"clusterName", "kubeconfig", "appUrls"}
+	if outs["delivery"].Value == config.DeliveryGitOps {
+		// Flux applies the applications: the stack has no URLs for them.
+		promised = []string{"clusterName", "kubeconfig", "gitopsPath"}
+	}
+	for _, k := range promised {
 		if o, ok := outs[k]; !ok || o.Value == nil || o.Value == "" {
 			problems = append(problems, fmt.Errorf("output %s is missing", k))
 		}

@@ -288,13 +288,8 @@ func (b *builder) createNamespace() error {
 }
 
 // PodSecurityLabels make a namespace enforce, audit and warn at the Pod
-// Security Standards "restricted" level.
-var PodSecurityLabels = map[string]string{
-	"pod-security.kubernetes.io/enforce":         "restricted",
-	"pod-security.kubernetes.io/enforce-version": "latest",
-	"pod-security.kubernetes.io/audit":           "restricted",
-	"pod-security.kubernetes.io/warn":            "restricted",
-}
+// Security Standards "restricted" level (naming.PodSecurityRestricted).
+var PodSecurityLabels = naming.PodSecurityRestricted
 
 func (b *builder) createServiceAccount() error {
 	sa := b.a.ServiceAccount

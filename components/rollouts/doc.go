@@ -28,5 +28,5 @@
 //
 // The controller's objects are the chart's; plinth sets only the values
 // above. The CRDs the local control plane and the end-to-end tests use
-// are generated from the upstream API types (app.RolloutCRDs).
+// are generated from the upstream API types (the app package's RolloutCRDs).
 package rollouts

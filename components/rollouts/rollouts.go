@@ -9,7 +9,6 @@ import (
 	metav1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/meta/v1"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
-	"github.com/plinth-dev/plinth/components/app"
 	"github.com/plinth-dev/plinth/components/internal/chart"
 	"github.com/plinth-dev/plinth/pkg/naming"
 )
@@ -68,7 +67,7 @@ func (b *builder) createNamespace() error {
 			Name: pulumi.String(b.a.Namespace),
 			Labels: pulumi.ToStringMap(naming.Merge(map[string]string{
 				naming.LabelManagedBy: naming.ManagedBy,
-			}, app.PodSecurityLabels, own)),
+			}, naming.PodSecurityRestricted, own)),
 			Annotations: pulumi.ToStringMap(ann),
 		},
 	}, b.opts...)

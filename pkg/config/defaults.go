@@ -27,6 +27,10 @@ func (e *Environment) applyDefaults(stack string) {
 	if e.Name == "" {
 		e.Name = stack
 	}
+	e.Delivery = cmp.Or(e.Delivery, DeliveryPulumi)
+	if e.GitOps != nil {
+		e.GitOps.Path = cmp.Or(e.GitOps.Path, "envs/"+e.Name)
+	}
 	for i := range e.Apps {
 		a := &e.Apps[i]
 		a.Namespace = cmp.Or(a.Namespace, a.Name)

@@ -50,6 +50,14 @@ type Environment struct {
 	Rollouts Rollouts `json:"rollouts"`
 	// Waivers exempt resources from guardrail rules, each with a reason (plinth:waivers).
 	Waivers []Waiver `json:"waivers,omitempty"`
+	// Delivery is how the applications reach the cluster (plinth:delivery):
+	// "pulumi" (the stack applies them) or "gitops" (Flux applies them
+	// from the repository plinth:gitops names; the stack installs Flux).
+	// Default: "pulumi".
+	Delivery string `json:"delivery,omitempty"`
+	// GitOps configures GitOps delivery (plinth:gitops); nil unless
+	// delivery is "gitops".
+	GitOps *GitOps `json:"gitops,omitempty"`
 
 	// Defaults are the tier defaults that were applied.
 	Defaults Defaults `json:"-"`
@@ -447,6 +455,52 @@ type Waiver struct {
 	Reason string `json:"reason"`
 }
 
+// Delivery modes (plinth:delivery).
+const (
+	DeliveryPulumi = "pulumi"
+	DeliveryGitOps = "gitops"
+)
+
+// GitOps is the "plinth:gitops" object: the repository Flux follows and
+// how (the flux component's flux.Args, where each default is written).
+// The layout in the repository is `go run ./stacks gitops render`'s
+// (docs/gitops.md).
+type GitOps struct {
+	// URL of the repository: https:// or ssh://. Required.
+	URL string `json:"url"`
+	// Branch Flux follows. Default: - flux's ("main").
+	Branch string `json:"branch,omitempty"`
+	// Path of this environment's overlay. Default: - "envs/<name>".
+	Path string `json:"path,omitempty"`
+	// Username for an https URL; the password or token is the secret
+	// plinth:gitopsPassword.
+	Username string `json:"username,omitempty"`
+	// KnownHosts are the ssh host's keys (ssh-keyscan) for an ssh URL;
+	// the deploy key is the secret plinth:gitopsSshKey.
+	KnownHosts string `json:"knownHosts,omitempty"`
+	// FetchInterval between fetches of the branch. Default: - flux's ("1m").
+	FetchInterval string `json:"fetchInterval,omitempty"`
+	// Interval between reconciliations, which correct drift.
+	// Default: - flux's ("5m").
+	Interval string `json:"interval,omitempty"`
+	// Timeout of an apply and its health checks. Default: - flux's ("5m").
+	Timeout string `json:"timeout,omitempty"`
+	// Prune deletes what was removed from the repository. Default: - flux's (true).
+	Prune *bool `json:"prune,omitempty"`
+	// Suspend stops reconciliation (break-glass, docs/gitops.md). Default: false.
+	Suspend bool `json:"suspend,omitempty"`
+	// SourceControllerImage is your mirror's copy of the pinned
+	// source-controller (flux.SourceControllerVersion). Required.
+	SourceControllerImage string `json:"sourceControllerImage"`
+	// KustomizeControllerImage is your mirror's copy of the pinned
+	// kustomize-controller (flux.KustomizeControllerVersion). Required.
+	KustomizeControllerImage string `json:"kustomizeControllerImage"`
+	// PromoteFrom is the environment this one is promoted from (`gitops
+	// promote`): its overlay's images change only by promotion. Empty for
+	// the first environment, whose images come from its config.
+	PromoteFrom string `json:"promoteFrom,omitempty"`
+}
+
 // Well-known secret config keys. Each must be set with
 // `pulumi config set --secret plinth:<key>`.
 const (
@@ -456,4 +510,13 @@ const (
 	SecretPagingURL = "alertPagingUrl"
 	// SecretChatURL is the webhook warning alerts go to.
 	SecretChatURL = "alertChatUrl"
+	// SecretGitOpsAgeKey is the age identity of GitOps delivery: Flux
+	// decrypts the repository's Secrets with it, and `gitops render`
+	// encrypts them to its recipient.
+	SecretGitOpsAgeKey = "gitopsAgeKey"
+	// SecretGitOpsPassword is the password or token of an https GitOps
+	// repository.
+	SecretGitOpsPassword = "gitopsPassword"
+	// SecretGitOpsSSHKey is the deploy key of an ssh GitOps repository.
+	SecretGitOpsSSHKey = "gitopsSshKey"
 )

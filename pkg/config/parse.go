@@ -16,12 +16,12 @@ import (
 // "plinth:" prefix.
 var Keys = []string{
 	"name", "tier", "cloud", "region", "project", "owner", "costCenter",
-	"network", "cluster", "apps", "monitoring", "ecs", "waivers", "gateway", "rollouts",
+	"network", "cluster", "apps", "monitoring", "ecs", "waivers", "gateway", "rollouts", "delivery", "gitops",
 }
 
 // SecretKeys lists the well-known secret config keys. Applications may name
 // more through SecretEnv.FromConfig.
-var SecretKeys = []string{SecretGrafanaAdminPassword, SecretPagingURL, SecretChatURL}
+var SecretKeys = []string{SecretGrafanaAdminPassword, SecretPagingURL, SecretChatURL, SecretGitOpsAgeKey, SecretGitOpsPassword, SecretGitOpsSSHKey}
 
 // Parse builds an Environment from config values keyed "plinth:<key>" (the
 // form Pulumi passes them to programs; structured values are JSON), fills
@@ -53,6 +53,11 @@ func Parse(values map[string]string, stack string) (*Environment, error) {
 	if _, ok := values[Namespace+":gateway"]; ok {
 		env.Gateway = &Gateway{}
 		decodeKey(&p, values, "gateway", env.Gateway)
+	}
+	str("delivery", &env.Delivery)
+	if _, ok := values[Namespace+":gitops"]; ok {
+		env.GitOps = &GitOps{}
+		decodeKey(&p, values, "gitops", env.GitOps)
 	}
 	if _, ok := values[Namespace+":ecs"]; ok {
 		env.ECS = &ECSService{}
@@ -121,6 +126,17 @@ func (e *Environment) checkSecretsSet(p *problem.List, values map[string]string)
 	set := func(k string) bool { _, ok := values[Namespace+":"+k]; return ok }
 	if e.Monitoring.Mode == MonitoringInstall && !set(SecretGrafanaAdminPassword) {
 		p.Addf(SecretGrafanaAdminPassword, "is not set and monitoring.mode is \"install\": run `pulumi config set --secret %s:%s <password>`", Namespace, SecretGrafanaAdminPassword)
+	}
+	if g := e.GitOps; g != nil {
+		if !set(SecretGitOpsAgeKey) {
+			p.Addf(SecretGitOpsAgeKey, "is not set and delivery is \"gitops\": Secrets go into the repository encrypted to it; run `age-keygen` and `pulumi config set --secret %s:%s <AGE-SECRET-KEY-1…>`", Namespace, SecretGitOpsAgeKey)
+		}
+		if g.Username != "" && !set(SecretGitOpsPassword) {
+			p.Addf(SecretGitOpsPassword, "is not set and gitops.username is: run `pulumi config set --secret %s:%s <token>`", Namespace, SecretGitOpsPassword)
+		}
+		if strings.HasPrefix(g.URL, "ssh://") && !set(SecretGitOpsSSHKey) {
+			p.Addf(SecretGitOpsSSHKey, "is not set and gitops.url is ssh: run `pulumi config set --secret %s:%s < deploy_key`", Namespace, SecretGitOpsSSHKey)
+		}
 	}
 	for i, a := range e.Apps {
 		for j, s := range a.SecretEnv {

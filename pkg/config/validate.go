@@ -39,6 +39,17 @@ func (e *Environment) validate(p *problem.List) {
 		}
 	}
 	p.DNSLabel("name", e.Name)
+	if p.OneOf("delivery", e.Delivery, DeliveryPulumi, DeliveryGitOps) {
+		switch {
+		case e.Delivery == DeliveryGitOps && e.GitOps == nil:
+			p.Addf("gitops", "is not set and delivery is \"gitops\": give the repository Flux follows and the controllers' images, e.g. {url: https://git.example.com/acme/deploy.git, sourceControllerImage: …, kustomizeControllerImage: …}")
+		case e.Delivery != DeliveryGitOps && e.GitOps != nil:
+			p.Addf("gitops", "is set but delivery is %q: set plinth:delivery to \"gitops\", or remove plinth:gitops", e.Delivery)
+		}
+	}
+	if g := e.GitOps; g != nil && g.PromoteFrom == e.Name {
+		p.Addf("gitops.promoteFrom", "names this environment: name the one its images are promoted from, or leave it empty")
+	}
 	switch e.Cloud {
 	case CloudAWS:
 		if !awsRegionRE.MatchString(e.Region) {

@@ -80,3 +80,13 @@ func LabelValue(s string) string {
 	out := trunc(string(b), validation.LabelValueMaxLength)
 	return strings.Trim(out, "-_.")
 }
+
+// PodSecurityRestricted are the labels that make a namespace enforce,
+// audit and warn at the Pod Security Standards "restricted" level: those
+// of every namespace a plinth component creates for its own pods.
+var PodSecurityRestricted = map[string]string{
+	"pod-security.kubernetes.io/enforce":         "restricted",
+	"pod-security.kubernetes.io/enforce-version": "latest",
+	"pod-security.kubernetes.io/audit":           "restricted",
+	"pod-security.kubernetes.io/warn":            "restricted",
+}

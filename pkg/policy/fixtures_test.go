@@ -190,6 +190,10 @@ func k8sGood() map[string]Resource {
 			"labels": map[string]any{"pod-security.kubernetes.io/enforce": "restricted"}}}),
 		tClusterRole: res(tClusterRole, "reader", map[string]any{"rules": []any{map[string]any{"apiGroups": []any{""}, "resources": []any{"pods"}, "verbs": []any{"get", "list"}}}}),
 		tCRB:         res(tCRB, "reader", map[string]any{"roleRef": map[string]any{"kind": "ClusterRole", "name": "reader"}}),
+		tGitRepository: res(tGitRepository, "flux-gitrepository", map[string]any{"metadata": map[string]any{"name": "plinth", "namespace": "flux-system"},
+			"spec": map[string]any{"url": "ssh://git@git.example.com/acme/deploy.git", "ref": map[string]any{"branch": "main"}, "secretRef": map[string]any{"name": "plinth-git"}}}),
+		tKustomization: res(tKustomization, "flux-kustomization-prod", map[string]any{"metadata": map[string]any{"name": "prod", "namespace": "flux-system"},
+			"spec": map[string]any{"path": "./envs/prod", "prune": true, "wait": true, "sourceRef": map[string]any{"kind": "GitRepository", "name": "plinth"}}}),
 	}
 }
 

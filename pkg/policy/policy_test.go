@@ -129,6 +129,13 @@ func failing() map[string][]Resource {
 		"PL-K8S-018": one(edit(k[tCRB], "roleRef.name", "cluster-admin")),
 		"PL-K8S-019": one(edit(k[tNamespace], "metadata.labels", nil)),
 
+		"PL-FLUX-001": one(edit(k[tKustomization], "spec.prune", false)),
+		"PL-FLUX-002": one(edit(k[tGitRepository], "spec.url", "http://git.example.com/acme/deploy.git")),
+		"PL-FLUX-003": one(edit(k[tGitRepository], "spec.url", "https://flux:ghp_token@git.example.com/acme/deploy.git")),
+		"PL-FLUX-004": one(edit(k[tKustomization], "spec.wait", false)),
+		"PL-FLUX-005": one(edit(edit(k[tDeployment], "spec.template.spec.containers[0].image", "registry.example.com/fluxcd/kustomize-controller:v1.9.6"),
+			"spec.template.spec.containers[0].args", []any{"--watch-all-namespaces"})),
+
 		"PL-X-001": stackWithout(tPDB),
 		"PL-X-002": stackWithout(tHPA),
 		"PL-X-003": stackWithout(tNetPol),

@@ -212,6 +212,7 @@ func Guardrails() []*Rule {
 	out = append(out, awsRules()...)
 	out = append(out, gcpRules()...)
 	out = append(out, k8sRules()...)
+	out = append(out, fluxRules()...)
 	out = append(out, stackRules()...)
 	return out
 }

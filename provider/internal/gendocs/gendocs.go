@@ -16,7 +16,7 @@ import (
 )
 
 // Packages are the library packages the provider serves.
-var Packages = []string{"app", "awsnetwork", "ecs", "eks", "gcpnetwork", "gke", "monitoring", "rollouts"}
+var Packages = []string{"app", "awsnetwork", "ecs", "eks", "flux", "gcpnetwork", "gke", "monitoring", "rollouts"}
 
 // Generate returns descriptions.go for the library at root.
 func Generate(root string) ([]byte, error) {
