@@ -459,6 +459,11 @@ const (
 // because of what was asked of it.
 func transientAPIError(err error) bool {
 	msg := err.Error()
+	// A provider that died resets its own connection too: that is the
+	// provider's failure, said as it is, not an outage to ride out.
+	if strings.Contains(msg, "exited prematurely") {
+		return false
+	}
 	for _, s := range []string{
 		"connect: connection refused", "connection reset by peer", "http2: client connection lost",
 		"the server is currently unable to handle the request", "etcdserver: request timed out",

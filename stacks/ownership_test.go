@@ -260,6 +260,8 @@ func TestTransientAPIError(t *testing.T) {
 		`etcdserver: request timed out`:             true,
 		`Server-Side Apply field conflict detected`: false,
 		`admission webhook "x" denied the request`:  false,
+		// A killed provider resets its connection: not an API outage.
+		"error reading from server: connection reset by peer\nDetected that /p/pulumi-resource-kubernetes exited prematurely.": false,
 	} {
 		if got := transientAPIError(fmt.Errorf("%s", msg)); got != want {
 			t.Errorf("transientAPIError(%q) = %v, want %v", msg, got, want)

@@ -29,7 +29,8 @@
 // Every rule has one home, and is written once:
 //
 //   - A component's rules live in the component (app, awsnetwork, eks,
-//     ecs, gcpnetwork, gke, monitoring), in its Args.Validate. The stack
+//     ecs, flux, gcpnetwork, gke, monitoring, rollouts), in its
+//     Args.Validate. The stack
 //     program maps each config section onto the component's Args and runs
 //     that validation before anything is registered; stacks/configpaths.go
 //     maps the component's field paths to config paths, so the problem
@@ -41,7 +42,8 @@
 //   - This package holds only what no component can: the tier and cloud
 //     and how they go together, the region and project formats, the shape
 //     of the config itself (strict decoding, secretEnv entries, unique
-//     application names, secrets stored as secrets), and waivers.
+//     application names, secrets stored as secrets, delivery and its
+//     gitops block going together), and waivers.
 //
 // Why one copy? A second copy drifts: the config once allowed 63-character
 // names where the app component allows 55 and ECS 20, and accepted
