@@ -10,7 +10,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -246,22 +245,7 @@ func TestE2EGitOps(t *testing.T) {
 		pushed := time.Now()
 		git(t, repo, "push", "-q", url, "HEAD:main")
 		sha := strings.TrimSpace(git(t, repo, "rev-parse", "HEAD"))
-		var minAvailable atomic.Int32
-		minAvailable.Store(99)
-		stop, done := make(chan struct{}), make(chan struct{})
-		go func() {
-			defer close(done)
-			for {
-				select {
-				case <-stop:
-					return
-				case <-time.After(20 * time.Millisecond):
-				}
-				if d, err := e.kube.AppsV1().Deployments("web").Get(ctx, "web", metav1.GetOptions{}); err == nil && d.Status.AvailableReplicas < minAvailable.Load() {
-					minAvailable.Store(d.Status.AvailableReplicas)
-				}
-			}
-		}()
+		lowest := e.watchAvailable("web", "web")
 		waitApplied("the promotion", sha, pushed)
 		eventually(t, 2*time.Minute, "web on 1.1.0, rolled out", func() error {
 			d, err := e.kube.AppsV1().Deployments("web").Get(ctx, "web", metav1.GetOptions{})
@@ -276,12 +260,11 @@ func TestE2EGitOps(t *testing.T) {
 			}
 			return nil
 		})
-		close(stop)
-		<-done
-		if m := minAvailable.Load(); m < 2 {
+		m := lowest()
+		if m < 2 {
 			t.Fatalf("web had %d available pods during the promotion, below its minimum of 2", m)
 		}
-		t.Logf("web stayed at %d or more available pods", minAvailable.Load())
+		t.Logf("web stayed at %d or more available pods", m)
 	})
 
 	t.Run("drift is corrected on the next interval", func(t *testing.T) {

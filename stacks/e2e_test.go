@@ -226,6 +226,33 @@ func eventually(t *testing.T, timeout time.Duration, what string, f func() error
 	t.Fatalf("%s: %v", what, err)
 }
 
+// watchAvailable samples a Deployment's available pods every 20 ms until
+// the returned function is called, which returns the lowest count seen.
+func (e *e2e) watchAvailable(ns, name string) func() int32 {
+	var lowest atomic.Int32
+	lowest.Store(1 << 30)
+	stop, done := make(chan struct{}), make(chan struct{})
+	go func() {
+		defer close(done)
+		for {
+			select {
+			case <-stop:
+				return
+			case <-time.After(20 * time.Millisecond):
+			}
+			d, err := e.kube.AppsV1().Deployments(ns).Get(context.Background(), name, metav1.GetOptions{})
+			if err == nil && d.Status.AvailableReplicas < lowest.Load() {
+				lowest.Store(d.Status.AvailableReplicas)
+			}
+		}
+	}()
+	return func() int32 {
+		close(stop)
+		<-done
+		return lowest.Load()
+	}
+}
+
 func (e *e2e) deployment(t *testing.T, ns, name string) *appsv1.Deployment {
 	t.Helper()
 	d, err := e.kube.AppsV1().Deployments(ns).Get(context.Background(), name, metav1.GetOptions{})
@@ -531,27 +558,9 @@ func TestE2ELocalStack(t *testing.T) {
 		oldRS := e.deployment(t, "web", "web").Annotations["deployment.kubernetes.io/revision"]
 
 		e.setConfig(t, "plinth:apps[0].image", "registry.example.com/plinth/web:1.1.0")
-		var minAvailable atomic.Int32
-		minAvailable.Store(99)
-		stop := make(chan struct{})
-		done := make(chan struct{})
-		go func() {
-			defer close(done)
-			for {
-				select {
-				case <-stop:
-					return
-				case <-time.After(20 * time.Millisecond):
-				}
-				d, err := e.kube.AppsV1().Deployments("web").Get(ctx, "web", metav1.GetOptions{})
-				if err == nil && d.Status.AvailableReplicas < minAvailable.Load() {
-					minAvailable.Store(d.Status.AvailableReplicas)
-				}
-			}
-		}()
+		lowest := e.watchAvailable("web", "web")
 		e.up(t)
-		close(stop)
-		<-done
+		minAvailable := lowest()
 
 		d := e.deployment(t, "web", "web")
 		if got := d.Spec.Template.Spec.Containers[0].Image; got != "registry.example.com/plinth/web:1.1.0" {
@@ -581,7 +590,7 @@ func TestE2ELocalStack(t *testing.T) {
 		})
 		// maxUnavailable 0: never fewer available pods than desired, well
 		// within the PDB's one.
-		if m := minAvailable.Load(); m < 3 {
+		if m := minAvailable; m < 3 {
 			t.Fatalf("available replicas dropped to %d during the rollout, want ≥ 3", m)
 		}
 	})
