@@ -166,7 +166,7 @@ $(BIN)/alertcheck: tools/alertcheck/go.mod tools/alertcheck/go.sum tools/alertch
 
 alert-tests: $(ALERT_TOOLS) ## prove every alert fires and stays quiet with promtool, and the routing with Alertmanager's code; RULE_TESTS=<file> adds your rules' tests
 	$(GO) run ./cmd/alertfiles -out $(STATE)/alerting $(if $(RULE_TESTS),-tests $(abspath $(RULE_TESTS)))
-	cd $(STATE)/alerting && $(BIN)/promtool test rules rules_test.yaml
+	cd $(STATE)/alerting && $(BIN)/promtool test rules rules_test.yaml analysis_test.yaml
 	$(BIN)/alertcheck $(STATE)/alerting/alertmanager.yaml $(STATE)/alerting/routes.yaml
 	cd tools/alertcheck && $(GO) test ./...
 

@@ -96,7 +96,8 @@ func progressiveArgs(env *config.Environment, a config.App) *app.ProgressiveArgs
 	}
 	return &app.ProgressiveArgs{
 		Mode: p.Mode, Steps: p.Steps, StepPauseSeconds: p.StepPauseSeconds,
-		Analysis: &app.AnalysisArgs{PrometheusAddress: address, Interval: p.Analysis.Interval, Count: p.Analysis.Count, Window: p.Analysis.Window},
+		Analysis: &app.AnalysisArgs{PrometheusAddress: address, Interval: p.Analysis.Interval, Count: p.Analysis.Count, Window: p.Analysis.Window,
+			MinRequests: p.Analysis.MinRequests},
 	}
 }
 

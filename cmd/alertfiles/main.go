@@ -6,6 +6,8 @@
 //	alertfiles -out DIR [-tests my-rule-tests.yaml] [-no-defaults] [-runbooks URL]
 //
 // DIR receives rules.yaml and rules_test.yaml (for `promtool test rules`),
+// analysis_test.yaml (the canary analysis queries, pkg/slo, on the same
+// engine),
 // alertmanager.yaml and routes.yaml (for tools/alertcheck). -tests adds
 // your own rules' tests, a YAML list of monitoring.RuleTest (see
 // docs/alerts.md).
@@ -20,6 +22,7 @@ import (
 	"sigs.k8s.io/yaml"
 
 	"github.com/plinth-dev/plinth/components/monitoring"
+	"github.com/plinth-dev/plinth/pkg/slo"
 )
 
 // Placeholder receivers: the routing does not depend on their URLs.
@@ -77,10 +80,14 @@ func write(out, user string, noDefaults bool, runbooks string) error {
 	if err != nil {
 		return err
 	}
+	analysis, err := monitoring.PromtoolExprTests(slo.AnalysisCases(), "rules.yaml")
+	if err != nil {
+		return err
+	}
 	if err := os.MkdirAll(out, 0o755); err != nil {
 		return err
 	}
-	for name, b := range map[string][]byte{"rules.yaml": rules, "rules_test.yaml": unit, "alertmanager.yaml": []byte(am), "routes.yaml": routes} {
+	for name, b := range map[string][]byte{"rules.yaml": rules, "rules_test.yaml": unit, "analysis_test.yaml": analysis, "alertmanager.yaml": []byte(am), "routes.yaml": routes} {
 		if err := os.WriteFile(filepath.Join(out, name), b, 0o644); err != nil {
 			return err
 		}

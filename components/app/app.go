@@ -61,6 +61,9 @@ type App struct {
 	// AnalysisTemplate measures a new version against plinth's health
 	// objectives (Progressive only; nil otherwise).
 	AnalysisTemplate *apiextensions.CustomResource
+	// BackgroundAnalysisTemplate measures a canary of two steps or more
+	// from its second step until promotion (nil otherwise).
+	BackgroundAnalysisTemplate *apiextensions.CustomResource
 	// Service carries live traffic.
 	Service *corev1.Service
 	// PreviewService selects the inactive color (BlueGreen) or the canary

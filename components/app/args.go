@@ -518,8 +518,10 @@ type ProgressiveArgs struct {
 	// the replicas. Canary only. Default: - 10, 25 and 50.
 	Steps []int `pulumi:"steps,optional"`
 	// StepPauseSeconds is how long each step after the first holds before
-	// the next; 0 moves on as soon as the pods are ready. Canary only.
-	// Default: 60.
+	// the next: at least the analysis interval when there are two steps or
+	// more, so the background analysis measures every step (it measures
+	// as it starts, then every interval), and at most 900, below the
+	// RolloutStuck alert's 30 minutes. Canary only. Default: 60.
 	StepPauseSeconds *int `pulumi:"stepPauseSeconds,optional"`
 	// Analysis configures the measurements that decide promotion.
 	Analysis *AnalysisArgs `pulumi:"analysis,optional"`
@@ -529,9 +531,13 @@ type ProgressiveArgs struct {
 // queries Prometheus for the new pods' 5xx ratio and p95 latency (by
 // their rollouts-pod-template-hash label, which the ServiceMonitor copies
 // onto the series) and compares them with the limits of the HighErrorRate
-// and HighLatency alerts: above a limit fails the analysis and Argo
-// Rollouts rolls back at once; no requests at all is inconclusive and
-// pauses the rollout for a person to decide.
+// and HighLatency alerts (pkg/slo): above a limit fails the analysis and
+// Argo Rollouts rolls back at once. No 5xx series counts as no error. The
+// step analysis also counts the new version's requests: a version that
+// got fewer than MinRequests in every measurement was never tried, and is
+// rolled back at the end of its analysis rather than promoted unjudged or
+// left paused. Requests without a duration histogram fail the latency
+// measurement.
 type AnalysisArgs struct {
 	// PrometheusAddress is the URL of the Prometheus to query; the default
 	// is the monitoring component's, in its default namespace.
@@ -553,4 +559,13 @@ type AnalysisArgs struct {
 	// StatusLabel is the label holding the HTTP status code.
 	// Default: "status".
 	StatusLabel string `pulumi:"statusLabel,optional"`
+	// MinRequests is how many requests, within Window, a measurement
+	// needs for the version to count as tried: 20 is the fewest at which
+	// one error reaches the 5% limit. Default: 20.
+	MinRequests *int `pulumi:"minRequests,optional"`
+	// LatencyBuckets are DurationMetric's bucket boundaries, in seconds.
+	// When given without a boundary at the latency limit (2 s), New warns:
+	// the p95 is then interpolated across a bucket, approximately (see
+	// pkg/slo). Default: - unknown (no check).
+	LatencyBuckets []float64 `pulumi:"latencyBuckets,optional"`
 }

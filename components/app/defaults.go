@@ -34,6 +34,7 @@ const (
 	defaultAnalysisEvery   = "1m"
 	defaultAnalysisCount   = 5
 	defaultAnalysisWindow  = "2m"
+	defaultMinRequests     = 20
 	defaultStoreKind       = "ClusterSecretStore"
 	defaultRefresh         = "1h"
 	// defaultPrometheus is the monitoring component's Prometheus, in its
@@ -169,6 +170,8 @@ func (a Args) Defaults(name string) Args {
 		an.Interval = cmp.Or(an.Interval, defaultAnalysisEvery)
 		an.Count = ptr.Or(an.Count, defaultAnalysisCount)
 		an.Window = cmp.Or(an.Window, defaultAnalysisWindow)
+		an.MinRequests = ptr.Or(an.MinRequests, defaultMinRequests)
+		an.LatencyBuckets = slices.Clone(an.LatencyBuckets)
 		m := slo.Metrics{Requests: an.RequestsMetric, Duration: an.DurationMetric, StatusLabel: an.StatusLabel}.WithDefaults()
 		an.RequestsMetric, an.DurationMetric, an.StatusLabel = m.Requests, m.Duration, m.StatusLabel
 	}

@@ -132,8 +132,8 @@
 // # Progressive delivery
 //
 // With the Progressive strategy a new Image is rolled out by an Argo
-// Rollouts Rollout <name> and measured by an AnalysisTemplate
-// <name>-health; the Argo Rollouts controller must run in the cluster
+// Rollouts Rollout <name> and measured by the AnalysisTemplates
+// <name>-health and <name>-health-background; the Argo Rollouts controller must run in the cluster
 // (the rollouts component installs it; the cloud stacks do so when an app
 // is Progressive). The default canary: 10% of the pods, the analysis, 25%
 // and 50% a minute apart under the same analysis in the background, then
@@ -141,11 +141,16 @@
 // <name>-preview before it takes the traffic.
 //
 // The analysis is plinth's one definition of healthy (pkg/slo): the 5xx
-// ratio and the p95 latency of the new version's pods, with the queries
-// and limits of the HighErrorRate and HighLatency alerts. One measurement
-// over a limit fails it, and Argo Rollouts aborts: the canary scales to
-// zero and the stable version keeps every replica. A measurement without
-// data is inconclusive and pauses the rollout for a person. The series of
+// ratio and the p95 latency of the new version's pods, against the limits
+// of the HighErrorRate and HighLatency alerts. One measurement over a
+// limit fails it, and Argo Rollouts aborts: the canary scales to zero and
+// the stable version keeps every replica. No 5xx series counts as no
+// error; a version that received fewer than MinRequests requests in every
+// measurement is aborted when its analysis ends; requests without a
+// duration histogram fail the latency measurement (pkg/slo says why).
+// From the second step a second template, <name>-health-background,
+// measures as each step starts and every interval until promotion;
+// StepPauseSeconds may not be shorter than the interval. The series of
 // the new pods are told apart by the rollouts-pod-template-hash label,
 // which the ServiceMonitor copies onto them (podTargetLabels).
 //

@@ -118,7 +118,7 @@ func ExampleProgressiveArgs() {
 	fmt.Print(stack.Inventory())
 	// Output:
 	// kubernetes:apps/v1:Deployment=1
-	// kubernetes:argoproj.io/v1alpha1:AnalysisTemplate=1
+	// kubernetes:argoproj.io/v1alpha1:AnalysisTemplate=2
 	// kubernetes:argoproj.io/v1alpha1:Rollout=1
 	// kubernetes:autoscaling/v2:HorizontalPodAutoscaler=1
 	// kubernetes:core/v1:Namespace=1

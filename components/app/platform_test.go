@@ -11,7 +11,9 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/plinth-dev/plinth/components/app"
+	"github.com/plinth-dev/plinth/pkg/config"
 	"github.com/plinth-dev/plinth/pkg/plinthtest"
+	"github.com/plinth-dev/plinth/pkg/policy"
 )
 
 // egressTo returns the egress rules of the app's NetworkPolicy as JSON
@@ -104,11 +106,17 @@ func TestCustomResourcesWaitForTheirCRDs(t *testing.T) {
 		return err
 	}, plinthtest.WithStack("prod"))
 	crds := s.One(t, "kubernetes:core/v1:ConfigMap")
+	n := 0
 	for _, typ := range []string{smType, routeType, "kubernetes:argoproj.io/v1alpha1:Rollout", "kubernetes:argoproj.io/v1alpha1:AnalysisTemplate"} {
-		r := s.One(t, typ)
-		if !slices.Contains(r.Dependencies, crds.URN) {
-			t.Errorf("%s %s does not wait for what installs its CRD", r.Type, r.Name)
+		for _, r := range s.ByType(typ) {
+			n++
+			if !slices.Contains(r.Dependencies, crds.URN) {
+				t.Errorf("%s %s does not wait for what installs its CRD", r.Type, r.Name)
+			}
 		}
+	}
+	if n != 5 {
+		t.Fatalf("%d custom resources, want the ServiceMonitor, HTTPRoute, Rollout and both AnalysisTemplates", n)
 	}
 }
 
@@ -141,5 +149,26 @@ func TestEveryObjectNamesItsStackAndFieldManager(t *testing.T) {
 	// The service account keeps its identity annotation beside them.
 	if sa := s.One(t, saType); !sa.Has(`metadata.annotations["plinth.dev/aws-pod-identity-role"]`) {
 		t.Errorf("the service account lost its identity annotation: %v", sa.Value(t, "metadata.annotations"))
+	}
+}
+
+// TestTheCanaryPassesTheGuardrailsInEveryTier: the Canary strategy's one
+// canary pod (10%, or 1%) beside the stable track passes every mandatory
+// guardrail in every tier; PL-X-002 once refused it outside dev.
+func TestTheCanaryPassesTheGuardrailsInEveryTier(t *testing.T) {
+	for _, tier := range []string{"dev", "staging", "prod"} {
+		for _, percent := range []int{10, 1} {
+			s := plinthtest.Run(t, func(ctx *pulumi.Context) error {
+				_, err := app.New(ctx, "web", app.Args{Image: pulumi.String(image), Tier: config.Tier(tier), Strategy: &app.StrategyArgs{
+					Type: app.StrategyCanary, CanaryImage: pulumi.String(image), CanaryPercent: new(percent)}})
+				return err
+			}, plinthtest.WithStack(tier))
+			if n := len(s.ByType(deployment)); n != 2 {
+				t.Fatalf("%s: %d Deployments, want stable and canary", tier, n)
+			}
+			if err := policy.Evaluate(policy.Guardrails(), s.PolicyResources(), policy.Context{Tier: tier}, nil).Err(); err != nil {
+				t.Errorf("%s, %d%% canary: %v", tier, percent, err)
+			}
+		}
 	}
 }

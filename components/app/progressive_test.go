@@ -14,6 +14,7 @@ import (
 	"github.com/plinth-dev/plinth/components/app"
 	"github.com/plinth-dev/plinth/components/monitoring"
 	"github.com/plinth-dev/plinth/pkg/plinthtest"
+	"github.com/plinth-dev/plinth/pkg/slo"
 )
 
 const (
@@ -25,7 +26,7 @@ func TestProgressiveCanary(t *testing.T) {
 	s, web := deploy(t, app.Args{Image: pulumi.String(image), Tier: "prod", Strategy: progressive(nil)})
 	want := map[string]int{
 		app.TypeToken: 1, nsType: 1, saType: 1, deployment: 1, service: 1, hpaType: 1, pdbType: 1, npType: 1, smType: 1,
-		rolloutType: 1, analysisType: 1,
+		rolloutType: 1, analysisType: 2,
 	}
 	if got := s.Counts(); !reflect.DeepEqual(got, want) {
 		t.Fatalf("inventory:\n%s want %v", s.Inventory(), want)
@@ -75,9 +76,9 @@ func TestProgressiveCanary(t *testing.T) {
 	if got := strings.Join(shape, " → "); got != "10 → analysis → 25 → pause 60s → 50 → pause 60s" {
 		t.Fatalf("canary steps %s", got)
 	}
-	for _, path := range []string{"spec.strategy.canary.steps[1].analysis", "spec.strategy.canary.analysis"} {
+	for path, template := range map[string]string{"spec.strategy.canary.steps[1].analysis": "web-health", "spec.strategy.canary.analysis": "web-health-background"} {
 		r.Expect(t, map[string]any{
-			path + ".templates[0].templateName":              "web-health",
+			path + ".templates[0].templateName":              template,
 			path + ".args[0].name":                           app.AnalysisHashArg,
 			path + ".args[0].valueFrom.podTemplateHashValue": "Latest",
 		})
@@ -187,6 +188,20 @@ func shape(t *testing.T, e parser.Expr) string {
 	return b.String()
 }
 
+// subShapes are the shapes of every aggregation and function call in e.
+func subShapes(t *testing.T, e parser.Expr) map[string]bool {
+	t.Helper()
+	out := map[string]bool{}
+	parser.Inspect(e, func(n parser.Node, _ []parser.Node) error {
+		switch n := n.(type) {
+		case *parser.AggregateExpr, *parser.Call:
+			out[shape(t, n.(parser.Expr))] = true
+		}
+		return nil
+	})
+	return out
+}
+
 // TestAnalysisIsTheAlertsDefinitionOfHealthy parses every analysis query
 // with the PromQL parser and checks it against the alert on the same
 // signal: the same expression (but for the grouping, window and the
@@ -214,10 +229,21 @@ func TestAnalysisIsTheAlertsDefinitionOfHealthy(t *testing.T) {
 	for _, r := range monitoring.DefaultRules(monitoring.MetricNames{Requests: "http_requests_total", Duration: "http_request_duration_seconds", StatusLabel: "status"}) {
 		rules[r.Alert] = r
 	}
-	if len(metrics) != len(alerts) {
-		t.Fatalf("%d analysis metrics, want one per alert on requests (%d)", len(metrics), len(alerts))
+	if len(metrics) != len(alerts)+1 {
+		t.Fatalf("%d analysis metrics, want one per alert on requests (%d) and the requests count", len(metrics), len(alerts))
 	}
 	for _, m := range metrics {
+		if m.Name == slo.RequestsName {
+			// Fewer than 20 requests in every one of the 4 measurements:
+			// the version was never tried, and fails at the last.
+			if m.Count != 4 || m.FailureLimit == nil || *m.FailureLimit != 3 || m.SuccessCondition != "result[0] >= 20" || m.FailureCondition != "result[0] < 20" {
+				t.Errorf("requests: count %d failureLimit %v success %q failure %q", m.Count, m.FailureLimit, m.SuccessCondition, m.FailureCondition)
+			}
+			if _, err := parser.ParseExpr(strings.ReplaceAll(m.Provider.Prometheus.Query, "{{args."+app.AnalysisHashArg+"}}", "7d9c5b")); err != nil {
+				t.Errorf("requests: not PromQL: %v", err)
+			}
+			continue
+		}
 		rule, ok := rules[alerts[m.Name]]
 		if !ok {
 			t.Fatalf("analysis metric %q has no alert", m.Name)
@@ -242,8 +268,14 @@ func TestAnalysisIsTheAlertsDefinitionOfHealthy(t *testing.T) {
 		if !ok || cmp.Op != parser.GTR {
 			t.Fatalf("%s: alert %q is not a > comparison", rule.Alert, rule.Expr)
 		}
-		if got, want := shape(t, query), shape(t, cmp.LHS); got != want {
-			t.Errorf("%s measures\n  %s\nbut %s alerts on\n  %s", m.Name, got, rule.Alert, want)
+		// Every aggregation and function of the alert's signal is in the
+		// analysis query, unchanged; the analysis only adds how it reads
+		// no data (pkg/slo).
+		have := subShapes(t, query)
+		for want := range subShapes(t, cmp.LHS) {
+			if !have[want] {
+				t.Errorf("%s does not measure %s, which %s alerts on:\n%s", m.Name, want, rule.Alert, q)
+			}
 		}
 		// The canary's series only: the service's, at the new hash.
 		for _, sel := range parser.ExtractSelectors(query) {
@@ -264,6 +296,7 @@ func TestAnalysisIsTheAlertsDefinitionOfHealthy(t *testing.T) {
 		threshold := cmp.RHS.(*parser.NumberLiteral).Val
 		limit := func(cond, op string) float64 {
 			_, num, ok := strings.Cut(cond, "result[0] "+op+" ")
+			num, _, _ = strings.Cut(num, ")")
 			v, err := strconv.ParseFloat(num, 64)
 			if !ok || err != nil {
 				t.Fatalf("%s: condition %q does not compare result[0] %s a number", m.Name, cond, op)

@@ -51,6 +51,9 @@ func (b *builder) createRollout(t track, dep *appsv1.Deployment) (*apiextensions
 	if err != nil {
 		return nil, err
 	}
+	if err := slo.LatencyP95.CheckBuckets(b.a.Strategy.Progressive.Analysis.LatencyBuckets); err != nil {
+		_ = b.ctx.Log.Warn(fmt.Sprintf("app %q: strategy.progressive.analysis.latencyBuckets: %v", b.name, err), nil)
+	}
 	a := b.a
 	spec := map[string]any{
 		"selector": map[string]any{"matchLabels": naming.Merge(b.selector, t.labels)},
@@ -77,7 +80,7 @@ func (b *builder) createRollout(t track, dep *appsv1.Deployment) (*apiextensions
 		Kind:        pulumi.String("Rollout"),
 		Metadata:    b.meta(t.name, t.labels),
 		OtherFields: kubernetes.UntypedArgs{"spec": spec},
-	}, b.custom(b.opts, dep, tmpl)...)
+	}, b.custom(b.opts, b.analysisDeps(dep, tmpl)...)...)
 	if err != nil {
 		return nil, err
 	}
@@ -85,11 +88,11 @@ func (b *builder) createRollout(t track, dep *appsv1.Deployment) (*apiextensions
 	return r, nil
 }
 
-// analysisRef is how a Rollout runs the application's AnalysisTemplate:
-// with the new version's pod-template hash as its argument.
-func (b *builder) analysisRef() map[string]any {
+// analysisRef is how a Rollout runs an AnalysisTemplate of the
+// application: with the new version's pod-template hash as its argument.
+func (b *builder) analysisRef(template string) map[string]any {
 	return map[string]any{
-		"templates": []map[string]any{{"templateName": b.analysisName()}},
+		"templates": []map[string]any{{"templateName": template}},
 		"args": []map[string]any{{
 			"name":      AnalysisHashArg,
 			"valueFrom": map[string]any{"podTemplateHashValue": "Latest"},
@@ -97,7 +100,11 @@ func (b *builder) analysisRef() map[string]any {
 	}
 }
 
-func (b *builder) analysisName() string { return b.name + "-health" }
+// analysisName is the step analysis' template: count measurements that
+// decide promotion. backgroundName is the background analysis': it
+// measures from its start until promotion, with no count.
+func (b *builder) analysisName() string   { return b.name + "-health" }
+func (b *builder) backgroundName() string { return b.name + "-health-background" }
 
 // rolloutStrategy is the Rollout's spec.strategy.
 func (b *builder) rolloutStrategy() map[string]any {
@@ -109,7 +116,7 @@ func (b *builder) rolloutStrategy() map[string]any {
 			// The new version takes the traffic as soon as the analysis
 			// through the preview Service passes; a failed analysis aborts.
 			"autoPromotionEnabled": true,
-			"prePromotionAnalysis": b.analysisRef(),
+			"prePromotionAnalysis": b.analysisRef(b.analysisName()),
 			// The old pods stay 30 s after the switch, while clients and
 			// the endpoints catch up.
 			"scaleDownDelaySeconds": 30,
@@ -120,7 +127,7 @@ func (b *builder) rolloutStrategy() map[string]any {
 		steps = append(steps, map[string]any{"setWeight": w})
 		switch {
 		case i == 0:
-			steps = append(steps, map[string]any{"analysis": b.analysisRef()})
+			steps = append(steps, map[string]any{"analysis": b.analysisRef(b.analysisName())})
 		case *pr.StepPauseSeconds > 0:
 			steps = append(steps, map[string]any{"pause": map[string]any{"duration": fmt.Sprintf("%ds", *pr.StepPauseSeconds)}})
 		}
@@ -133,65 +140,104 @@ func (b *builder) rolloutStrategy() map[string]any {
 	}
 	if len(pr.Steps) > 1 {
 		// From the second step (index 2: after the first weight and its
-		// analysis) until promotion, the same analysis runs in the
-		// background: a canary that turns bad at 25 or 50% is aborted too.
-		bg := b.analysisRef()
+		// analysis) until promotion, the background analysis measures at
+		// once and then every interval (each pause holds at least one):
+		// a canary that turns bad at 25 or 50% is aborted too.
+		bg := b.analysisRef(b.backgroundName())
 		bg["startingStep"] = 2
 		canary["analysis"] = bg
 	}
 	return map[string]any{"canary": canary}
 }
 
-// createAnalysisTemplate creates the AnalysisTemplate that measures a new
+// createAnalysisTemplate creates the AnalysisTemplates that measure a new
 // version: one metric per objective of pkg/slo, queried for the pods of
 // the new version's hash and compared with the objective's limit, the
-// same query and limit as the HighErrorRate and HighLatency alerts.
+// same limits as the HighErrorRate and HighLatency alerts (pkg/slo says
+// how the analysis reads no data). The step template takes Count
+// measurements, the first one interval in, so the new version's series
+// have samples in the window, and also counts the version's requests;
+// the background template, for a canary of two steps or more, measures
+// as it starts (the canary has run since the first step) and then every
+// interval until promotion.
 func (b *builder) createAnalysisTemplate() (*apiextensions.CustomResource, error) {
-	an := b.a.Strategy.Progressive.Analysis
-	var metrics []map[string]any
-	for _, o := range slo.Objectives() {
-		metrics = append(metrics, map[string]any{
-			"name": o.Name,
-			// The first measurement waits one interval, so a new version's
-			// series have samples in the window when it is measured.
-			"initialDelay": an.Interval,
-			"interval":     an.Interval,
-			"count":        *an.Count,
-			// One measurement above the limit fails the analysis, and the
-			// rollout is aborted at once.
-			"failureLimit":     0,
-			"successCondition": o.SuccessCondition(),
-			"failureCondition": o.FailureCondition(),
+	pr := b.a.Strategy.Progressive
+	an := pr.Analysis
+	m := slo.Metrics{Requests: an.RequestsMetric, Duration: an.DurationMetric, StatusLabel: an.StatusLabel}
+	metric := func(name, query, success, failure string, failureLimit int) map[string]any {
+		return map[string]any{
+			"name":             name,
+			"interval":         an.Interval,
+			"failureLimit":     failureLimit,
+			"successCondition": success,
+			"failureCondition": failure,
 			"provider": map[string]any{"prometheus": map[string]any{
 				"address": an.PrometheusAddress,
-				"query":   b.analysisQuery(o),
+				"query":   query,
 			}},
-		})
+		}
 	}
-	tmpl, err := apiextensions.NewCustomResource(b.ctx, b.child("analysistemplate"), &apiextensions.CustomResourceArgs{
+	var step, background []map[string]any
+	for _, o := range slo.Objectives() {
+		// One measurement above the limit fails the analysis, and the
+		// rollout is aborted at once.
+		q := o.AnalysisQuery(m, an.Window, b.analysisMatchers()...)
+		step = append(step, metric(o.Name, q, o.AnalysisSuccess(), o.AnalysisFailure(), 0))
+		background = append(background, metric(o.Name, q, o.AnalysisSuccess(), o.AnalysisFailure(), 0))
+	}
+	// Fewer than MinRequests in every measurement: never tried, rolled
+	// back when the analysis ends (failures up to Count-1 are tolerated,
+	// so a version that draws traffic late still passes).
+	step = append(step, metric(slo.RequestsName, slo.RequestsQuery(m, an.Window, b.analysisMatchers()...),
+		slo.RequestsSuccess(*an.MinRequests), slo.RequestsFailure(*an.MinRequests), *an.Count-1))
+	for _, s := range step {
+		s["count"] = *an.Count
+		s["initialDelay"] = an.Interval
+	}
+	tmpl, err := b.analysisTemplate("analysistemplate", b.analysisName(), step)
+	if err != nil {
+		return nil, err
+	}
+	b.app.AnalysisTemplate = tmpl
+	if pr.Mode == ModeCanary && len(pr.Steps) > 1 {
+		bg, err := b.analysisTemplate("analysistemplate-background", b.backgroundName(), background)
+		if err != nil {
+			return nil, err
+		}
+		b.app.BackgroundAnalysisTemplate = bg
+	}
+	return tmpl, nil
+}
+
+func (b *builder) analysisTemplate(logical, name string, metrics []map[string]any) (*apiextensions.CustomResource, error) {
+	return apiextensions.NewCustomResource(b.ctx, b.child(logical), &apiextensions.CustomResourceArgs{
 		ApiVersion: pulumi.String(RolloutsAPIVersion),
 		Kind:       pulumi.String("AnalysisTemplate"),
-		Metadata:   b.meta(b.analysisName(), nil),
+		Metadata:   b.meta(name, nil),
 		OtherFields: kubernetes.UntypedArgs{"spec": map[string]any{
 			"args":    []map[string]any{{"name": AnalysisHashArg}},
 			"metrics": metrics,
 		}},
 	}, b.custom(b.inNS)...)
-	if err != nil {
-		return nil, err
-	}
-	b.app.AnalysisTemplate = tmpl
-	return tmpl, nil
 }
 
-// analysisQuery is objective o's query for the new version's pods: the
-// series of the application's Service (as the ServiceMonitor labels them)
-// whose pod-template hash is the analysis argument.
-func (b *builder) analysisQuery(o slo.Objective) string {
-	an := b.a.Strategy.Progressive.Analysis
-	m := slo.Metrics{Requests: an.RequestsMetric, Duration: an.DurationMetric, StatusLabel: an.StatusLabel}
-	return o.Query(m, an.Window, nil,
+// analysisDeps are what the Rollout waits for: its Deployment and its
+// AnalysisTemplates.
+func (b *builder) analysisDeps(dep pulumi.Resource, tmpl pulumi.Resource) []pulumi.Resource {
+	out := []pulumi.Resource{dep, tmpl}
+	if b.app.BackgroundAnalysisTemplate != nil {
+		out = append(out, b.app.BackgroundAnalysisTemplate)
+	}
+	return out
+}
+
+// analysisMatchers select the new version's series: the application's
+// Service (as the ServiceMonitor labels them) and the pod-template hash
+// that is the analysis argument.
+func (b *builder) analysisMatchers() []string {
+	return []string{
 		fmt.Sprintf("namespace=%q", b.a.Namespace),
 		fmt.Sprintf("service=%q", b.name),
-		fmt.Sprintf("%s=\"{{args.%s}}\"", RolloutHashSeriesLabel, AnalysisHashArg))
+		fmt.Sprintf("%s=\"{{args.%s}}\"", RolloutHashSeriesLabel, AnalysisHashArg),
+	}
 }

@@ -365,6 +365,10 @@ func (a Args) validateStrategy(p *problem.List) {
 	}
 }
 
+// maxStepPause is the longest step pause, in seconds: well below the 30
+// minutes after which the RolloutStuck alert calls a paused rollout stuck.
+const maxStepPause = 900
+
 // validateProgressive checks what Argo Rollouts would refuse or could not
 // analyse: its step weights (0–100, Rollout validation), the analysis'
 // durations and address, and the metrics the analysis measures.
@@ -385,7 +389,17 @@ func (a Args) validateProgressive(p *problem.List) {
 				p.Addf(path, "%d does not rise above the step before (%d): list rising weights, e.g. [10, 25, 50]", w, pr.Steps[i-1])
 			}
 		}
-		p.NonNegative("strategy.progressive.stepPauseSeconds", *pr.StepPauseSeconds)
+		pause := *pr.StepPauseSeconds
+		if every, err := time.ParseDuration(pr.Analysis.Interval); err == nil && pause >= 0 && len(pr.Steps) > 1 && time.Duration(pause)*time.Second < every {
+			// The background analysis measures as it starts and then
+			// every interval: a shorter pause can promote a version that
+			// went bad after its first step without measuring it.
+			p.Addf("strategy.progressive.stepPauseSeconds", "is %d, shorter than the analysis interval (%s): the background analysis would not measure every step, so a version that goes bad after the first could be promoted unmeasured; hold each step at least %d seconds",
+				pause, pr.Analysis.Interval, int(every.Seconds()+0.999))
+		}
+		if pause < 0 || pause > maxStepPause {
+			p.Addf("strategy.progressive.stepPauseSeconds", "is %d: hold each step between 0 and %d seconds (the RolloutStuck alert fires on a rollout paused for 30 minutes)", pause, maxStepPause)
+		}
 	} else if pr.Steps != nil {
 		p.Addf("strategy.progressive.steps", "is set with mode BlueGreen, which has no steps: remove it, or use mode Canary")
 	}
@@ -399,6 +413,9 @@ func (a Args) validateProgressive(p *problem.List) {
 	}
 	if *an.Count < 1 {
 		p.Addf("strategy.progressive.analysis.count", "is %d: measure at least once", *an.Count)
+	}
+	if *an.MinRequests < 1 {
+		p.Addf("strategy.progressive.analysis.minRequests", "is %d: a version must be tried by at least one request to be judged", *an.MinRequests)
 	}
 	for path, name := range map[string]string{"requestsMetric": an.RequestsMetric, "durationMetric": an.DurationMetric} {
 		if !model.LegacyValidation.IsValidMetricName(name) {

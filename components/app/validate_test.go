@@ -80,7 +80,19 @@ func TestBadInputIsRejectedBeforeAnythingRegisters(t *testing.T) {
 			a.Strategy = progressive(&app.ProgressiveArgs{Mode: app.ModeBlueGreen, Steps: []int{10}})
 		}), "strategy.progressive.steps", "is set with mode BlueGreen, which has no steps"},
 		{"a negative step pause", "web", ok(func(a *app.Args) { a.Strategy = progressive(&app.ProgressiveArgs{StepPauseSeconds: new(-1)}) }),
-			"strategy.progressive.stepPauseSeconds", "(-1) is negative"},
+			"strategy.progressive.stepPauseSeconds", "is -1: hold each step between 0 and 900 seconds"},
+		// A background analysis that cannot measure before promotion: a
+		// canary turning bad at 25% was promoted unmeasured.
+		{"a step pause shorter than the analysis interval", "web", ok(func(a *app.Args) {
+			a.Strategy = progressive(&app.ProgressiveArgs{StepPauseSeconds: new(2), Analysis: &app.AnalysisArgs{Interval: "5s"}})
+		}), "strategy.progressive.stepPauseSeconds", "shorter than the analysis interval (5s)"},
+		{"no pause with steps", "web", ok(func(a *app.Args) { a.Strategy = progressive(&app.ProgressiveArgs{StepPauseSeconds: new(0)}) }),
+			"strategy.progressive.stepPauseSeconds", "hold each step at least 60 seconds"},
+		{"a pause of an hour", "web", ok(func(a *app.Args) { a.Strategy = progressive(&app.ProgressiveArgs{StepPauseSeconds: new(3600)}) }),
+			"strategy.progressive.stepPauseSeconds", "between 0 and 900 seconds"},
+		{"no request needed", "web", ok(func(a *app.Args) {
+			a.Strategy = progressive(&app.ProgressiveArgs{Analysis: &app.AnalysisArgs{MinRequests: new(0)}})
+		}), "strategy.progressive.analysis.minRequests", "at least one request"},
 		{"an analysis interval that is not a duration", "web", ok(func(a *app.Args) {
 			a.Strategy = progressive(&app.ProgressiveArgs{Analysis: &app.AnalysisArgs{Interval: "every minute"}})
 		}), "strategy.progressive.analysis.interval", `"every minute" is not a positive duration`},

@@ -74,6 +74,8 @@
 //	| PodCrashLooping            | a container keeps restarting                      | 15m | critical | SEV2 |
 //	| DeploymentReplicasMismatch | available replicas ≠ desired                      | 15m | warning  | SEV3 |
 //	| HPAAtMaxReplicas           | an autoscaler sits at maxReplicas                 | 15m | warning  | SEV3 |
+//	| RolloutAborted             | a rollout was aborted (Argo Rollouts)             | 1m  | warning  | SEV3 |
+//	| RolloutStuck               | a rollout paused or failing (Argo Rollouts)       | 30m | warning  | SEV3 |
 //
 // The request metrics are http_requests_total (with a status label) and
 // the http_request_duration_seconds histogram; rename them in Metrics.

@@ -217,12 +217,14 @@ func TestRulesCarrySeverityAndRunbooks(t *testing.T) {
 		"PodCrashLooping":            "critical/SEV2/15m",
 		"DeploymentReplicasMismatch": "warning/SEV3/15m",
 		"HPAAtMaxReplicas":           "warning/SEV3/15m",
+		"RolloutAborted":             "warning/SEV3/1m",
+		"RolloutStuck":               "warning/SEV3/30m",
 		"QueueBacklog":               "warning/SEV3/10m",
 	}
 	if !reflect.DeepEqual(got, want) {
 		t.Fatalf("alerts = %v, want %v", got, want)
 	}
-	if names := plinthtest.Await(t, m.Alerts).Value.([]string); len(names) != 6 {
+	if names := plinthtest.Await(t, m.Alerts).Value.([]string); len(names) != 8 {
 		t.Fatalf("Alerts output = %v", names)
 	}
 }

@@ -235,5 +235,28 @@ func DefaultRules(m MetricNames) []Rule {
 			Summary:     "{{ $labels.namespace }}/{{ $labels.horizontalpodautoscaler }} is at its maximum replicas",
 			Description: "The autoscaler has run at maxReplicas for 15 minutes: the service cannot scale further, so raise maxReplicas or find the load.",
 		},
+		// Progressive delivery, from the Argo Rollouts controller's own
+		// metric (rollout_info, one series per rollout whose phase label is
+		// Completed, Progressing, Paused, Abort, Error, Timeout or
+		// InvalidSpec; the rollouts component's ServiceMonitor scrapes it).
+		{
+			Alert: "RolloutAborted",
+			Expr:  `max by (namespace, name) (rollout_info{phase="Abort"}) == 1`,
+			For:   "1m", Severity: SeverityWarning, Sev: SEV3,
+			Summary:     "The rollout of {{ $labels.namespace }}/{{ $labels.name }} was aborted",
+			Description: "A new version of {{ $labels.name }} failed its analysis (or made no progress) and was rolled back: the stable version serves, and the rollout stays aborted until a new version is deployed.",
+		},
+		{
+			// Longer than any pause plinth schedules (at most 15 minutes a
+			// step, app.ProgressiveArgs.StepPauseSeconds): a rollout paused
+			// this long waits for a person (an inconclusive analysis, a
+			// manual pause), and Argo Rollouts skips the progress deadline
+			// while paused.
+			Alert: "RolloutStuck",
+			Expr:  `max by (namespace, name) (rollout_info{phase=~"Paused|Error|Timeout|InvalidSpec"}) == 1`,
+			For:   "30m", Severity: SeverityWarning, Sev: SEV3,
+			Summary:     "The rollout of {{ $labels.namespace }}/{{ $labels.name }} has not progressed for 30 minutes",
+			Description: "Rollout {{ $labels.name }} has been paused or failing for 30 minutes: part of the traffic may still reach the new version. Promote or abort it.",
+		},
 	}
 }

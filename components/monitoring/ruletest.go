@@ -9,6 +9,7 @@ import (
 	"sigs.k8s.io/yaml"
 
 	"github.com/plinth-dev/plinth/pkg/problem"
+	"github.com/plinth-dev/plinth/pkg/slo"
 )
 
 // RuleTest proves an alerting rule with Prometheus' own rule engine
@@ -139,6 +140,9 @@ func DefaultRuleTests(m MetricNames) []RuleTest {
 	pod := `namespace="web",pod="web-7d9c",container="web"`
 	deploy := `namespace="web",deployment="web"`
 	hpa := `namespace="web",horizontalpodautoscaler="web"`
+	rollout := func(phase string) Series {
+		return Series{`rollout_info{namespace="web",name="web",strategy="canary",traffic_router="",phase="` + phase + `"}`, "1x60"}
+	}
 	return []RuleTest{{
 		// 6 of 100 requests fail (6% > 5%); then 4 of 100 (4%).
 		Rule:         rules["HighErrorRate"],
@@ -176,5 +180,46 @@ func DefaultRuleTests(m MetricNames) []RuleTest {
 		FiringLabels: map[string]string{"namespace": "web", "horizontalpodautoscaler": "web"},
 		Quiet: []Series{{"kube_horizontalpodautoscaler_status_current_replicas{" + hpa + "}", "9x40"},
 			{"kube_horizontalpodautoscaler_spec_max_replicas{" + hpa + "}", "10x40"}},
+	}, {
+		// The rollout aborted; then completed.
+		Rule:         rules["RolloutAborted"],
+		Firing:       []Series{rollout("Abort")},
+		FiringLabels: map[string]string{"namespace": "web", "name": "web"},
+		Quiet:        []Series{rollout("Completed")},
+	}, {
+		// Paused (an inconclusive analysis); then progressing.
+		Rule:         rules["RolloutStuck"],
+		Firing:       []Series{rollout("Paused")},
+		FiringLabels: map[string]string{"namespace": "web", "name": "web"},
+		Quiet:        []Series{rollout("Progressing")},
 	}}
+}
+
+// PromtoolExprTests returns a promtool unit-test file that evaluates each
+// case's query on its series (promql_expr_test): the app component's
+// canary analysis queries, checked with Prometheus' own engine beside
+// the alerts they share their definition with (pkg/slo). rulesFile is
+// the rule file the tests name (promtool loads it; the cases use none of
+// its rules).
+func PromtoolExprTests(cases []slo.Case, rulesFile string) ([]byte, error) {
+	var tests []any
+	for _, c := range cases {
+		var in []any
+		for _, s := range c.Series {
+			in = append(in, map[string]any{"series": s[0], "values": s[1]})
+		}
+		samples := []any{}
+		if c.Want != nil {
+			samples = append(samples, map[string]any{"labels": "{}", "value": *c.Want})
+		}
+		tests = append(tests, map[string]any{
+			"name":         c.Name,
+			"interval":     "1m",
+			"input_series": in,
+			"promql_expr_test": []any{map[string]any{
+				"expr": c.Expr, "eval_time": c.EvalTime, "exp_samples": samples,
+			}},
+		})
+	}
+	return yaml.Marshal(map[string]any{"rule_files": []string{rulesFile}, "evaluation_interval": "1m", "tests": tests})
 }

@@ -300,7 +300,8 @@ type Progressive struct {
 	Mode string `json:"mode,omitempty"`
 	// Steps are the canary's traffic weights in percent, rising, each 1–99. Default: - 10, 25 and 50.
 	Steps []int `json:"steps,omitempty"`
-	// StepPauseSeconds is how long each step after the first holds. Default: - 60.
+	// StepPauseSeconds is how long each step after the first holds, at
+	// least the analysis interval and at most 900. Default: - 60.
 	StepPauseSeconds *int `json:"stepPauseSeconds,omitempty"`
 	// Analysis configures the measurements that decide promotion.
 	Analysis Analysis `json:"analysis"`
@@ -316,6 +317,8 @@ type Analysis struct {
 	Count *int `json:"count,omitempty"`
 	// Window is the range each measurement's rate covers. Default: - "2m".
 	Window string `json:"window,omitempty"`
+	// MinRequests a measurement needs for the version to count as tried. Default: - 20.
+	MinRequests *int `json:"minRequests,omitempty"`
 }
 
 // Autoscaling configures an application's HorizontalPodAutoscaler.

@@ -28,3 +28,25 @@ func TestFluxRulesPassWhatTheyShould(t *testing.T) {
 		t.Errorf("http to loopback in prod: %d findings", len(got.Findings))
 	}
 }
+
+// TestCanaryTrackIsCarriedByItsStable: the app component's Canary
+// strategy runs one canary pod beside a redundant stable track; PL-X-002
+// accepts it in prod, and refuses a canary whose stable track is not
+// redundant (the rule's mistake: a single pod serving alone).
+func TestCanaryTrackIsCarriedByItsStable(t *testing.T) {
+	k := k8sGood()
+	labels := func(track string) map[string]any {
+		return map[string]any{"app.kubernetes.io/name": "web", "plinth.dev/track": track}
+	}
+	stable := edit(edit(k[tDeployment], "spec.template.metadata.labels", labels("stable")), "spec.replicas", 3.0)
+	canary := edit(edit(edit(k[tDeployment], "spec.template.metadata.labels", labels("canary")), "spec.replicas", 1.0), "metadata.name", "web-canary")
+	canary.Name = "web-canary-deployment"
+	rule := ruleByID(t, Rules(), "PL-X-002")
+	if got := Evaluate([]*Rule{rule}, []Resource{stable, canary}, Context{Tier: "prod"}, nil); len(got.Findings) != 0 {
+		t.Fatalf("a canary beside 3 stable replicas: %v", got.Findings[0].Message)
+	}
+	lone := edit(stable, "spec.replicas", 1.0)
+	if got := Evaluate([]*Rule{rule}, []Resource{lone, canary}, Context{Tier: "prod"}, nil); len(got.Findings) != 2 {
+		t.Fatalf("a canary beside one stable replica: %d findings, want both Deployments", len(got.Findings))
+	}
+}

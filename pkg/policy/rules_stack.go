@@ -1,5 +1,7 @@
 package policy
 
+import "slices"
+
 // selects reports whether selector (matchLabels, or a Service's plain
 // selector map) selects a pod with labels.
 func selects(selector, labels map[string]any) bool {
@@ -124,14 +126,30 @@ func stackRules() []*Rule {
 				if c.Tier == "local" || c.Tier == "dev" {
 					return nil
 				}
-				var out []Violation
-				for _, d := range deploymentsOf(rs) {
+				ds := deploymentsOf(rs)
+				redundant := func(d deployment) bool {
 					if _, ok := hpaFor(rs, d); ok {
+						return true
+					}
+					return d.hasReps && d.replicas >= 2
+				}
+				var out []Violation
+				for _, d := range ds {
+					if redundant(d) {
 						continue
 					}
-					if !d.hasReps || d.replicas < 2 {
-						out = append(out, Violation{d.r.ID(), "no HPA and fewer than 2 replicas"})
+					// A canary track (plinth.dev/track: canary, the app
+					// component's Canary strategy) is a share of an
+					// application whose stable track carries it: one canary
+					// pod is the point, and its stable Deployment in the
+					// same namespace must be redundant itself.
+					if d.labels["plinth.dev/track"] == "canary" && slices.ContainsFunc(ds, func(o deployment) bool {
+						return o.namespace == d.namespace && o.labels["plinth.dev/track"] == "stable" &&
+							o.labels["app.kubernetes.io/name"] == d.labels["app.kubernetes.io/name"] && redundant(o)
+					}) {
+						continue
 					}
+					out = append(out, Violation{d.r.ID(), "no HPA and fewer than 2 replicas"})
 				}
 				return out
 			}},

@@ -114,22 +114,98 @@ func evaluate(t *testing.T, condition string, result []float64) bool {
 	return out.(bool)
 }
 
+// conditionCase is one measurement and whether it passes or fails.
+type conditionCase struct {
+	result           []float64
+	success, failure bool
+}
+
+// checkConditions evaluates success and failure on every case.
+func checkConditions(t *testing.T, name, success, failure string, cases []conditionCase) {
+	t.Helper()
+	for _, c := range cases {
+		s, f := evaluate(t, success, c.result), evaluate(t, failure, c.result)
+		if s != c.success || f != c.failure {
+			t.Errorf("%s on %v: success %v failure %v, want %v %v", name, c.result, s, f, c.success, c.failure)
+		}
+	}
+}
+
+// TestConditionsSplitAtTheLimitAndNoDataIsInconclusive: the alerts'
+// conditions.
 func TestConditionsSplitAtTheLimitAndNoDataIsInconclusive(t *testing.T) {
 	for _, o := range Objectives() {
-		for _, c := range []struct {
-			result           []float64
-			success, failure bool
-		}{
+		checkConditions(t, o.Name, o.SuccessCondition(), o.FailureCondition(), []conditionCase{
 			{[]float64{o.Max / 10}, true, false},
 			{[]float64{o.Max}, true, false},
 			{[]float64{o.Max * 1.6}, false, true},
 			{[]float64{}, false, false},
 			{[]float64{math.NaN()}, false, false},
-		} {
-			s, f := evaluate(t, o.SuccessCondition(), c.result), evaluate(t, o.FailureCondition(), c.result)
-			if s != c.success || f != c.failure {
-				t.Errorf("%s on %v: success %v failure %v, want %v %v", o.Name, c.result, s, f, c.success, c.failure)
+		})
+	}
+}
+
+// TestAnalysisConditions: no result (no request) passes both signals,
+// -1 (requests but no histogram) fails, NaN is inconclusive; the
+// requests measure splits at its minimum.
+func TestAnalysisConditions(t *testing.T) {
+	for _, o := range Objectives() {
+		checkConditions(t, o.Name, o.AnalysisSuccess(), o.AnalysisFailure(), []conditionCase{
+			{[]float64{o.Max / 10}, true, false},
+			{[]float64{o.Max}, true, false},
+			{[]float64{o.Max * 1.6}, false, true},
+			{[]float64{}, true, false},
+			{[]float64{-1}, false, true},
+			{[]float64{math.NaN()}, false, false},
+		})
+	}
+	for _, c := range []struct {
+		n                float64
+		success, failure bool
+	}{{0, false, true}, {19, false, true}, {20, true, false}, {600, true, false}} {
+		if s, f := evaluate(t, RequestsSuccess(20), []float64{c.n}), evaluate(t, RequestsFailure(20), []float64{c.n}); s != c.success || f != c.failure {
+			t.Errorf("requests %v: success %v failure %v", c.n, s, f)
+		}
+	}
+}
+
+// TestAnalysisQueriesParse: the analysis queries are PromQL, select with
+// the matchers, and keep the alert's signal inside.
+func TestAnalysisQueriesParse(t *testing.T) {
+	m := Metrics{}
+	for _, q := range []string{
+		ErrorRatio.AnalysisQuery(m, "2m", `namespace="web"`, `service="web"`),
+		LatencyP95.AnalysisQuery(m, "2m", `namespace="web"`, `service="web"`),
+		RequestsQuery(m, "2m", `namespace="web"`, `service="web"`),
+	} {
+		e, err := parser.ParseExpr(q)
+		if err != nil {
+			t.Fatalf("%q: %v", q, err)
+		}
+		for _, sel := range parser.ExtractSelectors(e) {
+			ns := false
+			for _, lm := range sel {
+				ns = ns || (lm.Name == "namespace" && lm.Value == "web")
+			}
+			if !ns && len(sel) > 1 {
+				t.Errorf("%q selects %v without the namespace", q, sel)
 			}
 		}
+	}
+}
+
+// TestCheckBuckets: the default client buckets have no boundary at 2 s,
+// so the latency limit falls inside (1, 2.5]; a boundary at 2 passes.
+func TestCheckBuckets(t *testing.T) {
+	defaults := []float64{0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10}
+	err := LatencyP95.CheckBuckets(defaults)
+	if err == nil || err.Error() != "no bucket boundary at the latency-p95 limit (2 s): p95 is interpolated between 1 and 2.5 s, so the analysis and the alert judge it approximately; add a bucket at 2" {
+		t.Fatalf("default buckets: %v", err)
+	}
+	if err := LatencyP95.CheckBuckets(append(defaults, 2)); err != nil {
+		t.Fatal(err)
+	}
+	if err := ErrorRatio.CheckBuckets(defaults); err != nil {
+		t.Fatal("the error ratio has no buckets to check")
 	}
 }
