@@ -360,6 +360,17 @@ func (d *Driver) Open(ctx context.Context) (auto.Stack, error) {
 	return auto.UpsertStackInlineSource(ctx, d.Stack, projectName, Program, wsOpts...)
 }
 
+// checkConfig refuses a stack file the program would misread (see
+// CheckStackFile). A destroy or a refresh is not refused: a typo must not
+// keep anyone from tearing a stack down.
+func (d *Driver) checkConfig() error {
+	file := filepath.Join(d.workDir(), "Pulumi."+d.Stack+".yaml")
+	if _, err := os.Stat(file); err != nil {
+		return nil // Open says the stack file is missing
+	}
+	return CheckStackFile(file, d.Stack)
+}
+
 // keepsItsSecretsProvider refuses a secrets provider that would rewrite a
 // stack file git tracks: a stack whose file already names its secrets'
 // provider (a passphrase salt, or another provider) is switched only by
@@ -414,6 +425,9 @@ func (d *Driver) installPlugin(env map[string]string) error {
 // Up deploys the stack. For a Kubernetes-only stack it then prunes what
 // a killed run left behind (see ownership).
 func (d *Driver) Up(ctx context.Context, opts ...optup.Option) (auto.UpResult, error) {
+	if err := d.checkConfig(); err != nil {
+		return auto.UpResult{}, err
+	}
 	s, err := d.Open(ctx)
 	if err != nil {
 		return auto.UpResult{}, err
@@ -502,6 +516,9 @@ func (d *Driver) prune(ctx context.Context, s auto.Stack, own *ownership) error 
 
 // Preview shows what Up would change.
 func (d *Driver) Preview(ctx context.Context, opts ...optpreview.Option) (auto.PreviewResult, error) {
+	if err := d.checkConfig(); err != nil {
+		return auto.PreviewResult{}, err
+	}
 	s, err := d.Open(ctx)
 	if err != nil {
 		return auto.PreviewResult{}, err

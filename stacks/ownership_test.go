@@ -284,3 +284,32 @@ func TestPendingCreates(t *testing.T) {
 		t.Fatalf("imports %+v, cloud %v, %v", imports, cloud, err)
 	}
 }
+
+// A misspelt key in the stack file is refused before the engine starts,
+// under its config path with the key it was meant to be; the real stack
+// files pass.
+func TestCheckStackFileRefusesAMisspeltKey(t *testing.T) {
+	raw, err := os.ReadFile(filepath.Join("..", "Pulumi.local.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	good := filepath.Join(t.TempDir(), "Pulumi.local.yaml")
+	if err := os.WriteFile(good, raw, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := CheckStackFile(good, "local"); err != nil {
+		t.Fatalf("the local stack file: %v", err)
+	}
+	bad := filepath.Join(t.TempDir(), "Pulumi.local.yaml")
+	misspelt := strings.Replace(string(raw), "  plinth:apps:", "  plinth:appz:", 1)
+	if misspelt == string(raw) {
+		t.Fatal("the local stack file has no plinth:apps to misspell")
+	}
+	if err := os.WriteFile(bad, []byte(misspelt), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	err = CheckStackFile(bad, "local")
+	if err == nil || !strings.Contains(err.Error(), "plinth:appz is not a plinth setting, so it would be ignored: did you mean plinth:apps?") {
+		t.Fatalf("CheckStackFile = %v, want plinth:appz refused", err)
+	}
+}

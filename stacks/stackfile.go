@@ -3,9 +3,12 @@ package main
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
 	"os"
 
 	"sigs.k8s.io/yaml"
+
+	"github.com/plinth-dev/plinth/pkg/config"
 )
 
 // StackFile reads a Pulumi.<stack>.yaml and returns its config as Pulumi
@@ -42,4 +45,22 @@ func StackFile(path string) (values, secrets map[string]string, err error) {
 		}
 	}
 	return values, secrets, nil
+}
+
+// CheckStackFile parses a stack file's whole config as the program will
+// (config.Parse), with stand-ins for its secrets. The program reads only
+// the keys it knows (the Go SDK lists no others to an inline program), so
+// this is where a misspelt key such as plinth:appz is refused, before the
+// engine starts, instead of the stack deploying without its apps.
+func CheckStackFile(path, stack string) error {
+	values, secrets, err := StackFile(path)
+	if err != nil {
+		return err
+	}
+	all := maps.Clone(values)
+	maps.Copy(all, secrets)
+	if _, err := config.Parse(all, stack); err != nil {
+		return fmt.Errorf("%s: %w", path, err)
+	}
+	return nil
 }

@@ -2,6 +2,8 @@ package config
 
 import (
 	"encoding/json"
+	"os"
+	"strings"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
@@ -13,8 +15,12 @@ import (
 // uses in Environment.Secrets, as Pulumi secrets. A secret stored in
 // plaintext is rejected: set it again with `pulumi config set --secret`.
 //
-// Load cannot see config keys it does not know (the Go SDK offers no way to
-// list them); stack tests run Parse on the whole stack file, which does.
+// A misspelt key is refused when Load can see it: the Go SDK lists no
+// config keys, but the CLI's Go language host passes the whole config in
+// PULUMI_CONFIG, whose plinth keys Load reads too. An inline program
+// (the Automation API, as `go run ./stacks` runs it) has no such list; the
+// driver parses the whole stack file before it starts the engine
+// (stacks.CheckStackFile).
 func Load(ctx *pulumi.Context) (*Environment, error) {
 	values := map[string]string{}
 	get := func(k string) {
@@ -28,6 +34,11 @@ func Load(ctx *pulumi.Context) (*Environment, error) {
 	secretKeys := append(append([]string{}, SecretKeys...), fromConfigKeys(values[Namespace+":apps"])...)
 	for _, k := range secretKeys {
 		get(k)
+	}
+	for _, k := range listedKeys() {
+		if _, ok := values[k]; !ok {
+			values[k] = "" // unknown to plinth: Parse refuses it by name
+		}
 	}
 	env, err := Parse(values, ctx.Stack())
 	if err != nil {
@@ -51,6 +62,22 @@ func Load(ctx *pulumi.Context) (*Environment, error) {
 		return nil, err
 	}
 	return env, nil
+}
+
+// listedKeys returns the plinth keys of the config the CLI passed the
+// program in PULUMI_CONFIG (none for an inline program).
+func listedKeys() []string {
+	var all map[string]string
+	if json.Unmarshal([]byte(os.Getenv(pulumi.EnvConfig)), &all) != nil {
+		return nil
+	}
+	var keys []string
+	for k := range all {
+		if strings.HasPrefix(k, Namespace+":") {
+			keys = append(keys, k)
+		}
+	}
+	return keys
 }
 
 // fromConfigKeys returns the secret config keys that applications name in

@@ -59,3 +59,16 @@ func TestLoadReportsConfigErrors(t *testing.T) {
 		t.Fatalf("Load error = %v, want the tier/cloud mismatch", err)
 	}
 }
+
+// Under the CLI's Go language host, the config comes with the list of its
+// keys (PULUMI_CONFIG): a misspelt one is refused, not ignored.
+func TestLoadRefusesAMisspeltKeyTheCLIListed(t *testing.T) {
+	t.Setenv(pulumi.EnvConfig, `{"plinth:tier":"local","plinth:cloud":"local","plinth:appz":"[]"}`)
+	_, err := plinthtest.RunErr(func(ctx *pulumi.Context) error {
+		_, err := config.Load(ctx)
+		return err
+	}, plinthtest.WithConfig(map[string]string{"plinth:tier": "local", "plinth:cloud": "local", "plinth:appz": "[]"}))
+	if err == nil || !strings.Contains(err.Error(), "plinth:appz is not a plinth setting, so it would be ignored: did you mean plinth:apps?") {
+		t.Fatalf("Load error = %v, want plinth:appz refused", err)
+	}
+}

@@ -5,9 +5,13 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"reflect"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
+
+	"github.com/agext/levenshtein"
 
 	"github.com/plinth-dev/plinth/pkg/problem"
 )
@@ -105,8 +109,12 @@ func Parse(values map[string]string, stack string) (*Environment, error) {
 	}
 	sort.Strings(unknown)
 	for _, key := range unknown {
-		p.Addf(key, "is not a plinth setting: check its spelling (settings: %s; secrets: %s, or a key named by apps[].secretEnv[].fromConfig)",
-			strings.Join(Keys, ", "), strings.Join(SecretKeys, ", "))
+		hint := "check its spelling"
+		if near := Nearest(key, append(slices.Clone(Keys), SecretKeys...)); near != "" {
+			hint = fmt.Sprintf("did you mean %s:%s?", Namespace, near)
+		}
+		p.Addf(key, "is not a plinth setting, so it would be ignored: %s (settings: %s; secrets: %s, or a key named by apps[].secretEnv[].fromConfig)",
+			hint, strings.Join(Keys, ", "), strings.Join(SecretKeys, ", "))
 	}
 
 	if p.Len() > 0 {
@@ -180,7 +188,12 @@ func decode(p *problem.List, path string, raw []byte, dst any) {
 	case errors.As(err, &syntaxErr):
 		p.Addf(path, "is not valid structured config (%v at offset %d): write it as YAML in the stack file", syntaxErr, syntaxErr.Offset)
 	case strings.HasPrefix(err.Error(), "json: unknown field "):
-		p.Addf(path, "has %s: check its spelling against the documented fields", strings.TrimPrefix(err.Error(), "json: "))
+		field, _ := strconv.Unquote(strings.TrimPrefix(err.Error(), "json: unknown field "))
+		hint := "check its spelling against the documented fields"
+		if near := Nearest(field, jsonFields(dst)); near != "" {
+			hint = fmt.Sprintf("did you mean %q?", near)
+		}
+		p.Addf(path, "has %s: %s", strings.TrimPrefix(err.Error(), "json: "), hint)
 	default:
 		p.Addf(path, "is not valid structured config (%v): write it as YAML in the stack file", err)
 	}
@@ -199,4 +212,44 @@ func jsonKind(goType string) string {
 	default:
 		return "a string"
 	}
+}
+
+// Nearest returns the candidate closest to key in edit distance, when it
+// is close enough to be a misspelling of it (at most 2 edits, or a third
+// of the key's length for a longer key; a swap of two letters is 2), or
+// "".
+func Nearest(key string, candidates []string) string {
+	best, bestDist := "", max(2, len(key)/3)+1
+	for _, c := range candidates {
+		if d := levenshtein.Distance(strings.ToLower(key), strings.ToLower(c), nil); d < bestDist {
+			best, bestDist = c, d
+		}
+	}
+	return best
+}
+
+// jsonFields returns the JSON field names of the struct dst points to and
+// of the structs inside it, at any depth (the decoder's error names the
+// unknown field, not the object it is in).
+func jsonFields(dst any) []string {
+	seen := map[reflect.Type]bool{}
+	var out []string
+	var walk func(t reflect.Type)
+	walk = func(t reflect.Type) {
+		for t.Kind() == reflect.Pointer || t.Kind() == reflect.Slice || t.Kind() == reflect.Map {
+			t = t.Elem()
+		}
+		if t.Kind() != reflect.Struct || seen[t] {
+			return
+		}
+		seen[t] = true
+		for f := range t.Fields() {
+			if name, _, _ := strings.Cut(f.Tag.Get("json"), ","); name != "" && name != "-" {
+				out = append(out, name)
+			}
+			walk(f.Type)
+		}
+	}
+	walk(reflect.TypeOf(dst))
+	return out
 }
