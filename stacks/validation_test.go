@@ -150,7 +150,7 @@ func TestConfigIsValidatedByTheComponents(t *testing.T) {
 		{"plain-HTTP remote write", with(aws, "plinth:monitoring", `{"repository":"https://charts.example.com/p","remoteWriteUrl":"http://m.example.com/write"}`), "monitoring.remoteWriteUrl", "is not an absolute https URL"},
 		{"no chart repository in install mode", with(aws, "plinth:monitoring", `{}`), "monitoring.repository", "is empty"},
 		{"a chart version range", with(aws, "plinth:monitoring", `{"repository":"https://charts.example.com/p","chartVersion":"^79"}`), "monitoring.chartVersion", "is not a chart version"},
-		{"a storage class that is not a name", with(aws, "plinth:monitoring", `{"repository":"https://charts.example.com/p","storageClass":"Fast SSD"}`), "monitoring.storageClass", "is not a valid name"},
+		{"a storage class that is not a name", with(aws, "plinth:monitoring", `{"repository":"https://charts.example.com/p","storageClass":"Fast SSD"}`), "monitoring.storageClass", "is not a valid object name"},
 		// ecs
 		{"an internal ALB open to the world", with(aws, "plinth:ecs", ecs(`,"allowedCidrs":["0.0.0.0/0"]`)), "ecs.allowedCidrs[0]", "opens access to the whole internet"},
 		{"an ECS service without a certificate", with(aws, "plinth:ecs", `{"name":"api","image":"nginx:1.27","allowedCidrs":["10.0.0.0/8"]}`), "ecs.certificateArn", "is empty: the load balancer serves HTTPS only"},

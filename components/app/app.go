@@ -303,14 +303,8 @@ func (b *builder) createServiceAccount() error {
 	for k, v := range sa.Annotations {
 		annotations[k] = pulumi.String(v)
 	}
-	if sa.AWSRoleARN != nil {
-		annotations["eks.amazonaws.com/role-arn"] = sa.AWSRoleARN
-	}
-	if sa.PodIdentityRoleARN != nil {
-		annotations[PodIdentityAnnotation] = sa.PodIdentityRoleARN
-	}
-	if sa.GCPServiceAccount != nil {
-		annotations["iam.gke.io/gcp-service-account"] = sa.GCPServiceAccount
+	for _, id := range sa.identities() {
+		annotations[id.annotation] = problem.Resolved(fmt.Sprintf("app %q: ", b.name), id.path, id.in, id.check)
 	}
 	md := annotate(b.meta(b.name, nil), annotations)
 	acct, err := corev1.NewServiceAccount(b.ctx, b.child("serviceaccount"), &corev1.ServiceAccountArgs{

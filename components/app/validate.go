@@ -256,16 +256,11 @@ func (a Args) validatePod(p *problem.List) {
 	if len(identities) > 1 {
 		p.Addf("serviceAccount", "sets %s: give the pods one cloud identity (Pod Identity on EKS, Workload Identity on GKE)", strings.Join(identities, " and "))
 	}
-	if s, ok := sa.PodIdentityRoleARN.(pulumi.String); ok {
-		p.Add("serviceAccount.podIdentityRoleArn", awsiam.CheckRoleARN(string(s)))
-	}
-	// Literal identities are checked here; outputs of other resources (an
-	// IRSA role created in the same program) are known only later.
-	if s, ok := sa.AWSRoleARN.(pulumi.String); ok {
-		p.Add("serviceAccount.awsRoleArn", awsiam.CheckRoleARN(string(s)))
-	}
-	if s, ok := sa.GCPServiceAccount.(pulumi.String); ok && !gcpSAEmail.MatchString(string(s)) {
-		p.Addf("serviceAccount.gcpServiceAccount", "%q is not a service account email: use <id>@<project>.iam.gserviceaccount.com", string(s))
+	// A literal identity is checked here, an output of another resource
+	// (a role created in the same program) when it resolves, by the same
+	// function (identityChecks).
+	for _, id := range sa.identities() {
+		p.Input(id.path, id.in, id.check)
 	}
 	if mp := *a.Metrics.Port; mp != 0 {
 		if p.Port("metrics.port", mp) && mp == *a.Port {
@@ -435,3 +430,33 @@ func (a Args) validateProgressive(p *problem.List) {
 // checkImage is the check of every image field: on a literal in
 // Validate, on an output when it resolves (New).
 func (a Args) checkImage(s string) error { return imageref.Check(s, a.AllowMutableTag) }
+
+// identity is a cloud identity field of ServiceAccountArgs and its check.
+type identity struct {
+	path, annotation string
+	in               pulumi.StringInput
+	check            func(string) error
+}
+
+// identities returns the cloud identities that are set.
+func (sa *ServiceAccountArgs) identities() []identity {
+	var out []identity
+	for _, id := range []identity{
+		{"serviceAccount.awsRoleArn", "eks.amazonaws.com/role-arn", sa.AWSRoleARN, awsiam.CheckRoleARN},
+		{"serviceAccount.podIdentityRoleArn", PodIdentityAnnotation, sa.PodIdentityRoleARN, awsiam.CheckRoleARN},
+		{"serviceAccount.gcpServiceAccount", "iam.gke.io/gcp-service-account", sa.GCPServiceAccount, checkGCPServiceAccount},
+	} {
+		if id.in != nil {
+			out = append(out, id)
+		}
+	}
+	return out
+}
+
+// checkGCPServiceAccount checks that s is a Google service account email.
+func checkGCPServiceAccount(s string) error {
+	if !gcpSAEmail.MatchString(s) {
+		return fmt.Errorf("%q is not a service account email: use <id>@<project>.iam.gserviceaccount.com", s)
+	}
+	return nil
+}

@@ -14,8 +14,10 @@ import (
 
 	"github.com/plinth-dev/plinth/components/internal/lookup"
 	"github.com/plinth-dev/plinth/pkg/awsiam"
+	"github.com/plinth-dev/plinth/pkg/awsid"
 	"github.com/plinth-dev/plinth/pkg/awszones"
 	"github.com/plinth-dev/plinth/pkg/naming"
+	"github.com/plinth-dev/plinth/pkg/problem"
 )
 
 // TypeToken is the Pulumi type of the component.
@@ -145,9 +147,12 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 		return nil, err
 	}
 	if a.VPCID != nil {
-		n.VPCID = a.VPCID.ToStringOutput()
-		n.PublicSubnetIDs = a.PublicSubnetIDs.ToStringArrayOutput()
-		n.PrivateSubnetIDs = a.PrivateSubnetIDs.ToStringArrayOutput()
+		// Outputs of other resources, checked when they resolve as
+		// Validate checks literals.
+		prefix := fmt.Sprintf("network %q: ", name)
+		n.VPCID = problem.Resolved(prefix, "vpcId", a.VPCID, awsid.CheckVPC)
+		n.PublicSubnetIDs = problem.ResolvedArray(prefix, "publicSubnetIds", a.PublicSubnetIDs, awsid.CheckSubnet)
+		n.PrivateSubnetIDs = problem.ResolvedArray(prefix, "privateSubnetIds", a.PrivateSubnetIDs, awsid.CheckSubnet)
 		n.PrivateRouteTableIDs = pulumi.StringArray{}.ToStringArrayOutput()
 		n.PublicRouteTableID = pulumi.String("").ToStringOutput()
 	} else {

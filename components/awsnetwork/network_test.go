@@ -139,8 +139,8 @@ func TestDevNetworkSharesOneNAT(t *testing.T) {
 }
 
 func TestExistingVPCCreatesNothing(t *testing.T) {
-	s, n := deploy(t, awsnetwork.Args{VPCID: pulumi.String("vpc-0123abcd"), PublicSubnetIDs: pulumi.ToStringArray([]string{"subnet-a", "subnet-b"}),
-		PrivateSubnetIDs: pulumi.ToStringArray([]string{"subnet-c", "subnet-d"}), AvailabilityZones: []string{"eu-west-1a", "eu-west-1b"}})
+	s, n := deploy(t, awsnetwork.Args{VPCID: pulumi.String("vpc-0123abcd"), PublicSubnetIDs: pulumi.ToStringArray([]string{"subnet-0aaaaaaaaaaaaaaaa", "subnet-0bbbbbbbbbbbbbbbb"}),
+		PrivateSubnetIDs: pulumi.ToStringArray([]string{"subnet-0cccccccccccccccc", "subnet-0dddddddddddddddd"}), AvailabilityZones: []string{"eu-west-1a", "eu-west-1b"}})
 	if len(s.Resources) != 1 {
 		t.Fatalf("an existing VPC registered:\n%s", s.Inventory())
 	}

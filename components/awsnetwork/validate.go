@@ -7,14 +7,13 @@ import (
 	"slices"
 
 	"github.com/apparentlymart/go-cidr/cidr"
-	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/plinth-dev/plinth/pkg/awsid"
 	"github.com/plinth-dev/plinth/pkg/config"
 	"github.com/plinth-dev/plinth/pkg/problem"
 )
 
 var (
-	vpcIDRE  = regexp.MustCompile(`^vpc-[0-9a-f]{8}([0-9a-f]{9})?$`)
 	zoneIDRE = regexp.MustCompile(`^[a-z]{2,4}[0-9]+(-[a-z]+[0-9]*)?-az[0-9]+$`)
 )
 
@@ -36,9 +35,9 @@ func (a Args) Validate(name string) error {
 		}
 	}
 	if a.VPCID != nil {
-		if id, ok := a.VPCID.(pulumi.String); ok && !vpcIDRE.MatchString(string(id)) {
-			p.Addf("vpcId", "%q is not a VPC id: use the id (vpc- and 8 or 17 hex digits), not its name or ARN", string(id))
-		}
+		p.Input("vpcId", a.VPCID, awsid.CheckVPC)
+		p.InputArray("publicSubnetIds", a.PublicSubnetIDs, awsid.CheckSubnet)
+		p.InputArray("privateSubnetIds", a.PrivateSubnetIDs, awsid.CheckSubnet)
 		if a.PublicSubnetIDs == nil || a.PrivateSubnetIDs == nil {
 			p.Addf("vpcId", "is set without publicSubnetIds and privateSubnetIds: name the existing subnets too")
 		}

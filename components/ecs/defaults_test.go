@@ -28,12 +28,12 @@ func TestDefaultedArgsValidate(t *testing.T) {
 	for _, tier := range config.Tiers {
 		for _, public := range []bool{false, true} {
 			a := Args{Tier: tier, VPCID: pulumi.String("vpc-0123456789abcdef0"),
-				PrivateSubnetIDs: pulumi.ToStringArray([]string{"subnet-a", "subnet-b"}),
+				PrivateSubnetIDs: pulumi.ToStringArray([]string{"subnet-0aaaaaaaaaaaaaaaa", "subnet-0bbbbbbbbbbbbbbbb"}),
 				Image:            pulumi.String("123456789012.dkr.ecr.eu-west-1.amazonaws.com/web:1.4.2"),
 				AllowedCIDRs:     []string{"10.0.0.0/8"}, AllowHTTP: true}
 			if public {
 				a.Public = true
-				a.PublicSubnetIDs = pulumi.ToStringArray([]string{"subnet-c", "subnet-d"})
+				a.PublicSubnetIDs = pulumi.ToStringArray([]string{"subnet-0cccccccccccccccc", "subnet-0dddddddddddddddd"})
 				a.AllowHTTP, a.CertificateARN = false, pulumi.String("arn:aws:acm:eu-west-1:123456789012:certificate/0a1b2c3d-4e5f")
 			}
 			if err := a.Validate("web"); err != nil {

@@ -29,9 +29,9 @@ const (
 func prodArgs() ecs.Args {
 	return ecs.Args{
 		Tier:             "prod",
-		VPCID:            pulumi.String("vpc-1"),
-		PrivateSubnetIDs: pulumi.ToStringArray([]string{"subnet-a", "subnet-b", "subnet-c"}),
-		PublicSubnetIDs:  pulumi.ToStringArray([]string{"subnet-d", "subnet-e", "subnet-f"}),
+		VPCID:            pulumi.String("vpc-0123456789abcdef0"),
+		PrivateSubnetIDs: pulumi.ToStringArray([]string{"subnet-0aaaaaaaaaaaaaaaa", "subnet-0bbbbbbbbbbbbbbbb", "subnet-0cccccccccccccccc"}),
+		PublicSubnetIDs:  pulumi.ToStringArray([]string{"subnet-0dddddddddddddddd", "subnet-0eeeeeeeeeeeeeeee", "subnet-0ffffffffffffffff"}),
 		Image:            pulumi.String(image),
 		CPU:              new(512),
 		Memory:           new(1024),
@@ -134,7 +134,7 @@ func TestLoadBalancer(t *testing.T) {
 	alb := s.One(t, "aws:lb/loadBalancer:LoadBalancer")
 	alb.Expect(t, map[string]any{
 		"internal": false, "loadBalancerType": "application", "dropInvalidHeaderFields": true,
-		"enableDeletionProtection": true, "desyncMitigationMode": "strictest", "subnets[0]": "subnet-d",
+		"enableDeletionProtection": true, "desyncMitigationMode": "strictest", "subnets[0]": "subnet-0dddddddddddddddd",
 	})
 	if alb.Has("name") || s.One(t, "aws:lb/targetGroup:TargetGroup").Has("name") {
 		t.Errorf("the load balancer or target group has a fixed name: a replacement could not be created first")
@@ -233,7 +233,7 @@ func TestInternalHTTPOnly(t *testing.T) {
 	a.AllowedCIDRs = []string{"10.0.0.0/8"}
 	s, svc := deploy(t, a)
 	alb := s.One(t, "aws:lb/loadBalancer:LoadBalancer")
-	if !alb.Bool(t, "internal") || alb.Bool(t, "enableDeletionProtection") || alb.String(t, "subnets[0]") != "subnet-a" {
+	if !alb.Bool(t, "internal") || alb.Bool(t, "enableDeletionProtection") || alb.String(t, "subnets[0]") != "subnet-0aaaaaaaaaaaaaaaa" {
 		t.Fatalf("internal dev ALB = %s", alb.JSON())
 	}
 	if n := len(s.ByType(listenerT)); n != 1 {
@@ -411,7 +411,7 @@ func TestContainerHealthCheck(t *testing.T) {
 // group: a rule admits the tasks' group, and the tasks may reach it.
 func TestTasksReachADatabase(t *testing.T) {
 	s := plinthtest.Run(t, func(ctx *pulumi.Context) error {
-		db, err := ec2.NewSecurityGroup(ctx, "db", &ec2.SecurityGroupArgs{VpcId: pulumi.String("vpc-1")})
+		db, err := ec2.NewSecurityGroup(ctx, "db", &ec2.SecurityGroupArgs{VpcId: pulumi.String("vpc-0123456789abcdef0")})
 		if err != nil {
 			return err
 		}

@@ -22,8 +22,8 @@ func Example() {
 			return err
 		}
 		_, err = ecs.New(ctx, "api", ecs.Args{
-			VPCID:            pulumi.String("vpc-123"),
-			PrivateSubnetIDs: pulumi.ToStringArray([]string{"subnet-a", "subnet-b"}),
+			VPCID:            pulumi.String("vpc-0123456789abcdef0"),
+			PrivateSubnetIDs: pulumi.ToStringArray([]string{"subnet-0aaaaaaaaaaaaaaaa", "subnet-0bbbbbbbbbbbbbbbb"}),
 			Image:            pulumi.Sprintf("%s:2.0.1", repo.RepositoryUrl),
 			CertificateARN:   pulumi.String("arn:aws:acm:eu-west-1:123456789012:certificate/abc"),
 			AllowedCIDRs:     []string{"10.0.0.0/8"},

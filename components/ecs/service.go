@@ -6,9 +6,7 @@ import (
 	"maps"
 	"slices"
 	"strconv"
-	"strings"
 
-	"github.com/aws/aws-sdk-go-v2/aws/arn"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/appautoscaling"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudwatch"
@@ -21,6 +19,7 @@ import (
 	"github.com/plinth-dev/plinth/components/internal/lookup"
 	"github.com/plinth-dev/plinth/components/internal/ptr"
 	"github.com/plinth-dev/plinth/pkg/awsiam"
+	"github.com/plinth-dev/plinth/pkg/awsid"
 	"github.com/plinth-dev/plinth/pkg/naming"
 	"github.com/plinth-dev/plinth/pkg/problem"
 )
@@ -170,6 +169,12 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 // checked when it resolves with the check Validate runs on a literal.
 type inputs struct {
 	image       pulumi.StringOutput
+	vpc         pulumi.StringOutput
+	private     pulumi.StringArrayOutput
+	public      pulumi.StringArrayOutput
+	groups      map[int]pulumi.StringOutput // egress[i].securityGroupId
+	cluster     pulumi.StringOutput
+	logKey      pulumi.StringOutput
 	secrets     map[string]pulumi.StringOutput
 	kmsKeys     []pulumi.StringOutput
 	certificate pulumi.StringOutput
@@ -179,12 +184,31 @@ type inputs struct {
 
 func (a Args) resolve(name string) inputs {
 	prefix := fmt.Sprintf("ecs %q: ", name)
-	in := inputs{image: problem.Resolved(prefix, "image", a.Image, checkImage), secrets: map[string]pulumi.StringOutput{}}
+	in := inputs{
+		image:   problem.Resolved(prefix, "image", a.Image, checkImage),
+		vpc:     problem.Resolved(prefix, "vpcId", a.VPCID, awsid.CheckVPC),
+		private: problem.ResolvedArray(prefix, "privateSubnetIds", a.PrivateSubnetIDs, awsid.CheckSubnet),
+		secrets: map[string]pulumi.StringOutput{}, groups: map[int]pulumi.StringOutput{},
+	}
+	if a.PublicSubnetIDs != nil {
+		in.public = problem.ResolvedArray(prefix, "publicSubnetIds", a.PublicSubnetIDs, awsid.CheckSubnet)
+	}
+	for i, e := range a.Egress {
+		if e.SecurityGroupID != nil {
+			in.groups[i] = problem.Resolved(prefix, fmt.Sprintf("egress[%d].securityGroupId", i), e.SecurityGroupID, awsid.CheckSecurityGroup)
+		}
+	}
 	for k, v := range a.Secrets {
 		in.secrets[k] = problem.Resolved(prefix, "secrets."+k, v, checkSecretRef)
 	}
 	for i, k := range a.SecretsKMSKeyARNs {
 		in.kmsKeys = append(in.kmsKeys, problem.Resolved(prefix, fmt.Sprintf("secretsKmsKeyArns[%d]", i), k, awsiam.CheckKMSKeyARN))
+	}
+	if a.ClusterARN != nil {
+		in.cluster = problem.Resolved(prefix, "clusterArn", a.ClusterARN, awsiam.CheckECSClusterARN)
+	}
+	if a.LogKMSKeyARN != nil {
+		in.logKey = problem.Resolved(prefix, "logKmsKeyArn", a.LogKMSKeyARN, awsiam.CheckKMSKeyARN)
 	}
 	if a.CertificateARN != nil {
 		in.certificate = problem.Resolved(prefix, "certificateArn", a.CertificateARN, awsiam.CheckCertificateARN)
@@ -228,15 +252,8 @@ func (b *builder) physical(max int, kind string) string {
 
 func (b *builder) cluster() error {
 	if b.a.ClusterARN != nil {
-		b.clusterARN = b.a.ClusterARN.ToStringOutput()
-		b.clusterName = b.clusterARN.ApplyT(func(s string) (string, error) {
-			a, err := arn.Parse(s)
-			name, ok := strings.CutPrefix(a.Resource, "cluster/")
-			if err != nil || a.Service != "ecs" || !ok {
-				return "", fmt.Errorf("ecs %q: clusterArn %q is not an ECS cluster ARN: use arn:aws:ecs:<region>:<account>:cluster/<name>", b.name, s)
-			}
-			return name, nil
-		}).(pulumi.StringOutput)
+		b.clusterARN = b.in.cluster
+		b.clusterName = b.clusterARN.ApplyT(awsiam.ResourceName).(pulumi.StringOutput)
 		return nil
 	}
 	c, err := awsecs.NewCluster(b.ctx, b.child("cluster"), &awsecs.ClusterArgs{
@@ -259,7 +276,7 @@ func (b *builder) logs() error {
 		Tags:            pulumi.ToStringMap(b.tags),
 	}
 	if b.a.LogKMSKeyARN != nil {
-		args.KmsKeyId = b.a.LogKMSKeyARN
+		args.KmsKeyId = b.in.logKey
 	}
 	g, err := cloudwatch.NewLogGroup(b.ctx, b.child("logs"), args, b.opts...)
 	if err != nil {
@@ -429,7 +446,7 @@ func (b *builder) task() error {
 func (b *builder) network() error {
 	sg := func(kind, desc string) (*ec2.SecurityGroup, error) {
 		return ec2.NewSecurityGroup(b.ctx, b.child(kind), &ec2.SecurityGroupArgs{
-			VpcId: b.a.VPCID, Description: pulumi.String(desc),
+			VpcId: b.in.vpc, Description: pulumi.String(desc),
 			Tags: pulumi.ToStringMap(naming.Merge(b.tags, map[string]string{"Name": b.physical(255, kind)})),
 		}, b.opts...)
 	}
@@ -478,7 +495,7 @@ func (b *builder) network() error {
 			FromPort: pulumi.Int(e.FromPort), ToPort: pulumi.Int(*ptr.Or(e.ToPort, e.FromPort)),
 		}
 		if e.SecurityGroupID != nil {
-			args.SourceSecurityGroupId = e.SecurityGroupID
+			args.SourceSecurityGroupId = b.in.groups[i]
 		} else {
 			args.CidrBlocks = pulumi.ToStringArray(e.CIDRs)
 		}
@@ -495,9 +512,9 @@ func (b *builder) network() error {
 
 func (b *builder) loadBalancer() error {
 	a := b.a
-	subnets := a.PrivateSubnetIDs
+	subnets := b.in.private
 	if a.Public {
-		subnets = a.PublicSubnetIDs
+		subnets = b.in.public
 	}
 	// Neither the load balancer nor the target group is named: Pulumi
 	// names them "<name>-alb-<random>" and "<name>-tg-<random>", so a
@@ -526,7 +543,7 @@ func (b *builder) loadBalancer() error {
 		Port:                pulumi.Int(*a.Port),
 		Protocol:            pulumi.String("HTTP"),
 		TargetType:          pulumi.String("ip"),
-		VpcId:               a.VPCID,
+		VpcId:               b.in.vpc,
 		DeregistrationDelay: pulumi.Int(30),
 		HealthCheck: &lb.TargetGroupHealthCheckArgs{
 			Enabled: pulumi.Bool(true), Path: pulumi.String(h.Path), Matcher: pulumi.String(h.Matcher), Protocol: pulumi.String("HTTP"),
@@ -589,7 +606,7 @@ func (b *builder) service() error {
 		LaunchType:      pulumi.String("FARGATE"),
 		PlatformVersion: pulumi.String("LATEST"),
 		NetworkConfiguration: &awsecs.ServiceNetworkConfigurationArgs{
-			Subnets: a.PrivateSubnetIDs, SecurityGroups: pulumi.StringArray{b.taskSG.ID()}, AssignPublicIp: pulumi.Bool(false),
+			Subnets: b.in.private, SecurityGroups: pulumi.StringArray{b.taskSG.ID()}, AssignPublicIp: pulumi.Bool(false),
 		},
 		LoadBalancers: awsecs.ServiceLoadBalancerArray{&awsecs.ServiceLoadBalancerArgs{
 			TargetGroupArn: b.targetGroup.Arn, ContainerName: pulumi.String(b.name), ContainerPort: pulumi.Int(*a.Port),

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/plinth-dev/plinth/pkg/awsiam"
+	"github.com/plinth-dev/plinth/pkg/awsid"
 	"github.com/plinth-dev/plinth/pkg/imageref"
 	"github.com/plinth-dev/plinth/pkg/naming"
 	"github.com/plinth-dev/plinth/pkg/problem"
@@ -70,6 +71,9 @@ func (a Args) Validate(name string) error {
 	if a.VPCID == nil {
 		p.Addf("vpcId", "is not set: pass the VPC, e.g. network.VPCID")
 	}
+	p.Input("vpcId", a.VPCID, awsid.CheckVPC)
+	p.InputArray("privateSubnetIds", a.PrivateSubnetIDs, awsid.CheckSubnet)
+	p.InputArray("publicSubnetIds", a.PublicSubnetIDs, awsid.CheckSubnet)
 	if a.PrivateSubnetIDs == nil {
 		p.Addf("privateSubnetIds", "is not set: pass the private subnets the tasks run in")
 	}
@@ -106,6 +110,7 @@ func (a Args) Validate(name string) error {
 		p.Input(fmt.Sprintf("secretsKmsKeyArns[%d]", i), k, awsiam.CheckKMSKeyARN)
 	}
 	p.Input("logKmsKeyArn", a.LogKMSKeyARN, awsiam.CheckKMSKeyARN)
+	p.Input("clusterArn", a.ClusterARN, awsiam.CheckECSClusterARN)
 	if m := userRE.FindStringSubmatch(a.User); m == nil {
 		p.Addf("user", "%q is not UID[:GID]: use numbers such as \"10001:10001\"", a.User)
 	} else if m[1] == "0" {
@@ -156,6 +161,7 @@ func (a Args) Validate(name string) error {
 		if e.ToPort != nil && p.Port(path+".toPort", *e.ToPort) && *e.ToPort < e.FromPort {
 			p.Addf(path+".toPort", "(%d) is below fromPort (%d): give the range low to high", *e.ToPort, e.FromPort)
 		}
+		p.Input(path+".securityGroupId", e.SecurityGroupID, awsid.CheckSecurityGroup)
 		if (len(e.CIDRs) > 0) == (e.SecurityGroupID != nil) {
 			p.Addf(path, "sets %s: give either cidrs or securityGroupId", map[bool]string{true: "both cidrs and securityGroupId", false: "neither cidrs nor securityGroupId"}[len(e.CIDRs) > 0])
 		}

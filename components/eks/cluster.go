@@ -18,6 +18,7 @@ import (
 
 	"github.com/plinth-dev/plinth/components/internal/lookup"
 	"github.com/plinth-dev/plinth/pkg/awsiam"
+	"github.com/plinth-dev/plinth/pkg/awsid"
 	"github.com/plinth-dev/plinth/pkg/eksaddon"
 	"github.com/plinth-dev/plinth/pkg/naming"
 	"github.com/plinth-dev/plinth/pkg/problem"
@@ -117,6 +118,7 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 		return nil, err
 	}
 	b := &builder{ctx: ctx, c: c, a: a, region: region.Name, invoke: invoke,
+		subnets:     problem.ResolvedArray(fmt.Sprintf("eks %q: ", name), "subnetIds", a.SubnetIDs, awsid.CheckSubnet),
 		autoModeOff: args.AutoMode != nil && !args.AutoMode.Enabled,
 		opts:        []pulumi.ResourceOption{pulumi.Parent(c)},
 		tags:        naming.Merge(a.Tags, naming.Tags(naming.TagInput{Project: ctx.Project(), Stack: ctx.Stack(), Environment: ctx.Stack()})),
@@ -143,6 +145,9 @@ type builder struct {
 	invoke    []pulumi.InvokeOption
 	tags      map[string]string
 	ebsDriver *awseks.Addon
+	// subnets is Args.SubnetIDs, checked when it resolves as Validate
+	// checks a literal.
+	subnets pulumi.StringArrayOutput
 	// autoModeOff is true when the caller set AutoMode with Enabled
 	// false: the cluster is sent its three Auto Mode blocks disabled.
 	autoModeOff bool
@@ -264,7 +269,7 @@ func (b *builder) cluster() error {
 	}
 
 	vpc := &awseks.ClusterVpcConfigArgs{
-		SubnetIds:             a.SubnetIDs,
+		SubnetIds:             b.subnets,
 		EndpointPrivateAccess: pulumi.Bool(true),
 		EndpointPublicAccess:  pulumi.Bool(len(a.PublicAccessCIDRs) > 0),
 	}
@@ -360,8 +365,9 @@ func (b *builder) endpointAccess() error {
 		}
 	}
 	for i, id := range b.a.PrivateAccessSecurityGroupIDs {
+		path := fmt.Sprintf("privateAccessSecurityGroupIds[%d]", i)
 		if err := rule(fmt.Sprintf("api-from-sg-%d", i), &ec2.SecurityGroupRuleArgs{
-			SourceSecurityGroupId: id, Description: pulumi.String("plinth: Kubernetes API from the deployers"),
+			SourceSecurityGroupId: problem.Resolved(fmt.Sprintf("eks %q: ", b.c.name), path, id, awsid.CheckSecurityGroup), Description: pulumi.String("plinth: Kubernetes API from the deployers"),
 		}); err != nil {
 			return err
 		}
@@ -493,7 +499,7 @@ func (b *builder) nodes() error {
 			// Nodes follow the control plane's version when it is upgraded.
 			Version:       b.c.Cluster.Version,
 			NodeRoleArn:   role.Arn,
-			SubnetIds:     b.a.SubnetIDs,
+			SubnetIds:     b.subnets,
 			InstanceTypes: pulumi.ToStringArray(g.InstanceTypes),
 			CapacityType:  pulumi.String(g.CapacityType),
 			AmiType:       pulumi.String(g.AMIType),

@@ -34,7 +34,7 @@ const (
 func prodArgs() eks.Args {
 	return eks.Args{
 		Tier:          "prod",
-		SubnetIDs:     pulumi.ToStringArray([]string{"subnet-a", "subnet-b", "subnet-c"}),
+		SubnetIDs:     pulumi.ToStringArray([]string{"subnet-0aaaaaaaaaaaaaaaa", "subnet-0bbbbbbbbbbbbbbbb", "subnet-0cccccccccccccccc"}),
 		AdminRoleARNs: []pulumi.StringInput{pulumi.String(admin), pulumi.String(deployer)},
 	}
 }
@@ -639,7 +639,7 @@ func TestWiringToTheNodesAndTheClusterSecurityGroup(t *testing.T) {
 		if err != nil {
 			return err
 		}
-		db, err := ec2.NewSecurityGroup(ctx, "db", &ec2.SecurityGroupArgs{VpcId: pulumi.String("vpc-1")})
+		db, err := ec2.NewSecurityGroup(ctx, "db", &ec2.SecurityGroupArgs{VpcId: pulumi.String("vpc-0123456789abcdef0")})
 		if err != nil {
 			return err
 		}

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/plinth-dev/plinth/pkg/awsiam"
+	"github.com/plinth-dev/plinth/pkg/awsid"
 	"github.com/plinth-dev/plinth/pkg/clusterautoscaler"
 	"github.com/plinth-dev/plinth/pkg/config"
 	"github.com/plinth-dev/plinth/pkg/ec2arch"
@@ -62,6 +63,8 @@ func (a Args) Validate(name string) error {
 		}
 		p.Input(fmt.Sprintf("adminRoleArns[%d]", i), arn, awsiam.CheckRoleARN)
 	}
+	p.InputArray("subnetIds", a.SubnetIDs, awsid.CheckSubnet)
+	p.Inputs("privateAccessSecurityGroupIds", a.PrivateAccessSecurityGroupIDs, awsid.CheckSecurityGroup)
 	p.Input("kubeconfigRoleArn", a.KubeconfigRoleARN, awsiam.CheckRoleARN)
 	p.Input("kmsKeyArn", a.KMSKeyARN, awsiam.CheckKMSKeyARN)
 	if a.KubeconfigProfile != "" && !awsProfileRE.MatchString(a.KubeconfigProfile) {

@@ -14,6 +14,7 @@ import (
 	"sigs.k8s.io/yaml"
 
 	"github.com/plinth-dev/plinth/pkg/naming"
+	"github.com/plinth-dev/plinth/pkg/problem"
 )
 
 // TypeToken is the Pulumi type of the component.
@@ -360,7 +361,10 @@ func (b *builder) createSecrets() error {
 	if b.a.DecryptionKey != nil {
 		// kustomize-controller reads the identities of every key ending
 		// in ".agekey".
-		if err := secret("sops-age", DecryptionSecret, pulumi.StringMap{"age.agekey": b.a.DecryptionKey}); err != nil {
+		// An output is checked when it resolves, as Validate checks a
+		// literal.
+		key := problem.Resolved(fmt.Sprintf("flux %q: ", b.name), "decryptionKey", b.a.DecryptionKey, checkIdentity)
+		if err := secret("sops-age", DecryptionSecret, pulumi.StringMap{"age.agekey": key}); err != nil {
 			return err
 		}
 	}

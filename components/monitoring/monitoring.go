@@ -138,6 +138,12 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 	return m, nil
 }
 
+// storageClass is Args.StorageClass, checked when it resolves as Validate
+// checks a literal.
+func (b *builder) storageClass() pulumi.StringOutput {
+	return problem.Resolved(fmt.Sprintf("monitoring %q: ", b.name), "storageClass", b.a.StorageClass, problem.CheckObjectName)
+}
+
 func (b *builder) child(kind string) string { return naming.Child(b.name, kind) }
 
 // namespaced returns the options of an object in the namespace, plus
@@ -310,7 +316,7 @@ func (b *builder) values() map[string]any {
 			"resources":   map[string]any{"requests": map[string]any{"storage": p.StorageSize}},
 		}
 		if a.StorageClass != nil {
-			claim["storageClassName"] = a.StorageClass
+			claim["storageClassName"] = b.storageClass()
 		}
 		spec["storageSpec"] = map[string]any{"volumeClaimTemplate": map[string]any{"spec": claim}}
 	}
@@ -331,7 +337,7 @@ func (b *builder) values() map[string]any {
 	if a.Grafana.StorageSize != "" {
 		persistence := map[string]any{"enabled": true, "size": a.Grafana.StorageSize}
 		if a.StorageClass != nil {
-			persistence["storageClassName"] = a.StorageClass
+			persistence["storageClassName"] = b.storageClass()
 		}
 		grafana["persistence"] = persistence
 		// A ReadWriteOnce volume attaches to one node: a rolling update's

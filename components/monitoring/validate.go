@@ -81,9 +81,7 @@ func (a Args) validateInstall(p *problem.List) {
 			p.Addf("prometheus.storageSize", "is zero: use a size such as \"50Gi\", or \"\" for no volume")
 		}
 	}
-	if sc, ok := problem.Literal(a.StorageClass); ok {
-		p.DNSLabel("storageClass", sc)
-	}
+	p.Input("storageClass", a.StorageClass, problem.CheckObjectName)
 	if *pr.Replicas < 1 {
 		p.Addf("prometheus.replicas", "(%d) is below 1: run at least one Prometheus", *pr.Replicas)
 	}

@@ -19,6 +19,10 @@ var (
 	roleResourceRE = regexp.MustCompile(`^role/([A-Za-z0-9+=,.@_/-]+/)?[A-Za-z0-9+=,.@_-]{1,64}$`)
 	// certificateResourceRE is the resource part of an ACM certificate ARN.
 	certificateResourceRE = regexp.MustCompile(`^certificate/[A-Za-z0-9-]+$`)
+	// ecsClusterResourceRE is the resource part of an ECS cluster ARN: a
+	// name of up to 255 letters, digits, hyphens and underscores (ECS API
+	// Reference, CreateCluster, clusterName).
+	ecsClusterResourceRE = regexp.MustCompile(`^cluster/[A-Za-z0-9_-]{1,255}$`)
 )
 
 // parse parses s as an ARN of service in an aws partition ("aws",
@@ -58,6 +62,16 @@ func CheckCertificateARN(s string) error {
 	a, ok := parse(s, "acm")
 	if !ok || a.Region == "" || !accountRE.MatchString(a.AccountID) || !certificateResourceRE.MatchString(a.Resource) {
 		return fmt.Errorf("%q is not an ACM certificate ARN: use arn:aws:acm:<region>:<account>:certificate/<id>", s)
+	}
+	return nil
+}
+
+// CheckECSClusterARN checks that s is the ARN of an ECS cluster, as a
+// service's cluster takes it.
+func CheckECSClusterARN(s string) error {
+	a, ok := parse(s, "ecs")
+	if !ok || a.Region == "" || !accountRE.MatchString(a.AccountID) || !ecsClusterResourceRE.MatchString(a.Resource) {
+		return fmt.Errorf("%q is not an ECS cluster ARN: use arn:aws:ecs:<region>:<account>:cluster/<name>", s)
 	}
 	return nil
 }

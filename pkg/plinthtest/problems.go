@@ -19,6 +19,17 @@ func RequireProblem(t T, err error, prefix, path, text string) {
 	if !slices.Contains(problem.Paths(err), path) {
 		t.Fatalf("problem paths = %v, want %q; error:\n%v", problem.Paths(err), path, err)
 	}
+	RequireProblemLine(t, err, prefix, path, text)
+}
+
+// RequireProblemLine is RequireProblem for an error that crossed the
+// Pulumi runtime as text (a check that failed when an Output resolved):
+// only its lines are read.
+func RequireProblemLine(t T, err error, prefix, path, text string) {
+	t.Helper()
+	if err == nil {
+		t.Fatalf("no error, want a problem at %s", path)
+	}
 	for _, line := range strings.Split(err.Error(), "\n") {
 		// The Pulumi runtime lists a program's errors as "\t* <error>".
 		line = strings.TrimPrefix(strings.TrimSpace(line), "* ")

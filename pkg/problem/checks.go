@@ -30,6 +30,16 @@ func (l *List) DNSLabel(path, v string) bool {
 	return true
 }
 
+// CheckObjectName checks that v can name a cluster-scoped Kubernetes
+// object such as a StorageClass: an RFC 1123 subdomain (lowercase
+// alphanumerics, "-" and ".", at most 253 characters).
+func CheckObjectName(v string) error {
+	if errs := validation.IsDNS1123Subdomain(v); len(errs) > 0 {
+		return fmt.Errorf("%q is not a valid object name (%s): use lowercase letters, digits, '-' and '.', starting and ending with a letter or digit", v, strings.Join(errs, "; "))
+	}
+	return nil
+}
+
 // Port checks 1 ≤ v ≤ 65535.
 func (l *List) Port(path string, v int) bool {
 	if v < 1 || v > 65535 {

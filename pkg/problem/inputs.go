@@ -31,6 +31,29 @@ func (l *List) Input(path string, in pulumi.StringInput, check func(string) erro
 	return true
 }
 
+// InputArray is Input for an array input: a literal (pulumi.StringArray,
+// or pulumi.ToStringArray's) has each element checked at path[i].
+func (l *List) InputArray(path string, in pulumi.StringArrayInput, check func(string) error) bool {
+	arr, ok := in.(pulumi.StringArray)
+	if !ok {
+		return true
+	}
+	good := true
+	for i, e := range arr {
+		good = l.Input(path+"["+strconv.Itoa(i)+"]", e, check) && good
+	}
+	return good
+}
+
+// Inputs is Input for each element of a list of inputs, at path[i].
+func (l *List) Inputs(path string, in []pulumi.StringInput, check func(string) error) bool {
+	good := true
+	for i, e := range in {
+		good = l.Input(path+"["+strconv.Itoa(i)+"]", e, check) && good
+	}
+	return good
+}
+
 // Resolved returns in as an output that runs check on its value when it
 // resolves: a bad value fails the update with prefix, path and check's
 // message, e.g. `app "web": image: "ACME/web" is not a valid image
