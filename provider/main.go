@@ -1,5 +1,5 @@
 // Command pulumi-resource-plinth is plinth's component provider: it
-// serves the seven components of github.com/plinth-dev/plinth, under their
+// serves every component of github.com/plinth-dev/plinth, under their
 // type tokens, to every Pulumi language (TypeScript, Python, C#, Java,
 // YAML and Go through a generated SDK). The components run in this
 // process, with the same code and validation as the Go library.

@@ -43,13 +43,13 @@ const LimitNone = "none"
 // has a documented default, several of them by Tier (see the package doc).
 type Args struct {
 	// Image is the container image, pinned by a tag other than latest or by
-	// a digest: a literal (pulumi.String("ghcr.io/acme/web:1.4.2")) or
+	// a digest: a literal ("ghcr.io/acme/web:1.4.2") or
 	// another resource's output (a registry URL and a build's digest, a
 	// stack reference). A literal is checked before anything is
 	// registered, an output when it resolves (a bad one fails the update
 	// with the same message). Required. Changing it rolls the pods out (it
 	// never replaces the Deployment).
-	Image pulumi.StringInput `pulumi:"image,optional"`
+	Image pulumi.StringInput `pulumi:"image"`
 	// AllowMutableTag accepts an unpinned image (no tag, or latest).
 	// Default: false.
 	AllowMutableTag bool `pulumi:"allowMutableTag,optional"`
@@ -168,11 +168,11 @@ type Args struct {
 	// PDB configures the PodDisruptionBudget. Default: - at most one pod
 	// disrupted at a time.
 	PDB *PDBArgs `pulumi:"pdb,optional"`
-	// Route exposes the application through a Gateway API HTTPRoute; nil
-	// for none. The way to expose an application.
+	// Route exposes the application through a Gateway API HTTPRoute;
+	// unset for none. The way to expose an application.
 	Route *RouteArgs `pulumi:"route,optional"`
 	// Ingress exposes the Service through an Ingress, for clusters without
-	// the Gateway API; nil for none.
+	// the Gateway API; unset for none.
 	Ingress *IngressArgs `pulumi:"ingress,optional"`
 	// Strategy chooses rolling, blue-green or canary deployment.
 	// Default: - Rolling.

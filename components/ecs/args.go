@@ -72,7 +72,7 @@ type Args struct {
 	RequestsPerTarget *int `pulumi:"requestsPerTarget,optional"`
 	// HealthCheck configures the target group's health check.
 	HealthCheck *HealthCheckArgs `pulumi:"healthCheck,optional"`
-	// ContainerHealthCheck is the container's own health check; nil for none.
+	// ContainerHealthCheck is the container's own health check; unset for none.
 	ContainerHealthCheck *ContainerHealthCheckArgs `pulumi:"containerHealthCheck,optional"`
 	// HealthCheckGracePeriodSeconds lets new tasks start before the load
 	// balancer's checks count; 0 counts them at once. Default: 60.
@@ -91,11 +91,11 @@ type Args struct {
 	// Default: false.
 	AllowHTTP bool `pulumi:"allowHttp,optional"`
 	// AccessLogsBucket receives the load balancer's access logs (the
-	// bucket's name); nil for none.
+	// bucket's name); unset for none.
 	AccessLogsBucket pulumi.StringInput `pulumi:"accessLogsBucket,optional"`
 	// LogRetentionDays keeps the container logs. Default: - by tier (dev 30, staging 90, prod 365).
 	LogRetentionDays *int `pulumi:"logRetentionDays,optional"`
-	// LogKMSKeyARN encrypts the container logs; nil for CloudWatch's own encryption.
+	// LogKMSKeyARN encrypts the container logs; unset for CloudWatch's own encryption.
 	LogKMSKeyARN pulumi.StringInput `pulumi:"logKmsKeyArn,optional"`
 	// DeletionProtection protects the load balancer from deletion.
 	// Default: - by tier (prod only).

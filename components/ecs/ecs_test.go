@@ -157,9 +157,24 @@ func TestLoadBalancer(t *testing.T) {
 }
 
 func TestSecurityGroupsAndService(t *testing.T) {
-	s, _ := deploy(t, prodArgs())
+	s, api := deploy(t, prodArgs())
 	albSG := s.Get(t, "aws:ec2/securityGroup:SecurityGroup", "api-alb-sg")
 	taskSG := s.Get(t, "aws:ec2/securityGroup:SecurityGroup", "api-tasks-sg")
+	// What a program in another language wires to is an output.
+	role := s.Get(t, "aws:iam/role:Role", "api-task-role")
+	for name, c := range map[string]struct {
+		out  pulumi.StringOutput
+		want string
+	}{
+		"loadBalancerSecurityGroupId": {api.LoadBalancerSecurityGroupID, albSG.ID},
+		"taskSecurityGroupId":         {api.TaskSecurityGroupID, taskSG.ID},
+		"taskRoleName":                {api.TaskRoleName, role.Outputs["name"].StringValue()},
+		"taskRoleArn":                 {api.TaskRoleARN, role.Outputs["arn"].StringValue()},
+	} {
+		if got := plinthtest.Await(t, c.out).Value; got == "" || got != c.want {
+			t.Errorf("%s = %v, want %q", name, got, c.want)
+		}
+	}
 	rules := map[string]map[string]any{}
 	for _, r := range s.ByType(sgRule) {
 		rules[r.Name] = r.Plain()

@@ -44,6 +44,16 @@ type Service struct {
 	// TaskSecurityGroupID is the tasks' security group: admit it where the
 	// tasks connect (a database's security group).
 	TaskSecurityGroupID pulumi.StringOutput `pulumi:"taskSecurityGroupId"`
+	// LoadBalancerSecurityGroupID is the load balancer's security group:
+	// admit it where the load balancer must reach (another target).
+	LoadBalancerSecurityGroupID pulumi.StringOutput `pulumi:"loadBalancerSecurityGroupId"`
+	// TaskRoleName is the name of the role the application runs as:
+	// attach the policies it needs to it (an IAM role policy attachment
+	// takes the name).
+	TaskRoleName pulumi.StringOutput `pulumi:"taskRoleName"`
+	// TaskRoleARN is the ARN of the role the application runs as: name it
+	// in resource policies (a bucket's, a key's).
+	TaskRoleARN pulumi.StringOutput `pulumi:"taskRoleArn"`
 
 	// Cluster is the ECS cluster created (nil with Args.ClusterARN).
 	Cluster *awsecs.Cluster
@@ -162,6 +172,7 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 	return s, ctx.RegisterResourceOutputs(s, pulumi.Map{
 		"serviceName": s.ServiceName, "albDnsName": s.ALBDNSName, "url": s.URL,
 		"targetGroupArn": s.TargetGroupARN, "logGroupName": s.LogGroupName, "taskSecurityGroupId": s.TaskSecurityGroupID,
+		"loadBalancerSecurityGroupId": s.LoadBalancerSecurityGroupID, "taskRoleName": s.TaskRoleName, "taskRoleArn": s.TaskRoleARN,
 	})
 }
 
@@ -367,6 +378,7 @@ func (b *builder) roles() error {
 		b.taskPolicies = append(b.taskPolicies, att)
 	}
 	b.s.TaskRole = task
+	b.s.TaskRoleName, b.s.TaskRoleARN = task.Name, task.Arn
 	return nil
 }
 
@@ -485,6 +497,7 @@ func (b *builder) network() error {
 	}
 	b.s.TaskSecurityGroup, b.s.LoadBalancerSecurityGroup = b.taskSG, b.albSG
 	b.s.TaskSecurityGroupID = b.taskSG.ID().ToStringOutput()
+	b.s.LoadBalancerSecurityGroupID = b.albSG.ID().ToStringOutput()
 	egress := b.a.Egress
 	if len(egress) == 0 {
 		egress = []EgressArgs{{Description: "HTTPS out: images, secrets, AWS APIs", FromPort: 443, CIDRs: []string{"0.0.0.0/0"}}}

@@ -85,7 +85,7 @@ type Args struct {
 	// group stays at its DesiredSize.
 	Autoscaler *AutoscalerArgs `pulumi:"autoscaler,optional"`
 	// KubeconfigRoleARN is the role the kubeconfig's `aws eks get-token`
-	// assumes; nil uses the caller's credentials.
+	// assumes; unset uses the caller's credentials.
 	KubeconfigRoleARN pulumi.StringInput `pulumi:"kubeconfigRoleArn,optional"`
 	// KubeconfigProfile is the AWS profile the kubeconfig uses; "" for the
 	// default credential chain.

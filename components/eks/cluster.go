@@ -48,6 +48,9 @@ type Cluster struct {
 	// NodeRoleARN is the role of the managed nodes (of Auto Mode's nodes
 	// in Auto Mode).
 	NodeRoleARN pulumi.StringOutput `pulumi:"nodeRoleArn"`
+	// NodeRoleName is the name of the same role: attach policies the
+	// nodes need to it (an IAM role policy attachment takes the name).
+	NodeRoleName pulumi.StringOutput `pulumi:"nodeRoleName"`
 	// ClusterSecurityGroupID is the security group EKS gives the control
 	// plane and the managed nodes: admit it where they connect (a
 	// database), or add rules to it.
@@ -131,7 +134,7 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 	return c, ctx.RegisterResourceOutputs(c, pulumi.Map{
 		"name": c.Name, "endpoint": c.Endpoint, "certificateAuthority": c.CertificateAuthority,
 		"oidcIssuerUrl": c.OIDCIssuerURL, "oidcProviderArn": c.OIDCProviderARN,
-		"nodeRoleArn": c.NodeRoleARN, "kubeconfig": c.Kubeconfig, "storageClassName": c.StorageClassName,
+		"nodeRoleArn": c.NodeRoleARN, "nodeRoleName": c.NodeRoleName, "kubeconfig": c.Kubeconfig, "storageClassName": c.StorageClassName,
 		"clusterSecurityGroupId": c.ClusterSecurityGroupID,
 	})
 }
@@ -428,7 +431,7 @@ func (b *builder) nodeRole() error {
 	if err != nil {
 		return err
 	}
-	b.c.NodeRoleARN = role.Arn
+	b.c.NodeRoleARN, b.c.NodeRoleName = role.Arn, role.Name
 	b.c.NodeRole = role
 	return nil
 }

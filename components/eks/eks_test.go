@@ -729,6 +729,10 @@ func TestAutoMode(t *testing.T) {
 	if got := plinthtest.Await(t, c.NodeRoleARN).Value; got != nodeRole.Outputs["arn"].StringValue() {
 		t.Errorf("NodeRoleARN = %v", got)
 	}
+	// A policy attachment in another language takes the role's name.
+	if got := plinthtest.Await(t, c.NodeRoleName).Value; got == "" || got != nodeRole.Outputs["name"].StringValue() {
+		t.Errorf("NodeRoleName = %v, want the node role's name %v", got, nodeRole.Outputs["name"])
+	}
 
 	// A Pod Identity role in Auto Mode waits for no add-on, and with an
 	// app's NetworkPolicy on the cluster every deployability rule passes.

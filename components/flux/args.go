@@ -18,12 +18,12 @@ type Args struct {
 	Namespace string `pulumi:"namespace,optional"`
 	// Images of the two controllers. Required: plinth names no registry;
 	// give your mirror's copy of the pinned version.
-	Images *ImagesArgs `pulumi:"images,optional"`
+	Images *ImagesArgs `pulumi:"images"`
 	// Repository is the git repository Flux follows. Required (its URL).
-	Repository *RepositoryArgs `pulumi:"repository,optional"`
+	Repository *RepositoryArgs `pulumi:"repository"`
 	// Kustomizations Flux applies from the repository, one per
 	// environment this cluster runs. Required: at least one.
-	Kustomizations []KustomizationArgs `pulumi:"kustomizations,optional"`
+	Kustomizations []KustomizationArgs `pulumi:"kustomizations"`
 	// DecryptionKey is the age identity ("AGE-SECRET-KEY-1…") that
 	// decrypts the SOPS-encrypted Secrets of the repository. It is stored
 	// in the Secret "sops-age" that every Kustomization decrypts with.
@@ -52,16 +52,16 @@ type Args struct {
 // KustomizeControllerVersion).
 type ImagesArgs struct {
 	// SourceController is source-controller's image. Required.
-	SourceController string `pulumi:"sourceController,optional"`
+	SourceController string `pulumi:"sourceController"`
 	// KustomizeController is kustomize-controller's image. Required.
-	KustomizeController string `pulumi:"kustomizeController,optional"`
+	KustomizeController string `pulumi:"kustomizeController"`
 }
 
 // RepositoryArgs is the git repository Flux follows (a GitRepository).
 type RepositoryArgs struct {
 	// URL of the repository: https:// or ssh://. http:// is accepted
 	// only for a loopback host on the local tier. Required.
-	URL string `pulumi:"url,optional"`
+	URL string `pulumi:"url"`
 	// Branch Flux follows. Default: "main".
 	Branch string `pulumi:"branch,optional"`
 	// Interval between fetches of the branch. Default: "1m".

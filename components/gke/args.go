@@ -60,7 +60,7 @@ type Args struct {
 	BinaryAuthorization string `pulumi:"binaryAuthorization,optional"`
 	// DatabaseEncryptionKey is a Cloud KMS key (its name, or a key
 	// resource's id output) that encrypts Kubernetes secrets in etcd
-	// (CMEK); nil for Google's default encryption.
+	// (CMEK); unset for Google's default encryption.
 	DatabaseEncryptionKey pulumi.StringInput `pulumi:"databaseEncryptionKey,optional"`
 	// EnableAPIs enables the APIs the cluster needs in the project (APIs,
 	// and Binary Authorization when enforced) before using them, and never

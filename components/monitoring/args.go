@@ -64,7 +64,7 @@ type Args struct {
 	// (prometheus-community/helm-charts#4833). Default: "self-managed".
 	Platform string `pulumi:"platform,optional"`
 	// StorageClass names the StorageClass of every volume the stack claims
-	// (Prometheus, Grafana); nil uses the cluster's default class (EKS
+	// (Prometheus, Grafana); unset uses the cluster's default class (EKS
 	// clusters since Kubernetes 1.30 have none: name one). The chart need
 	// not wait for the class: a claim whose class does not exist yet is
 	// retried by the volume controller until it does. So pass the name as
@@ -154,10 +154,10 @@ type GrafanaArgs struct {
 // critical alert inhibits the warnings of the same namespace and service.
 type AlertingArgs struct {
 	// PagingURL is the webhook critical alerts are sent to (an incident
-	// tool's Alertmanager webhook), a Pulumi secret; nil for none.
+	// tool's Alertmanager webhook), a Pulumi secret; unset for none.
 	PagingURL pulumi.StringInput `pulumi:"pagingUrl,optional"`
 	// ChatURL is the Slack-compatible incoming webhook warnings are sent
-	// to, a Pulumi secret; nil for none.
+	// to, a Pulumi secret; unset for none.
 	ChatURL pulumi.StringInput `pulumi:"chatUrl,optional"`
 	// ChatChannel is the channel warnings are posted to. Default: "#alerts".
 	ChatChannel string `pulumi:"chatChannel,optional"`

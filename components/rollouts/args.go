@@ -14,7 +14,7 @@ type Args struct {
 	// Namespace the controller runs in. Default: "argo-rollouts".
 	Namespace string `pulumi:"namespace,optional"`
 	// Chart selects the argo-rollouts chart. Required (its repository).
-	Chart *ChartArgs `pulumi:"chart,optional"`
+	Chart *ChartArgs `pulumi:"chart"`
 	// Replicas of the controller; one leads at a time.
 	// Default: - by tier (prod 2, else 1).
 	Replicas *int `pulumi:"replicas,optional"`
@@ -38,5 +38,5 @@ type ChartArgs struct {
 	Version string `pulumi:"version,optional"`
 	// Repository is the chart repository URL (the Argo Helm repository or
 	// a mirror of it), or an oci:// URL of the chart. Required.
-	Repository string `pulumi:"repository,optional"`
+	Repository string `pulumi:"repository"`
 }

@@ -18,11 +18,22 @@ import (
 // Packages are the library packages the provider serves.
 var Packages = []string{"app", "awsnetwork", "ecs", "eks", "flux", "gcpnetwork", "gke", "monitoring", "rollouts"}
 
+// Shared are the packages under pkg/ whose types the components' Args
+// use (config.Taint), by package name.
+var Shared = map[string]string{"config": "pkg/config"}
+
 // Generate returns descriptions.go for the library at root.
 func Generate(root string) ([]byte, error) {
 	all := map[string]string{}
+	dirs := map[string]string{}
 	for _, pkg := range Packages {
-		docs, err := godoc.Structs(filepath.Join(root, "components", pkg))
+		dirs[pkg] = filepath.Join("components", pkg)
+	}
+	for pkg, dir := range Shared {
+		dirs[pkg] = dir
+	}
+	for pkg, dir := range dirs {
+		docs, err := godoc.Structs(filepath.Join(root, dir))
 		if err != nil {
 			return nil, err
 		}
