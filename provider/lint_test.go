@@ -24,11 +24,11 @@ type schemaProperty struct {
 }
 
 type object struct {
-	Description     string              `json:"description"`
+	Description     string                    `json:"description"`
 	InputProperties map[string]schemaProperty `json:"inputProperties"`
 	Properties      map[string]schemaProperty `json:"properties"`
-	RequiredInputs  []string            `json:"requiredInputs"`
-	Required        []string            `json:"required"`
+	RequiredInputs  []string                  `json:"requiredInputs"`
+	Required        []string                  `json:"required"`
 }
 
 // lintSchema returns the problems of a schema: a missing description, Go
