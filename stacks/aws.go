@@ -27,6 +27,16 @@ func composeAWS(ctx *pulumi.Context, env *config.Environment) (map[string]pulumi
 		Tier: env.Tier, CIDR: env.Network.VPCCIDR, AZCount: env.Network.AZCount, SubnetSlots: env.Network.SubnetSlots,
 		ExcludeZoneIDs: env.Network.ExcludeZoneIDs, NATGateways: env.Network.NATGateways, ClusterName: name, Tags: tags,
 	}
+	for _, r := range env.Network.Routes {
+		route := awsnetwork.RouteArgs{DestinationCIDR: r.DestinationCIDR, Public: r.Public}
+		if r.TransitGatewayID != "" {
+			route.TransitGatewayID = pulumi.String(r.TransitGatewayID)
+		}
+		if r.VPCPeeringConnectionID != "" {
+			route.VPCPeeringConnectionID = pulumi.String(r.VPCPeeringConnectionID)
+		}
+		netArgs.Routes = append(netArgs.Routes, route)
+	}
 	eksArgs := eks.Args{
 		Tier: env.Tier, ClusterName: name, Version: env.Cluster.Version, SupportType: env.Cluster.SupportType,
 		PublicAccessCIDRs: env.Cluster.PublicAccessCIDRs, PrivateAccessCIDRs: env.Cluster.PrivateAccessCIDRs,

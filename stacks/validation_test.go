@@ -67,6 +67,8 @@ func TestConfigIsValidatedByTheComponents(t *testing.T) {
 		{"a VPC too small for subnets", with(aws, "plinth:network", `{"vpcCidr":"10.0.0.0/26"}`), "network.vpcCidr", "is a /26: use /16 to /24"},
 		{"a VPC too small for its zones' subnets", with(aws, "plinth:network", `{"vpcCidr":"10.0.0.0/24"}`), "network.vpcCidr", "is too small for 4 subnet slots"},
 		{"one availability zone", with(aws, "plinth:network", `{"azCount":1}`), "network.azCount", "(1) is outside 2–6"},
+		{"a route to a transit gateway attachment", with(aws, "plinth:network", `{"routes":[{"destinationCidr":"10.200.0.0/16","transitGatewayId":"tgw-attach-0123456789abcdef0"}]}`), "network.routes[0].transitGatewayId", "is not a transit gateway id"},
+		{"a route into the VPC", with(aws, "plinth:network", `{"routes":[{"destinationCidr":"10.0.0.0/8","vpcPeeringConnectionId":"pcx-01234567"}]}`), "network.routes[0].destinationCidr", "overlaps the VPC's block"},
 		{"two zones in prod", with(aws, "plinth:network", `{"azCount":2}`), "network.azCount", "(2) is below 3 for prod"},
 		{"more zones than slots", with(aws, "plinth:network", `{"azCount":5}`), "network.azCount", "(5) is more than subnetSlots (4)"},
 		{"an unknown NAT layout", with(aws, "plinth:network", `{"natGateways":"none"}`), "network.natGateways", `"none" is not one of "single", "perAz"`},

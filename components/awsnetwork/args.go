@@ -62,6 +62,29 @@ type Args struct {
 	// tagged kubernetes.io/cluster/<name>=shared for its load balancer
 	// controller, and only zones EKS supports are used; "" for none.
 	ClusterName string `pulumi:"clusterName,optional"`
+	// Routes are routes the route tables carry besides their default route
+	// (to a peered VPC, through a transit gateway). The tables declare
+	// their routes inline, so a route added to them any other way (an
+	// aws.ec2.Route) would be removed by the next update: list it here.
+	// Not with VPCID (plinth does not own an existing VPC's tables).
+	Routes []RouteArgs `pulumi:"routes,optional"`
 	// Tags are added to every resource.
 	Tags map[string]string `pulumi:"tags,optional"`
+}
+
+// RouteArgs is a route of the private route tables, and with Public of
+// the public one too. Give exactly one target.
+type RouteArgs struct {
+	// DestinationCIDR is the IPv4 block the route sends, outside the VPC's
+	// block (EC2 refuses a route as specific as the VPC's own) and not
+	// 0.0.0.0/0 (the default route). Required.
+	DestinationCIDR string `pulumi:"destinationCidr"`
+	// TransitGatewayID sends it to a transit gateway (tgw-…): a literal
+	// id, or the gateway's or its attachment's output.
+	TransitGatewayID pulumi.StringInput `pulumi:"transitGatewayId,optional"`
+	// VPCPeeringConnectionID sends it over a VPC peering connection
+	// (pcx-…).
+	VPCPeeringConnectionID pulumi.StringInput `pulumi:"vpcPeeringConnectionId,optional"`
+	// Public adds it to the public subnets' route table as well.
+	Public bool `pulumi:"public,optional"`
 }

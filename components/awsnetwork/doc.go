@@ -26,8 +26,11 @@
 // Zones are looked up with the AWS provider the caller gives (or the
 // parent passes down), and only standard zones count: no Local or
 // Wavelength Zones, none needing an opt-in, none in ExcludeZoneIDs. The
-// route tables are exposed (PrivateRouteTableIDs) for VPC endpoints and
-// peering routes.
+// route tables are exposed (PrivateRouteTableIDs) for gateway VPC
+// endpoints. They declare their routes inline, which the AWS provider
+// documents must not be combined with aws.ec2.Route resources on the
+// same table ("will cause a conflict of rule settings and will overwrite
+// rules"): peering and transit gateway routes go in Args.Routes.
 //
 // # Defaults
 //

@@ -24,5 +24,11 @@ func TestEveryInputIsCheckedLiteralAndLate(t *testing.T) {
 		{Field: "vpcId", Bad: "arn:aws:ec2:eu-west-1:123456789012:vpc/vpc-0123456789abcdef0", Want: "is not a VPC id"},
 		{Field: "publicSubnetIds", Bad: "public-a", Want: "is not a subnet id"},
 		{Field: "privateSubnetIds", Bad: "private-a", Want: "is not a subnet id"},
+		{Field: "routes[0].transitGatewayId", Bad: "tgw-attach-0123456789abcdef0", Want: "is not a transit gateway id", Prepare: func(a *awsnetwork.Args) {
+			*a = awsnetwork.Args{Routes: []awsnetwork.RouteArgs{{DestinationCIDR: "10.200.0.0/16", TransitGatewayID: pulumi.String("tgw-0123456789abcdef0")}}}
+		}},
+		{Field: "routes[0].vpcPeeringConnectionId", Bad: "shared-services", Want: "is not a VPC peering connection id", Prepare: func(a *awsnetwork.Args) {
+			*a = awsnetwork.Args{Routes: []awsnetwork.RouteArgs{{DestinationCIDR: "10.200.0.0/16", VPCPeeringConnectionID: pulumi.String("pcx-0123456789abcdef0")}}}
+		}},
 	})
 }

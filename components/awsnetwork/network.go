@@ -43,8 +43,10 @@ type Network struct {
 	PublicCIDRs, PrivateCIDRs []string
 
 	// PrivateRouteTableIDs are the private route tables, one per zone, in
-	// zone order (empty for an existing VPC): add routes to them (VPC
-	// endpoints, peering, transit gateways).
+	// zone order (empty for an existing VPC): give them to gateway VPC
+	// endpoints (S3, DynamoDB). Their routes are declared inline: add a
+	// peering or transit gateway route with Args.Routes, never with an
+	// aws.ec2.Route, which the next update would remove.
 	PrivateRouteTableIDs pulumi.StringArrayOutput `pulumi:"privateRouteTableIds"`
 	// PublicRouteTableID is the public subnets' route table ("" for an
 	// existing VPC).
@@ -191,6 +193,30 @@ type builder struct {
 
 func (b *builder) child(kind string) string { return naming.Child(b.name, kind) }
 
+// routes is a route table's routes: its default route, then Args.Routes
+// (those marked Public only on the public table). They are declared
+// inline, the table's whole set: the AWS provider removes any route added
+// to the table some other way, so Routes is the way to add one. A target
+// that comes from another resource is checked when it resolves.
+func (b *builder) routes(def *ec2.RouteTableRouteArgs, public bool) ec2.RouteTableRouteArray {
+	out := ec2.RouteTableRouteArray{def}
+	prefix := fmt.Sprintf("network %q: ", b.name)
+	for i, r := range b.a.Routes {
+		if public && !r.Public {
+			continue
+		}
+		route := &ec2.RouteTableRouteArgs{CidrBlock: pulumi.String(r.DestinationCIDR)}
+		at := fmt.Sprintf("routes[%d]", i)
+		if r.TransitGatewayID != nil {
+			route.TransitGatewayId = problem.Resolved(prefix, at+".transitGatewayId", r.TransitGatewayID, awsid.CheckTransitGateway)
+		} else {
+			route.VpcPeeringConnectionId = problem.Resolved(prefix, at+".vpcPeeringConnectionId", r.VPCPeeringConnectionID, awsid.CheckPeeringConnection)
+		}
+		out = append(out, route)
+	}
+	return out
+}
+
 // nameTags are the tags of a resource whose Name tag is nameTag.
 func (b *builder) nameTags(nameTag string, extra map[string]string) pulumi.StringMap {
 	return pulumi.ToStringMap(naming.Merge(b.tags, extra, map[string]string{"Name": nameTag}))
@@ -249,7 +275,7 @@ func (b *builder) createVPC() error {
 	}
 	n.PublicRouteTable, err = ec2.NewRouteTable(b.ctx, b.child("public-rt"), &ec2.RouteTableArgs{
 		VpcId:  vpc.ID(),
-		Routes: ec2.RouteTableRouteArray{&ec2.RouteTableRouteArgs{CidrBlock: pulumi.String("0.0.0.0/0"), GatewayId: b.igw.ID()}},
+		Routes: b.routes(&ec2.RouteTableRouteArgs{CidrBlock: pulumi.String("0.0.0.0/0"), GatewayId: b.igw.ID()}, true),
 		Tags:   b.nameTags(name+"-public", nil),
 	}, b.vopts...)
 	return err
@@ -326,7 +352,7 @@ func (b *builder) createPrivateSubnets() error {
 		}
 		rt, err := ec2.NewRouteTable(b.ctx, b.child("private-rt-"+zone), &ec2.RouteTableArgs{
 			VpcId:  b.vpc.ID(),
-			Routes: ec2.RouteTableRouteArray{&ec2.RouteTableRouteArgs{CidrBlock: pulumi.String("0.0.0.0/0"), NatGatewayId: nat.ID()}},
+			Routes: b.routes(&ec2.RouteTableRouteArgs{CidrBlock: pulumi.String("0.0.0.0/0"), NatGatewayId: nat.ID()}, false),
 			Tags:   b.nameTags(b.name+"-private-"+zone, nil),
 		}, b.vopts...)
 		if err != nil {

@@ -1,6 +1,7 @@
 package awsnetwork_test
 
 import (
+	"maps"
 	"net"
 	"slices"
 	"strings"
@@ -347,6 +348,13 @@ func TestBadInput(t *testing.T) {
 		{"zero slots", awsnetwork.Args{SubnetSlots: new(0)}, "subnetSlots", "(0) is not 2, 4 or 8"},
 		{"flow logs kept forever", awsnetwork.Args{FlowLogRetentionDays: new(0)}, "flowLogRetentionDays", "(0) would keep the logs forever"},
 		{"zones that disagree with the count", awsnetwork.Args{AZCount: new(3), AvailabilityZones: []string{"eu-west-1a", "eu-west-1b"}}, "availabilityZones", "lists 2 zones but azCount is 3"},
+		{"a second default route", routes(awsnetwork.RouteArgs{DestinationCIDR: "0.0.0.0/0", TransitGatewayID: pulumi.String(tgw)}), "routes[0].destinationCidr", "is the default route"},
+		{"a route into the VPC's own block", routes(awsnetwork.RouteArgs{DestinationCIDR: "10.0.128.0/24", TransitGatewayID: pulumi.String(tgw)}), "routes[0].destinationCidr", "overlaps the VPC's block 10.0.0.0/16"},
+		{"one destination twice", routes(awsnetwork.RouteArgs{DestinationCIDR: "10.200.0.0/16", TransitGatewayID: pulumi.String(tgw)}, awsnetwork.RouteArgs{DestinationCIDR: "10.200.0.0/16", VPCPeeringConnectionID: pulumi.String(pcx)}), "routes[1].destinationCidr", "is also routes[0]"},
+		{"a route with no target", routes(awsnetwork.RouteArgs{DestinationCIDR: "10.200.0.0/16"}), "routes[0]", "sets no target"},
+		{"a route with two targets", routes(awsnetwork.RouteArgs{DestinationCIDR: "10.200.0.0/16", TransitGatewayID: pulumi.String(tgw), VPCPeeringConnectionID: pulumi.String(pcx)}), "routes[0]", "sets two targets"},
+		{"routes for an existing VPC", awsnetwork.Args{VPCID: pulumi.String("vpc-0123abcd"), PublicSubnetIDs: pulumi.StringArray{}, PrivateSubnetIDs: pulumi.StringArray{}, AvailabilityZones: []string{"eu-west-1a"},
+			Routes: []awsnetwork.RouteArgs{{DestinationCIDR: "10.200.0.0/16", TransitGatewayID: pulumi.String(tgw)}}}, "routes", "plinth does not own an existing VPC's route tables"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -369,5 +377,52 @@ func TestMoreZonesThanTheRegionHas(t *testing.T) {
 	})
 	if err == nil || !strings.Contains(err.Error(), "azCount (4) is more than the region's 3 standard zones") || len(s.Resources) != 0 {
 		t.Fatalf("err = %v, registered %d", err, len(s.Resources))
+	}
+}
+
+const (
+	tgw = "tgw-0123456789abcdef0"
+	pcx = "pcx-0123456789abcdef0"
+)
+
+func routes(rs ...awsnetwork.RouteArgs) awsnetwork.Args { return awsnetwork.Args{Routes: rs} }
+
+// Extra routes are declared inline on the tables, with their default
+// route: the tables' whole set, so no aws.ec2.Route fights over them (the
+// AWS provider documents that the two overwrite each other).
+func TestRoutesAreDeclaredInline(t *testing.T) {
+	s, n := deploy(t, awsnetwork.Args{Tier: "prod", Routes: []awsnetwork.RouteArgs{
+		{DestinationCIDR: "10.200.0.0/16", TransitGatewayID: pulumi.String(tgw)},
+		{DestinationCIDR: "172.20.0.0/16", VPCPeeringConnectionID: pulumi.String(pcx), Public: true},
+	}})
+	if rs := s.ByType("aws:ec2/route:Route"); len(rs) != 0 {
+		t.Fatalf("%d aws.ec2.Route resources beside inline routes", len(rs))
+	}
+	if len(n.PrivateRouteTables) != 3 {
+		t.Fatalf("%d private route tables, want 3", len(n.PrivateRouteTables))
+	}
+	for _, rt := range s.ByType("aws:ec2/routeTable:RouteTable") {
+		got := map[string]string{}
+		for _, r := range rt.Value(t, "routes").([]any) {
+			m := r.(map[string]any)
+			for _, target := range []string{"natGatewayId", "gatewayId", "transitGatewayId", "vpcPeeringConnectionId"} {
+				if v, ok := m[target].(string); ok && v != "" {
+					got[m["cidrBlock"].(string)] = target + "=" + v
+				}
+			}
+		}
+		want := map[string]string{"172.20.0.0/16": "vpcPeeringConnectionId=" + pcx}
+		if strings.Contains(rt.Name, "public") {
+			want["0.0.0.0/0"] = "gatewayId=" + s.One(t, "aws:ec2/internetGateway:InternetGateway").ID
+		} else {
+			want["10.200.0.0/16"] = "transitGatewayId=" + tgw
+			if !strings.HasPrefix(got["0.0.0.0/0"], "natGatewayId=nat-") {
+				t.Errorf("%s: default route %q, want a NAT gateway", rt.Name, got["0.0.0.0/0"])
+			}
+			want["0.0.0.0/0"] = got["0.0.0.0/0"]
+		}
+		if !maps.Equal(got, want) {
+			t.Errorf("%s routes %v, want %v", rt.Name, got, want)
+		}
 	}
 }

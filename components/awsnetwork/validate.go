@@ -3,6 +3,7 @@ package awsnetwork
 import (
 	"fmt"
 	"net"
+	"net/netip"
 	"regexp"
 	"slices"
 
@@ -44,6 +45,9 @@ func (a Args) Validate(name string) error {
 		if len(a.AvailabilityZones) == 0 {
 			p.Addf("availabilityZones", "is empty for an existing VPC: list the zones its subnets are in")
 		}
+		if len(a.Routes) > 0 {
+			p.Addf("routes", "is set with vpcId: plinth does not own an existing VPC's route tables; add the routes where the VPC is managed")
+		}
 		return p.Err()
 	}
 	if a.PublicSubnetIDs != nil || a.PrivateSubnetIDs != nil {
@@ -67,7 +71,9 @@ func (a Args) Validate(name string) error {
 	}
 	p.OneOf("natGateways", a.NATGateways, NATSingle, NATPerAZ)
 	p.LogRetention("flowLogRetentionDays", *a.FlowLogRetentionDays)
-	if v, ok := p.CIDR("cidr", a.CIDR); ok {
+	vpcBlock, vpcOK := p.CIDR("cidr", a.CIDR)
+	a.validateRoutes(&p, vpcBlock, vpcOK)
+	if v := vpcBlock; vpcOK {
 		switch {
 		case !v.Addr().Is4() || !v.Addr().IsPrivate():
 			p.Addf("cidr", "%q is not a private IPv4 block: use a block inside 10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16", a.CIDR)
@@ -80,6 +86,31 @@ func (a Args) Validate(name string) error {
 		}
 	}
 	return p.Err()
+}
+
+// validateRoutes checks Routes: a destination outside the VPC's block,
+// each once, and one target.
+func (a Args) validateRoutes(p *problem.List, vpc netip.Prefix, vpcOK bool) {
+	seen := map[netip.Prefix]int{}
+	for i, r := range a.Routes {
+		at := fmt.Sprintf("routes[%d]", i)
+		if d, ok := p.CIDR(at+".destinationCidr", r.DestinationCIDR); ok {
+			switch j, dup := seen[d.Masked()]; {
+			case d.Bits() == 0:
+				p.Addf(at+".destinationCidr", "%q is the default route, which the NAT gateway (private) or the internet gateway (public) takes: give the peer's block", r.DestinationCIDR)
+			case vpcOK && d.Overlaps(vpc):
+				p.Addf(at+".destinationCidr", "%q overlaps the VPC's block %s: EC2 refuses a route as specific as the VPC's own; give the peer's block", r.DestinationCIDR, a.CIDR)
+			case dup:
+				p.Addf(at+".destinationCidr", "%q is also routes[%d]: a table holds one route per destination", r.DestinationCIDR, j)
+			}
+			seen[d.Masked()] = i
+		}
+		if (r.TransitGatewayID == nil) == (r.VPCPeeringConnectionID == nil) {
+			p.Addf(at, "sets %s: give transitGatewayId or vpcPeeringConnectionId", map[bool]string{true: "no target", false: "two targets"}[r.TransitGatewayID == nil])
+		}
+		p.Input(at+".transitGatewayId", r.TransitGatewayID, awsid.CheckTransitGateway)
+		p.Input(at+".vpcPeeringConnectionId", r.VPCPeeringConnectionID, awsid.CheckPeeringConnection)
+	}
 }
 
 // Carve splits the VPC block into one private and one public subnet per

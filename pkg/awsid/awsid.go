@@ -12,32 +12,44 @@ import (
 	"regexp"
 )
 
+// kind is a type of EC2 resource id: its prefix, what it names, and the
+// mistake the message warns of.
+type kind struct {
+	re         *regexp.Regexp
+	prefix     string
+	what, hint string
+}
+
+func newKind(prefix, what, hint string) kind {
+	return kind{regexp.MustCompile(`^` + prefix + `-[0-9a-f]{8}([0-9a-f]{9})?$`), prefix, what, hint}
+}
+
+func (k kind) check(s string) error {
+	if !k.re.MatchString(s) {
+		return fmt.Errorf("%q is not a %s id: use the id (%s- and 8 or 17 hex digits)%s", s, k.what, k.prefix, k.hint)
+	}
+	return nil
+}
+
 var (
-	vpcRE    = regexp.MustCompile(`^vpc-[0-9a-f]{8}([0-9a-f]{9})?$`)
-	subnetRE = regexp.MustCompile(`^subnet-[0-9a-f]{8}([0-9a-f]{9})?$`)
-	groupRE  = regexp.MustCompile(`^sg-[0-9a-f]{8}([0-9a-f]{9})?$`)
+	vpc     = newKind("vpc", "VPC", ", not its name or ARN")
+	subnet  = newKind("subnet", "subnet", ", not its name or ARN")
+	group   = newKind("sg", "security group", ", not its name")
+	tgw     = newKind("tgw", "transit gateway", ", not an attachment's (tgw-attach-) or an ARN")
+	peering = newKind("pcx", "VPC peering connection", "")
 )
 
 // CheckVPC checks that s is a VPC id.
-func CheckVPC(s string) error {
-	if !vpcRE.MatchString(s) {
-		return fmt.Errorf("%q is not a VPC id: use the id (vpc- and 8 or 17 hex digits), not its name or ARN", s)
-	}
-	return nil
-}
+func CheckVPC(s string) error { return vpc.check(s) }
 
 // CheckSubnet checks that s is a subnet id.
-func CheckSubnet(s string) error {
-	if !subnetRE.MatchString(s) {
-		return fmt.Errorf("%q is not a subnet id: use the id (subnet- and 8 or 17 hex digits), not its name or ARN", s)
-	}
-	return nil
-}
+func CheckSubnet(s string) error { return subnet.check(s) }
 
 // CheckSecurityGroup checks that s is a security group id.
-func CheckSecurityGroup(s string) error {
-	if !groupRE.MatchString(s) {
-		return fmt.Errorf("%q is not a security group id: use the id (sg- and 8 or 17 hex digits), not its name", s)
-	}
-	return nil
-}
+func CheckSecurityGroup(s string) error { return group.check(s) }
+
+// CheckTransitGateway checks that s is a transit gateway id.
+func CheckTransitGateway(s string) error { return tgw.check(s) }
+
+// CheckPeeringConnection checks that s is a VPC peering connection id.
+func CheckPeeringConnection(s string) error { return peering.check(s) }

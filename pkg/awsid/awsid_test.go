@@ -18,6 +18,10 @@ func TestIDs(t *testing.T) {
 		{CheckSecurityGroup, "sg-0123456789abcdef0", true},
 		{CheckSecurityGroup, "default", false},
 		{CheckSecurityGroup, "sg-0123", false},
+		{CheckTransitGateway, "tgw-0123456789abcdef0", true},
+		{CheckTransitGateway, "tgw-attach-0123456789abcdef0", false},
+		{CheckPeeringConnection, "pcx-01234567", true},
+		{CheckPeeringConnection, "peer-to-shared", false},
 	} {
 		if err := c.check(c.s); (err == nil) != c.ok {
 			t.Errorf("%q: %v, want ok %v", c.s, err, c.ok)

@@ -87,6 +87,24 @@ type Network struct {
 	PodsCIDR string `json:"podsCidr,omitempty"`
 	// ServicesCIDR is the GCP secondary range for services. Default: - gcpnetwork's ("10.16.16.0/20").
 	ServicesCIDR string `json:"servicesCidr,omitempty"`
+	// Routes are routes the AWS VPC's route tables carry besides their
+	// default route: to a peered VPC, or through a transit gateway
+	// (awsnetwork.Args.Routes). The tables declare their routes inline,
+	// so a route added to them outside plinth is removed by the next up.
+	Routes []NetworkRoute `json:"routes,omitempty"`
+}
+
+// NetworkRoute is one of plinth:network.routes (awsnetwork.RouteArgs):
+// a destination block and exactly one target.
+type NetworkRoute struct {
+	// DestinationCIDR is the IPv4 block the route sends, outside the VPC's.
+	DestinationCIDR string `json:"destinationCidr"`
+	// TransitGatewayID sends it to a transit gateway (tgw-…).
+	TransitGatewayID string `json:"transitGatewayId,omitempty"`
+	// VPCPeeringConnectionID sends it over a VPC peering connection (pcx-…).
+	VPCPeeringConnectionID string `json:"vpcPeeringConnectionId,omitempty"`
+	// Public adds it to the public subnets' route table as well.
+	Public bool `json:"public,omitempty"`
 }
 
 // Cluster is the "plinth:cluster" object.
