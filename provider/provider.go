@@ -3,6 +3,8 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
+	"fmt"
 	"path"
 	"reflect"
 	"sort"
@@ -109,6 +111,23 @@ func Provider() (p.Provider, error) {
 		resp.Schema, err = describe(resp.Schema)
 		return resp, err
 	}
+	construct := prov.Construct
+	prov.Construct = func(ctx context.Context, req p.ConstructRequest) (p.ConstructResponse, error) {
+		// An output where a plain value goes would fail in the SDK's
+		// decoding with a message naming only the top-level property:
+		// say which field, at any depth, before anything is registered.
+		for _, c := range all {
+			if c.token() != string(req.Urn.Type()) {
+				continue
+			}
+			args, _ := c.types()
+			if problems := plainOutputs(req.Inputs, args); len(problems) > 0 {
+				prefix := fmt.Sprintf("%s %q: ", c.token(), req.Urn.Name())
+				return p.ConstructResponse{}, errors.New(prefix + strings.Join(problems, "\n"+prefix))
+			}
+		}
+		return construct(ctx, req)
+	}
 	return prov, nil
 }
 
@@ -132,6 +151,7 @@ func describe(schemaJSON string) (string, error) {
 		}
 		setDescription(r, docOf(out, ""))
 		describeProperties(r, "inputProperties", args)
+		markPlain(r, "inputProperties", args)
 		describeProperties(r, "properties", out)
 		collectObjects(args, objects)
 	}
@@ -139,6 +159,7 @@ func describe(schemaJSON string) (string, error) {
 		if o, ok := types[token].(map[string]any); ok {
 			setDescription(o, docOf(t, ""))
 			describeProperties(o, "properties", t)
+			markPlain(o, "properties", t)
 		}
 	}
 	b, err := json.MarshalIndent(spec, "", "  ")

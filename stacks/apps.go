@@ -48,10 +48,10 @@ func appArgs(env *config.Environment, a config.App) app.Args {
 			DisableServiceMonitor: env.Monitoring.Mode == config.MonitoringOff,
 		},
 		NetworkPolicy: &app.NetworkPolicyArgs{
-			AllowFromNamespaces: a.AllowFrom,
+			AllowFromNamespaces: literals(a.AllowFrom),
 			AllowToNamespaces:   calls(env, a),
 			AllowAllEgress:      a.AllowAllEgress,
-			MonitoringNamespace: env.Monitoring.Namespace,
+			MonitoringNamespace: pulumi.String(env.Monitoring.Namespace),
 		},
 		Strategy: &app.StrategyArgs{
 			Type:          a.Strategy,
@@ -73,7 +73,7 @@ func appArgs(env *config.Environment, a config.App) app.Args {
 		args.SecretEnv = append(args.SecretEnv, app.SecretKeyRef{Name: s.Name, Secret: s.Secret, Key: s.Key})
 	}
 	if g := env.Gateway; a.Host != "" && g != nil {
-		args.Route = &app.RouteArgs{Gateway: g.Name, GatewayNamespace: g.Namespace, SectionName: g.SectionName, Hostnames: []string{a.Host}}
+		args.Route = &app.RouteArgs{Gateway: g.Name, GatewayNamespace: pulumi.String(g.Namespace), SectionName: g.SectionName, Hostnames: []pulumi.StringInput{pulumi.String(a.Host)}}
 	}
 	return args
 }

@@ -182,17 +182,24 @@ func (b *builder) build() error {
 	app.NamespaceName = b.namespace.ToStringOutput()
 	app.ServiceName = app.Service.Metadata.Name().Elem()
 	app.DNSName = pulumi.Sprintf("%s.%s.svc.cluster.local", app.ServiceName, app.NamespaceName)
-	if r := b.a.Route; r != nil && len(r.Hostnames) > 0 && !strings.HasPrefix(r.Hostnames[0], "*") {
-		// Gateways terminate TLS on their listeners.
-		app.URL = pulumi.Sprintf("https://%s%s", r.Hostnames[0], r.Path).ToStringOutput()
-	} else if in := b.a.Ingress; in != nil {
+	if in := b.a.Ingress; in != nil {
 		scheme := "http"
 		if in.TLSSecret != "" {
 			scheme = "https"
 		}
-		app.URL = pulumi.Sprintf("%s://%s%s", scheme, in.Host, in.Path).ToStringOutput()
+		app.URL = pulumi.Sprintf("%s://%s%s", scheme, b.checked("ingress.host", in.Host, checkDNSName), in.Path).ToStringOutput()
 	} else {
 		app.URL = pulumi.Sprintf("http://%s", app.DNSName)
+	}
+	if r := b.a.Route; r != nil && len(r.Hostnames) > 0 {
+		// The route's first hostname, unless it is a wildcard. Gateways
+		// terminate TLS on their listeners.
+		app.URL = pulumi.All(b.hostnames()[0], app.URL).ApplyT(func(v []any) string {
+			if h := v[0].(string); !strings.HasPrefix(h, "*") {
+				return "https://" + h + r.Path
+			}
+			return v[1].(string)
+		}).(pulumi.StringOutput)
 	}
 	var deps, hpas pulumi.StringArray
 	for _, d := range app.Deployments {

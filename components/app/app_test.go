@@ -376,7 +376,7 @@ func TestCanary(t *testing.T) {
 	// With a route, the Gateway splits the requests by weight between the
 	// stable and canary Services.
 	s, web := deploy(t, app.Args{Image: pulumi.String(image), Strategy: &app.StrategyArgs{Type: app.StrategyCanary, CanaryImage: pulumi.String(nextImage), CanaryPercent: new(25)},
-		Route: &app.RouteArgs{Gateway: "shared", GatewayNamespace: "gateway", Hostnames: []string{"web.example.com"}}})
+		Route: &app.RouteArgs{Gateway: "shared", GatewayNamespace: pulumi.String("gateway"), Hostnames: []pulumi.StringInput{pulumi.String("web.example.com")}}})
 	if got := s.Get(t, service, "web-service").String(t, `spec.selector["plinth.dev/track"]`); got != "stable" {
 		t.Fatalf("with a route the live Service selects track %q, want stable", got)
 	}
@@ -397,7 +397,7 @@ func TestCanary(t *testing.T) {
 	// With an Ingress (no controller assumed), the requests follow the
 	// replica ratio: one Service over both tracks, no canary annotations.
 	s, _ = deploy(t, app.Args{Image: pulumi.String(image), Strategy: &app.StrategyArgs{Type: app.StrategyCanary, CanaryImage: pulumi.String(nextImage), CanaryPercent: new(25)},
-		Ingress: &app.IngressArgs{Host: "web.example.com"}, NetworkPolicy: &app.NetworkPolicyArgs{IngressNamespace: "ingress"}})
+		Ingress: &app.IngressArgs{Host: pulumi.String("web.example.com")}, NetworkPolicy: &app.NetworkPolicyArgs{IngressNamespace: pulumi.String("ingress")}})
 	if s.Get(t, service, "web-service").Has(`spec.selector["plinth.dev/track"]`) || len(s.ByType(ingType)) != 1 {
 		t.Fatalf("with an Ingress: %d Ingresses, live Service selecting one track: want one Ingress over both tracks", len(s.ByType(ingType)))
 	}
@@ -408,7 +408,7 @@ func TestCanary(t *testing.T) {
 
 // TestRouteAttachesToTheGateway: the default way to expose an app.
 func TestRouteAttachesToTheGateway(t *testing.T) {
-	s, _ := deploy(t, app.Args{Image: pulumi.String(image), Route: &app.RouteArgs{Gateway: "shared", GatewayNamespace: "gateway", SectionName: "https", Path: "/api"}})
+	s, _ := deploy(t, app.Args{Image: pulumi.String(image), Route: &app.RouteArgs{Gateway: "shared", GatewayNamespace: pulumi.String("gateway"), SectionName: "https", Path: "/api"}})
 	route := s.Get(t, routeType, "web-httproute")
 	route.Expect(t, map[string]any{
 		"spec.parentRefs[0].sectionName": "https", "spec.rules[0].matches[0].path.type": "PathPrefix",
@@ -429,9 +429,9 @@ func TestRouteAttachesToTheGateway(t *testing.T) {
 // controller's and the gateway's namespaces.
 func TestRouteBesideIngress(t *testing.T) {
 	s, web := deploy(t, app.Args{Image: pulumi.String(image),
-		Route:         &app.RouteArgs{Gateway: "shared", GatewayNamespace: "gateway", Hostnames: []string{"web.example.com"}},
-		Ingress:       &app.IngressArgs{Host: "web.example.com"},
-		NetworkPolicy: &app.NetworkPolicyArgs{IngressNamespace: "ingress"}})
+		Route:         &app.RouteArgs{Gateway: "shared", GatewayNamespace: pulumi.String("gateway"), Hostnames: []pulumi.StringInput{pulumi.String("web.example.com")}},
+		Ingress:       &app.IngressArgs{Host: pulumi.String("web.example.com")},
+		NetworkPolicy: &app.NetworkPolicyArgs{IngressNamespace: pulumi.String("ingress")}})
 	s.Get(t, routeType, "web-httproute").Expect(t, map[string]any{"spec.rules[0].backendRefs[0].name": "web"})
 	s.Get(t, ingType, "web-ingress").Expect(t, map[string]any{"spec.rules[0].http.paths[0].backend.service.name": "web"})
 	got := fmt.Sprint(s.Get(t, npType, "web-networkpolicy").Value(t, "spec.ingress"))
@@ -628,13 +628,13 @@ func checkDeletedWith(t *testing.T, s *plinthtest.Stack, nsURN string) {
 func TestNetworkPolicySources(t *testing.T) {
 	s, _ := deploy(t, app.Args{Image: pulumi.String(image),
 		NetworkPolicy: &app.NetworkPolicyArgs{
-			AllowFromNamespaces: []string{"frontend"},
+			AllowFromNamespaces: []pulumi.StringInput{pulumi.String("frontend")},
 			AllowFromPods:       map[string]string{"role": "worker"},
 			Egress:              []app.EgressRule{{CIDR: "10.0.0.0/8", Ports: []int{5432}}},
 			AllowToNamespaces:   []string{"payments"},
-			IngressNamespace:    "ingress-system",
+			IngressNamespace:    pulumi.String("ingress-system"),
 		},
-		Ingress: &app.IngressArgs{Host: "web.example.com", TLSSecret: "web-tls"},
+		Ingress: &app.IngressArgs{Host: pulumi.String("web.example.com"), TLSSecret: "web-tls"},
 	})
 	np := s.Get(t, npType, "web-networkpolicy")
 	var spec struct {
@@ -669,8 +669,8 @@ func TestNetworkPolicySources(t *testing.T) {
 }
 
 func TestIngress(t *testing.T) {
-	s, web := deploy(t, app.Args{Image: pulumi.String(image), Ingress: &app.IngressArgs{Host: "web.example.com", TLSSecret: "web-tls", ClassName: "public"},
-		NetworkPolicy: &app.NetworkPolicyArgs{IngressNamespace: "ingress"}})
+	s, web := deploy(t, app.Args{Image: pulumi.String(image), Ingress: &app.IngressArgs{Host: pulumi.String("web.example.com"), TLSSecret: "web-tls", ClassName: "public"},
+		NetworkPolicy: &app.NetworkPolicyArgs{IngressNamespace: pulumi.String("ingress")}})
 	ing := s.Get(t, ingType, "web-ingress")
 	ing.Expect(t, map[string]any{
 		"spec.ingressClassName": "public", "spec.rules[0].host": "web.example.com",
@@ -741,5 +741,34 @@ func TestImageFromAnOutput(t *testing.T) {
 	_, err = run("ghcr.io/acme/web")
 	if err == nil || !strings.Contains(err.Error(), `app "web": image: "ghcr.io/acme/web" has no tag or digest`) {
 		t.Fatalf("an unpinned image from an output: err = %v, want the message naming image", err)
+	}
+}
+
+// Another resource's outputs go straight into nested fields, with no
+// ApplyT: a second App's namespace into the NetworkPolicy, a DNS name
+// from a stack reference into the route.
+func TestOutputsWireIntoNestedFields(t *testing.T) {
+	s := plinthtest.Run(t, func(ctx *pulumi.Context) error {
+		shop, err := app.New(ctx, "shop", app.Args{Image: pulumi.String(image)})
+		if err != nil {
+			return err
+		}
+		dns, err := pulumi.NewStackReference(ctx, "acme/dns/prod", nil)
+		if err != nil {
+			return err
+		}
+		_, err = app.New(ctx, "web", app.Args{Image: pulumi.String(image),
+			NetworkPolicy: &app.NetworkPolicyArgs{AllowFromNamespaces: []pulumi.StringInput{shop.NamespaceName}},
+			Route: &app.RouteArgs{Gateway: "shared", GatewayNamespace: pulumi.String("gateway"),
+				Hostnames: []pulumi.StringInput{dns.GetStringOutput(pulumi.String("webHost"))}},
+		})
+		return err
+	}, plinthtest.WithStack("prod"), plinthtest.WithStackReference("acme/dns/prod", map[string]any{"webHost": "web.example.com"}))
+	np := s.Get(t, npType, "web-networkpolicy")
+	if got := np.String(t, `spec.ingress[0].from[0].namespaceSelector.matchLabels["kubernetes.io/metadata.name"]`); got != "shop" {
+		t.Fatalf("the NetworkPolicy admits namespace %q, want shop's", got)
+	}
+	if got := s.Get(t, routeType, "web-httproute").String(t, "spec.hostnames[0]"); got != "web.example.com" {
+		t.Fatalf("the route serves %q, want the stack reference's web.example.com", got)
 	}
 }

@@ -377,16 +377,18 @@ type MetricsArgs struct {
 type NetworkPolicyArgs struct {
 	// Disabled creates no NetworkPolicy. Default: false.
 	Disabled bool `pulumi:"disabled,optional"`
-	// AllowFromNamespaces may reach the application port.
-	AllowFromNamespaces []string `pulumi:"allowFromNamespaces,optional"`
+	// AllowFromNamespaces may reach the application port: literals, or
+	// other resources' outputs (another App's NamespaceName).
+	AllowFromNamespaces []pulumi.StringInput `pulumi:"allowFromNamespaces,optional"`
 	// AllowFromPods are pod labels (in the application's namespace) that
 	// may reach the application port.
 	AllowFromPods map[string]string `pulumi:"allowFromPods,optional"`
-	// MonitoringNamespace may reach the metrics port. Default: "monitoring".
-	MonitoringNamespace string `pulumi:"monitoringNamespace,optional"`
+	// MonitoringNamespace may reach the metrics port (a literal, or the
+	// monitoring component's namespace). Default: "monitoring".
+	MonitoringNamespace pulumi.StringInput `pulumi:"monitoringNamespace,optional"`
 	// IngressNamespace is where the ingress controller runs; it may reach
 	// the application port. Required with Ingress.
-	IngressNamespace string `pulumi:"ingressNamespace,optional"`
+	IngressNamespace pulumi.StringInput `pulumi:"ingressNamespace,optional"`
 	// Egress are the blocks the pods may connect to, besides DNS (the
 	// kube-system namespace, port 53), the application's own pods,
 	// AllowToNamespaces and CloudAPIs: every other destination is refused.
@@ -447,13 +449,14 @@ type RouteArgs struct {
 	// GatewayNamespace is the Gateway's namespace; its listener must admit
 	// routes from the application's namespace. The NetworkPolicy admits
 	// the gateway's pods from this namespace. Required.
-	GatewayNamespace string `pulumi:"gatewayNamespace"`
+	GatewayNamespace pulumi.StringInput `pulumi:"gatewayNamespace"`
 	// SectionName is the listener of the Gateway to attach to; "" for
 	// every listener that admits the route.
 	SectionName string `pulumi:"sectionName,optional"`
 	// Hostnames the route serves, e.g. "web.example.com" or
-	// "*.example.com"; empty for the listener's.
-	Hostnames []string `pulumi:"hostnames,optional"`
+	// "*.example.com" (literals, or a DNS record's output); empty for the
+	// listener's.
+	Hostnames []pulumi.StringInput `pulumi:"hostnames,optional"`
 	// Path is the path prefix served. Default: "/".
 	Path string `pulumi:"path,optional"`
 }
@@ -463,8 +466,9 @@ type RouteArgs struct {
 // class by default and no controller-specific annotations. A Canary app's
 // requests then split by the replica ratio.
 type IngressArgs struct {
-	// Host is the DNS name served. Required.
-	Host string `pulumi:"host"`
+	// Host is the DNS name served (a literal, or a DNS record's output).
+	// Required.
+	Host pulumi.StringInput `pulumi:"host"`
 	// Path served. Default: "/".
 	Path string `pulumi:"path,optional"`
 	// ClassName is the ingress class; "" for the cluster's default class.

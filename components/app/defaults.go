@@ -5,8 +5,11 @@ import (
 	"maps"
 	"slices"
 
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
 	"github.com/plinth-dev/plinth/components/internal/ptr"
 	"github.com/plinth-dev/plinth/pkg/config"
+	"github.com/plinth-dev/plinth/pkg/problem"
 	"github.com/plinth-dev/plinth/pkg/slo"
 )
 
@@ -134,7 +137,9 @@ func (a Args) Defaults(name string) Args {
 		sa := a.ServiceAccount
 		np.CloudAPIs = new(sa != nil && (sa.PodIdentityRoleARN != nil || sa.AWSRoleARN != nil || sa.GCPServiceAccount != nil))
 	}
-	np.MonitoringNamespace = cmp.Or(np.MonitoringNamespace, defaultMonitoringNS)
+	if ns, literal := problem.Literal(np.MonitoringNamespace); np.MonitoringNamespace == nil || (literal && ns == "") {
+		np.MonitoringNamespace = pulumi.String(defaultMonitoringNS)
+	}
 
 	a.PDB = ptr.Clone(a.PDB)
 	if a.PDB.MinAvailable == nil {

@@ -41,15 +41,15 @@ func TestDefaultedArgsValidate(t *testing.T) {
 // TestWithDefaultsDoesNotChangeTheCaller guards against defaults leaking
 // into the caller's maps and pointers.
 func TestWithDefaultsDoesNotChangeTheCaller(t *testing.T) {
-	in := &IngressArgs{Host: "web.example.com"}
-	r := &RouteArgs{Gateway: "shared", GatewayNamespace: "gateway", Hostnames: []string{"web.example.com"}}
+	in := &IngressArgs{Host: pulumi.String("web.example.com")}
+	r := &RouteArgs{Gateway: "shared", GatewayNamespace: pulumi.String("gateway"), Hostnames: []pulumi.StringInput{pulumi.String("web.example.com")}}
 	a := Args{Image: pulumi.String("ghcr.io/acme/web:1.4.2"), Ingress: in, Route: r}
 	d := a.Defaults("web")
 	if in.Path != "" || r.Path != "" {
 		t.Fatalf("Defaults changed the caller's IngressArgs or RouteArgs: %+v %+v", *in, *r)
 	}
-	d.Route.Hostnames[0] = "changed.example.com"
-	if r.Hostnames[0] != "web.example.com" {
+	d.Route.Hostnames[0] = pulumi.String("changed.example.com")
+	if r.Hostnames[0] != pulumi.String("web.example.com") {
 		t.Fatal("the defaulted RouteArgs share the caller's hostnames")
 	}
 }

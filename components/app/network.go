@@ -1,12 +1,16 @@
 package app
 
 import (
+	"fmt"
+
 	"github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes"
 	"github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/apiextensions"
 	corev1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/core/v1"
 	metav1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/meta/v1"
 	networkingv1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/networking/v1"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/plinth-dev/plinth/pkg/problem"
 )
 
 // namespaceNameLabel is set by Kubernetes on every namespace.
@@ -27,14 +31,15 @@ func (b *builder) createNetworkPolicy() error {
 			Protocol: pulumi.String("TCP"), Port: port,
 		}}
 	}
-	fromNamespace := func(ns string) networkingv1.NetworkPolicyPeerInput {
+	// A namespace from another resource is checked when it resolves.
+	fromNamespace := func(path string, ns pulumi.StringInput) networkingv1.NetworkPolicyPeerInput {
 		return &networkingv1.NetworkPolicyPeerArgs{NamespaceSelector: &metav1.LabelSelectorArgs{
-			MatchLabels: pulumi.StringMap{namespaceNameLabel: pulumi.String(ns)},
+			MatchLabels: pulumi.StringMap{namespaceNameLabel: b.checked(path, ns, problem.CheckDNSLabel)},
 		}}
 	}
 	var appPeers networkingv1.NetworkPolicyPeerArray
-	for _, ns := range np.AllowFromNamespaces {
-		appPeers = append(appPeers, fromNamespace(ns))
+	for i, ns := range np.AllowFromNamespaces {
+		appPeers = append(appPeers, fromNamespace(fmt.Sprintf("networkPolicy.allowFromNamespaces[%d]", i), ns))
 	}
 	if len(np.AllowFromPods) > 0 {
 		appPeers = append(appPeers, &networkingv1.NetworkPolicyPeerArgs{
@@ -42,10 +47,10 @@ func (b *builder) createNetworkPolicy() error {
 		})
 	}
 	if b.a.Ingress != nil {
-		appPeers = append(appPeers, fromNamespace(np.IngressNamespace))
+		appPeers = append(appPeers, fromNamespace("networkPolicy.ingressNamespace", np.IngressNamespace))
 	}
 	if r := b.a.Route; r != nil {
-		appPeers = append(appPeers, fromNamespace(r.GatewayNamespace))
+		appPeers = append(appPeers, fromNamespace("route.gatewayNamespace", r.GatewayNamespace))
 	}
 	var ingress networkingv1.NetworkPolicyIngressRuleArray
 	if len(appPeers) > 0 {
@@ -53,7 +58,7 @@ func (b *builder) createNetworkPolicy() error {
 	}
 	if *b.a.Metrics.Port != 0 {
 		ingress = append(ingress, &networkingv1.NetworkPolicyIngressRuleArgs{
-			From:  networkingv1.NetworkPolicyPeerArray{fromNamespace(np.MonitoringNamespace)},
+			From:  networkingv1.NetworkPolicyPeerArray{fromNamespace("networkPolicy.monitoringNamespace", np.MonitoringNamespace)},
 			Ports: tcp(pulumi.String("metrics")),
 		})
 	}
@@ -90,7 +95,8 @@ func (b *builder) createRoute() error {
 	if r == nil {
 		return nil
 	}
-	parent := map[string]any{"group": "gateway.networking.k8s.io", "kind": "Gateway", "name": r.Gateway, "namespace": r.GatewayNamespace}
+	parent := map[string]any{"group": "gateway.networking.k8s.io", "kind": "Gateway", "name": r.Gateway,
+		"namespace": b.checked("route.gatewayNamespace", r.GatewayNamespace, problem.CheckDNSLabel)}
 	if r.SectionName != "" {
 		parent["sectionName"] = r.SectionName
 	}
@@ -110,7 +116,7 @@ func (b *builder) createRoute() error {
 		}},
 	}
 	if len(r.Hostnames) > 0 {
-		spec["hostnames"] = r.Hostnames
+		spec["hostnames"] = b.hostnames()
 	}
 	route, err := apiextensions.NewCustomResource(b.ctx, b.child("httproute"), &apiextensions.CustomResourceArgs{
 		ApiVersion:  pulumi.String("gateway.networking.k8s.io/v1"),
@@ -134,7 +140,7 @@ func (b *builder) createIngresses() error {
 	ingress := func(logical, name string, svc *corev1.Service) error {
 		spec := &networkingv1.IngressSpecArgs{
 			Rules: networkingv1.IngressRuleArray{&networkingv1.IngressRuleArgs{
-				Host: pulumi.String(in.Host),
+				Host: b.checked("ingress.host", in.Host, checkDNSName),
 				Http: &networkingv1.HTTPIngressRuleValueArgs{Paths: networkingv1.HTTPIngressPathArray{
 					&networkingv1.HTTPIngressPathArgs{
 						Path:     pulumi.String(in.Path),
@@ -149,7 +155,7 @@ func (b *builder) createIngresses() error {
 		}
 		if in.TLSSecret != "" {
 			spec.Tls = networkingv1.IngressTLSArray{&networkingv1.IngressTLSArgs{
-				Hosts: pulumi.StringArray{pulumi.String(in.Host)}, SecretName: pulumi.String(in.TLSSecret),
+				Hosts: pulumi.StringArray{b.checked("ingress.host", in.Host, checkDNSName)}, SecretName: pulumi.String(in.TLSSecret),
 			}}
 		}
 		if in.ClassName != "" {
@@ -255,4 +261,19 @@ func (b *builder) cloudAPIEgress() networkingv1.NetworkPolicyEgressRuleArray {
 	// STS (IRSA's AssumeRoleWithWebIdentity) and the services the role
 	// grants, at public addresses or VPC endpoints.
 	return append(out, block("0.0.0.0/0", 443))
+}
+
+// checked is in, checked when it resolves as Validate checks a literal,
+// failing the update under path with the same message.
+func (b *builder) checked(path string, in pulumi.StringInput, check func(string) error) pulumi.StringOutput {
+	return problem.Resolved(fmt.Sprintf("app %q: ", b.name), path, in, check)
+}
+
+// hostnames are the route's hostnames, each checked when it resolves.
+func (b *builder) hostnames() pulumi.StringArray {
+	var out pulumi.StringArray
+	for i, h := range b.a.Route.Hostnames {
+		out = append(out, b.checked(fmt.Sprintf("route.hostnames[%d]", i), h, checkHostname))
+	}
+	return out
 }

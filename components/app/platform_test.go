@@ -100,7 +100,7 @@ func TestCustomResourcesWaitForTheirCRDs(t *testing.T) {
 		}
 		_, err = app.New(ctx, "web", app.Args{
 			Image: pulumi.String(image), WaitForCRDs: []pulumi.Resource{crds},
-			Route:    &app.RouteArgs{Gateway: "public", GatewayNamespace: "gateway"},
+			Route:    &app.RouteArgs{Gateway: "public", GatewayNamespace: pulumi.String("gateway")},
 			Strategy: &app.StrategyArgs{Type: app.StrategyProgressive},
 		})
 		return err
@@ -125,7 +125,7 @@ func TestCustomResourcesWaitForTheirCRDs(t *testing.T) {
 // metadata, and no pod template or selector carries them (adding them
 // must roll no pod, and selectors are immutable).
 func TestEveryObjectNamesItsStackAndFieldManager(t *testing.T) {
-	s, _ := deploy(t, app.Args{Image: pulumi.String(image), Route: &app.RouteArgs{Gateway: "public", GatewayNamespace: "gateway"},
+	s, _ := deploy(t, app.Args{Image: pulumi.String(image), Route: &app.RouteArgs{Gateway: "public", GatewayNamespace: pulumi.String("gateway")},
 		ServiceAccount: &app.ServiceAccountArgs{PodIdentityRoleARN: pulumi.String("arn:aws:iam::123456789012:role/web")}})
 	n := 0
 	for _, r := range s.Resources {

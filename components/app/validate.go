@@ -275,14 +275,10 @@ func (a Args) validatePod(p *problem.List) {
 
 func (a Args) validateNetwork(p *problem.List) {
 	np := a.NetworkPolicy
-	for i, ns := range np.AllowFromNamespaces {
-		p.DNSLabel(fmt.Sprintf("networkPolicy.allowFromNamespaces[%d]", i), ns)
+	for _, in := range a.namespaceInputs() {
+		p.Input(in.path, in.in, problem.CheckDNSLabel)
 	}
 	p.Labels("networkPolicy.allowFromPods", np.AllowFromPods)
-	p.DNSLabel("networkPolicy.monitoringNamespace", np.MonitoringNamespace)
-	if np.IngressNamespace != "" {
-		p.DNSLabel("networkPolicy.ingressNamespace", np.IngressNamespace)
-	}
 	for i, ns := range np.AllowToNamespaces {
 		p.DNSLabel(fmt.Sprintf("networkPolicy.allowToNamespaces[%d]", i), ns)
 	}
@@ -297,11 +293,10 @@ func (a Args) validateNetwork(p *problem.List) {
 		}
 	}
 	if in := a.Ingress; in != nil {
-		if in.Host == "" {
+		if in.Host == nil {
 			p.Addf("ingress.host", "is empty: set the DNS name to serve, e.g. \"web.example.com\"")
-		} else if errs := validation.IsDNS1123Subdomain(in.Host); len(errs) > 0 {
-			p.Addf("ingress.host", "%q is not a DNS name: use lowercase labels separated by dots, e.g. \"web.example.com\"", in.Host)
 		}
+		p.Input("ingress.host", in.Host, checkDNSName)
 		p.HTTPPath("ingress.path", in.Path)
 		if in.ClassName != "" {
 			p.DNSLabel("ingress.className", in.ClassName)
@@ -309,7 +304,7 @@ func (a Args) validateNetwork(p *problem.List) {
 		if in.TLSSecret != "" {
 			p.DNSLabel("ingress.tlsSecret", in.TLSSecret)
 		}
-		if np.IngressNamespace == "" {
+		if np.IngressNamespace == nil {
 			p.Addf("networkPolicy.ingressNamespace", "is empty with an Ingress: name the namespace your ingress controller runs in, so the NetworkPolicy admits it")
 		}
 	}
@@ -317,16 +312,13 @@ func (a Args) validateNetwork(p *problem.List) {
 		if errs := validation.IsDNS1123Subdomain(r.Gateway); r.Gateway == "" || len(errs) > 0 {
 			p.Addf("route.gateway", "%q is not a Gateway name: name the Gateway to attach to, e.g. \"shared\"", r.Gateway)
 		}
-		p.DNSLabel("route.gatewayNamespace", r.GatewayNamespace)
+		if r.GatewayNamespace == nil {
+			p.Addf("route.gatewayNamespace", "is empty: name the Gateway's namespace")
+		}
 		if r.SectionName != "" {
 			p.DNSLabel("route.sectionName", r.SectionName)
 		}
-		for i, h := range r.Hostnames {
-			// Gateway API hostnames: a DNS name, or "*." and one.
-			if errs := validation.IsDNS1123Subdomain(strings.TrimPrefix(h, "*.")); len(errs) > 0 || strings.Contains(h, ":") {
-				p.Addf(fmt.Sprintf("route.hostnames[%d]", i), "%q is not a hostname: use a DNS name such as \"web.example.com\" or \"*.example.com\", without a scheme or port", h)
-			}
-		}
+		p.Inputs("route.hostnames", r.Hostnames, checkHostname)
 		p.HTTPPath("route.path", r.Path)
 	}
 }
@@ -457,6 +449,51 @@ func (sa *ServiceAccountArgs) identities() []identity {
 func checkGCPServiceAccount(s string) error {
 	if !gcpSAEmail.MatchString(s) {
 		return fmt.Errorf("%q is not a service account email: use <id>@<project>.iam.gserviceaccount.com", s)
+	}
+	return nil
+}
+
+// namespaceInput is a namespace field of Args that may come from another
+// resource, and its path.
+type namespaceInput struct {
+	path string
+	in   pulumi.StringInput
+}
+
+// namespaceInputs returns the namespace fields that are set: checked as
+// literals by Validate and as outputs when they resolve, by one check
+// (problem.CheckDNSLabel).
+func (a Args) namespaceInputs() []namespaceInput {
+	np := a.NetworkPolicy
+	var out []namespaceInput
+	for i, ns := range np.AllowFromNamespaces {
+		out = append(out, namespaceInput{fmt.Sprintf("networkPolicy.allowFromNamespaces[%d]", i), ns})
+	}
+	for path, ns := range map[string]pulumi.StringInput{"networkPolicy.monitoringNamespace": np.MonitoringNamespace, "networkPolicy.ingressNamespace": np.IngressNamespace} {
+		if ns != nil {
+			out = append(out, namespaceInput{path, ns})
+		}
+	}
+	if a.Route != nil && a.Route.GatewayNamespace != nil {
+		out = append(out, namespaceInput{"route.gatewayNamespace", a.Route.GatewayNamespace})
+	}
+	slices.SortFunc(out, func(x, y namespaceInput) int { return strings.Compare(x.path, y.path) })
+	return out
+}
+
+// checkDNSName checks an Ingress host: a DNS name.
+func checkDNSName(h string) error {
+	if errs := validation.IsDNS1123Subdomain(h); len(errs) > 0 {
+		return fmt.Errorf("%q is not a DNS name: use lowercase labels separated by dots, e.g. \"web.example.com\"", h)
+	}
+	return nil
+}
+
+// checkHostname checks a Gateway API hostname: a DNS name, or "*." and
+// one.
+func checkHostname(h string) error {
+	if errs := validation.IsDNS1123Subdomain(strings.TrimPrefix(h, "*.")); len(errs) > 0 || strings.Contains(h, ":") {
+		return fmt.Errorf("%q is not a hostname: use a DNS name such as \"web.example.com\" or \"*.example.com\", without a scheme or port", h)
 	}
 	return nil
 }

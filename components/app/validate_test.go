@@ -149,14 +149,14 @@ func TestBadInputIsRejectedBeforeAnythingRegisters(t *testing.T) {
 		}),
 			"serviceAccount.podIdentityRoleArn", "is not an IAM role ARN"},
 		{"an ingress without a host", "web", ok(func(a *app.Args) { a.Ingress = &app.IngressArgs{} }), "ingress.host", "is empty"},
-		{"an ingress without its controller's namespace", "web", ok(func(a *app.Args) { a.Ingress = &app.IngressArgs{Host: "web.example.com"} }),
+		{"an ingress without its controller's namespace", "web", ok(func(a *app.Args) { a.Ingress = &app.IngressArgs{Host: pulumi.String("web.example.com")} }),
 			"networkPolicy.ingressNamespace", "is empty with an Ingress"},
-		{"a route without a gateway", "web", ok(func(a *app.Args) { a.Route = &app.RouteArgs{GatewayNamespace: "gateway"} }), "route.gateway", "is not a Gateway name"},
+		{"a route without a gateway", "web", ok(func(a *app.Args) { a.Route = &app.RouteArgs{GatewayNamespace: pulumi.String("gateway")} }), "route.gateway", "is not a Gateway name"},
 		{"a route without the gateway's namespace", "web", ok(func(a *app.Args) { a.Route = &app.RouteArgs{Gateway: "shared"} }), "route.gatewayNamespace", "is empty"},
 		{"a route hostname with a scheme", "web", ok(func(a *app.Args) {
-			a.Route = &app.RouteArgs{Gateway: "shared", GatewayNamespace: "gateway", Hostnames: []string{"https://web.example.com"}}
+			a.Route = &app.RouteArgs{Gateway: "shared", GatewayNamespace: pulumi.String("gateway"), Hostnames: []pulumi.StringInput{pulumi.String("https://web.example.com")}}
 		}), "route.hostnames[0]", "is not a hostname"},
-		{"an ingress host with a scheme", "web", ok(func(a *app.Args) { a.Ingress = &app.IngressArgs{Host: "https://web.example.com"} }), "ingress.host", "is not a DNS name"},
+		{"an ingress host with a scheme", "web", ok(func(a *app.Args) { a.Ingress = &app.IngressArgs{Host: pulumi.String("https://web.example.com")} }), "ingress.host", "is not a DNS name"},
 		{"an invalid egress CIDR", "web", ok(func(a *app.Args) { a.NetworkPolicy.Egress = []app.EgressRule{{CIDR: "10.0.0.0/40"}} }), "networkPolicy.egress[0].cidr", "is not a CIDR block"},
 		{"a negative replica count", "web", ok(func(a *app.Args) { a.Autoscaling.Disabled = true; a.Replicas = intp(-1) }), "replicas", "(-1) is negative"},
 		{"a scale-down window over an hour", "web", ok(func(a *app.Args) { a.Autoscaling.ScaleDownStabilizationSeconds = intp(7200) }),
@@ -245,7 +245,7 @@ func TestValidEdgeCasesAreAccepted(t *testing.T) {
 		{"a URL whose password comes from another variable", "web", app.Args{Image: pulumi.String(image), Env: map[string]string{"DATABASE_URL": "postgres://app:$(DB_PASSWORD)@db/app"}}},
 		{"a digest-pinned image", "web", app.Args{Image: pulumi.String("ghcr.io/acme/web@sha256:" + strings.Repeat("c", 64))}},
 		{"a registry on localhost with a port", "web", app.Args{Image: pulumi.String("localhost:5000/web:1.0")}},
-		{"a route for every subdomain", "web", app.Args{Image: pulumi.String(image), Route: &app.RouteArgs{Gateway: "shared", GatewayNamespace: "gateway", Hostnames: []string{"*.example.com"}}}},
+		{"a route for every subdomain", "web", app.Args{Image: pulumi.String(image), Route: &app.RouteArgs{Gateway: "shared", GatewayNamespace: pulumi.String("gateway"), Hostnames: []pulumi.StringInput{pulumi.String("*.example.com")}}}},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			if err := tt.args.Validate(tt.appName); err != nil {

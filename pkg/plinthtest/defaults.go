@@ -110,6 +110,10 @@ func literalDefault(doc string) (string, bool) {
 }
 
 func render(v reflect.Value) string {
+	// A literal Input (pulumi.String) renders as its value.
+	for v.Kind() == reflect.Interface && !v.IsNil() {
+		v = v.Elem()
+	}
 	for v.Kind() == reflect.Pointer {
 		if v.IsNil() {
 			return "nil"

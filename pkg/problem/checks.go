@@ -19,15 +19,22 @@ import (
 // DNSLabel checks that v is an RFC 1123 label (lowercase alphanumerics and
 // "-", at most 63 characters), as Kubernetes names and namespaces must be.
 func (l *List) DNSLabel(path, v string) bool {
-	if v == "" {
-		l.Addf(path, "is empty: set a lowercase name such as %q", "web")
-		return false
-	}
-	if errs := validation.IsDNS1123Label(v); len(errs) > 0 {
-		l.Addf(path, "%q is not a valid name (%s): use at most 63 lowercase letters, digits and '-', starting and ending with a letter or digit", v, strings.Join(errs, "; "))
+	if err := CheckDNSLabel(v); err != nil {
+		l.Add(path, err)
 		return false
 	}
 	return true
+}
+
+// CheckDNSLabel is DNSLabel's check, for List.Input and Resolved.
+func CheckDNSLabel(v string) error {
+	if v == "" {
+		return fmt.Errorf("is empty: set a lowercase name such as %q", "web")
+	}
+	if errs := validation.IsDNS1123Label(v); len(errs) > 0 {
+		return fmt.Errorf("%q is not a valid name (%s): use at most 63 lowercase letters, digits and '-', starting and ending with a letter or digit", v, strings.Join(errs, "; "))
+	}
+	return nil
 }
 
 // CheckObjectName checks that v can name a cluster-scoped Kubernetes
