@@ -131,14 +131,22 @@ func TestE2EYAMLProgram(t *testing.T) {
 		got := y.inventory(t, "dev")
 
 		goPath := plinthtest.Run(t, func(ctx *pulumi.Context) error {
-			if _, err := app.New(ctx, "web", app.Args{
+			web, err := app.New(ctx, "web", app.Args{
 				Image: pulumi.String("registry.example.com/plinth/web:1.0.0"), Tier: "local",
 				Env:         map[string]string{"LOG_LEVEL": "info"},
 				Autoscaling: &app.AutoscalingArgs{MinReplicas: new(2), MaxReplicas: new(4)},
-			}); err != nil {
+			})
+			if err != nil {
 				return err
 			}
-			_, err := monitoring.New(ctx, "rules", monitoring.Args{Mode: monitoring.ModeOperator, Tier: "local"})
+			rules, err := monitoring.New(ctx, "rules", monitoring.Args{Mode: monitoring.ModeOperator, Tier: "local"})
+			if err != nil {
+				return err
+			}
+			_, err = app.New(ctx, "shop", app.Args{
+				Image: pulumi.String("registry.example.com/plinth/web:1.0.0"), Tier: "local",
+				NetworkPolicy: &app.NetworkPolicyArgs{AllowFromNamespaces: []pulumi.StringInput{web.NamespaceName}, MonitoringNamespace: rules.NamespaceName},
+			})
 			return err
 		}, plinthtest.WithProject("plinth-yaml-app"), plinthtest.WithStack("dev"))
 		var want []string
@@ -158,6 +166,22 @@ func TestE2EYAMLProgram(t *testing.T) {
 		})
 		if _, err := e.dyn.Resource(prometheusRules).Namespace("monitoring").Get(ctx, "rules-rules", metav1.GetOptions{}); err != nil {
 			t.Fatalf("the alert rules were not created: %v", err)
+		}
+		// The outputs wired into shop's nested fields reached the cluster.
+		np, err := e.kube.NetworkingV1().NetworkPolicies("shop").Get(ctx, "shop", metav1.GetOptions{})
+		if err != nil {
+			t.Fatalf("shop's NetworkPolicy: %v", err)
+		}
+		var admitted []string
+		for _, rule := range np.Spec.Ingress {
+			for _, from := range rule.From {
+				if from.NamespaceSelector != nil {
+					admitted = append(admitted, from.NamespaceSelector.MatchLabels["kubernetes.io/metadata.name"])
+				}
+			}
+		}
+		if !slices.Contains(admitted, "web") || !slices.Contains(admitted, "monitoring") {
+			t.Fatalf("shop's NetworkPolicy admits namespaces %v, want web's (an App's output) and monitoring (the Monitoring component's)", admitted)
 		}
 	})
 
