@@ -25,7 +25,7 @@ func appArgs(env *config.Environment, a config.App) app.Args {
 		Image:             pulumi.String(a.Image),
 		AllowMutableTag:   a.AllowMutableTag,
 		Tier:              env.Tier,
-		Namespace:         a.Namespace,
+		Namespace:         pulumi.String(a.Namespace),
 		CreateNamespace:   &no,
 		Port:              a.Port,
 		Replicas:          a.Replicas,

@@ -147,7 +147,7 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 	}
 	b := &builder{
 		ctx: ctx, name: name, a: a, app: app,
-		namespace: pulumi.String(a.Namespace),
+		namespace: problem.Resolved(fmt.Sprintf("app %q: ", name), "namespace", a.Namespace, checkNamespace),
 		selector:  naming.Selector(naming.AppLabels{Name: name, Instance: a.Instance}),
 		// The version label goes on Deployments and pods only: an image
 		// change must not touch every other object.
@@ -281,7 +281,7 @@ func (b *builder) createNamespace() error {
 	}
 	ns, err := corev1.NewNamespace(b.ctx, b.child("namespace"), &corev1.NamespaceArgs{
 		Metadata: &metav1.ObjectMetaArgs{
-			Name: pulumi.String(b.a.Namespace),
+			Name: b.namespace,
 			Labels: pulumi.ToStringMap(naming.Merge(map[string]string{
 				naming.LabelManagedBy: naming.ManagedBy,
 			}, PodSecurityLabels, b.ownLabels)),

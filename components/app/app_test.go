@@ -549,7 +549,7 @@ func TestCloudIdentity(t *testing.T) {
 
 func TestExistingNamespaceAndServiceAccount(t *testing.T) {
 	no := false
-	s, web := deploy(t, app.Args{Image: pulumi.String(image), Namespace: "shop", CreateNamespace: &no, ServiceAccount: &app.ServiceAccountArgs{Name: "shop-web"}})
+	s, web := deploy(t, app.Args{Image: pulumi.String(image), Namespace: pulumi.String("shop"), CreateNamespace: &no, ServiceAccount: &app.ServiceAccountArgs{Name: "shop-web"}})
 	if len(s.ByType(nsType)) != 0 || len(s.ByType(saType)) != 0 {
 		t.Fatalf("created a namespace or service account although given existing ones:\n%s", s.Inventory())
 	}
@@ -583,7 +583,7 @@ func TestChildrenAreDeletedWithTheCallersNamespace(t *testing.T) {
 		if err != nil {
 			return err
 		}
-		_, err = app.New(ctx, "web", app.Args{Image: pulumi.String(image), Namespace: "shop", CreateNamespace: &no, NamespaceObject: ns})
+		_, err = app.New(ctx, "web", app.Args{Image: pulumi.String(image), Namespace: pulumi.String("shop"), CreateNamespace: &no, NamespaceObject: ns})
 		return err
 	}, plinthtest.WithStack("prod"))
 	checkDeletedWith(t, s, s.One(t, nsType).URN)
@@ -596,7 +596,7 @@ func TestChildrenAreDeletedWithTheCallersNamespace(t *testing.T) {
 		if nerr != nil {
 			return nerr
 		}
-		_, err = app.New(ctx, "web", app.Args{Image: pulumi.String(image), Namespace: "shop", NamespaceObject: ns})
+		_, err = app.New(ctx, "web", app.Args{Image: pulumi.String(image), Namespace: pulumi.String("shop"), NamespaceObject: ns})
 		return nil
 	})
 	if err == nil || !strings.Contains(err.Error(), "namespaceObject") || !strings.Contains(err.Error(), "createNamespace false") {

@@ -59,9 +59,10 @@ type Args struct {
 	// Tier picks the replica, autoscaling and resource defaults.
 	// Default: "dev".
 	Tier config.Tier `pulumi:"tier,optional"`
-	// Namespace the application runs in. Changing it replaces every object.
-	// Default: - the application name.
-	Namespace string `pulumi:"namespace,optional"`
+	// Namespace the application runs in: a literal, or another resource's
+	// output (a Namespace created elsewhere). Changing it replaces every
+	// object. Default: - the application name.
+	Namespace pulumi.StringInput `pulumi:"namespace,optional"`
 	// CreateNamespace creates Namespace with Pod Security "restricted"
 	// enforced; set false when the namespace exists already. Default: true.
 	CreateNamespace *bool `pulumi:"createNamespace,optional"`

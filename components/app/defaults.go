@@ -54,8 +54,8 @@ func (a Args) Defaults(name string) Args {
 		a.Tier = config.TierDev
 	}
 	d := config.ForTier(a.Tier)
-	if a.Namespace == "" {
-		a.Namespace = name
+	if ns, literal := problem.Literal(a.Namespace); a.Namespace == nil || (literal && ns == "") {
+		a.Namespace = pulumi.String(name)
 	}
 	if a.CreateNamespace == nil {
 		a.CreateNamespace = new(true)

@@ -61,7 +61,7 @@ func ExampleArgs_namespaceObject() {
 			if _, err := app.New(ctx, name, app.Args{
 				Image:           pulumi.String("ghcr.io/acme/" + name + ":2.0.1"),
 				Tier:            "prod",
-				Namespace:       "shop",
+				Namespace:       pulumi.String("shop"),
 				CreateNamespace: &existing,
 				NamespaceObject: shop,
 			}); err != nil {

@@ -28,6 +28,7 @@ func TestEveryInputIsCheckedLiteralAndLate(t *testing.T) {
 	}
 	inputtest.Check(t, good, `app "web": `, create, []inputtest.Case[app.Args]{
 		{Field: "image", Bad: "ghcr.io/acme/web", Want: "no tag or digest"},
+		{Field: "namespace", Bad: "kube-system", Want: "is a system namespace"},
 		{Field: "secretValues", Unchecked: "a secret's value: any string is one"},
 		{Field: "serviceAccount.podIdentityRoleArn", Bad: "web", Want: "is not an IAM role ARN", Prepare: identity(app.ServiceAccountArgs{})},
 		{Field: "serviceAccount.awsRoleArn", Bad: "arn:aws:iam::123456789012:user/web", Want: "is not an IAM role ARN", Prepare: identity(app.ServiceAccountArgs{})},

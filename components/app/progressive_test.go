@@ -207,7 +207,7 @@ func subShapes(t *testing.T, e parser.Expr) map[string]bool {
 // signal: the same expression (but for the grouping, window and the
 // canary's matchers), and a success condition at the alert's threshold.
 func TestAnalysisIsTheAlertsDefinitionOfHealthy(t *testing.T) {
-	s, _ := deploy(t, app.Args{Image: pulumi.String(image), Namespace: "shop", Strategy: progressive(&app.ProgressiveArgs{
+	s, _ := deploy(t, app.Args{Image: pulumi.String(image), Namespace: pulumi.String("shop"), Strategy: progressive(&app.ProgressiveArgs{
 		Analysis: &app.AnalysisArgs{Window: "90s", Interval: "30s", Count: new(4)},
 	})})
 	tmpl := s.Get(t, analysisType, "web-analysistemplate")

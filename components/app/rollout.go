@@ -164,7 +164,7 @@ func (b *builder) createAnalysisTemplate() (*apiextensions.CustomResource, error
 	pr := b.a.Strategy.Progressive
 	an := pr.Analysis
 	m := slo.Metrics{Requests: an.RequestsMetric, Duration: an.DurationMetric, StatusLabel: an.StatusLabel}
-	metric := func(name, query, success, failure string, failureLimit int) map[string]any {
+	metric := func(name string, query pulumi.StringInput, success, failure string, failureLimit int) map[string]any {
 		return map[string]any{
 			"name":             name,
 			"interval":         an.Interval,
@@ -181,14 +181,14 @@ func (b *builder) createAnalysisTemplate() (*apiextensions.CustomResource, error
 	for _, o := range slo.Objectives() {
 		// One measurement above the limit fails the analysis, and the
 		// rollout is aborted at once.
-		q := o.AnalysisQuery(m, an.Window, b.analysisMatchers()...)
+		q := b.analysisQuery(func(matchers []string) string { return o.AnalysisQuery(m, an.Window, matchers...) })
 		step = append(step, metric(o.Name, q, o.AnalysisSuccess(), o.AnalysisFailure(), 0))
 		background = append(background, metric(o.Name, q, o.AnalysisSuccess(), o.AnalysisFailure(), 0))
 	}
 	// Fewer than MinRequests in every measurement: never tried, rolled
 	// back when the analysis ends (failures up to Count-1 are tolerated,
 	// so a version that draws traffic late still passes).
-	step = append(step, metric(slo.RequestsName, slo.RequestsQuery(m, an.Window, b.analysisMatchers()...),
+	step = append(step, metric(slo.RequestsName, b.analysisQuery(func(matchers []string) string { return slo.RequestsQuery(m, an.Window, matchers...) }),
 		slo.RequestsSuccess(*an.MinRequests), slo.RequestsFailure(*an.MinRequests), *an.Count-1))
 	for _, s := range step {
 		s["count"] = *an.Count
@@ -234,10 +234,18 @@ func (b *builder) analysisDeps(dep pulumi.Resource, tmpl pulumi.Resource) []pulu
 // analysisMatchers select the new version's series: the application's
 // Service (as the ServiceMonitor labels them) and the pod-template hash
 // that is the analysis argument.
-func (b *builder) analysisMatchers() []string {
+func analysisMatchers(namespace, service string) []string {
 	return []string{
-		fmt.Sprintf("namespace=%q", b.a.Namespace),
-		fmt.Sprintf("service=%q", b.name),
+		fmt.Sprintf("namespace=%q", namespace),
+		fmt.Sprintf("service=%q", service),
 		fmt.Sprintf("%s=\"{{args.%s}}\"", RolloutHashSeriesLabel, AnalysisHashArg),
 	}
+}
+
+// analysisQuery is query over the application's matchers, once its
+// namespace (which may be another resource's output) is known.
+func (b *builder) analysisQuery(query func(matchers []string) string) pulumi.StringOutput {
+	return b.namespace.ToStringOutput().ApplyT(func(ns string) string {
+		return query(analysisMatchers(ns, b.name))
+	}).(pulumi.StringOutput)
 }

@@ -36,7 +36,7 @@ func (a Args) Validate(name string) error {
 	}
 	a = a.Defaults(name)
 	p.Add("tier", a.Tier.Check())
-	p.Namespace("namespace", a.Namespace, "run applications in their own namespace")
+	p.Input("namespace", a.Namespace, checkNamespace)
 	if a.NamespaceObject != nil && *a.CreateNamespace {
 		p.Addf("namespaceObject", "is set, and createNamespace is true: set createNamespace false when you pass the namespace you created")
 	}
@@ -494,6 +494,18 @@ func checkDNSName(h string) error {
 func checkHostname(h string) error {
 	if errs := validation.IsDNS1123Subdomain(strings.TrimPrefix(h, "*.")); len(errs) > 0 || strings.Contains(h, ":") {
 		return fmt.Errorf("%q is not a hostname: use a DNS name such as \"web.example.com\" or \"*.example.com\", without a scheme or port", h)
+	}
+	return nil
+}
+
+// checkNamespace checks the application's namespace: a DNS label, not a
+// system namespace.
+func checkNamespace(ns string) error {
+	if err := problem.CheckDNSLabel(ns); err != nil {
+		return err
+	}
+	if problem.SystemNamespace(ns) {
+		return fmt.Errorf("%q is a system namespace: run applications in their own namespace", ns)
 	}
 	return nil
 }

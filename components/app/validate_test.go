@@ -124,7 +124,7 @@ func TestBadInputIsRejectedBeforeAnythingRegisters(t *testing.T) {
 			"strategy.canaryPercent", "(100) is outside 1–99"},
 		{"an unknown strategy", "web", ok(func(a *app.Args) { a.Strategy.Type = "Recreate" }), "strategy.type", `"Recreate" is not one of "Rolling", "BlueGreen", "Canary"`},
 		{"an unknown tier", "web", ok(func(a *app.Args) { a.Tier = "production" }), "tier", `"production" is not a tier`},
-		{"a system namespace", "web", ok(func(a *app.Args) { a.Namespace = "kube-system" }), "namespace", "is a system namespace"},
+		{"a system namespace", "web", ok(func(a *app.Args) { a.Namespace = pulumi.String("kube-system") }), "namespace", "is a system namespace"},
 		{"an invalid environment variable", "web", ok(func(a *app.Args) { a.Env = map[string]string{"1BAD": "x"} }), "env.1BAD", "is not a valid environment variable name"},
 		{"a variable set twice", "web", ok(func(a *app.Args) {
 			a.Env = map[string]string{"TOKEN": "x"}
