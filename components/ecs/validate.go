@@ -68,6 +68,17 @@ func (a Args) Validate(name string) error {
 	}
 	a = a.Defaults()
 	p.Add("tier", a.Tier.Check())
+	a.validateNetwork(&p)
+	a.validateTask(&p)
+	a.validateScaling(&p)
+	a.validateHealth(&p)
+	a.validateLoadBalancer(&p)
+	return p.Err()
+}
+
+// validateNetwork checks where the service runs: the VPC, its subnets and
+// the tasks' egress.
+func (a Args) validateNetwork(p *problem.List) {
 	if a.VPCID == nil {
 		p.Addf("vpcId", "is not set: pass the VPC, e.g. network.VPCID")
 	}
@@ -80,6 +91,27 @@ func (a Args) Validate(name string) error {
 	if a.Public && a.PublicSubnetIDs == nil {
 		p.Addf("publicSubnetIds", "is not set for an internet-facing load balancer: pass the public subnets")
 	}
+	for i, e := range a.Egress {
+		path := fmt.Sprintf("egress[%d]", i)
+		if strings.TrimSpace(e.Description) == "" {
+			p.Addf(path+".description", "is empty: say what the tasks connect to")
+		}
+		p.Port(path+".fromPort", e.FromPort)
+		if e.ToPort != nil && p.Port(path+".toPort", *e.ToPort) && *e.ToPort < e.FromPort {
+			p.Addf(path+".toPort", "(%d) is below fromPort (%d): give the range low to high", *e.ToPort, e.FromPort)
+		}
+		p.Input(path+".securityGroupId", e.SecurityGroupID, awsid.CheckSecurityGroup)
+		if (len(e.CIDRs) > 0) == (e.SecurityGroupID != nil) {
+			p.Addf(path, "sets %s: give either cidrs or securityGroupId", map[bool]string{true: "both cidrs and securityGroupId", false: "neither cidrs nor securityGroupId"}[len(e.CIDRs) > 0])
+		}
+		for j, c := range e.CIDRs {
+			p.CIDR(fmt.Sprintf("%s.cidrs[%d]", path, j), c)
+		}
+	}
+}
+
+// validateTask checks the task: image, size, environment, secrets and user.
+func (a Args) validateTask(p *problem.List) {
 	if a.Image == nil {
 		p.Addf("image", "is not set: pass the image to run, e.g. pulumi.String(\"registry.example.com/acme/api:1.0.0\") or a build's output")
 	}
@@ -116,6 +148,10 @@ func (a Args) Validate(name string) error {
 	} else if m[1] == "0" {
 		p.Addf("user", "%q runs as root: use a non-root UID such as 10001", a.User)
 	}
+}
+
+// validateScaling checks the task count and the autoscaling targets.
+func (a Args) validateScaling(p *problem.List) {
 	if *a.MinTasks < 1 {
 		p.Addf("minTasks", "(%d) is below 1: run at least one task", *a.MinTasks)
 	}
@@ -129,6 +165,10 @@ func (a Args) Validate(name string) error {
 	if *a.RequestsPerTarget < 0 {
 		p.Addf("requestsPerTarget", "(%d) is negative: use the requests one task should serve, e.g. 1000, or 0 for no request target", *a.RequestsPerTarget)
 	}
+}
+
+// validateHealth checks the load balancer's and the container's health checks.
+func (a Args) validateHealth(p *problem.List) {
 	h := a.HealthCheck
 	p.HTTPPath("healthCheck.path", h.Path)
 	if !regexp.MustCompile(`^[0-9]{3}(-[0-9]{3})?(,[0-9]{3}(-[0-9]{3})?)*$`).MatchString(h.Matcher) {
@@ -152,24 +192,11 @@ func (a Args) Validate(name string) error {
 		p.Between("containerHealthCheck.retries", *c.Retries, 1, 10)
 		p.Between("containerHealthCheck.startPeriodSeconds", *c.StartPeriodSeconds, 0, 300)
 	}
-	for i, e := range a.Egress {
-		path := fmt.Sprintf("egress[%d]", i)
-		if strings.TrimSpace(e.Description) == "" {
-			p.Addf(path+".description", "is empty: say what the tasks connect to")
-		}
-		p.Port(path+".fromPort", e.FromPort)
-		if e.ToPort != nil && p.Port(path+".toPort", *e.ToPort) && *e.ToPort < e.FromPort {
-			p.Addf(path+".toPort", "(%d) is below fromPort (%d): give the range low to high", *e.ToPort, e.FromPort)
-		}
-		p.Input(path+".securityGroupId", e.SecurityGroupID, awsid.CheckSecurityGroup)
-		if (len(e.CIDRs) > 0) == (e.SecurityGroupID != nil) {
-			p.Addf(path, "sets %s: give either cidrs or securityGroupId", map[bool]string{true: "both cidrs and securityGroupId", false: "neither cidrs nor securityGroupId"}[len(e.CIDRs) > 0])
-		}
-		for j, c := range e.CIDRs {
-			p.CIDR(fmt.Sprintf("%s.cidrs[%d]", path, j), c)
-		}
-	}
+}
 
+// validateLoadBalancer checks who may reach the load balancer, its TLS, its
+// logs, and the task role's policies.
+func (a Args) validateLoadBalancer(p *problem.List) {
 	if len(a.AllowedCIDRs) == 0 {
 		p.Addf("allowedCidrs", "is empty: list the blocks that may reach the load balancer")
 	}
@@ -192,7 +219,6 @@ func (a Args) Validate(name string) error {
 	for i, arn := range a.TaskPolicyARNs {
 		p.Input(fmt.Sprintf("taskPolicyArns[%d]", i), arn, awsiam.CheckPolicyARN)
 	}
-	return p.Err()
 }
 
 // The checks of values that may come from other resources: Validate runs
