@@ -118,6 +118,12 @@ type builder struct {
 	// plus DeletedWith the namespace when it is known (see
 	// Args.NamespaceObject).
 	inNS []pulumi.ResourceOption
+	// host, hostnames and gatewayNamespace are the Ingress's and the
+	// Route's Inputs, each checked once when it resolves (resolveInputs)
+	// and used wherever the value goes.
+	host             pulumi.StringOutput
+	hostnames        pulumi.StringArray
+	gatewayNamespace pulumi.StringOutput
 }
 
 // custom returns the options of a custom resource: base, and waiting for
@@ -157,6 +163,7 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 		opts: []pulumi.ResourceOption{pulumi.Parent(app)},
 	}
 	b.ownLabels, b.ownAnn = naming.Owner(ctx.Project(), ctx.Stack())
+	b.resolveInputs()
 	b.inNS = b.opts
 	if a.NamespaceObject != nil {
 		b.inNS = append(slices.Clone(b.opts), pulumi.DeletedWith(a.NamespaceObject))
@@ -187,14 +194,14 @@ func (b *builder) build() error {
 		if in.TLSSecret != "" {
 			scheme = "https"
 		}
-		app.URL = pulumi.Sprintf("%s://%s%s", scheme, b.checked("ingress.host", in.Host, checkDNSName), in.Path).ToStringOutput()
+		app.URL = pulumi.Sprintf("%s://%s%s", scheme, b.host, in.Path).ToStringOutput()
 	} else {
 		app.URL = pulumi.Sprintf("http://%s", app.DNSName)
 	}
 	if r := b.a.Route; r != nil && len(r.Hostnames) > 0 {
 		// The route's first hostname, unless it is a wildcard. Gateways
 		// terminate TLS on their listeners.
-		app.URL = pulumi.All(b.hostnames()[0], app.URL).ApplyT(func(v []any) string {
+		app.URL = pulumi.All(b.hostnames[0], app.URL).ApplyT(func(v []any) string {
 			if h := v[0].(string); !strings.HasPrefix(h, "*") {
 				return "https://" + h + r.Path
 			}

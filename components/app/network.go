@@ -31,15 +31,18 @@ func (b *builder) createNetworkPolicy() error {
 			Protocol: pulumi.String("TCP"), Port: port,
 		}}
 	}
-	// A namespace from another resource is checked when it resolves.
-	fromNamespace := func(path string, ns pulumi.StringInput) networkingv1.NetworkPolicyPeerInput {
+	fromNamespace := func(ns pulumi.StringInput) networkingv1.NetworkPolicyPeerInput {
 		return &networkingv1.NetworkPolicyPeerArgs{NamespaceSelector: &metav1.LabelSelectorArgs{
-			MatchLabels: pulumi.StringMap{namespaceNameLabel: b.checked(path, ns, problem.CheckDNSLabel)},
+			MatchLabels: pulumi.StringMap{namespaceNameLabel: ns},
 		}}
+	}
+	// A namespace from another resource is checked when it resolves.
+	namespace := func(path string, ns pulumi.StringInput) networkingv1.NetworkPolicyPeerInput {
+		return fromNamespace(b.checked(path, ns, problem.CheckDNSLabel))
 	}
 	var appPeers networkingv1.NetworkPolicyPeerArray
 	for i, ns := range np.AllowFromNamespaces {
-		appPeers = append(appPeers, fromNamespace(fmt.Sprintf("networkPolicy.allowFromNamespaces[%d]", i), ns))
+		appPeers = append(appPeers, namespace(fmt.Sprintf("networkPolicy.allowFromNamespaces[%d]", i), ns))
 	}
 	if len(np.AllowFromPods) > 0 {
 		appPeers = append(appPeers, &networkingv1.NetworkPolicyPeerArgs{
@@ -47,10 +50,10 @@ func (b *builder) createNetworkPolicy() error {
 		})
 	}
 	if b.a.Ingress != nil {
-		appPeers = append(appPeers, fromNamespace("networkPolicy.ingressNamespace", np.IngressNamespace))
+		appPeers = append(appPeers, namespace("networkPolicy.ingressNamespace", np.IngressNamespace))
 	}
 	if r := b.a.Route; r != nil {
-		appPeers = append(appPeers, fromNamespace("route.gatewayNamespace", r.GatewayNamespace))
+		appPeers = append(appPeers, fromNamespace(b.gatewayNamespace))
 	}
 	var ingress networkingv1.NetworkPolicyIngressRuleArray
 	if len(appPeers) > 0 {
@@ -58,7 +61,7 @@ func (b *builder) createNetworkPolicy() error {
 	}
 	if *b.a.Metrics.Port != 0 {
 		ingress = append(ingress, &networkingv1.NetworkPolicyIngressRuleArgs{
-			From:  networkingv1.NetworkPolicyPeerArray{fromNamespace("networkPolicy.monitoringNamespace", np.MonitoringNamespace)},
+			From:  networkingv1.NetworkPolicyPeerArray{namespace("networkPolicy.monitoringNamespace", np.MonitoringNamespace)},
 			Ports: tcp(pulumi.String("metrics")),
 		})
 	}
@@ -96,7 +99,7 @@ func (b *builder) createRoute() error {
 		return nil
 	}
 	parent := map[string]any{"group": "gateway.networking.k8s.io", "kind": "Gateway", "name": r.Gateway,
-		"namespace": b.checked("route.gatewayNamespace", r.GatewayNamespace, problem.CheckDNSLabel)}
+		"namespace": b.gatewayNamespace}
 	if r.SectionName != "" {
 		parent["sectionName"] = r.SectionName
 	}
@@ -116,7 +119,7 @@ func (b *builder) createRoute() error {
 		}},
 	}
 	if len(r.Hostnames) > 0 {
-		spec["hostnames"] = b.hostnames()
+		spec["hostnames"] = b.hostnames
 	}
 	route, err := apiextensions.NewCustomResource(b.ctx, b.child("httproute"), &apiextensions.CustomResourceArgs{
 		ApiVersion:  pulumi.String("gateway.networking.k8s.io/v1"),
@@ -140,7 +143,7 @@ func (b *builder) createIngresses() error {
 	ingress := func(logical, name string, svc *corev1.Service) error {
 		spec := &networkingv1.IngressSpecArgs{
 			Rules: networkingv1.IngressRuleArray{&networkingv1.IngressRuleArgs{
-				Host: b.checked("ingress.host", in.Host, checkDNSName),
+				Host: b.host,
 				Http: &networkingv1.HTTPIngressRuleValueArgs{Paths: networkingv1.HTTPIngressPathArray{
 					&networkingv1.HTTPIngressPathArgs{
 						Path:     pulumi.String(in.Path),
@@ -155,7 +158,7 @@ func (b *builder) createIngresses() error {
 		}
 		if in.TLSSecret != "" {
 			spec.Tls = networkingv1.IngressTLSArray{&networkingv1.IngressTLSArgs{
-				Hosts: pulumi.StringArray{b.checked("ingress.host", in.Host, checkDNSName)}, SecretName: pulumi.String(in.TLSSecret),
+				Hosts: pulumi.StringArray{b.host}, SecretName: pulumi.String(in.TLSSecret),
 			}}
 		}
 		if in.ClassName != "" {
@@ -269,11 +272,16 @@ func (b *builder) checked(path string, in pulumi.StringInput, check func(string)
 	return problem.Resolved(fmt.Sprintf("app %q: ", b.name), path, in, check)
 }
 
-// hostnames are the route's hostnames, each checked when it resolves.
-func (b *builder) hostnames() pulumi.StringArray {
-	var out pulumi.StringArray
-	for i, h := range b.a.Route.Hostnames {
-		out = append(out, b.checked(fmt.Sprintf("route.hostnames[%d]", i), h, checkHostname))
+// resolveInputs sets the Ingress's host and the Route's hostnames and
+// gateway namespace, each checked when it resolves.
+func (b *builder) resolveInputs() {
+	if in := b.a.Ingress; in != nil {
+		b.host = b.checked("ingress.host", in.Host, checkDNSName)
 	}
-	return out
+	if r := b.a.Route; r != nil {
+		b.gatewayNamespace = b.checked("route.gatewayNamespace", r.GatewayNamespace, problem.CheckDNSLabel)
+		for i, h := range r.Hostnames {
+			b.hostnames = append(b.hostnames, b.checked(fmt.Sprintf("route.hostnames[%d]", i), h, checkHostname))
+		}
+	}
 }

@@ -138,12 +138,6 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 	return m, nil
 }
 
-// storageClass is Args.StorageClass, checked when it resolves as Validate
-// checks a literal.
-func (b *builder) storageClass() pulumi.StringOutput {
-	return problem.Resolved(fmt.Sprintf("monitoring %q: ", b.name), "storageClass", b.a.StorageClass, problem.CheckObjectName)
-}
-
 func (b *builder) child(kind string) string { return naming.Child(b.name, kind) }
 
 // namespaced returns the options of an object in the namespace, plus
@@ -288,6 +282,12 @@ func (b *builder) install() error {
 func (b *builder) values() map[string]any {
 	a := b.a
 	p := a.Prometheus
+	// Args.StorageClass, checked once when it resolves as Validate checks
+	// a literal, for every volume that names it.
+	var storageClass pulumi.StringOutput
+	if a.StorageClass != nil {
+		storageClass = problem.Resolved(fmt.Sprintf("monitoring %q: ", b.name), "storageClass", a.StorageClass, problem.CheckObjectName)
+	}
 	spec := map[string]any{
 		"retention":          p.Retention,
 		"replicas":           *p.Replicas,
@@ -316,7 +316,7 @@ func (b *builder) values() map[string]any {
 			"resources":   map[string]any{"requests": map[string]any{"storage": p.StorageSize}},
 		}
 		if a.StorageClass != nil {
-			claim["storageClassName"] = b.storageClass()
+			claim["storageClassName"] = storageClass
 		}
 		spec["storageSpec"] = map[string]any{"volumeClaimTemplate": map[string]any{"spec": claim}}
 	}
@@ -337,7 +337,7 @@ func (b *builder) values() map[string]any {
 	if a.Grafana.StorageSize != "" {
 		persistence := map[string]any{"enabled": true, "size": a.Grafana.StorageSize}
 		if a.StorageClass != nil {
-			persistence["storageClassName"] = b.storageClass()
+			persistence["storageClassName"] = storageClass
 		}
 		grafana["persistence"] = persistence
 		// A ReadWriteOnce volume attaches to one node: a rolling update's
