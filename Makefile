@@ -100,9 +100,16 @@ ROLLOUT_TOOLS := $(BIN)/rollouts-controller $(BIN)/prometheus
 FLUX_VERSION := v1.9.6
 FLUX_TOOLS   := $(BIN)/source-controller $(BIN)/kustomize-controller $(BIN)/sops $(BIN)/gitserver
 
-E2E_TOOLS := $(TOOLS) $(BIN)/pulumi-language-yaml $(BIN)/pulumi-resource-plinth $(ROLLOUT_TOOLS) $(FLUX_TOOLS)
+# Signed images, for real: Kyverno's admission controller, the cosign CLI,
+# and go-containerregistry's in-memory registry and crane; one module
+# (tools/kyverno), built by one go build, so the packages they share
+# (sigstore, go-containerregistry, client-go) compile once.
+KYVERNO_VERSION := v1.19.1
+KYVERNO_TOOLS   := $(BIN)/kyverno $(BIN)/cosign $(BIN)/registry $(BIN)/crane
 
-.PHONY: tools e2e-tools rollout-tools flux-tools
+E2E_TOOLS := $(TOOLS) $(BIN)/pulumi-language-yaml $(BIN)/pulumi-resource-plinth $(ROLLOUT_TOOLS) $(FLUX_TOOLS) $(KYVERNO_TOOLS)
+
+.PHONY: tools e2e-tools rollout-tools flux-tools kyverno-tools
 tools: $(TOOLS) ## build the Pulumi CLI, the kubernetes provider and the local control plane into bin/
 e2e-tools: $(E2E_TOOLS) ## build what make e2e needs: the tools, the YAML language host and the component provider
 
@@ -142,6 +149,16 @@ $(FLUX_TOOLS) &: tools/flux/go.mod tools/flux/go.sum tools/flux/gitserver/main.g
 	  github.com/fluxcd/source-controller github.com/fluxcd/kustomize-controller \
 	  github.com/getsops/sops/v3/cmd/sops ./gitserver
 	install -m 0755 $(STATE)/flux-build/source-controller $(STATE)/flux-build/kustomize-controller $(STATE)/flux-build/sops $(STATE)/flux-build/gitserver $(BIN)/
+
+kyverno-tools: $(KYVERNO_TOOLS) ## build Kyverno's admission controller, cosign, an in-memory OCI registry and crane into bin/
+
+$(KYVERNO_TOOLS) &: tools/kyverno/go.mod tools/kyverno/go.sum
+	mkdir -p $(STATE)/kyverno-build
+	cd tools/kyverno && $(GO) build -o $(STATE)/kyverno-build/ \
+	  -ldflags "-X github.com/kyverno/kyverno/pkg/version.BuildVersion=$(KYVERNO_VERSION)" \
+	  github.com/kyverno/kyverno/cmd/kyverno github.com/sigstore/cosign/v3/cmd/cosign \
+	  github.com/google/go-containerregistry/cmd/registry github.com/google/go-containerregistry/cmd/crane
+	install -m 0755 $(STATE)/kyverno-build/kyverno $(STATE)/kyverno-build/cosign $(STATE)/kyverno-build/registry $(STATE)/kyverno-build/crane $(BIN)/
 
 $(BIN)/prometheus: tools/prometheus/go.mod tools/prometheus/go.sum
 	cd tools/prometheus && $(GO) build -tags remove_all_sd -o $@ github.com/prometheus/prometheus/cmd/prometheus
