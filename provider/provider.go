@@ -22,6 +22,7 @@ import (
 	"github.com/plinth-dev/plinth/components/flux"
 	"github.com/plinth-dev/plinth/components/gcpnetwork"
 	"github.com/plinth-dev/plinth/components/gke"
+	"github.com/plinth-dev/plinth/components/imagepolicy"
 	"github.com/plinth-dev/plinth/components/monitoring"
 	"github.com/plinth-dev/plinth/components/rollouts"
 )
@@ -71,16 +72,17 @@ func (c component[A, R]) types() (reflect.Type, reflect.Type) { return c.args, c
 
 // The components, under the type tokens the Go library registers.
 var (
-	appC        = serve("kubernetes", "App", app.New)
-	monitoringC = serve("kubernetes", "Monitoring", monitoring.New)
-	rolloutsC   = serve("kubernetes", "RolloutsController", rollouts.New)
-	fluxC       = serve("kubernetes", "Flux", flux.New)
-	awsNetworkC = serve("aws", "Network", awsnetwork.New)
-	eksC        = serve("aws", "EksCluster", eks.New)
-	ecsC        = serve("aws", "EcsService", ecs.New)
-	gcpNetworkC = serve("gcp", "Network", gcpnetwork.New)
-	gkeC        = serve("gcp", "GkeCluster", gke.New)
-	all         = []described{appC, monitoringC, rolloutsC, fluxC, awsNetworkC, eksC, ecsC, gcpNetworkC, gkeC}
+	appC         = serve("kubernetes", "App", app.New)
+	monitoringC  = serve("kubernetes", "Monitoring", monitoring.New)
+	rolloutsC    = serve("kubernetes", "RolloutsController", rollouts.New)
+	fluxC        = serve("kubernetes", "Flux", flux.New)
+	imagePolicyC = serve("kubernetes", "ImagePolicy", imagepolicy.New)
+	awsNetworkC  = serve("aws", "Network", awsnetwork.New)
+	eksC         = serve("aws", "EksCluster", eks.New)
+	ecsC         = serve("aws", "EcsService", ecs.New)
+	gcpNetworkC  = serve("gcp", "Network", gcpnetwork.New)
+	gkeC         = serve("gcp", "GkeCluster", gke.New)
+	all          = []described{appC, monitoringC, rolloutsC, fluxC, imagePolicyC, awsNetworkC, eksC, ecsC, gcpNetworkC, gkeC}
 )
 
 // Provider returns the provider: the components, and a schema whose
@@ -89,13 +91,13 @@ func Provider() (p.Provider, error) {
 	prov, err := infer.NewProviderBuilder().
 		WithNamespace("plinth-dev").
 		WithDisplayName("plinth").
-		WithDescription("Production-grade components for Kubernetes applications, progressive delivery, GitOps with Flux, monitoring, EKS, ECS and GKE: secure and reliable by default, every default written down, bad input refused before anything is created.").
+		WithDescription("Production-grade components for Kubernetes applications, progressive delivery, GitOps with Flux, signed images with Kyverno, monitoring, EKS, ECS and GKE: secure and reliable by default, every default written down, bad input refused before anything is created.").
 		WithHomepage("https://github.com/plinth-dev/plinth").
 		WithRepository("https://github.com/plinth-dev/plinth").
 		WithLicense("Apache-2.0").
-		WithKeywords("kubernetes", "aws", "eks", "ecs", "gcp", "gke", "monitoring", "gitops", "flux", "category/infrastructure", "kind/component").
+		WithKeywords("kubernetes", "aws", "eks", "ecs", "gcp", "gke", "monitoring", "gitops", "flux", "kyverno", "cosign", "category/infrastructure", "kind/component").
 		WithComponents(
-			infer.Component(appC), infer.Component(monitoringC), infer.Component(rolloutsC), infer.Component(fluxC),
+			infer.Component(appC), infer.Component(monitoringC), infer.Component(rolloutsC), infer.Component(fluxC), infer.Component(imagePolicyC),
 			infer.Component(awsNetworkC), infer.Component(eksC), infer.Component(ecsC),
 			infer.Component(gcpNetworkC), infer.Component(gkeC),
 		).Build()

@@ -2,15 +2,12 @@ package rollouts
 
 import (
 	"maps"
-	"slices"
 
 	corev1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/core/v1"
 	helmv4 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/helm/v4"
-	metav1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/meta/v1"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/plinth-dev/plinth/components/internal/chart"
-	"github.com/plinth-dev/plinth/pkg/naming"
 )
 
 // TypeToken is the Pulumi type of the component.
@@ -42,10 +39,8 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 		return nil, err
 	}
 	b := &builder{ctx: ctx, name: name, a: a, c: c, opts: []pulumi.ResourceOption{pulumi.Parent(c)}}
-	for _, step := range []func() error{b.createNamespace, b.createChart} {
-		if err := step(); err != nil {
-			return nil, err
-		}
+	if err := b.install(); err != nil {
+		return nil, err
 	}
 	c.NamespaceName = c.Namespace.Metadata.Name().Elem()
 	return c, ctx.RegisterResourceOutputs(c, pulumi.Map{"namespace": c.NamespaceName})
@@ -60,41 +55,18 @@ type builder struct {
 	opts []pulumi.ResourceOption
 }
 
-func (b *builder) createNamespace() error {
-	own, ann := naming.Owner(b.ctx.Project(), b.ctx.Stack())
-	ns, err := corev1.NewNamespace(b.ctx, naming.Child(b.name, "namespace"), &corev1.NamespaceArgs{
-		Metadata: &metav1.ObjectMetaArgs{
-			Name: pulumi.String(b.a.Namespace),
-			Labels: pulumi.ToStringMap(naming.Merge(map[string]string{
-				naming.LabelManagedBy: naming.ManagedBy,
-			}, naming.PodSecurityRestricted, own)),
-			Annotations: pulumi.ToStringMap(ann),
-		},
-	}, b.opts...)
-	if err != nil {
-		return err
-	}
-	b.c.Namespace = ns
-	return nil
-}
-
-func (b *builder) createChart() error {
+func (b *builder) install() error {
 	a := b.a
-	name, repo := chart.Source(a.Chart.Repository, ReleaseName)
 	values := b.values()
 	maps.Copy(values, a.ExtraValues)
-	c, err := helmv4.NewChart(b.ctx, naming.Child(b.name, ReleaseName), &helmv4.ChartArgs{
-		Name:           pulumi.String(ReleaseName),
-		Chart:          name,
-		Version:        pulumi.String(a.Chart.Version),
-		RepositoryOpts: repo,
-		Namespace:      b.c.Namespace.Metadata.Name().Elem(),
-		Values:         pulumi.ToMap(values),
-	}, append(slices.Clone(b.opts), pulumi.DependsOn(a.WaitForCRDs))...)
+	ns, c, err := chart.Install(b.ctx, chart.Release{
+		Logical: b.name, Name: ReleaseName, Namespace: a.Namespace,
+		Repository: a.Chart.Repository, Version: a.Chart.Version, Values: values,
+	}, b.opts, pulumi.DependsOn(a.WaitForCRDs))
 	if err != nil {
 		return err
 	}
-	b.c.Chart = c
+	b.c.Namespace, b.c.Chart = ns, c
 	return nil
 }
 

@@ -3,6 +3,7 @@ package rollouts
 import (
 	"fmt"
 
+	"github.com/plinth-dev/plinth/components/internal/chart"
 	"github.com/plinth-dev/plinth/pkg/problem"
 )
 
@@ -15,11 +16,7 @@ func (a Args) Validate(name string) error {
 	a = a.Defaults()
 	p.Add("tier", a.Tier.Check())
 	p.Namespace("namespace", a.Namespace, "run the controller in its own namespace")
-	if a.Chart.Repository == "" {
-		p.Addf("chart.repository", "is empty: give the Argo Helm repository or a mirror of it (https:// or oci://)")
-	} else {
-		p.URL("chart.repository", a.Chart.Repository, "give the chart repository as an absolute https or oci URL", "https", "oci")
-	}
+	chart.CheckRepository(&p, "chart.repository", a.Chart.Repository, "the Argo Helm repository")
 	if *a.Replicas < 1 {
 		p.Addf("replicas", "is %d: run at least one controller, or rollouts stop progressing", *a.Replicas)
 	}

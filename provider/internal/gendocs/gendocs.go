@@ -16,7 +16,7 @@ import (
 )
 
 // Packages are the library packages the provider serves.
-var Packages = []string{"app", "awsnetwork", "ecs", "eks", "flux", "gcpnetwork", "gke", "monitoring", "rollouts"}
+var Packages = []string{"app", "awsnetwork", "ecs", "eks", "flux", "gcpnetwork", "gke", "imagepolicy", "monitoring", "rollouts"}
 
 // Shared are the packages under pkg/ whose types the components' Args
 // use (config.Taint), by package name.
