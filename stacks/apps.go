@@ -9,6 +9,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/plinth-dev/plinth/components/app"
+	"github.com/plinth-dev/plinth/components/imagepolicy"
 	"github.com/plinth-dev/plinth/components/monitoring"
 	"github.com/plinth-dev/plinth/components/rollouts"
 	"github.com/plinth-dev/plinth/pkg/config"
@@ -113,6 +114,36 @@ func rolloutsArgs(env *config.Environment) *rollouts.Args {
 		Chart:      &rollouts.ChartArgs{Repository: env.Rollouts.Repository, Version: env.Rollouts.ChartVersion},
 		Monitoring: env.Monitoring.Mode != config.MonitoringOff,
 	}
+}
+
+// imagePolicyArgs is the image policy of an environment (nil without
+// plinth:imagePolicy). Cloud stacks install Kyverno unless the config says
+// it is preinstalled; the local stack never does.
+func imagePolicyArgs(env *config.Environment) *imagepolicy.Args {
+	ip := env.ImagePolicy
+	if ip == nil {
+		return nil
+	}
+	a := &imagepolicy.Args{
+		Tier: env.Tier, Mode: imagepolicy.Mode(ip.Mode), Images: ip.Images, Keys: ip.Keys,
+		TransparencyLog: ip.TransparencyLog, UseCache: ip.UseCache,
+	}
+	if k := ip.Keyless; k != nil {
+		a.Keyless = &imagepolicy.KeylessArgs{Issuer: k.Issuer, Subject: k.Subject}
+	}
+	for _, w := range ip.Waivers {
+		a.Waivers = append(a.Waivers, imagepolicy.WaiverArgs{Image: w.Image, Reason: w.Reason})
+	}
+	if installsKyverno(env) {
+		a.Kyverno = &imagepolicy.KyvernoArgs{Chart: &imagepolicy.ChartArgs{Repository: ip.Repository, Version: ip.ChartVersion}}
+	}
+	return a
+}
+
+// installsKyverno says whether the stack installs Kyverno for its image
+// policy.
+func installsKyverno(env *config.Environment) bool {
+	return env.ImagePolicy != nil && !env.ImagePolicy.Preinstalled && env.Cloud != config.CloudLocal
 }
 
 // calls are the namespaces of the applications that admit a (their

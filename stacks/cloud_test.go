@@ -11,6 +11,7 @@ import (
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/plinth-dev/plinth/components/imagepolicy"
 	"github.com/plinth-dev/plinth/components/rollouts"
 	"github.com/plinth-dev/plinth/pkg/config"
 	"github.com/plinth-dev/plinth/pkg/plinthtest"
@@ -68,6 +69,30 @@ func TestCloudStacks(t *testing.T) {
 				}
 				if ns := s.Get(t, "kubernetes:core/v1:Namespace", "rollouts-namespace"); ns.String(t, "metadata.name") != "argo-rollouts" {
 					t.Errorf("the controller runs in %q", ns.String(t, "metadata.name"))
+				}
+				// Only signed images run: Kyverno from its chart, pinned,
+				// in a restricted namespace, three admission controllers,
+				// and the policy in Enforce after it; the apps wait for it.
+				want["kubernetes:helm.sh/v4:Chart"]++
+				want[imagepolicy.TypeToken], want["kubernetes:kyverno.io/v1:ClusterPolicy"] = 1, 1
+				s.Get(t, "kubernetes:helm.sh/v4:Chart", "signed-images-kyverno").Expect(t, map[string]any{
+					"chart": "kyverno", "version": imagepolicy.DefaultChartVersion, "namespace": "kyverno",
+					"values.admissionController.replicas": 3.0,
+				})
+				s.Get(t, "kubernetes:core/v1:Namespace", "signed-images-namespace").Expect(t, map[string]any{
+					`metadata.labels["pod-security.kubernetes.io/enforce"]`: "restricted",
+				})
+				pol := s.Get(t, "kubernetes:kyverno.io/v1:ClusterPolicy", "signed-images-policy")
+				pol.Expect(t, map[string]any{
+					"spec.rules[0].verifyImages[0].failureAction":                          "Enforce",
+					"spec.webhookConfiguration.failurePolicy":                              "Fail",
+					"spec.rules[0].verifyImages[0].imageReferences[0]":                     "registry.example.com/plinth/*",
+					"spec.rules[0].verifyImages[0].attestors[0].entries[0].keyless.issuer": "https://token.actions.githubusercontent.com",
+				})
+				for _, r := range s.Resources {
+					if r.Type == "plinth:kubernetes:App" && !slices.Contains(r.Dependencies, pol.URN) {
+						t.Errorf("app %s does not wait for the image policy", r.Name)
+					}
 				}
 			}
 			if strings.HasPrefix(stack, "gcp") {

@@ -139,6 +139,9 @@ var (
 		{"tier", "/tier"}, {"project", "/project"}, {"region", "/region"},
 		{"nodesCidr", "nodesCidr"}, {"podsCidr", "podsCidr"}, {"servicesCidr", "servicesCidr"},
 	}
+	imagePolicyPaths = []pathRule{
+		{"tier", "/tier"}, {"kyverno.chart.repository", "repository"}, {"kyverno.chart.version", "chartVersion"},
+	}
 	rolloutsPaths = []pathRule{
 		{"tier", "/tier"}, {"chart.repository", "repository"}, {"chart.version", "chartVersion"},
 	}

@@ -119,7 +119,8 @@ func gate(ctx *pulumi.Context, env *config.Environment) error {
 // preinstalledCRDs are the API groups whose CRDs the config says the
 // cluster has before the stack runs: the Gateway API, with a Gateway the
 // platform runs (plinth:gateway), and the Prometheus Operator's in
-// operator mode.
+// operator mode, and Kyverno's where the stack applies an image policy
+// without installing Kyverno.
 func preinstalledCRDs(env *config.Environment) []string {
 	var out []string
 	if env.Gateway != nil {
@@ -127,6 +128,9 @@ func preinstalledCRDs(env *config.Environment) []string {
 	}
 	if env.Monitoring.Mode == config.MonitoringOperator {
 		out = append(out, "monitoring.coreos.com")
+	}
+	if env.ImagePolicy != nil && !installsKyverno(env) {
+		out = append(out, "kyverno.io")
 	}
 	return out
 }

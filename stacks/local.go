@@ -11,6 +11,7 @@ import (
 
 	"github.com/plinth-dev/plinth/components/app"
 	"github.com/plinth-dev/plinth/components/flux"
+	"github.com/plinth-dev/plinth/components/imagepolicy"
 	"github.com/plinth-dev/plinth/components/monitoring"
 	"github.com/plinth-dev/plinth/components/rollouts"
 	"github.com/plinth-dev/plinth/pkg/config"
@@ -62,11 +63,13 @@ func composeLocal(ctx *pulumi.Context, env *config.Environment) (map[string]pulu
 
 // workloads are what every environment runs on its cluster: monitoring
 // (unless off), the Argo Rollouts controller (when ro is not nil), the
-// application namespaces and the applications.
+// image policy (when ip is not nil), the application namespaces and the
+// applications.
 type workloads struct {
 	apps map[string]app.Args
 	mon  monitoring.Args
 	ro   *rollouts.Args
+	ip   *imagepolicy.Args
 }
 
 // newWorkloads maps the config onto the workloads' arguments and returns
@@ -86,6 +89,9 @@ func newWorkloads(env *config.Environment, cluster string, withRollouts bool) (w
 		if w.ro = rolloutsArgs(env); w.ro != nil {
 			errs = append(errs, remap(w.ro.Validate("rollouts"), "rollouts", rolloutsPaths))
 		}
+	}
+	if w.ip = imagePolicyArgs(env); w.ip != nil {
+		errs = append(errs, remap(w.ip.Validate("signed-images"), "imagePolicy", imagePolicyPaths))
 	}
 	errs = append(errs, validateGitOps(env))
 	if nodeLocalDNS(env) {
@@ -113,7 +119,9 @@ func (w workloads) create(ctx *pulumi.Context, env *config.Environment, k8s pulu
 			crds = append(crds, mon.Chart)
 		}
 	}
-	var controller []pulumi.Resource
+	// before are what the applications wait for besides the CRDs: the
+	// Argo Rollouts controller, and the image policy in force.
+	var before []pulumi.Resource
 	if w.ro != nil {
 		// The chart brings the Rollout CRDs, and its ServiceMonitor needs
 		// the monitoring chart's.
@@ -123,8 +131,20 @@ func (w workloads) create(ctx *pulumi.Context, env *config.Environment, k8s pulu
 		if err != nil {
 			return nil, err
 		}
-		controller = append(controller, ctl)
+		before = append(before, ctl)
 		crds = append(crds, ctl.Chart)
+	}
+	if w.ip != nil {
+		// The policy is in force (Kyverno reports it Ready) before any
+		// application is applied: the first deploy is verified too.
+		ip := *w.ip
+		ip.WaitForCRDs = crds
+		pol, err := imagepolicy.New(ctx, "signed-images", ip, k8s)
+		if err != nil {
+			return nil, err
+		}
+		before = append(before, pol)
+		outputs["imagePolicy"] = pol.PolicyName
 	}
 	outputs["delivery"] = pulumi.String(env.Delivery).ToStringOutput()
 	if gitops(env) {
@@ -132,7 +152,7 @@ func (w workloads) create(ctx *pulumi.Context, env *config.Environment, k8s pulu
 		// repository; its Kustomizations start once the CRDs of what the
 		// applications create exist.
 		fa := fluxArgs(env)
-		fa.WaitForCRDs = append(crds, controller...)
+		fa.WaitForCRDs = append(crds, before...)
 		f, err := flux.New(ctx, "flux", fa, k8s)
 		if err != nil {
 			return nil, err
@@ -153,7 +173,7 @@ func (w workloads) create(ctx *pulumi.Context, env *config.Environment, k8s pulu
 		args.NamespaceObject = nsByName[a.Namespace]
 		args.WaitForCRDs = crds
 		web, err := app.New(ctx, a.Name, args, k8s,
-			pulumi.DependsOn(append([]pulumi.Resource{nsByName[a.Namespace]}, controller...)))
+			pulumi.DependsOn(append([]pulumi.Resource{nsByName[a.Namespace]}, before...)))
 		if err != nil {
 			return nil, err
 		}

@@ -48,6 +48,9 @@ type Environment struct {
 	// installs when an application uses the Progressive strategy
 	// (plinth:rollouts).
 	Rollouts Rollouts `json:"rollouts"`
+	// ImagePolicy lets only signed images run (plinth:imagePolicy); nil
+	// for none. Prod requires it (guardrail PL-K8S-020).
+	ImagePolicy *ImagePolicy `json:"imagePolicy,omitempty"`
 	// Waivers exempt resources from guardrail rules, each with a reason (plinth:waivers).
 	Waivers []Waiver `json:"waivers,omitempty"`
 	// Delivery is how the applications reach the cluster (plinth:delivery):
@@ -309,6 +312,52 @@ type Rollouts struct {
 	Repository string `json:"repository,omitempty"`
 	// ChartVersion of the chart. Default: - the component's pinned version.
 	ChartVersion string `json:"chartVersion,omitempty"`
+}
+
+// ImagePolicy is the "plinth:imagePolicy" object: the cosign signatures
+// Kyverno verifies at admission (the imagepolicy component's
+// imagepolicy.Args, where each default is written). docs/supply-chain.md
+// explains keyed and keyless signing, rotation and the break-glass.
+type ImagePolicy struct {
+	// Images are the image references the policy covers (Kyverno
+	// wildcards: "registry.example.com/shop/*"). Required.
+	Images []string `json:"images"`
+	// Keys are the PEM public keys that sign (keyed). Set keys or keyless.
+	Keys []string `json:"keys,omitempty"`
+	// Keyless is the OIDC identity that signs (keyless). Set keys or keyless.
+	Keyless *ImageKeyless `json:"keyless,omitempty"`
+	// Mode is Enforce or Audit. Default: - by tier (prod Enforce, else Audit).
+	Mode string `json:"mode,omitempty"`
+	// TransparencyLog requires the signature's Rekor entry. Default: - true.
+	TransparencyLog *bool `json:"transparencyLog,omitempty"`
+	// UseCache lets Kyverno remember a verified image for a few minutes. Default: - true.
+	UseCache *bool `json:"useCache,omitempty"`
+	// Waivers are images not verified, each with the reason (the break-glass).
+	Waivers []ImageWaiver `json:"waivers,omitempty"`
+	// Preinstalled says the cluster already runs Kyverno: the stack applies
+	// only the policy. The local stack never installs Kyverno. Default: false.
+	Preinstalled bool `json:"preinstalled,omitempty"`
+	// Repository of the kyverno chart (a mirror or an oci:// URL).
+	// Required on AWS and GCP unless preinstalled.
+	Repository string `json:"repository,omitempty"`
+	// ChartVersion of the chart. Default: - the component's pinned version.
+	ChartVersion string `json:"chartVersion,omitempty"`
+}
+
+// ImageKeyless is the identity of a keyless signature (imagepolicy.KeylessArgs).
+type ImageKeyless struct {
+	// Issuer is the OIDC issuer URL.
+	Issuer string `json:"issuer"`
+	// Subject is the signing identity (a trailing * matches any suffix).
+	Subject string `json:"subject"`
+}
+
+// ImageWaiver is one image the policy does not verify (imagepolicy.WaiverArgs).
+type ImageWaiver struct {
+	// Image is the reference (Kyverno wildcards allowed).
+	Image string `json:"image"`
+	// Reason says why it may run unverified, and until when. Required.
+	Reason string `json:"reason"`
 }
 
 // Progressive configures an application's Progressive strategy (the app

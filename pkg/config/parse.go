@@ -21,6 +21,7 @@ import (
 var Keys = []string{
 	"name", "tier", "cloud", "region", "project", "owner", "costCenter",
 	"network", "cluster", "apps", "monitoring", "ecs", "waivers", "gateway", "rollouts", "delivery", "gitops",
+	"imagePolicy",
 }
 
 // SecretKeys lists the well-known secret config keys. Applications may name
@@ -62,6 +63,10 @@ func Parse(values map[string]string, stack string) (*Environment, error) {
 	if _, ok := values[Namespace+":gitops"]; ok {
 		env.GitOps = &GitOps{}
 		decodeKey(&p, values, "gitops", env.GitOps)
+	}
+	if _, ok := values[Namespace+":imagePolicy"]; ok {
+		env.ImagePolicy = &ImagePolicy{}
+		decodeKey(&p, values, "imagePolicy", env.ImagePolicy)
 	}
 	if _, ok := values[Namespace+":ecs"]; ok {
 		env.ECS = &ECSService{}

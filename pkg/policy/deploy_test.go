@@ -81,9 +81,16 @@ func deployStack() []Resource {
 	// that installs the CRD.
 	webLabels := map[string]any{"app": "web"}
 	webSA := on(node(tSA, "web-serviceaccount", map[string]any{"metadata": map[string]any{"name": "web", "namespace": "web"}}), k8s)
+	// Only signed images run: Kyverno from its chart, and the policy
+	// after it; the image it covers is given by digest.
+	kyverno := on(node(tChart, "kyverno", map[string]any{"chart": "kyverno"}), k8s)
+	imagePolicy := on(node(tClusterPolicy, "signed-images-policy", map[string]any{"metadata": map[string]any{"name": "signed-images"},
+		"spec": map[string]any{"rules": []any{map[string]any{"name": "verify-signature", "verifyImages": []any{map[string]any{
+			"imageReferences": []any{"registry.example.com/acme/*"}, "failureAction": "Enforce", "mutateDigest": true}}}}}}, kyverno), k8s)
 	webDeploy := on(node(tDeployment, "web-deployment", map[string]any{"metadata": map[string]any{"name": "web", "namespace": "web"},
-		"spec": map[string]any{"template": map[string]any{"metadata": map[string]any{"labels": webLabels}, "spec": map[string]any{"serviceAccountName": "web"}}},
-	}, webAssoc), k8s)
+		"spec": map[string]any{"template": map[string]any{"metadata": map[string]any{"labels": webLabels}, "spec": map[string]any{"serviceAccountName": "web",
+			"containers": []any{map[string]any{"name": "web", "image": "registry.example.com/acme/web:1.4.2@sha256:" + strings.Repeat("ab", 32)}}}}},
+	}, webAssoc, imagePolicy), k8s)
 	netpol := on(node(tNetPol, "web", map[string]any{"metadata": map[string]any{"name": "web", "namespace": "web"}, "spec": map[string]any{
 		"podSelector": map[string]any{"matchLabels": webLabels}, "policyTypes": []any{"Ingress", "Egress"},
 		"egress": []any{map[string]any{"to": []any{map[string]any{"ipBlock": map[string]any{"cidr": "169.254.170.23/32"}}}, "ports": []any{map[string]any{"protocol": "TCP", "port": 80.0}}}},
@@ -148,7 +155,7 @@ func deployStack() []Resource {
 
 	return []Resource{clusterRole, clusterAttach, clusterKMS, subnet, runners, cluster, apiRule, nodeRole, nodeAttach, group,
 		cniRole, cniAttach, cni, agent, webRole, webAttach, webAssoc, k8s, gp3, monitoring, autoscaler, metricsServer, kubeProxy,
-		webSA, webDeploy, netpol, webHPA, webPDB, webMonitor, flowRole, flowPolicy, flowLog, execRole, execPolicy,
+		kyverno, imagePolicy, webSA, webDeploy, netpol, webHPA, webPDB, webMonitor, flowRole, flowPolicy, flowLog, execRole, execPolicy,
 		task, alb, tg, container, compute, iamAPI, network, gsaNodes, gke, pool, gsa, wi, gk8s, grafana, argo, shopDeploy, shopHealth, shopRollout}
 }
 
@@ -279,6 +286,8 @@ func failingDeploy() map[string]struct {
 		"PL-D-028": {stackEdit(stackEdit(good, "gke", set("enableAutopilot", true)), "gke-monitoring", set("values.nodeExporter", map[string]any{"enabled": true})), c, "deploys nodeExporter, coreDns, kubeDns, kubelet, prometheusOperator.kubeletService"},
 		"PL-D-029": {stackEdit(good, "web", set("spec.egress", []any{})), c, "gets its credentials from EKS Pod Identity (its agent) at 169.254.170.23/32 port 80, which its egress policy web does not allow"},
 		"PL-D-030": {stackEdit(good, "kube-prometheus-stack", set("values.kubeControllerManager", nil)), c, "yet kubeControllerManager is scraped"},
+		"PL-D-031": {stackEdit(good, "web-deployment", set("spec.template.spec.containers[0].image", "registry.example.com/acme/web:1.4.2")), c,
+			`image "registry.example.com/acme/web:1.4.2" has no digest, and rule 0 verifyImages 0 of signed-images-policy rewrites it`},
 		"PL-D-019": {stackEdit(good, "task", set("containerDefinitions", containerDefs(map[string]any{"name": "api", "healthCheck": map[string]any{"startPeriod": 600.0}}))), c, "startPeriod 600 is outside 0–300"},
 	}
 }

@@ -194,6 +194,13 @@ func k8sGood() map[string]Resource {
 			"spec": map[string]any{"url": "ssh://git@git.example.com/acme/deploy.git", "ref": map[string]any{"branch": "main"}, "secretRef": map[string]any{"name": "plinth-git"}}}),
 		tKustomization: res(tKustomization, "flux-kustomization-prod", map[string]any{"metadata": map[string]any{"name": "prod", "namespace": "flux-system"},
 			"spec": map[string]any{"path": "./envs/prod", "prune": true, "wait": true, "sourceRef": map[string]any{"kind": "GitRepository", "name": "plinth"}}}),
+		// As the imagepolicy component renders it (imagepolicy.Spec).
+		tClusterPolicy: res(tClusterPolicy, "signed-images-policy", map[string]any{"metadata": map[string]any{"name": "signed-images"},
+			"spec": map[string]any{"webhookConfiguration": map[string]any{"failurePolicy": "Fail"}, "rules": []any{map[string]any{
+				"name": "verify-signature", "verifyImages": []any{map[string]any{
+					"imageReferences": []any{"registry.example.com/acme/*"}, "failureAction": "Enforce", "mutateDigest": true, "verifyDigest": true,
+					"attestors": []any{map[string]any{"entries": []any{map[string]any{"keys": map[string]any{"publicKeys": "-----BEGIN PUBLIC KEY-----"}}}}},
+				}}}}}}),
 	}
 }
 

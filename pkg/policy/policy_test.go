@@ -128,6 +128,7 @@ func failing() map[string][]Resource {
 		"PL-K8S-017": one(edit(k[tClusterRole], "rules[0]", map[string]any{"resources": []any{"secrets"}, "verbs": []any{"get"}})),
 		"PL-K8S-018": one(edit(k[tCRB], "roleRef.name", "cluster-admin")),
 		"PL-K8S-019": one(edit(k[tNamespace], "metadata.labels", nil)),
+		"PL-K8S-020": stackWith(edit(k[tClusterPolicy], "spec.rules[0].verifyImages[0].failureAction", "Audit")),
 
 		"PL-FLUX-001": one(edit(k[tKustomization], "spec.prune", false)),
 		"PL-FLUX-002": one(edit(k[tGitRepository], "spec.url", "http://git.example.com/acme/deploy.git")),

@@ -138,6 +138,7 @@ func DeployabilityRules() []*Rule {
 			StackCheck:  rolloutsReferenceWhatExists},
 	}
 	rules = append(rules, platformRules()...)
+	rules = append(rules, imageDeployRules()...)
 	for _, r := range rules {
 		r.Class = Deployability
 	}

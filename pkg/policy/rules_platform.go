@@ -89,7 +89,7 @@ var chartCRDs = map[string][]string{
 	"argo-rollouts":         {"argoproj.io"},
 	"external-secrets":      {"external-secrets.io"},
 	"karpenter":             {"karpenter.sh", "karpenter.k8s.aws"},
-	"kyverno":               {"kyverno.io"},
+	"kyverno":               {"kyverno.io", "policies.kyverno.io", "reports.kyverno.io", "wgpolicyk8s.io"},
 	"flux":                  {"source.toolkit.fluxcd.io", "kustomize.toolkit.fluxcd.io"},
 }
 

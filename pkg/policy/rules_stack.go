@@ -230,8 +230,22 @@ func Guardrails() []*Rule {
 	out = append(out, awsRules()...)
 	out = append(out, gcpRules()...)
 	out = append(out, k8sRules()...)
+	out = append(out, imageRules()...)
 	out = append(out, fluxRules()...)
 	out = append(out, stackRules()...)
+	return out
+}
+
+// Except returns rules without those whose ID is in ids: for judging a
+// part of a stack (one component) against the rules that judge a whole
+// stack (PL-K8S-020 wants the stack's image policy).
+func Except(rules []*Rule, ids ...string) []*Rule {
+	var out []*Rule
+	for _, r := range rules {
+		if !slices.Contains(ids, r.ID) {
+			out = append(out, r)
+		}
+	}
 	return out
 }
 
