@@ -102,13 +102,14 @@ func promote(ctx context.Context, w io.Writer, root, repo, from, to string) (str
 
 // describeImage is an image entry as a reference.
 func describeImage(img kImage) string {
-	switch {
-	case img.Digest != "":
-		return img.NewName + "@" + img.Digest
-	case img.NewTag != "":
-		return img.NewName + ":" + img.NewTag
+	ref := img.NewName
+	if img.NewTag != "" {
+		ref += ":" + img.NewTag
 	}
-	return img.NewName
+	if img.Digest != "" {
+		ref += "@" + img.Digest
+	}
+	return ref
 }
 
 // RenderGitOps renders the GitOps layout of the stack files into repo

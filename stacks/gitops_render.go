@@ -465,17 +465,50 @@ type kTarget struct {
 	Namespace string `json:"namespace,omitempty"`
 }
 
+// withoutImageDerived removes from a base object what follows its images,
+// which are each environment's: the version label and the pull policy
+// (IfNotPresent for a digest). In the base, they would move in and out
+// as environments happen to agree, so a promotion would rewrite the
+// overlays of environments it does not touch.
+func withoutImageDerived(o obj) {
+	for _, labels := range []string{"metadata.labels", "spec.template.metadata.labels"} {
+		if m, ok := dig(o, labels).(map[string]any); ok {
+			delete(m, naming.LabelVersion)
+		}
+	}
+	for _, list := range []string{"spec.template.spec.containers", "spec.template.spec.initContainers"} {
+		cs, _ := dig(o, list).([]any)
+		for _, c := range cs {
+			if m, ok := c.(map[string]any); ok {
+				delete(m, "imagePullPolicy")
+			}
+		}
+	}
+}
+
+// dig returns the value at a dotted path of maps, or nil.
+func dig(o map[string]any, path string) any {
+	var cur any = o
+	for _, k := range strings.Split(path, ".") {
+		m, ok := cur.(map[string]any)
+		if !ok {
+			return nil
+		}
+		cur = m[k]
+	}
+	return cur
+}
+
 // imageEntry is the overlay's image for name, from a reference.
 func imageEntry(name, ref string) (kImage, error) {
 	r, err := imageref.Parse(ref)
 	if err != nil {
 		return kImage{}, err
 	}
-	img := kImage{Name: name, NewName: r.Name, Digest: r.Digest}
-	if r.Digest == "" {
-		img.NewTag = r.Tag
-	}
-	return img, nil
+	// Both the tag and the digest: kustomize writes "name:tag@digest"
+	// when an entry has both (api/filters/imagetag), so an image given
+	// as tag@digest comes back from the overlay as it was given.
+	return kImage{Name: name, NewName: r.Name, NewTag: r.Tag, Digest: r.Digest}, nil
 }
 
 // files is the layout being written: path (relative to the repository) →
@@ -539,6 +572,7 @@ func renderGitOps(o renderOptions) ([]string, error) {
 				continue // not in every environment: an overlay's object
 			}
 			c, _ := common(byKey[k])
+			withoutImageDerived(c.(obj))
 			base[a][k] = c.(obj)
 			file := k + ".yaml"
 			resources = append(resources, file)
