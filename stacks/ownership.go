@@ -136,6 +136,10 @@ func ambientCluster() (*clusterClient, error) {
 		return nil, fmt.Errorf("the cluster of the current kubeconfig: %w", err)
 	}
 	cfg.QPS, cfg.Burst = 100, 200
+	// The driver lists every kind the API server serves; the deprecation
+	// warnings of kinds it only lists (Kyverno's kyverno.io/v1 policies)
+	// say nothing about the stack, and would print at every up.
+	cfg.WarningHandler = rest.NoWarnings{}
 	dyn, err := dynamic.NewForConfig(cfg)
 	if err != nil {
 		return nil, err
