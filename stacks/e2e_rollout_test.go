@@ -77,6 +77,22 @@ func startProcess(t *testing.T, root, name string, env []string, args ...string)
 	})
 }
 
+// waitOK polls url with client until it answers 200 OK.
+func waitOK(t *testing.T, client *http.Client, url, what string, timeout time.Duration) {
+	t.Helper()
+	eventually(t, timeout, what, func() error {
+		resp, err := client.Get(url)
+		if err != nil {
+			return err
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusOK {
+			return errorf("%s", resp.Status)
+		}
+		return nil
+	})
+}
+
 // traffic writes synthetic request series for the pods of each
 // pod-template hash to Prometheus through its remote-write receiver, the
 // way the ServiceMonitor's scrapes would label them: 100 requests a
@@ -257,17 +273,7 @@ func TestE2EProgressiveDelivery(t *testing.T) {
 	promURL := fmt.Sprintf("http://127.0.0.1:%d", promPort)
 	startProcess(t, root, "prometheus", nil, "--config.file="+promConfig, "--storage.tsdb.path="+filepath.Join(promDir, "data"),
 		"--web.listen-address="+fmt.Sprintf("127.0.0.1:%d", promPort), "--web.enable-remote-write-receiver")
-	eventually(t, 60*time.Second, "Prometheus is ready", func() error {
-		resp, err := http.Get(promURL + "/-/ready")
-		if err != nil {
-			return err
-		}
-		resp.Body.Close()
-		if resp.StatusCode != http.StatusOK {
-			return errorf("ready: %s", resp.Status)
-		}
-		return nil
-	})
+	waitOK(t, http.DefaultClient, promURL+"/-/ready", "Prometheus is ready", 60*time.Second)
 
 	// The Argo Rollouts controller, out of cluster, on the local control
 	// plane.

@@ -128,6 +128,15 @@ func keepLog(t *testing.T, root, what string, b []byte) {
 // nothing changed.
 func (e *e2e) upUnchanged(t *testing.T, what string) {
 	t.Helper()
+	if changed := e.upChanges(t); changed != nil {
+		t.Fatalf("%s: the up changed:\n%s", what, strings.Join(changed, "\n"))
+	}
+}
+
+// upChanges runs an up and describes each step that did not leave its
+// resource the same (nil when there was none).
+func (e *e2e) upChanges(t *testing.T) []string {
+	t.Helper()
 	ch := make(chan events.EngineEvent)
 	var changed []string
 	done := make(chan struct{})
@@ -145,9 +154,10 @@ func (e *e2e) upUnchanged(t *testing.T, what string) {
 	}()
 	res := e.up(t, optup.EventStreams(ch))
 	<-done
-	if c := changes(res); len(changed) > 0 || c["same"] == 0 {
-		t.Fatalf("%s: the up changed %v:\n%s", what, c, strings.Join(changed, "\n"))
+	if c := changes(res); len(changed) == 0 && c["same"] == 0 {
+		t.Fatalf("the up changed nothing and left nothing the same: %v", c)
 	}
+	return changed
 }
 
 // describeStep names a step's operation and resource, and each property
