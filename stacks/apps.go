@@ -129,7 +129,7 @@ func imagePolicyArgs(env *config.Environment) *imagepolicy.Args {
 		TransparencyLog: ip.TransparencyLog, UseCache: ip.UseCache,
 	}
 	if k := ip.Keyless; k != nil {
-		a.Keyless = &imagepolicy.KeylessArgs{Issuer: k.Issuer, Subject: k.Subject}
+		a.Keyless = &imagepolicy.KeylessArgs{Issuer: k.Issuer, Subject: k.Subject, Repository: k.Repository}
 	}
 	for _, w := range ip.Waivers {
 		a.Waivers = append(a.Waivers, imagepolicy.WaiverArgs{Image: w.Image, Reason: w.Reason})

@@ -79,6 +79,13 @@ type KeylessArgs struct {
 	// "https://github.com/<org>/<repo>/.github/workflows/<file>@refs/heads/main".
 	// A trailing "*" matches any suffix. Required.
 	Subject string `pulumi:"subject"`
+	// Repository is the repository whose workflow run signed ("owner/name";
+	// the certificate's githubWorkflowRepository extension). With a
+	// reusable workflow, such as plinth's image.yml, the subject names the
+	// called workflow, the same for every repository that calls it: the
+	// repository is what tells your images from theirs. Required when the
+	// issuer is GitHub Actions'.
+	Repository string `pulumi:"repository,optional"`
 }
 
 // WaiverArgs exempts images from verification, with the reason.

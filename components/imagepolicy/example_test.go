@@ -18,8 +18,9 @@ func Example() {
 			Tier:   "prod",
 			Images: []string{"registry.example.com/shop/*"},
 			Keyless: &imagepolicy.KeylessArgs{
-				Issuer:  "https://token.actions.githubusercontent.com",
-				Subject: "https://github.com/acme/shop/.github/workflows/image.yml@refs/heads/main",
+				Issuer:     "https://token.actions.githubusercontent.com",
+				Subject:    "https://github.com/plinth-dev/plinth/.github/workflows/image.yml@*",
+				Repository: "acme/shop",
 			},
 			Kyverno: &imagepolicy.KyvernoArgs{Chart: &imagepolicy.ChartArgs{Repository: "https://charts.example.com/kyverno"}},
 		})

@@ -219,7 +219,11 @@ func (a Args) entries() []any {
 		return entry
 	}
 	if k := a.Keyless; k != nil {
-		return []any{map[string]any{"keyless": transparency(map[string]any{"issuer": k.Issuer, "subject": k.Subject})}}
+		entry := map[string]any{"issuer": k.Issuer, "subject": k.Subject}
+		if k.Repository != "" {
+			entry["additionalExtensions"] = map[string]any{"githubWorkflowRepository": k.Repository}
+		}
+		return []any{map[string]any{"keyless": transparency(entry)}}
 	}
 	out := make([]any, len(a.Keys))
 	for i, key := range a.Keys {

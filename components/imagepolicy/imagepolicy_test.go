@@ -24,8 +24,9 @@ MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE8nXRh950IZbRj8Ra/N9sbqOPZrfM
 
 func keyless() *imagepolicy.KeylessArgs {
 	return &imagepolicy.KeylessArgs{
-		Issuer:  "https://token.actions.githubusercontent.com",
-		Subject: "https://github.com/acme/shop/.github/workflows/image.yml@refs/heads/main",
+		Issuer:     "https://token.actions.githubusercontent.com",
+		Subject:    "https://github.com/plinth-dev/plinth/.github/workflows/image.yml@*",
+		Repository: "acme/shop",
 	}
 }
 
@@ -56,18 +57,19 @@ func TestProdInstallsKyvernoAndEnforcesKeyless(t *testing.T) {
 	pol.Expect(t, map[string]any{
 		"metadata.name": "signed-images",
 		`metadata.annotations["pulumi.com/waitFor"]`: "condition=Ready",
-		"spec.background":                                                       false,
-		"spec.webhookConfiguration.failurePolicy":                               "Fail",
-		"spec.rules[0].match.any[0].resources.kinds[0]":                         "Pod",
-		"spec.rules[0].verifyImages[0].failureAction":                           "Enforce",
-		"spec.rules[0].verifyImages[0].imageReferences[0]":                      "registry.example.com/shop/*",
-		"spec.rules[0].verifyImages[0].mutateDigest":                            true,
-		"spec.rules[0].verifyImages[0].verifyDigest":                            true,
-		"spec.rules[0].verifyImages[0].required":                                true,
-		"spec.rules[0].verifyImages[0].useCache":                                true,
-		"spec.rules[0].verifyImages[0].attestors[0].count":                      1.0,
-		"spec.rules[0].verifyImages[0].attestors[0].entries[0].keyless.issuer":  keyless().Issuer,
-		"spec.rules[0].verifyImages[0].attestors[0].entries[0].keyless.subject": keyless().Subject,
+		"spec.background":                                                                                             false,
+		"spec.webhookConfiguration.failurePolicy":                                                                     "Fail",
+		"spec.rules[0].match.any[0].resources.kinds[0]":                                                               "Pod",
+		"spec.rules[0].verifyImages[0].failureAction":                                                                 "Enforce",
+		"spec.rules[0].verifyImages[0].imageReferences[0]":                                                            "registry.example.com/shop/*",
+		"spec.rules[0].verifyImages[0].mutateDigest":                                                                  true,
+		"spec.rules[0].verifyImages[0].verifyDigest":                                                                  true,
+		"spec.rules[0].verifyImages[0].required":                                                                      true,
+		"spec.rules[0].verifyImages[0].useCache":                                                                      true,
+		"spec.rules[0].verifyImages[0].attestors[0].count":                                                            1.0,
+		"spec.rules[0].verifyImages[0].attestors[0].entries[0].keyless.issuer":                                        keyless().Issuer,
+		"spec.rules[0].verifyImages[0].attestors[0].entries[0].keyless.subject":                                       keyless().Subject,
+		"spec.rules[0].verifyImages[0].attestors[0].entries[0].keyless.additionalExtensions.githubWorkflowRepository": "acme/shop",
 	})
 	if pol.Has("spec.rules[0].verifyImages[0].attestors[0].entries[0].keyless.rekor.ignoreTlog") {
 		t.Fatal("the transparency log is skipped by default")
@@ -131,6 +133,9 @@ func TestBadInputIsRejectedBeforeAnythingRegisters(t *testing.T) {
 		{"a plain-HTTP issuer", ok(func(a *imagepolicy.Args) {
 			a.Keys, a.Keyless = nil, &imagepolicy.KeylessArgs{Issuer: "http://issuer.example.com", Subject: keyless().Subject}
 		}), "keyless.issuer", "absolute https URL"},
+		{"a GitHub identity of any repository", ok(func(a *imagepolicy.Args) {
+			a.Keys, a.Keyless = nil, &imagepolicy.KeylessArgs{Issuer: keyless().Issuer, Subject: keyless().Subject}
+		}), "keyless.repository", "the same for every repository that calls it"},
 		{"keyless without the log", ok(func(a *imagepolicy.Args) { a.Keys, a.Keyless, a.TransparencyLog = nil, keyless(), new(false) }), "transparencyLog", "keep it on, or sign with keys"},
 		{"an unknown mode", ok(func(a *imagepolicy.Args) { a.Mode = "Warn" }), "mode", "is not one of"},
 		{"a waiver without a reason", ok(func(a *imagepolicy.Args) { a.Waivers = []imagepolicy.WaiverArgs{{Image: "registry.example.com/x:1"}} }), "waivers[0].reason", "is empty"},

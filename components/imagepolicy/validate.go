@@ -3,6 +3,7 @@ package imagepolicy
 import (
 	"encoding/pem"
 	"fmt"
+	"regexp"
 	"strings"
 	"time"
 
@@ -90,8 +91,19 @@ func (a Args) validateSigners(p *problem.List) {
 		if strings.TrimSpace(k.Subject) == "" || k.Subject == "*" {
 			p.Addf("keyless.subject", "is %q: name the identity that signs (the workflow that builds the image); any identity of the issuer would pass", k.Subject)
 		}
+		switch {
+		case k.Issuer == GitHubActionsIssuer && k.Repository == "":
+			p.Addf("keyless.repository", "is empty with GitHub Actions' issuer: name the repository whose runs sign (\"owner/name\"); a reusable workflow's subject is the same for every repository that calls it")
+		case k.Repository != "" && !githubRepository.MatchString(k.Repository):
+			p.Addf("keyless.repository", "%q is not \"owner/name\"", k.Repository)
+		}
 	}
 }
+
+// GitHubActionsIssuer is the OIDC issuer of GitHub Actions' tokens.
+const GitHubActionsIssuer = "https://token.actions.githubusercontent.com"
+
+var githubRepository = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9-]*/[A-Za-z0-9._-]+$`)
 
 // checkPattern checks an image reference pattern: no spaces, no scheme,
 // lowercase, and not "*" alone.

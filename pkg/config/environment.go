@@ -350,6 +350,8 @@ type ImageKeyless struct {
 	Issuer string `json:"issuer"`
 	// Subject is the signing identity (a trailing * matches any suffix).
 	Subject string `json:"subject"`
+	// Repository is the repository whose runs sign ("owner/name"). Required with GitHub Actions' issuer.
+	Repository string `json:"repository,omitempty"`
 }
 
 // ImageWaiver is one image the policy does not verify (imagepolicy.WaiverArgs).
