@@ -133,7 +133,15 @@ var evidence = map[string]func(job map[string]any) bool{
 	"id-token": func(job map[string]any) bool {
 		return job["uses"] != nil || hasStep(job, func(s map[string]any) bool {
 			u, _ := s["uses"].(string)
-			return strings.HasPrefix(u, "aws-actions/configure-aws-credentials@") || strings.HasPrefix(u, "google-github-actions/auth@")
+			run, _ := s["run"].(string)
+			return strings.HasPrefix(u, "aws-actions/configure-aws-credentials@") || strings.HasPrefix(u, "google-github-actions/auth@") ||
+				cosignSign.MatchString(run) // keyless: the workflow's OIDC token is the signing identity
+		})
+	},
+	"security-events": func(job map[string]any) bool {
+		return hasStep(job, func(s map[string]any) bool {
+			run, _ := s["run"].(string)
+			return strings.Contains(run, "code-scanning/sarifs")
 		})
 	},
 	"pull-requests": func(job map[string]any) bool {

@@ -55,9 +55,16 @@ type Repo struct {
 	Workflows map[string]Workflow
 	// GitLab is .gitlab-ci.yml; nil when there is none.
 	GitLab map[string]any
+	// GitLabImage is the GitLab image pipeline template
+	// (.gitlab/image.gitlab-ci.yml); nil when there is none.
+	GitLabImage map[string]any
 	// Trust are the OIDC trust policies written in docs/ci.md.
 	Trust []TrustPolicy
 }
+
+// GitLabImageFile is the GitLab image pipeline template, relative to the
+// repository.
+const GitLabImageFile = ".gitlab/image.gitlab-ci.yml"
 
 // Check returns every violation found in the repository at root.
 func Check(root string) []Finding {
@@ -91,6 +98,11 @@ func Load(root string) (*Repo, error) {
 			return nil, fmt.Errorf(".gitlab-ci.yml: %w", err)
 		}
 	}
+	if _, err := os.Stat(filepath.Join(root, GitLabImageFile)); err == nil {
+		if r.GitLabImage, err = load(filepath.Join(root, GitLabImageFile)); err != nil {
+			return nil, fmt.Errorf("%s: %w", GitLabImageFile, err)
+		}
+	}
 	if b, err := os.ReadFile(filepath.Join(root, "docs", "ci.md")); err == nil {
 		if r.Trust, err = ParseTrust(string(b)); err != nil {
 			return nil, fmt.Errorf("docs/ci.md: %w", err)
@@ -109,6 +121,10 @@ func (r *Repo) Check() []Finding {
 	r.checkTrust(&fs)
 	if r.GitLab != nil {
 		r.checkGitLab(&fs)
+	}
+	r.checkImageWorkflows(&fs)
+	if r.GitLabImage != nil {
+		r.checkGitLabImage(&fs)
 	}
 	return fs
 }

@@ -138,8 +138,12 @@ func apply(repo *Repo, fx fixture) error {
 			if repo.Trust, err = ParseTrust(strings.Replace(string(b), e.Old, e.New, 1)); err != nil {
 				return err
 			}
-		case e.File == ".gitlab-ci.yml":
-			if err := set(repo.GitLab, e.Path, e.Value); err != nil {
+		case e.File == ".gitlab-ci.yml", e.File == GitLabImageFile:
+			doc := repo.GitLab
+			if e.File == GitLabImageFile {
+				doc = repo.GitLabImage
+			}
+			if err := set(doc, e.Path, e.Value); err != nil {
 				return fmt.Errorf("%s: %w", e.File, err)
 			}
 		default:
