@@ -264,8 +264,21 @@ LOCAL_STATE := $(STATE)/cluster
 # cuts its cold compile (see stacks/composers_local.go).
 LOCAL_TAGS  := -tags plinthlocal
 
+# CLUSTER=current deploys to the cluster of the current kubeconfig context
+# (kind, minikube, k3d) instead of starting plinth's control plane; a
+# server neither on loopback nor on a private address is refused unless
+# YES=1. A Pulumi CLI on PATH (plinth's version or newer) and the pinned
+# kubernetes plugin in the Pulumi home are used instead of being built.
+CLUSTER ?= local
+
 .PHONY: local
-local: $(TOOLS) ## build the tools if needed, start (or reuse) the local control plane, deploy the local stack
+local: ## build what the machine lacks (progress per tool), start (or reuse) the local control plane (or CLUSTER=current), deploy the local stack
+	@$(GO) run ./cmd/localsetup tools -j 2 -cluster $(CLUSTER)
+ifeq ($(CLUSTER),current)
+	@kc=$$($(GO) run ./cmd/localsetup context $(if $(YES),-yes)) && \
+	  $(GO) run ./cmd/localcluster crds -kubeconfig "$$kc" && \
+	  KUBECONFIG="$$kc" $(GO) run $(LOCAL_TAGS) ./stacks up --stack local --refresh
+else
 	$(GO) run ./cmd/localcluster up -state $(LOCAL_STATE)
 	@# --refresh: a control plane started afresh has none of the objects the state remembers.
 	$(GO) run $(LOCAL_TAGS) ./stacks up --stack local --refresh
@@ -273,6 +286,7 @@ local: $(TOOLS) ## build the tools if needed, start (or reuse) the local control
 	@echo "Point kubectl at the local cluster:"
 	@echo "  export KUBECONFIG=$(LOCAL_STATE)/admin.kubeconfig"
 	@echo "  kubectl get deploy,hpa,pdb,svc -A"
+endif
 
 .PHONY: local-backend local-backend-down
 local-backend: ## start (or reuse) a shared state backend on loopback (S3 and KMS by moto_server); prints the variables to export

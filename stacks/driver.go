@@ -25,12 +25,13 @@ import (
 
 	"sigs.k8s.io/yaml"
 
+	"github.com/plinth-dev/plinth/internal/localsetup"
 	"github.com/plinth-dev/plinth/pkg/config"
 )
 
 // Versions of the tools the driver uses from bin/ (see the Makefile).
 const (
-	kubernetesPluginVersion = "v4.25.0"
+	kubernetesPluginVersion = localsetup.ProviderVersion
 	projectName             = "plinth"
 )
 
@@ -267,9 +268,9 @@ func (d *Driver) environment() map[string]string {
 		"PULUMI_HOME":              filepath.Join(state, "pulumi-home"),
 		"PULUMI_SKIP_UPDATE_CHECK": "true",
 	}
-	if _, err := os.Stat(filepath.Join(d.Root, "bin", "pulumi-resource-kubernetes")); err == nil {
-		// Plugins come from bin/ (installed into PULUMI_HOME), never from a
-		// download or from PATH.
+	if d.pluginSource() != "" {
+		// Plugins come from bin/ or the user's Pulumi home (installed into
+		// PULUMI_HOME), never from a download or from PATH.
 		env["PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION"] = "true"
 		env["PULUMI_IGNORE_AMBIENT_PLUGINS"] = "true"
 	}
@@ -333,12 +334,18 @@ func (d *Driver) Open(ctx context.Context) (auto.Stack, error) {
 			return auto.Stack{}, err
 		}
 	}
-	// The CLI and provider built into bin/ (make tools) when present,
-	// else the official CLI on PATH, which fetches its own plugins.
+	// The CLI built into bin/ (make tools) when present, else the
+	// official CLI on PATH; the kubernetes plugin from bin/ or the user's
+	// Pulumi home (make local uses what the machine has), else the CLI
+	// fetches its own.
 	opts := &auto.PulumiCommandOptions{}
+	cliPath := "pulumi"
 	if _, err := os.Stat(filepath.Join(d.Root, "bin", "pulumi")); err == nil {
 		opts.Root = d.Root
-		if err := d.installPlugin(env); err != nil {
+		cliPath = filepath.Join(d.Root, "bin", "pulumi")
+	}
+	if d.pluginSource() != "" {
+		if err := d.installPlugin(env, cliPath); err != nil {
 			return auto.Stack{}, err
 		}
 	}
@@ -401,18 +408,46 @@ func (d *Driver) keepsItsSecretsProvider(workDir string) error {
 	return fmt.Errorf("--secrets-provider %s would rewrite %s, which git tracks, and whose secrets are under %s: run the stack on this backend with its own secrets (drop --secrets-provider), use a new stack for KMS (a Pulumi.<name>.yaml of its own), or move it deliberately with `pulumi stack change-secrets-provider` and commit the file", d.SecretsProvider, file, current)
 }
 
-// installPlugin installs bin/pulumi-resource-kubernetes as the plugin
-// version the SDK asks for, unless PULUMI_HOME has it already.
-func (d *Driver) installPlugin(env map[string]string) error {
+// pluginSource is the kubernetes plugin the driver installs: bin/'s
+// (make tools), else the pinned version in the user's Pulumi home
+// (~/.pulumi, when PULUMI_HOME is not set: a set PULUMI_HOME is used
+// as it is), else "".
+func (d *Driver) pluginSource() string {
+	bin := filepath.Join(d.Root, "bin", "pulumi-resource-kubernetes")
+	if _, err := os.Stat(bin); err == nil {
+		return bin
+	}
+	if userPulumiHome != "" {
+		p := filepath.Join(userPulumiHome, "plugins", "resource-kubernetes-"+kubernetesPluginVersion, "pulumi-resource-kubernetes")
+		if _, err := os.Stat(p); err == nil {
+			return p
+		}
+	}
+	return ""
+}
+
+// userPulumiHome is the user's own Pulumi home, read when the program
+// starts (Open later points PULUMI_HOME at .state/): "" when PULUMI_HOME
+// was set, which the driver then uses as it is.
+var userPulumiHome = func() string {
+	if os.Getenv("PULUMI_HOME") != "" {
+		return ""
+	}
+	return localsetup.PulumiHome()
+}()
+
+// installPlugin installs the plugin of pluginSource with the CLI at cli,
+// as the version the SDK asks for, unless PULUMI_HOME has it already.
+func (d *Driver) installPlugin(env map[string]string, cli string) error {
 	dir := filepath.Join(env["PULUMI_HOME"], "plugins", "resource-kubernetes-"+kubernetesPluginVersion)
 	if _, err := os.Stat(filepath.Join(dir, "pulumi-resource-kubernetes")); err == nil {
 		return nil
 	}
-	bin := filepath.Join(d.Root, "bin", "pulumi-resource-kubernetes")
-	if _, err := os.Stat(bin); err != nil {
-		return fmt.Errorf("%s is missing: run `make tools`", bin)
+	bin := d.pluginSource()
+	if bin == "" {
+		return fmt.Errorf("no kubernetes plugin %s: run `make tools`", kubernetesPluginVersion)
 	}
-	cmd := exec.Command(filepath.Join(d.Root, "bin", "pulumi"), "plugin", "install", "resource", "kubernetes",
+	cmd := exec.Command(cli, "plugin", "install", "resource", "kubernetes",
 		kubernetesPluginVersion, "--file", bin)
 	cmd.Env = os.Environ()
 	cmd.Stdout, cmd.Stderr = d.Err, d.Err

@@ -5,6 +5,7 @@
 //	localcluster up   [-state .state/cluster]   start (or reuse) and install the CRDs
 //	localcluster status [-state .state/cluster] exit 0 when it runs
 //	localcluster down [-state .state/cluster]   stop the processes
+//	localcluster crds -kubeconfig FILE          install the CRDs into another cluster (make local CLUSTER=current)
 package main
 
 import (
@@ -27,12 +28,20 @@ func main() {
 	cmd := os.Args[1]
 	fl := flag.NewFlagSet(cmd, flag.ExitOnError)
 	state := fl.String("state", ".state/cluster", "directory holding the cluster's files")
+	kubeconfig := fl.String("kubeconfig", "", "crds: the cluster to install the CRDs into")
 	_ = fl.Parse(os.Args[2:])
 
 	var err error
 	switch cmd {
 	case "up":
 		err = up(*state)
+	case "crds":
+		if *kubeconfig == "" {
+			usage()
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+		err = installCRDs(ctx, &localcluster.Cluster{KubeconfigPath: *kubeconfig})
+		cancel()
 	case "status":
 		if !localcluster.Running(*state) {
 			fmt.Println("local control plane: not running")
@@ -62,15 +71,7 @@ func up(state string) error {
 	if err != nil {
 		return err
 	}
-	// The Prometheus Operator's and the Gateway API's CRDs, which the
-	// local stack's objects use.
-	for _, crds := range []embed.FS{monitoring.CRDs, app.GatewayCRDs} {
-		if err := c.InstallCRDs(ctx, crds, "crds/*.yaml"); err != nil {
-			return err
-		}
-	}
-	// Argo Rollouts', for Progressive apps (with a controller beside it).
-	if err := c.InstallCRDs(ctx, app.RolloutCRDs, app.RolloutCRDsPattern); err != nil {
+	if err := installCRDs(ctx, c); err != nil {
 		return err
 	}
 	verb := "started"
@@ -81,7 +82,19 @@ func up(state string) error {
 	return nil
 }
 
+// installCRDs installs the CRDs the local stack's objects use: the
+// Prometheus Operator's and the Gateway API's, and Argo Rollouts' for
+// Progressive apps (with a controller beside it).
+func installCRDs(ctx context.Context, c *localcluster.Cluster) error {
+	for _, crds := range []embed.FS{monitoring.CRDs, app.GatewayCRDs} {
+		if err := c.InstallCRDs(ctx, crds, "crds/*.yaml"); err != nil {
+			return err
+		}
+	}
+	return c.InstallCRDs(ctx, app.RolloutCRDs, app.RolloutCRDsPattern)
+}
+
 func usage() {
-	fmt.Fprintln(os.Stderr, "usage: localcluster up|status|down [-state DIR]")
+	fmt.Fprintln(os.Stderr, "usage: localcluster up|status|down [-state DIR] | crds -kubeconfig FILE")
 	os.Exit(2)
 }

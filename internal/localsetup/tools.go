@@ -1,0 +1,312 @@
+// Package localsetup is what `make local` does before it deploys: it
+// finds what the machine already has (a Pulumi CLI, the kubernetes
+// plugin, a cluster of the user's own), builds the rest with progress
+// lines a person can follow, and checks a cluster before anything is
+// deployed to it.
+package localsetup
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+)
+
+// Versions plinth pins (the Makefile's PULUMI_VERSION and
+// PROVIDER_VERSION; a test checks they agree).
+const (
+	PulumiVersion   = "v3.274.1"
+	ProviderVersion = "v4.25.0"
+)
+
+// Tool is one thing `make local` may build.
+type Tool struct {
+	// Name is what the progress lines call it.
+	Name string
+	// Targets are its files, relative to the repository (bin/…); the
+	// Makefile names them by absolute path.
+	Targets []string
+	// Minutes is the measured cold build on 2 cores (README, Tools).
+	Minutes float64
+	// ControlPlane tools are not needed with a cluster of the user's own.
+	ControlPlane bool
+}
+
+// LocalTools are the tools of `make local`, longest first: with two
+// builds at a time, the longest starts at once.
+var LocalTools = []Tool{
+	{Name: "kubernetes provider", Targets: []string{"bin/pulumi-resource-kubernetes"}, Minutes: 12},
+	{Name: "kube-apiserver", Targets: []string{"bin/kube-apiserver"}, Minutes: 7.3, ControlPlane: true},
+	{Name: "Pulumi CLI", Targets: []string{"bin/pulumi"}, Minutes: 6.5},
+	{Name: "kwok", Targets: []string{"bin/kwok"}, Minutes: 3.5, ControlPlane: true},
+	{Name: "kube-controller-manager", Targets: []string{"bin/kube-controller-manager"}, Minutes: 2.3, ControlPlane: true},
+	{Name: "etcd", Targets: []string{"bin/etcd"}, Minutes: 1, ControlPlane: true},
+	{Name: "kube-scheduler", Targets: []string{"bin/kube-scheduler"}, Minutes: 0.2, ControlPlane: true},
+}
+
+// Found is what the machine already has.
+type Found struct {
+	// Pulumi is the CLI on PATH at a supported version ("" when none).
+	Pulumi string
+	// PulumiRefused says why a CLI on PATH is not used ("" when it is,
+	// or there is none).
+	PulumiRefused string
+	// Plugin is the pinned kubernetes plugin in the Pulumi home ("" when
+	// there is none).
+	Plugin string
+	// CurrentCluster is set when the user's own cluster is used.
+	CurrentCluster bool
+}
+
+var versionRe = regexp.MustCompile(`v?(\d+)\.(\d+)\.(\d+)`)
+
+// parseVersion returns major, minor and patch of the first version in s.
+func parseVersion(s string) ([3]int, bool) {
+	m := versionRe.FindStringSubmatch(s)
+	if m == nil {
+		return [3]int{}, false
+	}
+	var v [3]int
+	for i := range v {
+		v[i], _ = strconv.Atoi(m[i+1])
+	}
+	return v, true
+}
+
+// SupportedPulumi says whether a CLI version may run plinth's stacks:
+// major 3, and the version plinth tests with or newer.
+func SupportedPulumi(version string) error {
+	v, ok := parseVersion(version)
+	pinned, _ := parseVersion(PulumiVersion)
+	switch {
+	case !ok:
+		return fmt.Errorf("it printed no version (%q)", strings.TrimSpace(version))
+	case v[0] != pinned[0]:
+		return fmt.Errorf("it is %s, another major version than plinth's %s", strings.TrimSpace(version), PulumiVersion)
+	case v[1] < pinned[1] || v[1] == pinned[1] && v[2] < pinned[2]:
+		return fmt.Errorf("it is %s, older than %s, the version plinth is tested with: upgrade it, or remove it from PATH and make local builds %s", strings.TrimSpace(version), PulumiVersion, PulumiVersion)
+	}
+	return nil
+}
+
+// Detect finds a Pulumi CLI on path (a PATH list) and the pinned
+// kubernetes plugin in pulumiHome (PULUMI_HOME, or ~/.pulumi).
+func Detect(ctx context.Context, path, pulumiHome string) Found {
+	var f Found
+	for _, dir := range filepath.SplitList(path) {
+		bin := filepath.Join(dir, "pulumi")
+		if st, err := os.Stat(bin); err != nil || st.IsDir() || st.Mode()&0o111 == 0 {
+			continue
+		}
+		cctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+		out, err := exec.CommandContext(cctx, bin, "version").Output()
+		cancel()
+		if err != nil {
+			f.PulumiRefused = fmt.Sprintf("%s does not run (%v)", bin, err)
+			break
+		}
+		if err := SupportedPulumi(string(out)); err != nil {
+			f.PulumiRefused = fmt.Sprintf("%s is not used: %v", bin, err)
+			break
+		}
+		f.Pulumi = bin
+		break
+	}
+	plugin := filepath.Join(pulumiHome, "plugins", "resource-kubernetes-"+ProviderVersion, "pulumi-resource-kubernetes")
+	if st, err := os.Stat(plugin); err == nil && !st.IsDir() {
+		f.Plugin = plugin
+	}
+	return f
+}
+
+// PulumiHome is where the user's Pulumi keeps its plugins.
+func PulumiHome() string {
+	if h := os.Getenv("PULUMI_HOME"); h != "" {
+		return h
+	}
+	home, _ := os.UserHomeDir()
+	return filepath.Join(home, ".pulumi")
+}
+
+// Plan returns the tools to build: those neither found nor current
+// (built, per upToDate), in LocalTools' order.
+func Plan(f Found, upToDate func(Tool) bool) []Tool {
+	var out []Tool
+	for _, t := range LocalTools {
+		switch {
+		case t.ControlPlane && f.CurrentCluster,
+			t.Name == "Pulumi CLI" && f.Pulumi != "",
+			t.Name == "kubernetes provider" && f.Plugin != "":
+			continue
+		}
+		if !upToDate(t) {
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+// UpToDate asks make, in root, whether t's targets are built and current.
+func UpToDate(root string) func(Tool) bool {
+	return func(t Tool) bool {
+		cmd := exec.Command("make", append([]string{"-q", "--no-print-directory"}, targets(root, t)...)...)
+		cmd.Dir = root
+		return cmd.Run() == nil
+	}
+}
+
+// Summary is the first line `make local` prints: what was found, what
+// will be built, and how long that takes.
+func Summary(f Found, plan []Tool, jobs int) string {
+	var have []string
+	if f.Pulumi != "" {
+		have = append(have, "Pulumi CLI "+f.Pulumi)
+	}
+	if f.Plugin != "" {
+		have = append(have, "kubernetes plugin "+ProviderVersion+" "+f.Plugin)
+	}
+	if f.CurrentCluster {
+		have = append(have, "the cluster of the current kubeconfig context (CLUSTER=current)")
+	}
+	var b strings.Builder
+	if len(have) > 0 {
+		fmt.Fprintf(&b, "found: %s. ", strings.Join(have, "; "))
+	}
+	if f.PulumiRefused != "" {
+		fmt.Fprintf(&b, "%s. ", f.PulumiRefused)
+	}
+	if len(plan) == 0 {
+		b.WriteString("nothing to build.")
+		return b.String()
+	}
+	var names []string
+	for _, t := range plan {
+		names = append(names, t.Name)
+	}
+	fmt.Fprintf(&b, "to build: %s (%d at a time; %s on 2 cores, measured).", strings.Join(names, ", "), jobs, Expected(plan, jobs))
+	return b.String()
+}
+
+// Expected is the wall time plan takes with jobs builds at a time: the
+// builds share the cores, so the total is the sum divided by the jobs
+// that can overlap, never less than the longest.
+func Expected(plan []Tool, jobs int) string {
+	var sum, longest float64
+	for _, t := range plan {
+		sum += t.Minutes
+		longest = max(longest, t.Minutes)
+	}
+	// Two builds on two cores overlap only where one leaves cores idle
+	// (linking, a module's last packages): count a quarter of the rest.
+	total := sum
+	if jobs > 1 {
+		total = max(longest, sum-(sum-longest)/4)
+	}
+	return fmt.Sprintf("about %.0f min", total)
+}
+
+// Build runs make for each tool of plan, jobs at a time, and prints a
+// line when each starts (its position and the time to expect) and when
+// it ends (the time it took). Compiler output goes to logDir/<tool>.log,
+// named with its last lines when a build fails.
+func Build(ctx context.Context, root string, plan []Tool, jobs int, logDir string, out io.Writer) error {
+	if err := os.MkdirAll(logDir, 0o755); err != nil {
+		return err
+	}
+	var mu sync.Mutex
+	say := func(format string, args ...any) {
+		mu.Lock()
+		defer mu.Unlock()
+		fmt.Fprintf(out, format+"\n", args...)
+	}
+	sem := make(chan struct{}, max(jobs, 1))
+	errs := make([]error, len(plan))
+	var wg sync.WaitGroup
+	for i, t := range plan {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer wg.Done()
+			defer func() { <-sem }()
+			errs[i] = buildOne(ctx, root, t, fmt.Sprintf("[%d/%d]", i+1, len(plan)), logDir, say)
+		}()
+	}
+	wg.Wait()
+	var failed []string
+	for i, err := range errs {
+		if err != nil {
+			failed = append(failed, plan[i].Name)
+		}
+	}
+	if len(failed) > 0 {
+		return fmt.Errorf("the build of %s failed (see above)", strings.Join(failed, ", "))
+	}
+	return nil
+}
+
+func buildOne(ctx context.Context, root string, t Tool, pos, logDir string, say func(string, ...any)) error {
+	logPath := filepath.Join(logDir, strings.ReplaceAll(t.Name, " ", "-")+".log")
+	say("%s %s: %s on 2 cores (log: %s)", pos, t.Name, minutes(t.Minutes), logPath)
+	start := time.Now()
+	log, err := os.Create(logPath)
+	if err != nil {
+		return err
+	}
+	defer log.Close()
+	cmd := exec.CommandContext(ctx, "make", append([]string{"--no-print-directory"}, targets(root, t)...)...)
+	cmd.Dir = root
+	cmd.Stdout, cmd.Stderr = log, log
+	if err := cmd.Run(); err != nil {
+		_ = log.Sync()
+		say("%s %s FAILED after %s: %v; the last lines of %s:\n%s", pos, t.Name, time.Since(start).Round(time.Second), err, logPath, tail(logPath, 15))
+		return err
+	}
+	say("%s %s built in %s", pos, t.Name, time.Since(start).Round(time.Second))
+	return nil
+}
+
+// targets are t's make targets: its files by absolute path.
+func targets(root string, t Tool) []string {
+	out := make([]string, len(t.Targets))
+	for i, f := range t.Targets {
+		out[i] = filepath.Join(root, f)
+	}
+	return out
+}
+
+func minutes(m float64) string {
+	if m < 1 {
+		return "under a minute"
+	}
+	return fmt.Sprintf("about %.0f min", m)
+}
+
+// tail returns the last n lines of a file, indented, without the
+// module downloads (one line each) that would push the error out.
+func tail(path string, n int) string {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return "  (no log)"
+	}
+	var lines []string
+	sc := bufio.NewScanner(bytes.NewReader(b))
+	sc.Buffer(make([]byte, 1<<20), 1<<20)
+	for sc.Scan() {
+		if !strings.HasPrefix(sc.Text(), "go: downloading ") {
+			lines = append(lines, "  "+sc.Text())
+		}
+	}
+	if len(lines) > n {
+		lines = lines[len(lines)-n:]
+	}
+	return strings.Join(lines, "\n")
+}
