@@ -98,7 +98,7 @@ func verifiersOf(rs []Resource) []verifier {
 					policy: p, index: fmt.Sprintf("rule %d verifyImages %d", i, j),
 					enforce: strings.EqualFold(a, "Enforce"), failClosed: failurePolicy == "Fail",
 					mutateDigest: boolean(vm, "mutateDigest", true),
-					references: stringsAt(vm, "imageReferences"), skipReferences: stringsAt(vm, "skipImageReferences"),
+					references:   stringsAt(vm, "imageReferences"), skipReferences: stringsAt(vm, "skipImageReferences"),
 					waived: waived,
 				})
 			}
