@@ -15,10 +15,11 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
+
+	"golang.org/x/mod/semver"
 )
 
 // Versions plinth pins (the Makefile's PULUMI_VERSION and
@@ -67,32 +68,19 @@ type Found struct {
 	CurrentCluster bool
 }
 
-var versionRe = regexp.MustCompile(`v?(\d+)\.(\d+)\.(\d+)`)
+var versionRe = regexp.MustCompile(`v?\d+\.\d+\.\d+`)
 
-// parseVersion returns major, minor and patch of the first version in s.
-func parseVersion(s string) ([3]int, bool) {
-	m := versionRe.FindStringSubmatch(s)
-	if m == nil {
-		return [3]int{}, false
-	}
-	var v [3]int
-	for i := range v {
-		v[i], _ = strconv.Atoi(m[i+1])
-	}
-	return v, true
-}
-
-// SupportedPulumi says whether a CLI version may run plinth's stacks:
-// major 3, and the version plinth tests with or newer.
+// SupportedPulumi says whether a CLI version (`pulumi version`'s output)
+// may run plinth's stacks: major 3, and the version plinth tests with or
+// newer.
 func SupportedPulumi(version string) error {
-	v, ok := parseVersion(version)
-	pinned, _ := parseVersion(PulumiVersion)
+	v := "v" + strings.TrimPrefix(versionRe.FindString(version), "v")
 	switch {
-	case !ok:
+	case !semver.IsValid(v):
 		return fmt.Errorf("it printed no version (%q)", strings.TrimSpace(version))
-	case v[0] != pinned[0]:
+	case semver.Major(v) != semver.Major(PulumiVersion):
 		return fmt.Errorf("it is %s, another major version than plinth's %s", strings.TrimSpace(version), PulumiVersion)
-	case v[1] < pinned[1] || v[1] == pinned[1] && v[2] < pinned[2]:
+	case semver.Compare(v, PulumiVersion) < 0:
 		return fmt.Errorf("it is %s, older than %s, the version plinth is tested with: upgrade it, or remove it from PATH and make local builds %s", strings.TrimSpace(version), PulumiVersion, PulumiVersion)
 	}
 	return nil
