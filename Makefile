@@ -109,9 +109,15 @@ KYVERNO_TOOLS   := $(BIN)/kyverno $(BIN)/cosign $(BIN)/registry $(BIN)/crane
 
 E2E_TOOLS := $(TOOLS) $(BIN)/pulumi-language-yaml $(BIN)/pulumi-resource-plinth $(ROLLOUT_TOOLS) $(FLUX_TOOLS) $(KYVERNO_TOOLS)
 
-.PHONY: tools e2e-tools rollout-tools flux-tools kyverno-tools
+.PHONY: tools e2e-tools ci-tools rollout-tools flux-tools kyverno-tools
 tools: $(TOOLS) ## build the Pulumi CLI, the kubernetes provider and the local control plane into bin/
-e2e-tools: $(E2E_TOOLS) ## build what make e2e needs: the tools, the YAML language host and the component provider
+# e2e-tools and ci-tools print a line per tool as it starts (its position
+# and the measured time to expect) and as it ends, with compiler output in
+# .state/build/ (cmd/localsetup).
+e2e-tools: ## build what make e2e needs, with a progress line per tool: the tools, the YAML language host, the component provider and the engines
+	@$(GO) run ./cmd/localsetup -set e2e -j $(TOOL_JOBS)
+ci-tools: ## build what make e2e and make alert-tests need, with a progress line per tool (what .ci/run builds beside make test)
+	@$(GO) run ./cmd/localsetup -set e2e,alert -j $(TOOL_JOBS)
 
 $(BIN)/pulumi: tools/pulumi/go.mod tools/pulumi/go.sum
 	cd tools/pulumi && $(GO) build -o $@ \
@@ -270,12 +276,15 @@ LOCAL_TAGS  := -tags plinthlocal
 # YES=1. A Pulumi CLI on PATH (plinth's version or newer) and the pinned
 # kubernetes plugin in the Pulumi home are used instead of being built.
 CLUSTER ?= local
+# How many tools localsetup builds at a time (make local, e2e-tools,
+# ci-tools); README, Tools, gives -j1 against -j2.
+TOOL_JOBS ?= 2
 
 .PHONY: local
 local: ## build what the machine lacks (progress per tool), start (or reuse) the local control plane (or CLUSTER=current), deploy the local stack
-	@$(GO) run ./cmd/localsetup tools -j 2 -cluster $(CLUSTER)
+	@$(GO) run ./cmd/localsetup -set local -j $(TOOL_JOBS) -cluster $(CLUSTER)
 ifeq ($(CLUSTER),current)
-	@kc=$$($(GO) run ./cmd/localsetup context $(if $(YES),-yes)) && \
+	@kc=$$($(GO) run ./cmd/localcontext $(if $(YES),-yes)) && \
 	  $(GO) run ./cmd/localcluster crds -kubeconfig "$$kc" && \
 	  KUBECONFIG="$$kc" $(GO) run $(LOCAL_TAGS) ./stacks up --stack local --refresh
 else

@@ -3,12 +3,11 @@ package localsetup
 import (
 	"bytes"
 	"context"
-	"errors"
-	"net/netip"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -39,7 +38,7 @@ func TestDetectsACLIOnPathAndThePinnedPlugin(t *testing.T) {
 	if f.Pulumi != filepath.Join(dir, "pulumi") || f.Plugin != plugin || f.PulumiRefused != "" {
 		t.Fatalf("Detect = %+v", f)
 	}
-	plan := Plan(f, func(Tool) bool { return false })
+	plan := Plan(LocalTools, f, func(Tool) bool { return false })
 	for _, tool := range plan {
 		if tool.Name == "Pulumi CLI" || tool.Name == "kubernetes provider" {
 			t.Errorf("plans to build %s, which was found", tool.Name)
@@ -69,7 +68,7 @@ func TestRefusesACLIOfAnUnsupportedVersion(t *testing.T) {
 		if f.Pulumi != "" || !strings.Contains(f.PulumiRefused, want) {
 			t.Errorf("%s: Detect = %+v, want refused: …%s…", version, f, want)
 		}
-		plan := Plan(f, func(Tool) bool { return false })
+		plan := Plan(LocalTools, f, func(Tool) bool { return false })
 		if !strings.Contains(Summary(f, plan, 2), "Pulumi CLI (") && !strings.Contains(Summary(f, plan, 2), "Pulumi CLI,") {
 			t.Errorf("%s: the refused CLI is not built instead: %s", version, Summary(f, plan, 2))
 		}
@@ -80,7 +79,7 @@ func TestRefusesACLIOfAnUnsupportedVersion(t *testing.T) {
 }
 
 func TestACurrentClusterSkipsTheControlPlane(t *testing.T) {
-	plan := Plan(Found{CurrentCluster: true}, func(Tool) bool { return false })
+	plan := Plan(LocalTools, Found{CurrentCluster: true}, func(Tool) bool { return false })
 	var names []string
 	for _, tool := range plan {
 		names = append(names, tool.Name)
@@ -88,95 +87,8 @@ func TestACurrentClusterSkipsTheControlPlane(t *testing.T) {
 	if strings.Join(names, ",") != "kubernetes provider,Pulumi CLI" {
 		t.Fatalf("plan %v", names)
 	}
-	if got := Plan(Found{}, func(Tool) bool { return true }); len(got) != 0 {
+	if got := Plan(LocalTools, Found{}, func(Tool) bool { return true }); len(got) != 0 {
 		t.Fatalf("plans %v although everything is built", got)
-	}
-}
-
-func TestReadsTheCurrentContext(t *testing.T) {
-	kc := filepath.Join(t.TempDir(), "config")
-	if err := os.WriteFile(kc, []byte(`apiVersion: v1
-kind: Config
-current-context: kind-dev
-clusters:
-- name: kind-dev
-  cluster: {server: "https://127.0.0.1:40123"}
-- name: prod
-  cluster: {server: "https://prod.example.com"}
-contexts:
-- name: kind-dev
-  context: {cluster: kind-dev, user: me}
-- name: prod
-  context: {cluster: prod, user: me}
-users:
-- name: me
-  user: {token: x}
-`), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	t.Setenv("KUBECONFIG", kc)
-	c, err := CurrentCluster()
-	if err != nil || c.Context != "kind-dev" || c.Server != "https://127.0.0.1:40123" || c.Kubeconfig != kc {
-		t.Fatalf("CurrentCluster = %+v, %v", c, err)
-	}
-	if err := CheckLocal(context.Background(), c, false, nil); err != nil {
-		t.Fatal(err)
-	}
-	// What the stack is applied with: the current context alone, 0600.
-	out := filepath.Join(t.TempDir(), "current", "kubeconfig")
-	if err := WriteKubeconfig(out); err != nil {
-		t.Fatal(err)
-	}
-	b, _ := os.ReadFile(out)
-	if st, _ := os.Stat(out); st.Mode().Perm() != 0o600 || !strings.Contains(string(b), "127.0.0.1:40123") || strings.Contains(string(b), "prod") {
-		t.Fatalf("written kubeconfig (%v):\n%s", st.Mode(), b)
-	}
-}
-
-func TestRefusesARemoteContext(t *testing.T) {
-	resolve := func(addrs map[string][]string) func(context.Context, string) ([]netip.Addr, error) {
-		return func(_ context.Context, host string) ([]netip.Addr, error) {
-			a, ok := addrs[host]
-			if !ok {
-				return nil, errors.New("no such host")
-			}
-			var out []netip.Addr
-			for _, s := range a {
-				out = append(out, netip.MustParseAddr(s))
-			}
-			return out, nil
-		}
-	}(map[string][]string{
-		"minikube.internal":  {"192.168.49.2"},
-		"api.prod.example":   {"203.0.113.10"},
-		"split.example":      {"10.0.0.5", "198.51.100.7"},
-		"host.docker.local6": {"fd00::2"},
-	})
-	for server, want := range map[string]string{
-		"https://127.0.0.1:6443":          "",
-		"https://[::1]:6443":              "",
-		"https://localhost:6443":          "",
-		"https://192.168.49.2:8443":       "",
-		"https://minikube.internal:8443":  "",
-		"https://host.docker.local6:6443": "",
-		"https://203.0.113.10:443":        "points at 203.0.113.10, neither loopback nor a private address",
-		"https://api.prod.example":        "points at api.prod.example (203.0.113.10)",
-		"https://split.example":           "split.example (198.51.100.7)",
-		"https://nowhere.example":         "does not resolve",
-	} {
-		c := Cluster{Context: "ctx", Server: server}
-		err := CheckLocal(context.Background(), c, false, resolve)
-		switch {
-		case want == "" && err != nil:
-			t.Errorf("%s refused: %v", server, err)
-		case want != "" && (err == nil || !strings.Contains(err.Error(), want) || !strings.Contains(err.Error(), `context "ctx"`) || !strings.Contains(err.Error(), "YES=1")):
-			t.Errorf("%s: err = %v, want …%s…", server, err, want)
-		}
-		if want != "" {
-			if err := CheckLocal(context.Background(), c, true, resolve); err != nil {
-				t.Errorf("%s with yes: %v", server, err)
-			}
-		}
 	}
 }
 
@@ -216,15 +128,48 @@ func TestBuildPrintsProgressAndNamesTheLogOfAFailure(t *testing.T) {
 }
 
 // TestTheToolsAreTheMakefiles: every tool's targets are targets the
-// repository's Makefile knows.
+// repository's Makefile knows, and the e2e and alert sets are exactly
+// the files make e2e and make alert-tests depend on.
 func TestTheToolsAreTheMakefiles(t *testing.T) {
 	root, _ := filepath.Abs("../..")
-	for _, tool := range LocalTools {
-		cmd := exec.Command("make", append([]string{"-n", "--no-print-directory"}, targets(root, tool)...)...)
-		cmd.Dir = root
-		if out, err := cmd.CombinedOutput(); err != nil {
-			t.Errorf("%s: make -n %v: %v\n%s", tool.Name, tool.Targets, err, out)
+	for set, variable := range map[string]string{"local": "TOOLS", "e2e": "E2E_TOOLS", "alert": "ALERT_TOOLS"} {
+		tools, err := Set(set)
+		if err != nil {
+			t.Fatal(err)
 		}
+		var files []string
+		for _, tool := range tools {
+			cmd := exec.Command("make", append([]string{"-n", "--no-print-directory"}, targets(root, tool)...)...)
+			cmd.Dir = root
+			if out, err := cmd.CombinedOutput(); err != nil {
+				t.Errorf("%s: make -n %v: %v\n%s", tool.Name, tool.Targets, err, out)
+			}
+			files = append(files, targets(root, tool)...)
+		}
+		cmd := exec.Command("make", "--no-print-directory", "--eval", "print-files: ; @echo $("+variable+")", "print-files")
+		cmd.Dir = root
+		out, err := cmd.Output()
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := strings.Fields(string(out))
+		slices.Sort(want)
+		slices.Sort(files)
+		if !slices.Equal(files, want) {
+			t.Errorf("set %s builds %v; the Makefile's %s is %v", set, files, variable, want)
+		}
+		for i := 1; i < len(tools); i++ {
+			if tools[i].Minutes > tools[i-1].Minutes {
+				t.Errorf("set %s: %s (%.1f min) comes after the shorter %s", set, tools[i].Name, tools[i].Minutes, tools[i-1].Name)
+			}
+		}
+	}
+	if _, err := Set("local,nope"); err == nil || !strings.Contains(err.Error(), "local, e2e and alert") {
+		t.Errorf("an unknown set: %v", err)
+	}
+	both, _ := Set("e2e,alert")
+	if e2e, _ := Set("e2e"); len(both) != len(e2e)+len(AlertTools) {
+		t.Errorf("e2e,alert has %d tools, want %d (each once)", len(both), len(e2e)+len(AlertTools))
 	}
 }
 

@@ -1,8 +1,10 @@
-// Package localsetup is what `make local` does before it deploys: it
-// finds what the machine already has (a Pulumi CLI, the kubernetes
-// plugin, a cluster of the user's own), builds the rest with progress
-// lines a person can follow, and checks a cluster before anything is
-// deployed to it.
+// Package localsetup is what `make local` does before it deploys (and
+// what `make e2e-tools` and `make ci-tools` do): it finds what the
+// machine already has (a Pulumi CLI, the kubernetes plugin, a cluster of
+// the user's own), and builds the rest with progress lines a person can
+// follow. It imports nothing heavy, so its first line comes within
+// seconds on a cold machine; the check of a cluster of the user's own,
+// which needs client-go, is internal/kubecontext.
 package localsetup
 
 import (
@@ -15,6 +17,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"sort"
 	"strings"
 	"sync"
 	"time"
@@ -52,6 +55,54 @@ var LocalTools = []Tool{
 	{Name: "kube-controller-manager", Targets: []string{"bin/kube-controller-manager"}, Minutes: 2.3, ControlPlane: true},
 	{Name: "etcd", Targets: []string{"bin/etcd"}, Minutes: 1, ControlPlane: true},
 	{Name: "kube-scheduler", Targets: []string{"bin/kube-scheduler"}, Minutes: 0.2, ControlPlane: true},
+}
+
+// E2EOnlyTools are what `make e2e` needs beside LocalTools: the YAML
+// language host and plinth's component provider (the YAML program), and
+// the engines the suite runs for real. A module that builds several
+// tools in one go build is one entry.
+var E2EOnlyTools = []Tool{
+	{Name: "Flux controllers, sops and a git server", Targets: []string{"bin/source-controller", "bin/kustomize-controller", "bin/sops", "bin/gitserver"}, Minutes: 10},
+	{Name: "Kyverno, cosign, registry and crane", Targets: []string{"bin/kyverno", "bin/cosign", "bin/registry", "bin/crane"}, Minutes: 5.4},
+	{Name: "Prometheus", Targets: []string{"bin/prometheus"}, Minutes: 4},
+	{Name: "Argo Rollouts controller", Targets: []string{"bin/rollouts-controller"}, Minutes: 4},
+	{Name: "Pulumi YAML language host", Targets: []string{"bin/pulumi-language-yaml"}, Minutes: 3},
+	{Name: "plinth component provider", Targets: []string{"bin/pulumi-resource-plinth"}, Minutes: 3},
+}
+
+// AlertTools are what `make alert-tests` runs: promtool and
+// Alertmanager's code.
+var AlertTools = []Tool{
+	{Name: "promtool", Targets: []string{"bin/promtool"}, Minutes: 3},
+	{Name: "alertcheck", Targets: []string{"bin/alertcheck"}, Minutes: 1},
+}
+
+// Sets names the tool sets `localsetup -set` builds.
+var Sets = map[string][]Tool{
+	"local": LocalTools,
+	"e2e":   append(append([]Tool(nil), LocalTools...), E2EOnlyTools...),
+	"alert": AlertTools,
+}
+
+// Set returns the tools of the sets named in a comma-separated list,
+// each once, longest first.
+func Set(names string) ([]Tool, error) {
+	var out []Tool
+	seen := map[string]bool{}
+	for _, n := range strings.Split(names, ",") {
+		tools, ok := Sets[strings.TrimSpace(n)]
+		if !ok {
+			return nil, fmt.Errorf("-set %s: the sets are local, e2e and alert (comma-separated)", n)
+		}
+		for _, t := range tools {
+			if !seen[t.Name] {
+				seen[t.Name] = true
+				out = append(out, t)
+			}
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Minutes > out[j].Minutes })
+	return out, nil
 }
 
 // Found is what the machine already has.
@@ -125,11 +176,11 @@ func PulumiHome() string {
 	return filepath.Join(home, ".pulumi")
 }
 
-// Plan returns the tools to build: those neither found nor current
-// (built, per upToDate), in LocalTools' order.
-func Plan(f Found, upToDate func(Tool) bool) []Tool {
+// Plan returns the tools of set to build: those neither found nor
+// current (built, per upToDate), in set's order.
+func Plan(set []Tool, f Found, upToDate func(Tool) bool) []Tool {
 	var out []Tool
-	for _, t := range LocalTools {
+	for _, t := range set {
 		switch {
 		case t.ControlPlane && f.CurrentCluster,
 			t.Name == "Pulumi CLI" && f.Pulumi != "",

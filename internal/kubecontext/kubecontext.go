@@ -1,4 +1,8 @@
-package localsetup
+// Package kubecontext reads the current kubeconfig context and checks it
+// before `make local CLUSTER=current` deploys to it: the one part of the
+// local setup that needs client-go, kept apart so that `make local`'s
+// first line (internal/localsetup) compiles in seconds on a cold machine.
+package kubecontext
 
 import (
 	"context"
@@ -25,9 +29,9 @@ type Cluster struct {
 	Kubeconfig string
 }
 
-// CurrentCluster reads the current context the way kubectl does
+// Current reads the current context the way kubectl does
 // (KUBECONFIG, else ~/.kube/config).
-func CurrentCluster() (Cluster, error) {
+func Current() (Cluster, error) {
 	rules := clientcmd.NewDefaultClientConfigLoadingRules()
 	cfg, err := rules.Load()
 	if err != nil {
