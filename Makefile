@@ -134,8 +134,13 @@ $(BIN)/pulumi-resource-kubernetes: tools/kubernetes-provider/go.mod tools/kubern
 	  install -m 0644 $$dir/cmd/pulumi-resource-kubernetes/schema.json $$dir/cmd/pulumi-resource-kubernetes/terraform-mapping.json . && \
 	  $(GO) build -o $@ .
 
-$(BIN)/kube-apiserver $(BIN)/kube-controller-manager $(BIN)/kube-scheduler: $(BIN)/kube-%: tools/kube/go.mod tools/kube/go.sum
-	cd tools/kube && $(GO) build -o $@ -ldflags "$(KUBE_LDFLAGS)" k8s.io/kubernetes/cmd/kube-$*
+# One go build writes all three (a grouped target): built by three, two
+# at a time, they compiled the k8s.io packages they share twice over.
+KUBE_BINS := kube-apiserver kube-controller-manager kube-scheduler
+$(addprefix $(BIN)/,$(KUBE_BINS)) &: tools/kube/go.mod tools/kube/go.sum
+	mkdir -p $(STATE)/kube-build
+	cd tools/kube && $(GO) build -o $(STATE)/kube-build/ -ldflags "$(KUBE_LDFLAGS)" $(addprefix k8s.io/kubernetes/cmd/,$(KUBE_BINS))
+	install -m 0755 $(addprefix $(STATE)/kube-build/,$(KUBE_BINS)) $(BIN)/
 
 
 rollout-tools: $(ROLLOUT_TOOLS) ## build the Argo Rollouts controller and a Prometheus server into bin/

@@ -44,7 +44,7 @@ func TestDetectsACLIOnPathAndThePinnedPlugin(t *testing.T) {
 			t.Errorf("plans to build %s, which was found", tool.Name)
 		}
 	}
-	if line := Summary(f, plan, 2); !strings.HasPrefix(line, "found: Pulumi CLI "+f.Pulumi+"; kubernetes plugin "+ProviderVersion) || !strings.Contains(line, "to build: kube-apiserver, kwok") {
+	if line := Summary(f, plan, 2); !strings.HasPrefix(line, "found: Pulumi CLI "+f.Pulumi+"; kubernetes plugin "+ProviderVersion) || !strings.Contains(line, "to build: kube-apiserver, -controller-manager and -scheduler; kwok; etcd (") {
 		t.Fatalf("first line: %s", line)
 	}
 	// Another plugin version is not the pinned one.
@@ -69,7 +69,7 @@ func TestRefusesACLIOfAnUnsupportedVersion(t *testing.T) {
 			t.Errorf("%s: Detect = %+v, want refused: …%s…", version, f, want)
 		}
 		plan := Plan(LocalTools, f, func(Tool) bool { return false })
-		if !strings.Contains(Summary(f, plan, 2), "Pulumi CLI (") && !strings.Contains(Summary(f, plan, 2), "Pulumi CLI,") {
+		if !strings.Contains(Summary(f, plan, 2), "Pulumi CLI (") && !strings.Contains(Summary(f, plan, 2), "Pulumi CLI;") {
 			t.Errorf("%s: the refused CLI is not built instead: %s", version, Summary(f, plan, 2))
 		}
 	}
@@ -120,6 +120,9 @@ func TestBuildPrintsProgressAndNamesTheLogOfAFailure(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(root, "bin", "good")); err != nil {
 		t.Fatal(err)
+	}
+	if got := logName("kube-apiserver, -controller-manager and -scheduler"); got != "kube-apiserver-controller-manager-and-scheduler" {
+		t.Errorf("log name %q", got)
 	}
 	// Built now: make says it is current, and a plan leaves it out.
 	if !UpToDate(root)(plan[0]) || UpToDate(root)(plan[1]) {
