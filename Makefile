@@ -18,7 +18,11 @@ PULUMI_VERSION   := v3.274.1
 PROVIDER_VERSION := 4.25.0
 KUBE_VERSION     := v1.34.4
 ROLLOUTS_VERSION := v1.10.1
-KUBE_LDFLAGS     := -X k8s.io/component-base/version.gitVersion=$(KUBE_VERSION) \
+# The tools are built without a symbol table or DWARF (-s -w): nobody
+# debugs them here, and the linker's DWARF pass is a large part of each of
+# their links. Panics still print their stacks (those come from pclntab).
+TOOL_LDFLAGS     := -s -w
+KUBE_LDFLAGS     := $(TOOL_LDFLAGS) -X k8s.io/component-base/version.gitVersion=$(KUBE_VERSION) \
                     -X k8s.io/component-base/version.gitMajor=1 \
                     -X k8s.io/component-base/version.gitMinor=34 \
                     -X k8s.io/component-base/version.gitTreeState=clean
@@ -39,13 +43,15 @@ test: ## vet, then every unit, stack, example and provider test under mocks (no 
 	$(GO) vet ./...
 	@# The local build and the e2e tests compile only under their tags.
 	$(GO) vet -tags "e2e plinthlocal" ./stacks/
-	$(GO) test ./...
+	@# -vet=off: go vet above ran every analyzer; go test's own pass (a
+	@# subset) would type-check every package again.
+	$(GO) test -vet=off ./...
 	@# The stack program composes stacks under mocks for its guardrail gate;
 	@# the test framework must not be linked into it.
 	@if $(GO) list -deps ./stacks | grep -qx testing; then \
 	  echo "the stack program links the testing package:"; $(GO) list -f '{{.ImportPath}}: {{join .Imports " "}}' -deps ./stacks | grep -E ' testing( |$$)'; exit 1; fi
 	@# The component provider is its own module (it needs pulumi/pkg/v3).
-	cd provider && $(GO) vet ./... && $(GO) test ./...
+	cd provider && $(GO) vet ./... && $(GO) test -vet=off ./...
 
 FUZZTIME ?= 60s
 
@@ -87,7 +93,11 @@ build: ## compile the library, the stack program and the examples
 # the Prometheus server its analyses query. Prometheus is built without
 # service discovery (remove_all_sd): the e2e suite writes its series
 # through the remote-write receiver, and the discovery SDKs double the build.
-ROLLOUT_TOOLS := $(BIN)/rollouts-controller $(BIN)/prometheus
+# promtool, which the alert tests run (`promtool test rules`, no discovery),
+# comes from the same go build: built apart and with discovery, it compiled
+# those SDKs and Prometheus' packages a second time.
+PROMETHEUS_TOOLS := $(BIN)/prometheus $(BIN)/promtool
+ROLLOUT_TOOLS    := $(BIN)/rollouts-controller $(PROMETHEUS_TOOLS)
 
 # What the end-to-end suite needs besides: the YAML language host and
 # plinth's component provider, for the YAML program run by `pulumi up`. And
@@ -121,7 +131,7 @@ ci-tools: ## build what make e2e and make alert-tests need, with a progress line
 
 $(BIN)/pulumi: tools/pulumi/go.mod tools/pulumi/go.sum
 	cd tools/pulumi && $(GO) build -o $@ \
-	  -ldflags "-X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=$(PULUMI_VERSION)" \
+	  -ldflags "$(TOOL_LDFLAGS) -X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=$(PULUMI_VERSION)" \
 	  github.com/pulumi/pulumi/pkg/v3/cmd/pulumi
 
 # The provider's own main embeds a schema generated at release time; ours
@@ -132,7 +142,7 @@ $(BIN)/pulumi-resource-kubernetes: tools/kubernetes-provider/go.mod tools/kubern
 	  dir=$$($(GO) list -m -f '{{.Dir}}' github.com/pulumi/pulumi-kubernetes/provider/v4) && \
 	  test -n "$$dir" && \
 	  install -m 0644 $$dir/cmd/pulumi-resource-kubernetes/schema.json $$dir/cmd/pulumi-resource-kubernetes/terraform-mapping.json . && \
-	  $(GO) build -o $@ .
+	  $(GO) build -ldflags "$(TOOL_LDFLAGS)" -o $@ .
 
 # One go build writes all three (a grouped target): built by three, two
 # at a time, they compiled the k8s.io packages they share twice over.
@@ -141,13 +151,14 @@ $(addprefix $(BIN)/,$(KUBE_BINS)) &: tools/kube/go.mod tools/kube/go.sum
 	mkdir -p $(STATE)/kube-build
 	cd tools/kube && $(GO) build -o $(STATE)/kube-build/ -ldflags "$(KUBE_LDFLAGS)" $(addprefix k8s.io/kubernetes/cmd/,$(KUBE_BINS))
 	install -m 0755 $(addprefix $(STATE)/kube-build/,$(KUBE_BINS)) $(BIN)/
+	rm -rf $(STATE)/kube-build
 
 
 rollout-tools: $(ROLLOUT_TOOLS) ## build the Argo Rollouts controller and a Prometheus server into bin/
 
 $(BIN)/rollouts-controller: tools/argo-rollouts/go.mod tools/argo-rollouts/go.sum
 	cd tools/argo-rollouts && $(GO) build -o $@ \
-	  -ldflags "-X github.com/argoproj/argo-rollouts/utils/version.version=$(ROLLOUTS_VERSION:v%=%) -X github.com/argoproj/argo-rollouts/utils/version.gitTag=$(ROLLOUTS_VERSION) -X github.com/argoproj/argo-rollouts/utils/version.gitTreeState=clean" \
+	  -ldflags "$(TOOL_LDFLAGS) -X github.com/argoproj/argo-rollouts/utils/version.version=$(ROLLOUTS_VERSION:v%=%) -X github.com/argoproj/argo-rollouts/utils/version.gitTag=$(ROLLOUTS_VERSION) -X github.com/argoproj/argo-rollouts/utils/version.gitTreeState=clean" \
 	  github.com/argoproj/argo-rollouts/cmd/rollouts-controller
 
 flux-tools: $(FLUX_TOOLS) ## build Flux's source-controller and kustomize-controller, sops and a loopback git server into bin/
@@ -156,41 +167,44 @@ flux-tools: $(FLUX_TOOLS) ## build Flux's source-controller and kustomize-contro
 # (client-go, controller-runtime, sops) compile once.
 $(FLUX_TOOLS) &: tools/flux/go.mod tools/flux/go.sum tools/flux/gitserver/main.go
 	mkdir -p $(STATE)/flux-build
-	cd tools/flux && $(GO) build -o $(STATE)/flux-build/ \
+	cd tools/flux && $(GO) build -ldflags "$(TOOL_LDFLAGS)" -o $(STATE)/flux-build/ \
 	  github.com/fluxcd/source-controller github.com/fluxcd/kustomize-controller \
 	  github.com/getsops/sops/v3/cmd/sops ./gitserver
 	install -m 0755 $(STATE)/flux-build/source-controller $(STATE)/flux-build/kustomize-controller $(STATE)/flux-build/sops $(STATE)/flux-build/gitserver $(BIN)/
+	rm -rf $(STATE)/flux-build
 
 kyverno-tools: $(KYVERNO_TOOLS) ## build Kyverno's admission controller, cosign, an in-memory OCI registry and crane into bin/
 
 $(KYVERNO_TOOLS) &: tools/kyverno/go.mod tools/kyverno/go.sum
 	mkdir -p $(STATE)/kyverno-build
 	cd tools/kyverno && $(GO) build -o $(STATE)/kyverno-build/ \
-	  -ldflags "-X github.com/kyverno/kyverno/pkg/version.BuildVersion=$(KYVERNO_VERSION)" \
+	  -ldflags "$(TOOL_LDFLAGS) -X github.com/kyverno/kyverno/pkg/version.BuildVersion=$(KYVERNO_VERSION)" \
 	  github.com/kyverno/kyverno/cmd/kyverno github.com/sigstore/cosign/v3/cmd/cosign \
 	  github.com/google/go-containerregistry/cmd/registry github.com/google/go-containerregistry/cmd/crane
 	install -m 0755 $(STATE)/kyverno-build/kyverno $(STATE)/kyverno-build/cosign $(STATE)/kyverno-build/registry $(STATE)/kyverno-build/crane $(BIN)/
+	rm -rf $(STATE)/kyverno-build
 
-$(BIN)/prometheus: tools/prometheus/go.mod tools/prometheus/go.sum
-	cd tools/prometheus && $(GO) build -tags remove_all_sd -o $@ github.com/prometheus/prometheus/cmd/prometheus
+$(PROMETHEUS_TOOLS) &: tools/prometheus/go.mod tools/prometheus/go.sum
+	mkdir -p $(STATE)/prometheus-build
+	cd tools/prometheus && $(GO) build -ldflags "$(TOOL_LDFLAGS)" -tags remove_all_sd -o $(STATE)/prometheus-build/ \
+	  github.com/prometheus/prometheus/cmd/prometheus github.com/prometheus/prometheus/cmd/promtool
+	install -m 0755 $(STATE)/prometheus-build/prometheus $(STATE)/prometheus-build/promtool $(BIN)/
+	rm -rf $(STATE)/prometheus-build
 
 # Pulumi YAML's language host, so `pulumi up` runs runtime: yaml programs.
 # Its module needs pulumi/pkg v3.206 (newer versions break its compile).
 $(BIN)/pulumi-language-yaml: tools/pulumi-yaml/go.mod tools/pulumi-yaml/go.sum
-	cd tools/pulumi-yaml && $(GO) build -o $@ github.com/pulumi/pulumi-yaml/cmd/pulumi-language-yaml
+	cd tools/pulumi-yaml && $(GO) build -ldflags "$(TOOL_LDFLAGS)" -o $@ github.com/pulumi/pulumi-yaml/cmd/pulumi-language-yaml
 
 # The real engines the alert tests run: Prometheus' promtool, and
 # Alertmanager's config, routing and inhibition code (tools/alertcheck).
-ALERT_TOOLS := $(BIN)/promtool $(BIN)/alertcheck
+ALERT_TOOLS := $(PROMETHEUS_TOOLS) $(BIN)/alertcheck
 
 .PHONY: alert-tools alert-tests
-alert-tools: $(ALERT_TOOLS) ## build promtool and alertcheck into bin/
-
-$(BIN)/promtool: tools/prometheus/go.mod tools/prometheus/go.sum
-	cd tools/prometheus && $(GO) build -o $@ github.com/prometheus/prometheus/cmd/promtool
+alert-tools: $(ALERT_TOOLS) ## build promtool (with the Prometheus server, one build) and alertcheck into bin/
 
 $(BIN)/alertcheck: tools/alertcheck/go.mod tools/alertcheck/go.sum tools/alertcheck/main.go
-	cd tools/alertcheck && $(GO) build -o $@ .
+	cd tools/alertcheck && $(GO) build -ldflags "$(TOOL_LDFLAGS)" -o $@ .
 
 alert-tests: $(ALERT_TOOLS) ## prove every alert fires and stays quiet with promtool, and the routing with Alertmanager's code; RULE_TESTS=<file> adds your rules' tests
 	$(GO) run ./cmd/alertfiles -out $(STATE)/alerting $(if $(RULE_TESTS),-tests $(abspath $(RULE_TESTS)))
@@ -199,10 +213,10 @@ alert-tests: $(ALERT_TOOLS) ## prove every alert fires and stays quiet with prom
 	cd tools/alertcheck && $(GO) test ./...
 
 $(BIN)/etcd: tools/etcd/go.mod tools/etcd/go.sum tools/etcd/main.go
-	cd tools/etcd && $(GO) build -o $@ .
+	cd tools/etcd && $(GO) build -ldflags "$(TOOL_LDFLAGS)" -o $@ .
 
 $(BIN)/kwok: tools/kwok/go.mod tools/kwok/go.sum
-	cd tools/kwok && $(GO) build -o $@ sigs.k8s.io/kwok/cmd/kwok
+	cd tools/kwok && $(GO) build -ldflags "$(TOOL_LDFLAGS)" -o $@ sigs.k8s.io/kwok/cmd/kwok
 
 # The Prometheus Operator CRDs that plinth's objects use, generated from the
 # upstream API types (the version pinned in tools/crdgen/go.mod).
@@ -240,18 +254,18 @@ crds: ## regenerate the Prometheus Operator and Argo Rollouts CRDs from the upst
 	  install -m 0644 $$dir/config/crd/bases/*.yaml ../../$(FLUX_CRD_DIR)/ || exit 1; done
 
 $(BIN)/staticcheck: tools/lint/go.mod tools/lint/go.sum
-	cd tools/lint && $(GO) build -o $@ honnef.co/go/tools/cmd/staticcheck
+	cd tools/lint && $(GO) build -ldflags "$(TOOL_LDFLAGS)" -o $@ honnef.co/go/tools/cmd/staticcheck
 $(BIN)/actionlint: tools/lint/go.mod tools/lint/go.sum
-	cd tools/lint && $(GO) build -o $@ github.com/rhysd/actionlint/cmd/actionlint
+	cd tools/lint && $(GO) build -ldflags "$(TOOL_LDFLAGS)" -o $@ github.com/rhysd/actionlint/cmd/actionlint
 $(BIN)/gosec: tools/lint/go.mod tools/lint/go.sum
-	cd tools/lint && $(GO) build -o $@ github.com/securego/gosec/v2/cmd/gosec
+	cd tools/lint && $(GO) build -ldflags "$(TOOL_LDFLAGS)" -o $@ github.com/securego/gosec/v2/cmd/gosec
 $(BIN)/govulncheck: tools/lint/go.mod tools/lint/go.sum
-	cd tools/lint && $(GO) build -o $@ golang.org/x/vuln/cmd/govulncheck
+	cd tools/lint && $(GO) build -ldflags "$(TOOL_LDFLAGS)" -o $@ golang.org/x/vuln/cmd/govulncheck
 $(BIN)/dockerlint: tools/dockerlint/go.mod tools/dockerlint/go.sum tools/dockerlint/main.go
-	cd tools/dockerlint && $(GO) build -o $@ .
+	cd tools/dockerlint && $(GO) build -ldflags "$(TOOL_LDFLAGS)" -o $@ .
 # trivy's JSON code needs the json/v2 experiment of Go 1.25+.
 $(BIN)/trivy: tools/trivy/go.mod tools/trivy/go.sum
-	cd tools/trivy && GOEXPERIMENT=jsonv2 $(GO) build -o $@ github.com/aquasecurity/trivy/cmd/trivy
+	cd tools/trivy && GOEXPERIMENT=jsonv2 $(GO) build -ldflags "$(TOOL_LDFLAGS)" -o $@ github.com/aquasecurity/trivy/cmd/trivy
 
 # ---------------------------------------------------------------- component provider
 # pulumi-resource-plinth serves the components to every Pulumi language
@@ -355,7 +369,7 @@ BENCH_TOOLS := $(BIN)/helm $(BIN)/kubectl
 $(BIN)/kubectl: tools/kube/go.mod tools/kube/go.sum
 	cd tools/kube && $(GO) build -o $@ -ldflags "$(KUBE_LDFLAGS)" k8s.io/kubernetes/cmd/kubectl
 $(BIN)/helm: tools/helm/go.mod tools/helm/go.sum
-	cd tools/helm && $(GO) build -o $@ helm.sh/helm/v3/cmd/helm
+	cd tools/helm && $(GO) build -ldflags "$(TOOL_LDFLAGS)" -o $@ helm.sh/helm/v3/cmd/helm
 
 .PHONY: bench-tools
 bench-tools: $(BENCH_TOOLS) ## build Helm and kubectl, the tools plinth is compared with

@@ -11,6 +11,7 @@ import (
 	"os/exec"
 	"os/signal"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"syscall"
@@ -83,45 +84,16 @@ func (d *Driver) parallel() int {
 
 // drive is the command line: `stacks <command> [--stack name] …`.
 func drive(args []string, stdout, stderr io.Writer) int {
-	if len(args) == 0 {
-		fmt.Fprintln(stderr, "usage: stacks up|preview|destroy|refresh|outputs|cancel|verify|drift|render|policy-report|plan|gitops render|gitops promote [--stack NAME] [--refresh] [--show-secrets] [--out DIR] [--workdir DIR] [--secrets-provider URL] [--parallel N] [--force]")
-		return 2
-	}
-	cmd := args[0]
-	if cmd == "gitops" {
-		// gitops render|promote: one command with a subcommand.
-		if len(args) < 2 || (args[1] != "render" && args[1] != "promote") {
-			fmt.Fprintln(stderr, "usage: stacks gitops render --repo DIR [--stack NAME] | gitops promote --repo DIR --to NAME [--from NAME]")
-			return 2
-		}
-		cmd, args = "gitops "+args[1], args[1:]
-	}
-	fl := flag.NewFlagSet(cmd, flag.ContinueOnError)
-	fl.SetOutput(stderr)
-	stack := fl.String("stack", "local", "stack (environment) to operate on")
-	showSecrets := fl.Bool("show-secrets", false, "print secret outputs in plaintext")
-	refresh := fl.Bool("refresh", false, "up: refresh the state from the cluster first (after the cluster was recreated)")
-	out := fl.String("out", "out/manifests", "render: directory to write the local stack's manifests to")
-	workdir := fl.String("workdir", "", "directory holding Pulumi.yaml and Pulumi.<stack>.yaml (default: the repository root)")
-	secretsProvider := fl.String("secrets-provider", "", "secrets provider of a stack created by this command, e.g. awskms://alias/plinth-dev (default: the backend's)")
-	parallel := fl.Int("parallel", 0, fmt.Sprintf("resource operations to run at once (default %d, or PULUMI_PARALLEL)", DefaultParallel))
-	force := fl.Bool("force", false, "cancel: clear the lock even of a run that may still be going on (what it records afterwards is lost)")
-	repo := fl.String("repo", "", "gitops: the work tree of the repository Flux follows")
-	from := fl.String("from", "", "gitops promote: the environment to promote from (default: the target's plinth:gitops.promoteFrom)")
-	to := fl.String("to", "", "gitops promote: the environment to promote to")
-	if err := fl.Parse(args[1:]); err != nil {
-		return 2
-	}
-	if *parallel < 0 {
-		fmt.Fprintf(stderr, "--parallel %d: use a positive count of operations, or 0 for the default (%d)\n", *parallel, DefaultParallel)
-		return 2
+	c, code := parseCommand(args, stderr)
+	if c == nil {
+		return code
 	}
 	root, err := findRoot()
 	if err != nil {
 		fmt.Fprintln(stderr, err)
 		return 1
 	}
-	d := &Driver{Root: root, WorkDir: *workdir, Stack: *stack, SecretsProvider: *secretsProvider, Out: stdout, Err: stderr, Parallel: *parallel}
+	d := &Driver{Root: root, WorkDir: c.workdir, Stack: c.stack, SecretsProvider: c.secretsProvider, Out: stdout, Err: stderr, Parallel: c.parallel}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	// The Pulumi CLI and its plugins end with this process, however it
@@ -136,75 +108,7 @@ func drive(args []string, stdout, stderr io.Writer) int {
 	} else {
 		defer r.Close()
 	}
-
-	switch cmd {
-	case "up":
-		var res auto.UpResult
-		var opts []optup.Option
-		if *refresh {
-			opts = append(opts, optup.Refresh())
-		}
-		res, err = d.Up(ctx, opts...)
-		if err == nil {
-			printOutputs(stdout, res.Outputs, *showSecrets)
-		}
-	case "preview":
-		_, err = d.Preview(ctx)
-	case "destroy":
-		err = d.Destroy(ctx)
-	case "refresh":
-		err = d.Refresh(ctx)
-	case "cancel":
-		err = d.Recover(ctx, *force)
-	case "verify":
-		err = d.Verify(ctx)
-	case "drift":
-		var dr Drift
-		if dr, err = d.Drift(ctx); err == nil && !dr.Empty() {
-			fmt.Fprint(stdout, dr)
-			err = fmt.Errorf("stack %s drifted from its state: `go run ./stacks up --stack %s --refresh` puts it back (see docs/state.md, drift)", *stack, *stack)
-		} else if err == nil {
-			fmt.Fprintf(stdout, "stack %s matches its state\n", *stack)
-		}
-	case "render":
-		err = d.Render(ctx, *out)
-	case "gitops render":
-		only := ""
-		if stackSet(fl) {
-			only = *stack
-		}
-		err = d.RenderGitOps(ctx, *repo, only)
-	case "gitops promote":
-		if *repo == "" || *to == "" {
-			err = errors.New("gitops promote needs --repo and --to")
-			break
-		}
-		_, err = promote(ctx, stdout, d.workDir(), *repo, *from, *to)
-	case "policy-report":
-		only := ""
-		if stackSet(fl) {
-			only = *stack
-		}
-		err = policyReport(stdout, root, only)
-	case "plan":
-		only := ""
-		if stackSet(fl) {
-			only = *stack
-		}
-		err = plan(stdout, root, only)
-	case "outputs":
-		var s auto.Stack
-		if s, err = d.Open(ctx); err == nil {
-			var outs auto.OutputMap
-			if outs, err = s.Outputs(ctx); err == nil {
-				printOutputs(stdout, outs, *showSecrets)
-			}
-		}
-	default:
-		fmt.Fprintf(stderr, "unknown command %q: use up, preview, destroy, refresh, outputs, cancel, verify, drift, render, gitops render, gitops promote, policy-report or plan\n", cmd)
-		return 2
-	}
-	if err != nil {
+	if err := c.run(ctx, d, root, stdout); err != nil {
 		fmt.Fprintln(stderr, "error:", err)
 		switch {
 		case locked(err):
@@ -215,6 +119,137 @@ func drive(args []string, stdout, stderr io.Writer) int {
 		return 1
 	}
 	return 0
+}
+
+// command is one parsed command line.
+type command struct {
+	name string
+	// stackGiven: --stack was on the command line (the commands that
+	// otherwise cover every stack run for that one only).
+	stackGiven                           bool
+	stack, out, workdir, secretsProvider string
+	repo, from, to                       string
+	parallel                             int
+	showSecrets, refresh, force          bool
+}
+
+// commands are what `stacks` runs.
+var commands = []string{"up", "preview", "destroy", "refresh", "outputs", "cancel", "verify", "drift", "render", "gitops render", "gitops promote", "policy-report", "plan"}
+
+// parseCommand reads the command and its flags; a nil command comes with
+// the exit code (2: usage, said on stderr).
+func parseCommand(args []string, stderr io.Writer) (*command, int) {
+	if len(args) == 0 {
+		fmt.Fprintln(stderr, "usage: stacks up|preview|destroy|refresh|outputs|cancel|verify|drift|render|policy-report|plan|gitops render|gitops promote [--stack NAME] [--refresh] [--show-secrets] [--out DIR] [--workdir DIR] [--secrets-provider URL] [--parallel N] [--force]")
+		return nil, 2
+	}
+	c := &command{name: args[0]}
+	if c.name == "gitops" {
+		// gitops render|promote: one command with a subcommand.
+		if len(args) < 2 || (args[1] != "render" && args[1] != "promote") {
+			fmt.Fprintln(stderr, "usage: stacks gitops render --repo DIR [--stack NAME] | gitops promote --repo DIR --to NAME [--from NAME]")
+			return nil, 2
+		}
+		c.name, args = "gitops "+args[1], args[1:]
+	}
+	if !slices.Contains(commands, c.name) {
+		fmt.Fprintf(stderr, "unknown command %q: use up, preview, destroy, refresh, outputs, cancel, verify, drift, render, gitops render, gitops promote, policy-report or plan\n", c.name)
+		return nil, 2
+	}
+	fl := flag.NewFlagSet(c.name, flag.ContinueOnError)
+	fl.SetOutput(stderr)
+	fl.StringVar(&c.stack, "stack", "local", "stack (environment) to operate on")
+	fl.BoolVar(&c.showSecrets, "show-secrets", false, "print secret outputs in plaintext")
+	fl.BoolVar(&c.refresh, "refresh", false, "up: refresh the state from the cluster first (after the cluster was recreated)")
+	fl.StringVar(&c.out, "out", "out/manifests", "render: directory to write the local stack's manifests to")
+	fl.StringVar(&c.workdir, "workdir", "", "directory holding Pulumi.yaml and Pulumi.<stack>.yaml (default: the repository root)")
+	fl.StringVar(&c.secretsProvider, "secrets-provider", "", "secrets provider of a stack created by this command, e.g. awskms://alias/plinth-dev (default: the backend's)")
+	fl.IntVar(&c.parallel, "parallel", 0, fmt.Sprintf("resource operations to run at once (default %d, or PULUMI_PARALLEL)", DefaultParallel))
+	fl.BoolVar(&c.force, "force", false, "cancel: clear the lock even of a run that may still be going on (what it records afterwards is lost)")
+	fl.StringVar(&c.repo, "repo", "", "gitops: the work tree of the repository Flux follows")
+	fl.StringVar(&c.from, "from", "", "gitops promote: the environment to promote from (default: the target's plinth:gitops.promoteFrom)")
+	fl.StringVar(&c.to, "to", "", "gitops promote: the environment to promote to")
+	if err := fl.Parse(args[1:]); err != nil {
+		return nil, 2
+	}
+	if c.parallel < 0 {
+		fmt.Fprintf(stderr, "--parallel %d: use a positive count of operations, or 0 for the default (%d)\n", c.parallel, DefaultParallel)
+		return nil, 2
+	}
+	c.stackGiven = stackSet(fl)
+	return c, 0
+}
+
+// only is the stack a command that covers every stack is limited to
+// ("" for all).
+func (c *command) only() string {
+	if c.stackGiven {
+		return c.stack
+	}
+	return ""
+}
+
+// run runs the command with d.
+func (c *command) run(ctx context.Context, d *Driver, root string, stdout io.Writer) error {
+	switch c.name {
+	case "up":
+		var opts []optup.Option
+		if c.refresh {
+			opts = append(opts, optup.Refresh())
+		}
+		res, err := d.Up(ctx, opts...)
+		if err == nil {
+			printOutputs(stdout, res.Outputs, c.showSecrets)
+		}
+		return err
+	case "preview":
+		_, err := d.Preview(ctx)
+		return err
+	case "destroy":
+		return d.Destroy(ctx)
+	case "refresh":
+		return d.Refresh(ctx)
+	case "cancel":
+		return d.Recover(ctx, c.force)
+	case "verify":
+		return d.Verify(ctx)
+	case "drift":
+		dr, err := d.Drift(ctx)
+		if err != nil {
+			return err
+		}
+		if dr.Empty() {
+			fmt.Fprintf(stdout, "stack %s matches its state\n", c.stack)
+			return nil
+		}
+		fmt.Fprint(stdout, dr)
+		return fmt.Errorf("stack %s drifted from its state: `go run ./stacks up --stack %s --refresh` puts it back (see docs/state.md, drift)", c.stack, c.stack)
+	case "render":
+		return d.Render(ctx, c.out)
+	case "gitops render":
+		return d.RenderGitOps(ctx, c.repo, c.only())
+	case "gitops promote":
+		if c.repo == "" || c.to == "" {
+			return errors.New("gitops promote needs --repo and --to")
+		}
+		_, err := promote(ctx, stdout, d.workDir(), c.repo, c.from, c.to)
+		return err
+	case "policy-report":
+		return policyReport(stdout, root, c.only())
+	case "plan":
+		return plan(stdout, root, c.only())
+	case "outputs":
+		s, err := d.Open(ctx)
+		if err != nil {
+			return err
+		}
+		outs, err := s.Outputs(ctx)
+		if err == nil {
+			printOutputs(stdout, outs, c.showSecrets)
+		}
+		return err
+	}
+	return fmt.Errorf("no such command %q", c.name)
 }
 
 // cliKilled reports whether err is the Automation API's report of a CLI

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"io"
 	"os"
 	"strings"
 	"testing"
@@ -31,6 +32,42 @@ func TestNegativeParallelismIsRefused(t *testing.T) {
 	}
 	if msg := errOut.String(); !strings.Contains(msg, "--parallel -1") || !strings.Contains(msg, "positive") {
 		t.Fatalf("the error does not name the flag and the fix: %q", msg)
+	}
+}
+
+// The command line: what is refused before anything runs (exit code 2,
+// the usage said), and what a command covering every stack is limited to.
+func TestParseCommand(t *testing.T) {
+	for args, want := range map[string]string{
+		"":                      "usage: stacks up|preview",
+		"upp --stack dev":       `unknown command "upp"`,
+		"gitops":                "usage: stacks gitops render",
+		"gitops push":           "usage: stacks gitops render",
+		"up --stak dev":         "flag provided but not defined: -stak",
+		"preview --parallel -2": "--parallel -2",
+	} {
+		var errOut bytes.Buffer
+		c, code := parseCommand(strings.Fields(args), &errOut)
+		if c != nil || code != 2 || !strings.Contains(errOut.String(), want) {
+			t.Errorf("%q: command %+v, code %d, said %q; want code 2 saying …%s…", args, c, code, errOut.String(), want)
+		}
+	}
+	for args, want := range map[string]*command{
+		"policy-report":                         {name: "policy-report", stack: "local", out: "out/manifests"},
+		"plan --stack prod":                     {name: "plan", stack: "prod", stackGiven: true, out: "out/manifests"},
+		"gitops promote --repo r --to prod":     {name: "gitops promote", stack: "local", out: "out/manifests", repo: "r", to: "prod"},
+		"up --stack dev --refresh --parallel 4": {name: "up", stack: "dev", stackGiven: true, out: "out/manifests", refresh: true, parallel: 4},
+	} {
+		c, code := parseCommand(strings.Fields(args), io.Discard)
+		if code != 0 || c == nil || *c != *want {
+			t.Errorf("%q: %+v (code %d), want %+v", args, c, code, want)
+		}
+	}
+	if only := (&command{stack: "local"}).only(); only != "" {
+		t.Errorf("without --stack, only = %q, want every stack", only)
+	}
+	if only := (&command{stack: "prod", stackGiven: true}).only(); only != "prod" {
+		t.Errorf("with --stack prod, only = %q", only)
 	}
 }
 

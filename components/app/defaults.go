@@ -54,6 +54,20 @@ func (a Args) Defaults(name string) Args {
 		a.Tier = config.TierDev
 	}
 	d := config.ForTier(a.Tier)
+	a.defaultPlacement(name, d)
+	a.defaultScaling(d)
+	a.defaultResources(d)
+	a.defaultProbes()
+	a.defaultLifecycle()
+	a.defaultSecurity()
+	a.defaultTraffic()
+	a.defaultStrategy()
+	return a
+}
+
+// defaultPlacement: the namespace (the app's name), created by the app,
+// the port and the replicas (the tier's).
+func (a *Args) defaultPlacement(name string, d config.Defaults) {
 	if ns, literal := problem.Literal(a.Namespace); a.Namespace == nil || (literal && ns == "") {
 		a.Namespace = pulumi.String(name)
 	}
@@ -64,7 +78,11 @@ func (a Args) Defaults(name string) Args {
 	if a.Replicas == nil {
 		a.Replicas = new(d.Replicas)
 	}
+}
 
+// defaultScaling: the HPA's bounds (the tier's), its CPU target and its
+// stabilisation windows.
+func (a *Args) defaultScaling(d config.Defaults) {
 	a.Autoscaling = ptr.Clone(a.Autoscaling)
 	as := a.Autoscaling
 	as.MinReplicas = ptr.Or(as.MinReplicas, d.MinReplicas)
@@ -76,7 +94,11 @@ func (a Args) Defaults(name string) Args {
 	if as.ScaleUpStabilizationSeconds == nil {
 		as.ScaleUpStabilizationSeconds = new(0)
 	}
+}
 
+// defaultResources: requests and limits (the tier's) and ephemeral
+// storage.
+func (a *Args) defaultResources(d config.Defaults) {
 	a.Resources = ptr.Clone(a.Resources)
 	r := a.Resources
 	r.CPURequest = cmp.Or(r.CPURequest, d.CPURequest)
@@ -85,7 +107,10 @@ func (a Args) Defaults(name string) Args {
 	r.MemoryLimit = cmp.Or(r.MemoryLimit, d.MemoryLimit)
 	r.EphemeralStorageRequest = cmp.Or(r.EphemeralStorageRequest, defaultEphemeralReq)
 	r.EphemeralStorageLimit = cmp.Or(r.EphemeralStorageLimit, defaultEphemeralLim)
+}
 
+// defaultProbes: readiness, liveness and startup probes on the app's port.
+func (a *Args) defaultProbes() {
 	probe := func(p *ProbeArgs, path string, period, failures int) {
 		p.Path = cmp.Or(p.Path, path)
 		p.Port = ptr.Or(p.Port, *a.Port)
@@ -100,7 +125,11 @@ func (a Args) Defaults(name string) Args {
 	probe(a.Probes.Readiness, "/ready", 10, 3)
 	probe(a.Probes.Liveness, "/health", 10, 3)
 	probe(a.Probes.Startup, "/health", 5, 30)
+}
 
+// defaultLifecycle: the rollout deadline, the revision history, the grace
+// period with the preStop delay that ends within it, and the spread.
+func (a *Args) defaultLifecycle() {
 	a.ProgressDeadlineSeconds = ptr.Or(a.ProgressDeadlineSeconds, defaultProgress)
 	if a.RevisionHistoryLimit == nil {
 		a.RevisionHistoryLimit = new(defaultHistory)
@@ -114,7 +143,10 @@ func (a Args) Defaults(name string) Args {
 		}
 	}
 	a.SpreadPolicy = cmp.Or(a.SpreadPolicy, "ScheduleAnyway")
+}
 
+// defaultSecurity: the pod's user, group and fsGroup, and /tmp's size.
+func (a *Args) defaultSecurity() {
 	a.Security = ptr.Clone(a.Security)
 	a.ServiceAccount = ptr.Clone(a.ServiceAccount)
 	s := a.Security
@@ -122,7 +154,12 @@ func (a Args) Defaults(name string) Args {
 	s.RunAsGroup = ptr.Or(s.RunAsGroup, defaultUID)
 	s.FSGroup = ptr.Or(s.FSGroup, defaultUID)
 	s.TmpSizeLimit = cmp.Or(s.TmpSizeLimit, defaultTmpSize)
+}
 
+// defaultTraffic: what reaches the pods and what they reach: metrics
+// scraping, the network policy (cloud APIs for an app with a cloud
+// identity), the PDB, the ingress and route paths, external secrets.
+func (a *Args) defaultTraffic() {
 	a.Metrics = ptr.Clone(a.Metrics)
 	m := a.Metrics
 	if m.Port == nil {
@@ -155,7 +192,11 @@ func (a Args) Defaults(name string) Args {
 		e.StoreKind = cmp.Or(e.StoreKind, defaultStoreKind)
 		e.RefreshInterval = cmp.Or(e.RefreshInterval, defaultRefresh)
 	}
+}
 
+// defaultStrategy: rolling unless set, and for a progressive app its
+// canary steps, pauses and analysis.
+func (a *Args) defaultStrategy() {
 	a.Strategy = ptr.Clone(a.Strategy)
 	st := a.Strategy
 	st.Type = cmp.Or(st.Type, StrategyRolling)
@@ -180,7 +221,6 @@ func (a Args) Defaults(name string) Args {
 		m := slo.Metrics{Requests: an.RequestsMetric, Duration: an.DurationMetric, StatusLabel: an.StatusLabel}.WithDefaults()
 		an.RequestsMetric, an.DurationMetric, an.StatusLabel = m.Requests, m.Duration, m.StatusLabel
 	}
-	return a
 }
 
 // defaultSteps are the canary's traffic weights: 10% (then the

@@ -214,52 +214,14 @@ func (b *builder) usingRoles(roles ...*iam.Role) []pulumi.ResourceOption {
 // Mode its compute, block storage and load balancing together.
 func (b *builder) cluster() error {
 	a := b.a
-	var keyARN pulumi.StringInput
-	if a.KMSKeyARN != nil {
-		keyARN = problem.Resolved(fmt.Sprintf("eks %q: ", b.c.name), "kmsKeyArn", a.KMSKeyARN, awsiam.CheckKMSKeyARN)
-	} else {
-		key, err := kms.NewKey(b.ctx, b.child("secrets-key"), &kms.KeyArgs{
-			Description:          pulumi.Sprintf("EKS secrets encryption for %s", a.ClusterName),
-			EnableKeyRotation:    pulumi.Bool(true),
-			RotationPeriodInDays: pulumi.Int(365),
-			DeletionWindowInDays: pulumi.Int(30),
-			Tags:                 pulumi.ToStringMap(b.tags),
-		}, b.opts...)
-		if err != nil {
-			return err
-		}
-		if _, err := kms.NewAlias(b.ctx, b.child("secrets-key-alias"), &kms.AliasArgs{
-			Name: pulumi.Sprintf("alias/%s-eks-secrets", a.ClusterName), TargetKeyId: key.KeyId,
-		}, b.opts...); err != nil {
-			return err
-		}
-		b.c.KMSKey = key
-		keyARN = key.Arn
-	}
-	trust, policies := awsiam.AssumeRoleForService("eks.amazonaws.com"), []string{"AmazonEKSClusterPolicy"}
-	if b.a.AutoMode.Enabled {
-		// Auto Mode manages instances, volumes and load balancers through
-		// the cluster role, and tags its sessions.
-		trust = awsiam.AssumeRoleForService("eks.amazonaws.com", "sts:TagSession")
-		policies = append(policies, awsiam.EKSAutoModeClusterPolicies...)
-	}
-	role, err := b.role("cluster-role", trust, policies...)
+	keyARN, err := b.secretsKey()
 	if err != nil {
 		return err
 	}
-	// The control plane encrypts secrets with the key through this role.
-	kmsPolicy := keyARN.ToStringOutput().ApplyT(func(arn string) string {
-		return awsiam.New(awsiam.Allow("EncryptSecrets",
-			[]string{"kms:Encrypt", "kms:Decrypt", "kms:ListGrants", "kms:DescribeKey", "kms:CreateGrant"}, arn)).JSON()
-	}).(pulumi.StringOutput)
-	// EKS checks at creation that the role may use the key.
-	kmsInline, err := iam.NewRolePolicy(b.ctx, b.child("cluster-role-kms"), &iam.RolePolicyArgs{
-		Role: role.ID(), Policy: kmsPolicy,
-	}, b.opts...)
+	role, err := b.clusterRole(keyARN)
 	if err != nil {
 		return err
 	}
-	b.c.policies[role] = append(b.c.policies[role], kmsInline)
 	// Created before the cluster so EKS writes into a group with retention
 	// instead of creating one that keeps logs forever.
 	logs, err := cloudwatch.NewLogGroup(b.ctx, b.child("control-plane-logs"), &cloudwatch.LogGroupArgs{
@@ -270,7 +232,6 @@ func (b *builder) cluster() error {
 	if err != nil {
 		return err
 	}
-
 	vpc := &awseks.ClusterVpcConfigArgs{
 		SubnetIds:             b.subnets,
 		EndpointPrivateAccess: pulumi.Bool(true),
@@ -308,7 +269,81 @@ func (b *builder) cluster() error {
 		UpgradePolicy:              &awseks.ClusterUpgradePolicyArgs{SupportType: pulumi.String(a.SupportType)},
 		Tags:                       pulumi.ToStringMap(b.tags),
 	}
-	switch am := a.AutoMode; {
+	b.autoModeConfig(cargs)
+	cluster, err := awseks.NewCluster(b.ctx, b.child("cluster"), cargs, copts...)
+	if err != nil {
+		return err
+	}
+	b.c.Cluster = cluster
+	b.c.Name = cluster.Name
+	b.c.Endpoint = cluster.Endpoint
+	b.c.CertificateAuthority = cluster.CertificateAuthority.Data().Elem()
+	b.c.OIDCIssuerURL = cluster.Identities.Index(pulumi.Int(0)).Oidcs().Index(pulumi.Int(0)).Issuer().Elem()
+	b.c.ClusterSecurityGroupID = cluster.VpcConfig.ClusterSecurityGroupId().Elem()
+	return nil
+}
+
+// secretsKey is the key that envelope-encrypts the cluster's secrets: the
+// one given (kmsKeyArn, checked when it resolves), or a new key with
+// yearly rotation and its alias.
+func (b *builder) secretsKey() (pulumi.StringInput, error) {
+	a := b.a
+	if a.KMSKeyARN != nil {
+		return problem.Resolved(fmt.Sprintf("eks %q: ", b.c.name), "kmsKeyArn", a.KMSKeyARN, awsiam.CheckKMSKeyARN), nil
+	}
+	key, err := kms.NewKey(b.ctx, b.child("secrets-key"), &kms.KeyArgs{
+		Description:          pulumi.Sprintf("EKS secrets encryption for %s", a.ClusterName),
+		EnableKeyRotation:    pulumi.Bool(true),
+		RotationPeriodInDays: pulumi.Int(365),
+		DeletionWindowInDays: pulumi.Int(30),
+		Tags:                 pulumi.ToStringMap(b.tags),
+	}, b.opts...)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := kms.NewAlias(b.ctx, b.child("secrets-key-alias"), &kms.AliasArgs{
+		Name: pulumi.Sprintf("alias/%s-eks-secrets", a.ClusterName), TargetKeyId: key.KeyId,
+	}, b.opts...); err != nil {
+		return nil, err
+	}
+	b.c.KMSKey = key
+	return key.Arn, nil
+}
+
+// clusterRole is the control plane's role (with Auto Mode's policies
+// when it is on), allowed to use the secrets key.
+func (b *builder) clusterRole(keyARN pulumi.StringInput) (*iam.Role, error) {
+	trust, policies := awsiam.AssumeRoleForService("eks.amazonaws.com"), []string{"AmazonEKSClusterPolicy"}
+	if b.a.AutoMode.Enabled {
+		// Auto Mode manages instances, volumes and load balancers through
+		// the cluster role, and tags its sessions.
+		trust = awsiam.AssumeRoleForService("eks.amazonaws.com", "sts:TagSession")
+		policies = append(policies, awsiam.EKSAutoModeClusterPolicies...)
+	}
+	role, err := b.role("cluster-role", trust, policies...)
+	if err != nil {
+		return nil, err
+	}
+	// The control plane encrypts secrets with the key through this role.
+	kmsPolicy := keyARN.ToStringOutput().ApplyT(func(arn string) string {
+		return awsiam.New(awsiam.Allow("EncryptSecrets",
+			[]string{"kms:Encrypt", "kms:Decrypt", "kms:ListGrants", "kms:DescribeKey", "kms:CreateGrant"}, arn)).JSON()
+	}).(pulumi.StringOutput)
+	// EKS checks at creation that the role may use the key.
+	kmsInline, err := iam.NewRolePolicy(b.ctx, b.child("cluster-role-kms"), &iam.RolePolicyArgs{
+		Role: role.ID(), Policy: kmsPolicy,
+	}, b.opts...)
+	if err != nil {
+		return nil, err
+	}
+	b.c.policies[role] = append(b.c.policies[role], kmsInline)
+	return role, nil
+}
+
+// autoModeConfig sets Auto Mode's compute, block storage and load
+// balancing: all on, or, when it is being turned off, all sent disabled.
+func (b *builder) autoModeConfig(cargs *awseks.ClusterArgs) {
+	switch am := b.a.AutoMode; {
 	case am.Enabled:
 		// EKS refuses Auto Mode unless compute, block storage and load
 		// balancing are all on (PL-D-021).
@@ -331,17 +366,6 @@ func (b *builder) cluster() error {
 			ElasticLoadBalancing: &awseks.ClusterKubernetesNetworkConfigElasticLoadBalancingArgs{Enabled: off},
 		}
 	}
-	cluster, err := awseks.NewCluster(b.ctx, b.child("cluster"), cargs, copts...)
-	if err != nil {
-		return err
-	}
-	b.c.Cluster = cluster
-	b.c.Name = cluster.Name
-	b.c.Endpoint = cluster.Endpoint
-	b.c.CertificateAuthority = cluster.CertificateAuthority.Data().Elem()
-	b.c.OIDCIssuerURL = cluster.Identities.Index(pulumi.Int(0)).Oidcs().Index(pulumi.Int(0)).Issuer().Elem()
-	b.c.ClusterSecurityGroupID = cluster.VpcConfig.ClusterSecurityGroupId().Elem()
-	return nil
 }
 
 // endpointAccess admits the listed blocks and security groups to the

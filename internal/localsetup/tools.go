@@ -64,7 +64,7 @@ var LocalTools = []Tool{
 var E2EOnlyTools = []Tool{
 	{Name: "Flux controllers, sops and a git server", Targets: []string{"bin/source-controller", "bin/kustomize-controller", "bin/sops", "bin/gitserver"}, Minutes: 10},
 	{Name: "Kyverno, cosign, registry and crane", Targets: []string{"bin/kyverno", "bin/cosign", "bin/registry", "bin/crane"}, Minutes: 5.4},
-	{Name: "Prometheus", Targets: []string{"bin/prometheus"}, Minutes: 4},
+	prometheus,
 	{Name: "Argo Rollouts controller", Targets: []string{"bin/rollouts-controller"}, Minutes: 4},
 	{Name: "Pulumi YAML language host", Targets: []string{"bin/pulumi-language-yaml"}, Minutes: 3},
 	{Name: "plinth component provider", Targets: []string{"bin/pulumi-resource-plinth"}, Minutes: 3},
@@ -73,9 +73,13 @@ var E2EOnlyTools = []Tool{
 // AlertTools are what `make alert-tests` runs: promtool and
 // Alertmanager's code.
 var AlertTools = []Tool{
-	{Name: "promtool", Targets: []string{"bin/promtool"}, Minutes: 3},
+	prometheus,
 	{Name: "alertcheck", Targets: []string{"bin/alertcheck"}, Minutes: 1},
 }
+
+// prometheus is the Prometheus server (for make e2e) and promtool (for
+// make alert-tests): one go build.
+var prometheus = Tool{Name: "Prometheus and promtool", Targets: []string{"bin/prometheus", "bin/promtool"}, Minutes: 4}
 
 // Sets names the tool sets `localsetup -set` builds.
 var Sets = map[string][]Tool{

@@ -50,6 +50,41 @@ func startCluster(ctx context.Context, o Options) (*Cluster, error) {
 	}
 	server := fmt.Sprintf("https://127.0.0.1:%d", ports["apiserver"])
 
+	p, err := issuePKI(dir, server)
+	if err != nil {
+		return nil, err
+	}
+
+	c, err := newCluster(dir)
+	if err != nil {
+		return nil, err
+	}
+	if err := c.spawnEtcdAndAPIServer(o.BinDir, p, ports); err != nil {
+		return nil, err
+	}
+	if err := c.waitReady(ctx); err != nil {
+		return nil, fmt.Errorf("%w (logs: %s)", err, filepath.Join(dir, "logs"))
+	}
+	if err := c.spawnControllers(o.BinDir, p); err != nil {
+		return nil, err
+	}
+	if err := c.spawnKwok(o.BinDir, ports["kwok"]); err != nil {
+		return nil, err
+	}
+	if err := c.createNodes(ctx, o); err != nil {
+		return nil, err
+	}
+	if err := c.waitNodesReady(ctx); err != nil {
+		return nil, fmt.Errorf("%w (logs: %s)", err, filepath.Join(dir, "logs"))
+	}
+	return c, nil
+}
+
+// issuePKI creates the cluster's CA and certificates: the API server's
+// (for loopback and the kubernetes Service), a client certificate and
+// kubeconfig for the admin, each controller and kwok, and the service
+// account signing key.
+func issuePKI(dir, server string) (*pki, error) {
 	p, err := newPKI(filepath.Join(dir, "pki"))
 	if err != nil {
 		return nil, err
@@ -79,15 +114,16 @@ func startCluster(ctx context.Context, o Options) (*Cluster, error) {
 	if err := p.serviceAccountKey(); err != nil {
 		return nil, err
 	}
+	return p, nil
+}
 
-	c, err := newCluster(dir)
-	if err != nil {
-		return nil, err
-	}
+// spawnEtcdAndAPIServer starts etcd (no fsync: a throwaway cluster) and
+// the API server on the loopback ports given, RBAC and Pod Security on.
+func (c *Cluster) spawnEtcdAndAPIServer(binDir string, p *pki, ports map[string]int) error {
 	etcdURL := fmt.Sprintf("http://127.0.0.1:%d", ports["etcd-client"])
 	peerURL := fmt.Sprintf("http://127.0.0.1:%d", ports["etcd-peer"])
-	if err := c.spawn(o.BinDir, "etcd",
-		"--name=plinth", "--data-dir="+filepath.Join(dir, "etcd"),
+	if err := c.spawn(binDir, "etcd",
+		"--name=plinth", "--data-dir="+filepath.Join(c.StateDir, "etcd"),
 		"--listen-client-urls="+etcdURL, "--advertise-client-urls="+etcdURL,
 		"--listen-peer-urls="+peerURL, "--initial-advertise-peer-urls="+peerURL,
 		"--initial-cluster=plinth="+peerURL,
@@ -95,13 +131,13 @@ func startCluster(ctx context.Context, o Options) (*Cluster, error) {
 		// fsync dominates its latency.
 		"--unsafe-no-fsync", "--log-level=warn",
 	); err != nil {
-		return nil, err
+		return err
 	}
-	if err := c.spawn(o.BinDir, "kube-apiserver",
+	if err := c.spawn(binDir, "kube-apiserver",
 		"--etcd-servers="+etcdURL,
 		"--bind-address=127.0.0.1", "--advertise-address=127.0.0.1",
 		"--secure-port="+strconv.Itoa(ports["apiserver"]),
-		"--cert-dir="+filepath.Join(dir, "pki"),
+		"--cert-dir="+filepath.Join(c.StateDir, "pki"),
 		"--tls-cert-file="+p.path("apiserver.crt"), "--tls-private-key-file="+p.path("apiserver.key"),
 		"--client-ca-file="+p.path("ca.crt"),
 		"--service-account-issuer=https://kubernetes.default.svc.cluster.local",
@@ -113,15 +149,19 @@ func startCluster(ctx context.Context, o Options) (*Cluster, error) {
 		"--allow-privileged=false",
 		"--profiling=false",
 	); err != nil {
-		return nil, err
+		return err
 	}
-	if err := c.waitReady(ctx); err != nil {
-		return nil, fmt.Errorf("%w (logs: %s)", err, filepath.Join(dir, "logs"))
-	}
-	if err := c.spawn(o.BinDir, "kube-controller-manager",
-		"--kubeconfig="+filepath.Join(dir, "controller-manager.kubeconfig"),
-		"--authentication-kubeconfig="+filepath.Join(dir, "controller-manager.kubeconfig"),
-		"--authorization-kubeconfig="+filepath.Join(dir, "controller-manager.kubeconfig"),
+	return nil
+}
+
+// spawnControllers starts the controller manager (the controllers a
+// cluster without cloud or volumes needs, tuned for fake nodes and
+// loopback) and the scheduler.
+func (c *Cluster) spawnControllers(binDir string, p *pki) error {
+	if err := c.spawn(binDir, "kube-controller-manager",
+		"--kubeconfig="+filepath.Join(c.StateDir, "controller-manager.kubeconfig"),
+		"--authentication-kubeconfig="+filepath.Join(c.StateDir, "controller-manager.kubeconfig"),
+		"--authorization-kubeconfig="+filepath.Join(c.StateDir, "controller-manager.kubeconfig"),
 		"--controllers=*,-nodeipam,-service-lb-controller,-route,-cloud-node-lifecycle,-persistentvolume-binder,-attachdetach,-persistentvolume-expander",
 		"--leader-elect=false",
 		"--bind-address=127.0.0.1", "--secure-port=0",
@@ -145,22 +185,28 @@ func startCluster(ctx context.Context, o Options) (*Cluster, error) {
 		// the API server's own priority and fairness is the limit.
 		"--kube-api-qps=500", "--kube-api-burst=1000",
 	); err != nil {
-		return nil, err
+		return err
 	}
-	if err := c.spawn(o.BinDir, "kube-scheduler",
-		"--kubeconfig="+filepath.Join(dir, "scheduler.kubeconfig"),
-		"--authentication-kubeconfig="+filepath.Join(dir, "scheduler.kubeconfig"),
-		"--authorization-kubeconfig="+filepath.Join(dir, "scheduler.kubeconfig"),
+	if err := c.spawn(binDir, "kube-scheduler",
+		"--kubeconfig="+filepath.Join(c.StateDir, "scheduler.kubeconfig"),
+		"--authentication-kubeconfig="+filepath.Join(c.StateDir, "scheduler.kubeconfig"),
+		"--authorization-kubeconfig="+filepath.Join(c.StateDir, "scheduler.kubeconfig"),
 		"--leader-elect=false",
 		"--bind-address=127.0.0.1", "--secure-port=0",
 	); err != nil {
-		return nil, err
+		return err
 	}
-	if err := c.spawn(o.BinDir, "kwok",
-		"--kubeconfig="+filepath.Join(dir, "kwok.kubeconfig"),
+	return nil
+}
+
+// spawnKwok starts kwok, which runs the pods of the nodes annotated as
+// fake and heartbeats for them through node Leases.
+func (c *Cluster) spawnKwok(binDir string, port int) error {
+	if err := c.spawn(binDir, "kwok",
+		"--kubeconfig="+filepath.Join(c.StateDir, "kwok.kubeconfig"),
 		"--manage-all-nodes=false",
 		"--manage-nodes-with-annotation-selector="+kwokAnnotation+"=fake",
-		"--server-address=127.0.0.1:"+strconv.Itoa(ports["kwok"]),
+		"--server-address=127.0.0.1:"+strconv.Itoa(port),
 		// Heartbeat through node Leases, as kubelets do. Without this flag
 		// kwok refreshes node status only every 20-45 s (its default
 		// node-heartbeat stage), so the node lifecycle controller's 50 s
@@ -168,15 +214,9 @@ func startCluster(ctx context.Context, o Options) (*Cluster, error) {
 		// pods are marked unready, and rollouts stall.
 		"--node-lease-duration-seconds=40",
 	); err != nil {
-		return nil, err
+		return err
 	}
-	if err := c.createNodes(ctx, o); err != nil {
-		return nil, err
-	}
-	if err := c.waitNodesReady(ctx); err != nil {
-		return nil, fmt.Errorf("%w (logs: %s)", err, filepath.Join(dir, "logs"))
-	}
-	return c, nil
+	return nil
 }
 
 // writeKubeconfig writes a kubeconfig for the client certificate name.
