@@ -148,7 +148,7 @@ $(BIN)/pulumi-resource-kubernetes: tools/kubernetes-provider/go.mod tools/kubern
 # at a time, they compiled the k8s.io packages they share twice over.
 KUBE_BINS := kube-apiserver kube-controller-manager kube-scheduler
 $(addprefix $(BIN)/,$(KUBE_BINS)) &: tools/kube/go.mod tools/kube/go.sum
-	mkdir -p $(STATE)/kube-build
+	mkdir -p $(STATE)/kube-build $(BIN)
 	cd tools/kube && $(GO) build -o $(STATE)/kube-build/ -ldflags "$(KUBE_LDFLAGS)" $(addprefix k8s.io/kubernetes/cmd/,$(KUBE_BINS))
 	install -m 0755 $(addprefix $(STATE)/kube-build/,$(KUBE_BINS)) $(BIN)/
 	rm -rf $(STATE)/kube-build
@@ -166,7 +166,7 @@ flux-tools: $(FLUX_TOOLS) ## build Flux's source-controller and kustomize-contro
 # One go build writes all four (a grouped target): their shared packages
 # (client-go, controller-runtime, sops) compile once.
 $(FLUX_TOOLS) &: tools/flux/go.mod tools/flux/go.sum tools/flux/gitserver/main.go
-	mkdir -p $(STATE)/flux-build
+	mkdir -p $(STATE)/flux-build $(BIN)
 	cd tools/flux && $(GO) build -ldflags "$(TOOL_LDFLAGS)" -o $(STATE)/flux-build/ \
 	  github.com/fluxcd/source-controller github.com/fluxcd/kustomize-controller \
 	  github.com/getsops/sops/v3/cmd/sops ./gitserver
@@ -176,7 +176,7 @@ $(FLUX_TOOLS) &: tools/flux/go.mod tools/flux/go.sum tools/flux/gitserver/main.g
 kyverno-tools: $(KYVERNO_TOOLS) ## build Kyverno's admission controller, cosign, an in-memory OCI registry and crane into bin/
 
 $(KYVERNO_TOOLS) &: tools/kyverno/go.mod tools/kyverno/go.sum
-	mkdir -p $(STATE)/kyverno-build
+	mkdir -p $(STATE)/kyverno-build $(BIN)
 	cd tools/kyverno && $(GO) build -o $(STATE)/kyverno-build/ \
 	  -ldflags "$(TOOL_LDFLAGS) -X github.com/kyverno/kyverno/pkg/version.BuildVersion=$(KYVERNO_VERSION)" \
 	  github.com/kyverno/kyverno/cmd/kyverno github.com/sigstore/cosign/v3/cmd/cosign \
@@ -185,7 +185,7 @@ $(KYVERNO_TOOLS) &: tools/kyverno/go.mod tools/kyverno/go.sum
 	rm -rf $(STATE)/kyverno-build
 
 $(PROMETHEUS_TOOLS) &: tools/prometheus/go.mod tools/prometheus/go.sum
-	mkdir -p $(STATE)/prometheus-build
+	mkdir -p $(STATE)/prometheus-build $(BIN)
 	cd tools/prometheus && $(GO) build -ldflags "$(TOOL_LDFLAGS)" -tags remove_all_sd -o $(STATE)/prometheus-build/ \
 	  github.com/prometheus/prometheus/cmd/prometheus github.com/prometheus/prometheus/cmd/promtool
 	install -m 0755 $(STATE)/prometheus-build/prometheus $(STATE)/prometheus-build/promtool $(BIN)/
